@@ -1,0 +1,130 @@
+"""One settings object, read from the environment (and optionally ``ehcp.toml``).
+
+| variable            | meaning                                             | default                               |
+|---------------------|-----------------------------------------------------|---------------------------------------|
+| EHCP_DATABASE_URL   | SQLAlchemy URL of the case database                 | sqlite file in the user's data dir    |
+| EHCP_TODAY          | ISO date taken as today's London date               | the real Europe/London date           |
+| EHCP_USER           | who is acting (audit trail, permissions)            | the operating-system login            |
+| EHCP_OUTBOX         | folder for the default e-mail notifier (.eml files) | ``outbox/`` beside the database       |
+| EHCP_CONFIG         | path of an ``ehcp.toml``                            | ``./ehcp.toml`` if present            |
+
+Secrets (SMTP password, GOV.UK Notify key) come only from the environment or ``ehcp.toml`` and are
+never printed: ``Settings.__repr__`` masks them.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from datetime import date
+from pathlib import Path
+
+from ehcp.dates import parse_iso_date
+
+
+def default_data_dir() -> Path:
+    """``$XDG_DATA_HOME/ehcp`` (normally ``~/.local/share/ehcp``)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "ehcp"
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{default_data_dir() / 'ehcp.sqlite3'}"
+
+
+def london_today() -> date:
+    """Today's date in Europe/London (pendulum is imported only when needed)."""
+    import pendulum
+
+    return pendulum.now("Europe/London").date()
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    user: str
+    outbox: Path
+    today_override: date | None = None
+    notifier: str = "outbox"  # outbox | smtp | govuk_notify
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_tls: str = "none"  # none | starttls | ssl
+    mail_from: str = "ehcp@localhost"
+    notify_api_key: str | None = field(default=None, repr=False)
+    prefect_api_url: str | None = None
+    due_soon_days: int = 7
+
+    @property
+    def today(self) -> date:
+        return self.today_override or london_today()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+_ENV = {
+    "database_url": "EHCP_DATABASE_URL",
+    "user": "EHCP_USER",
+    "outbox": "EHCP_OUTBOX",
+    "today_override": "EHCP_TODAY",
+    "notifier": "EHCP_NOTIFIER",
+    "smtp_host": "EHCP_SMTP_HOST",
+    "smtp_port": "EHCP_SMTP_PORT",
+    "smtp_user": "EHCP_SMTP_USER",
+    "smtp_password": "EHCP_SMTP_PASSWORD",
+    "smtp_tls": "EHCP_SMTP_TLS",
+    "mail_from": "EHCP_MAIL_FROM",
+    "notify_api_key": "EHCP_NOTIFY_API_KEY",
+    "prefect_api_url": "PREFECT_API_URL",
+    "due_soon_days": "EHCP_DUE_SOON_DAYS",
+}
+
+
+def _from_toml(env: dict[str, str]) -> dict[str, object]:
+    path = Path(env.get("EHCP_CONFIG", "ehcp.toml"))
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    known = {f.name for f in fields(Settings)}
+    return {k: v for k, v in data.get("ehcp", data).items() if k in known}
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Build the settings: environment first, then ``ehcp.toml``, then defaults."""
+    env = dict(os.environ if env is None else env)
+    values: dict[str, object] = _from_toml(env)
+    for name, var in _ENV.items():
+        if env.get(var):
+            values[name] = env[var]
+    url = str(values.pop("database_url", "") or default_database_url())
+    if "outbox" in values:
+        outbox = Path(str(values.pop("outbox")))
+    else:
+        outbox = _beside_database(url) / "outbox"
+    today = values.pop("today_override", None)
+    if isinstance(today, str):
+        today = parse_iso_date(today, what="EHCP_TODAY")
+    user = str(values.pop("user", "") or _os_login())
+    for key in ("smtp_port", "due_soon_days"):
+        if key in values:
+            values[key] = int(values[key])  # type: ignore[arg-type]
+    return Settings(database_url=url, user=user, outbox=outbox, today_override=today, **values)  # type: ignore[arg-type]
+
+
+def _beside_database(url: str) -> Path:
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return Path(url.removeprefix("sqlite:///")).expanduser().resolve().parent
+    return default_data_dir()
+
+
+def _os_login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -1,0 +1,233 @@
+"""SQLAlchemy 2 models: the event log is the source of truth; deadlines are derived and indexed.
+
+Designed for the whole mission: children, cases, the append-only case event log, derived deadlines,
+partners, advice requests, settings (schools) with their closures, users and teams, the reminder
+ledger (idempotent nightly chasing) and the hash-chained audit trail.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    # A team's managers are its users with role "manager" (no circular foreign key).
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    role: Mapped[str] = mapped_column(String(20), default="caseworker")  # caseworker|manager|admin
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Setting(Base):
+    """A school, college or early-years provider (a 'setting'), with its own term calendar."""
+
+    __tablename__ = "settings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(30), default="school")  # school|early_years|post16
+    urn: Mapped[str | None] = mapped_column(String(20))
+    ukprn: Mapped[str | None] = mapped_column(String(20))
+
+
+class Closure(Base):
+    """A continuous closure of a setting (or of the LA default calendar when setting_id is null)."""
+
+    __tablename__ = "closures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    setting_id: Mapped[int | None] = mapped_column(ForeignKey("settings.id"), index=True)
+    start: Mapped[date] = mapped_column(Date)
+    reopens: Mapped[date] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(String(200))
+
+
+class ExtraHoliday(Base):
+    """A one-off non-working day proclaimed outside the regular bank holiday pattern."""
+
+    __tablename__ = "extra_holidays"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Child(Base):
+    __tablename__ = "children"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    dob: Mapped[date] = mapped_column(Date)
+    upn: Mapped[str | None] = mapped_column(String(13), index=True)
+    uln: Mapped[str | None] = mapped_column(String(10))
+    year_group: Mapped[int | None] = mapped_column(Integer)  # national curriculum year (NCY)
+    home_la: Mapped[str | None] = mapped_column(String(10))
+    setting_id: Mapped[int | None] = mapped_column(ForeignKey("settings.id"))
+    __table_args__ = (Index("ix_children_name_dob", "family_name", "given_name", "dob"),)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(20), index=True)
+    received: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(20), default="parent")
+    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(100))
+
+    child: Mapped[Child] = relationship(lazy="joined")
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CaseEvent(Base):
+    """Append-only: one row per thing that happened to a case (the source of truth)."""
+
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class Deadline(Base):
+    """A statutory (or advisory) clock derived from the event log, kept in step in the same transaction.
+
+    ``state`` is what the events settle (pending | met | missed | disapplied); the date-dependent
+    ``status`` (open, due_soon, overdue) is derived from ``due`` and today in the query.
+    """
+
+    __tablename__ = "deadlines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    key: Mapped[str] = mapped_column(String(60))
+    rule: Mapped[str] = mapped_column(String(40))
+    due: Mapped[date] = mapped_column(Date)
+    practical_last_working_day: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(12))
+    met_on: Mapped[date | None] = mapped_column(Date)
+    citation: Mapped[str] = mapped_column(String(200))
+    exception: Mapped[str | None] = mapped_column(String(40))
+    advisory: Mapped[bool] = mapped_column(Boolean, default=False)
+    advice_request_id: Mapped[int | None] = mapped_column(ForeignKey("advice_requests.id"))
+    __table_args__ = (
+        UniqueConstraint("case_id", "key"),
+        Index("ix_deadlines_state_due", "state", "due"),
+    )
+
+
+class Partner(Base):
+    """A partner organisation asked for advice (EP service, health, social care, a school...)."""
+
+    __tablename__ = "partners"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    advice_kinds: Mapped[str | None] = mapped_column(String(200))  # comma-separated advice kinds
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    escalation_email: Mapped[str | None] = mapped_column(String(320))
+
+
+class AdviceRequest(Base):
+    __tablename__ = "advice_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    requested_on: Mapped[date] = mapped_column(Date)
+    received_by_body_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(30), default="email")
+    received_on: Mapped[date | None] = mapped_column(Date)
+    __table_args__ = (Index("ix_advice_requests_open", "received_on", "partner_id"),)
+
+
+class Note(Base):
+    __tablename__ = "notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Reminder(Base):
+    """The reminder ledger: one row per (subject, rung). The unique key makes sending idempotent."""
+
+    __tablename__ = "reminders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(20))  # advice | deadline
+    subject_id: Mapped[int] = mapped_column(Integer)
+    rung: Mapped[str] = mapped_column(String(30))
+    as_of: Mapped[date] = mapped_column(Date)
+    recipient: Mapped[str] = mapped_column(String(320))
+    message_key: Mapped[str] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sent|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        UniqueConstraint("subject_type", "subject_id", "rung"),
+        Index("ix_reminders_status", "status"),
+    )
+
+
+class AuditRecord(Base):
+    """Append-only audit trail, hash-chained: ``hash = sha256(prev_hash + canonical record)``."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(60))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    reason: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
