@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy.orm import Session
+from functools import lru_cache
 
-from ehcp.store.db import session_factory
+from sqlalchemy.orm import Session, sessionmaker
+
+from ehcp.store.db import engine_for
+
+
+@lru_cache(maxsize=8)
+def session_factory(url: str) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine_for(url), expire_on_commit=False, autoflush=True)
 
 
 class UnitOfWork:

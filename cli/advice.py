@@ -1,0 +1,111 @@
+"""``ehcp advice ...`` and ``ehcp partner ...``: advice requests and the partners who give advice."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from cli.common import FORMAT_OPTION, SHOW_FORMAT_OPTION, context, parse_date, refusals, settings
+from cli.output import Format, emit, emit_json, info, rag_style
+
+advice_app = typer.Typer(help="Advice requested from partners (reg 6) and received (reg 8: 6 weeks).",
+                         no_args_is_help=True)
+partner_app = typer.Typer(help="Partner organisations that give advice.", no_args_is_help=True)
+
+KIND_HELP = "parent, educational, medical, psychological, social_care or other"
+
+
+@advice_app.command("request")
+@refusals
+def request(
+    reference: str = typer.Argument(...),
+    kind: str = typer.Option(..., "--kind", help=f"Advice kind: {KIND_HELP}."),
+    partner: Optional[str] = typer.Option(None, "--partner", help="Partner organisation asked (not needed for parent advice)."),
+    on: str = typer.Option(..., "--on", help="Date the request was sent."),
+    received_by_body: Optional[str] = typer.Option(None, "--received-by-body", help="Date the body received it, if known (else deemed from --channel)."),
+    channel: str = typer.Option("email", "--channel", help="email, hand, portal, first_class_post or second_class_post."),
+) -> None:
+    """Record an advice request; the body's 6 weeks run from its receipt (reg 8(1)).
+
+    Example: ehcp advice request EHC-2025-00042 --kind psychological --partner "EP Service" --on 2025-04-14
+    """
+    from ehcp.services.advice import request_advice
+
+    request_advice(context(), reference, kind=kind, partner=partner, on=parse_date(on, "--on"),
+                   received_by_body=parse_date(received_by_body, "--received-by-body"), channel=channel)
+    info(f"{reference.upper()}: {kind} advice requested{' from ' + partner if partner else ''}")
+
+
+@advice_app.command("received")
+@refusals
+def received(
+    reference: str = typer.Argument(...),
+    kind: str = typer.Option(..., "--kind", help=f"Advice kind: {KIND_HELP}."),
+    on: str = typer.Option(..., "--on", help="Date the advice was received."),
+) -> None:
+    """Record that requested advice has arrived."""
+    from ehcp.services.advice import receive_advice
+
+    receive_advice(context(), reference, kind=kind, on=parse_date(on, "--on"))
+    info(f"{reference.upper()}: {kind} advice received")
+
+
+@advice_app.command("list")
+@refusals
+def list_(
+    overdue: bool = typer.Option(False, "--overdue", help="Only requests past their 6-week date."),
+    partner: Optional[str] = typer.Option(None, "--partner", help="Only this partner."),
+    reference: Optional[str] = typer.Option(None, "--case", help="Only this case."),
+    outstanding: bool = typer.Option(False, "--outstanding", help="Only requests not yet answered."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """List advice requests with their due dates and status."""
+    from ehcp.services.advice_views import list_advice
+
+    rows = list_advice(settings(), overdue=overdue, partner=partner, reference=reference, outstanding=outstanding)
+    emit(rows, ["reference", "kind", "partner", "requested_on", "received_by_body_on", "due", "received_on",
+                "status", "days_overdue"], fmt, key="advice", title=f"Advice requests ({len(rows)})",
+         row_style=lambda r: rag_style(-r["days_overdue"] if r["days_overdue"] else None, r["status"]))
+
+
+@partner_app.command("add")
+@refusals
+def add(
+    name: str = typer.Argument(..., help="Organisation name, e.g. 'Educational Psychology Service'."),
+    email: Optional[str] = typer.Option(None, "--email", help="Contact e-mail for advice requests and chasers."),
+    escalation_email: Optional[str] = typer.Option(None, "--escalation-email", help="Service manager or designated officer for escalations."),
+    kind: Optional[List[str]] = typer.Option(None, "--kind", help=f"Advice kind(s) it gives: {KIND_HELP}."),
+    contact: Optional[str] = typer.Option(None, "--contact", help="Contact person's name."),
+) -> None:
+    """Add a partner organisation."""
+    from ehcp.services.partners import add_partner
+
+    partner = add_partner(context(), name, email=email, escalation_email=escalation_email,
+                          kinds=list(kind or []), contact_name=contact)
+    info(f"partner added: {partner.name}")
+
+
+@partner_app.command("list")
+@refusals
+def partners(fmt: Format = FORMAT_OPTION) -> None:
+    """List partner organisations."""
+    from ehcp.services.partners import list_partners
+
+    rows = [p.__dict__ for p in list_partners(context())]
+    emit(rows, ["name", "advice_kinds", "contact_name", "email", "escalation_email"], fmt, key="partners",
+         title="Partners")
+
+
+@partner_app.command("show")
+@refusals
+def show(name: str = typer.Argument(...), fmt: Format = SHOW_FORMAT_OPTION) -> None:
+    """Show one partner organisation."""
+    from ehcp.services.partners import show_partner
+
+    partner = show_partner(context(), name).__dict__
+    if fmt is Format.json:
+        emit_json(partner)
+    else:
+        for key, value in partner.items():
+            typer.echo(f"{key.replace('_', ' ')}: {value or '-'}")

@@ -1,0 +1,260 @@
+"""``ehcp case ...``: open, move and look at cases."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from cli.common import FORMAT_OPTION, SHOW_FORMAT_OPTION, context, parse_date, refusals, settings
+from cli.output import Format, emit, emit_json, info, rag_style
+
+app = typer.Typer(help="Open, move and look at cases.", no_args_is_help=True)
+
+STAGE_HELP = "assessment, not_assessed, draft, final, no_plan, review, ceased or withdrawn"
+
+
+@app.command("new")
+@refusals
+def new(
+    child: str = typer.Option(..., "--child", help="The child's or young person's name, e.g. 'Alex Example'."),
+    dob: str = typer.Option(..., "--dob", help="Date of birth, YYYY-MM-DD."),
+    received: str = typer.Option(..., "--received", help="Date the LA received the request, YYYY-MM-DD."),
+    source: str = typer.Option("parent", "--source", help="Who asked: parent, young_person, school or other."),
+    upn: Optional[str] = typer.Option(None, "--upn", help="Unique pupil number, if known."),
+    year_group: Optional[int] = typer.Option(None, "--year-group", help="National curriculum year (NCY)."),
+    force: bool = typer.Option(False, "--force", help="Open a case even if this child already has one."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="Why (kept in the audit trail)."),
+    fmt: Format = SHOW_FORMAT_OPTION,
+) -> None:
+    """Open a case for a new request for an EHC needs assessment.
+
+    Example: ehcp case new --child "Alex Example" --dob 2016-05-04 --received 2025-03-03
+    """
+    from ehcp.services.cases import ChildDetails, open_case, split_name
+
+    given, family = split_name(child)
+    details = ChildDetails(given_name=given, family_name=family, dob=parse_date(dob, "--dob"),
+                           upn=upn, year_group=year_group)
+    opened = open_case(context(), details, received=parse_date(received, "--received"),
+                       source=source, force=force, reason=reason)
+    if fmt is Format.json:
+        emit_json({"reference": opened.reference, "stage": opened.stage, "received": opened.received})
+    else:
+        typer.echo(f"Opened case for a request received {opened.received.isoformat()} (stage: {opened.stage})")
+        typer.echo(opened.reference)
+
+
+def _move(reference: str, to: str, on: str, reason: Optional[str], **details: object) -> None:
+    from ehcp.services.cases import advance_case
+
+    moved = advance_case(context(), reference, to=to, on=parse_date(on, "--on"), reason=reason, **details)
+    info(f"{moved.reference}: {moved.from_stage} -> {moved.to_stage} on {moved.on.isoformat()}")
+
+
+@app.command("advance")
+@refusals
+def advance(
+    reference: str = typer.Argument(..., help="Case reference, e.g. EHC-2025-00042."),
+    to: str = typer.Option(..., "--to", help=f"Stage to move to: {STAGE_HELP}."),
+    on: str = typer.Option(..., "--on", help="Date it happened, YYYY-MM-DD."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="Why (kept in the audit trail)."),
+    channel: Optional[str] = typer.Option(None, "--channel", help="How a draft was sent: email, hand, portal, first_class_post, second_class_post."),
+    served_on: Optional[str] = typer.Option(None, "--served-on", help="Proven date a draft was served, if known."),
+    outcome: Optional[str] = typer.Option(None, "--outcome", help="Review outcome when moving review -> final: maintain or amend."),
+) -> None:
+    """Move a case to its next stage; an illegal move is refused with the rule that forbids it.
+
+    Example: ehcp case advance EHC-2025-00042 --to assessment --on 2025-04-10
+    """
+    details: dict[str, object] = {}
+    if channel:
+        details["channel"] = channel
+    if served_on:
+        details["served_on"] = parse_date(served_on, "--served-on")
+    if outcome:
+        details["outcome"] = outcome
+    _move(reference, to, on, reason, **details)
+
+
+@app.command("decide")
+@refusals
+def decide(
+    reference: str = typer.Argument(...),
+    assess: bool = typer.Option(..., "--assess/--no-assess", help="Whether the LA will assess."),
+    on: str = typer.Option(..., "--on", help="Date the decision was notified."),
+    reason: Optional[str] = typer.Option(None, "--reason"),
+) -> None:
+    """Record the decision whether to assess (reg 4/5: within 6 weeks of the request)."""
+    _move(reference, "assessment" if assess else "not_assessed", on, reason)
+
+
+@app.command("draft")
+@refusals
+def draft(
+    reference: str = typer.Argument(...),
+    on: str = typer.Option(..., "--on", help="Date the draft plan was sent."),
+    channel: str = typer.Option("email", "--channel", help="email, hand, portal, first_class_post or second_class_post."),
+    served_on: Optional[str] = typer.Option(None, "--served-on", help="Proven date of service, if known."),
+    reason: Optional[str] = typer.Option(None, "--reason"),
+) -> None:
+    """Record that the draft plan was sent (starts the parent's 15-day window, reg 13(1))."""
+    details: dict[str, object] = {"channel": channel}
+    if served_on:
+        details["served_on"] = parse_date(served_on, "--served-on")
+    _move(reference, "draft", on, reason, **details)
+
+
+@app.command("finalise")
+@refusals
+def finalise(
+    reference: str = typer.Argument(...),
+    on: str = typer.Option(..., "--on", help="Date the final plan was issued."),
+    reason: Optional[str] = typer.Option(None, "--reason"),
+) -> None:
+    """Record that the final EHC plan was issued (reg 13(2): within 20 weeks of the request)."""
+    _move(reference, "final", on, reason)
+
+
+@app.command("no-plan")
+@refusals
+def no_plan(
+    reference: str = typer.Argument(...),
+    on: str = typer.Option(..., "--on", help="Date the decision not to issue was notified."),
+    reason: Optional[str] = typer.Option(None, "--reason"),
+) -> None:
+    """Record a decision not to issue a plan after assessment (reg 10: within 16 weeks)."""
+    _move(reference, "no_plan", on, reason)
+
+
+@app.command("withdraw")
+@refusals
+def withdraw(
+    reference: str = typer.Argument(...),
+    on: str = typer.Option(..., "--on", help="Date the request was withdrawn."),
+    reason: str = typer.Option(..., "--reason", help="Why the case is withdrawn."),
+) -> None:
+    """Withdraw a case from any open stage."""
+    _move(reference, "withdrawn", on, reason)
+
+
+@app.command("waive")
+@refusals
+def waive(
+    reference: str = typer.Argument(...),
+    on: str = typer.Option(..., "--on", help="Date of the parent's or young person's written waiver."),
+    reason: Optional[str] = typer.Option(None, "--reason"),
+) -> None:
+    """Record the parent's written agreement to finalise before the 15-day window ends."""
+    from ehcp.domain import events as ev
+    from ehcp.services.cases import record_event
+
+    ref = record_event(context(), reference, ev.RepresentationsWaived(on=parse_date(on, "--on")),
+                       reason=reason, action="representations_waived")
+    info(f"{ref}: written waiver of the representation window recorded")
+
+
+@app.command("exception")
+@refusals
+def exception(
+    reference: str = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason", help="school_closure, personal_circumstances, absence_from_area, missed_appointment (or coronavirus for 2020)."),
+    start: str = typer.Option(..., "--from", help="First day the circumstance applied (closure: first day closed)."),
+    until: Optional[str] = typer.Option(None, "--to", help="Last day (closure: the day the setting re-opens)."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="Advice kind a missed appointment concerns."),
+    note: Optional[str] = typer.Option(None, "--note", help="Evidence or explanation (audit trail)."),
+) -> None:
+    """Record an exception that disapplies the clocks the regulations allow (reg 5(4), 8(2), 10(4), 13(3))."""
+    from ehcp.services.cases import record_exception
+
+    ref = record_exception(context(), reference, reason=reason, start=parse_date(start, "--from"),
+                           until=parse_date(until, "--to"), advice_kind=kind, note=note)
+    info(f"{ref}: exception {reason} recorded")
+
+
+@app.command("note")
+@refusals
+def note(reference: str = typer.Argument(...), text: str = typer.Argument(..., help="The note.")) -> None:
+    """Add a note to a case."""
+    from ehcp.services.cases import add_note
+
+    info(f"{add_note(context(), reference, text)}: note added")
+
+
+@app.command("assign")
+@refusals
+def assign(
+    reference: str = typer.Argument(...),
+    to: str = typer.Option(..., "--to", help="Login of the caseworker."),
+    reason: Optional[str] = typer.Option(None, "--reason"),
+) -> None:
+    """Give a case to a caseworker."""
+    from ehcp.services.cases import assign_case
+
+    info(f"{assign_case(context(), reference, to, reason)}: assigned to {to}")
+
+
+@app.command("show")
+@refusals
+def show(reference: str = typer.Argument(...), fmt: Format = SHOW_FORMAT_OPTION) -> None:
+    """Show a case: the child, stage, every deadline with its citation and status, advice, notes."""
+    from ehcp.services.views import show_case
+
+    view = show_case(settings(), reference)
+    if fmt is Format.json:
+        emit_json(view)
+        return
+    from cli.render import render_case
+
+    render_case(view)
+
+
+@app.command("list")
+@refusals
+def list_(
+    stage: Optional[str] = typer.Option(None, "--stage", help=f"Only this stage: request, {STAGE_HELP}."),
+    overdue: bool = typer.Option(False, "--overdue", help="Only cases with an overdue statutory deadline."),
+    caseworker: Optional[str] = typer.Option(None, "--caseworker", help="Another caseworker's caseload."),
+    everyone: bool = typer.Option(False, "--all", help="Every caseworker's cases."),
+    due_within: Optional[int] = typer.Option(None, "--due-within", help="Next deadline within N days."),
+    sort: str = typer.Option("next_due", "--sort", help="next_due, reference, received or stage."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """List your caseload with each case's next deadline (RAG coloured)."""
+    from ehcp.services.views import list_cases
+
+    rows, scope = list_cases(settings(), mine=not everyone, stage=stage, overdue_only=overdue,
+                             caseworker=caseworker, due_within=due_within, sort=sort)
+    columns = ["reference", "child", "stage", "caseworker", "next_deadline", "next_due", "days_left", "overdue"]
+    emit(rows, columns, fmt, key="cases", title=f"Cases ({scope}, {len(rows)})",
+         row_style=lambda r: rag_style(r["days_left"]))
+
+
+@app.command("timeline")
+@refusals
+def timeline(reference: str = typer.Argument(...), fmt: Format = FORMAT_OPTION) -> None:
+    """The whole chronology of a case: events, deadlines met or missed, notes, who did what."""
+    from ehcp.services.views import timeline as build
+
+    view = build(settings(), reference)
+    rows = [{**item, "detail": _short(item["detail"])} for item in view["items"]]
+    if fmt is Format.json:
+        emit_json(view)
+    else:
+        emit(rows, ["date", "what", "by", "detail", "reason"], fmt, key="items",
+             title=f"{view['reference']} ({view['stage']})")
+
+
+def _short(detail: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in detail.items() if v not in (None, ""))
+
+
+@app.command("find")
+@refusals
+def find(term: str = typer.Argument(..., help="Name, reference, UPN or date of birth."),
+         fmt: Format = FORMAT_OPTION) -> None:
+    """Find cases by child's name, reference, UPN or date of birth."""
+    from ehcp.services.views import find_cases
+
+    rows = find_cases(settings(), term)
+    emit(rows, ["reference", "child", "dob", "upn", "stage"], fmt, key="cases", title=f"Matches for {term!r}")

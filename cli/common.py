@@ -1,0 +1,81 @@
+"""What every command shares: settings, date parsing, the refusal-to-exit-code mapping."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from datetime import date
+from typing import Any, Callable, TypeVar
+
+import typer
+
+from cli.output import Format, error
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format: table, csv or json.")
+SHOW_FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format: table or json.")
+
+
+def settings():  # noqa: ANN201
+    from ehcp.config import load_settings
+
+    return load_settings()
+
+
+def context():  # noqa: ANN201
+    from ehcp.services.context import ServiceContext
+
+    return ServiceContext(settings())
+
+
+def parse_date(value: str | None, what: str) -> date | None:
+    from ehcp.dates import parse_iso_date
+
+    return None if value is None else parse_iso_date(value, what=what)
+
+
+def refusals(func: F) -> F:
+    """Map a refusal to one line on stderr and exit 1; a database that is not set up likewise."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ehcp.dates import BadDate
+        from ehcp.services.errors import Refused
+
+        try:
+            return func(*args, **kwargs)
+        except (Refused, BadDate) as exc:
+            error(str(exc))
+            raise typer.Exit(1) from None
+        except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
+            message = _database_problem(exc)
+            if message is None:
+                raise
+            error(message)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _database_problem(exc: Exception) -> str | None:
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+    from sqlalchemy.orm.exc import StaleDataError as OrmStale
+
+    text = str(getattr(exc, "orig", exc))
+    if isinstance(exc, (OperationalError, ProgrammingError)):
+        if "no such table" in text or "does not exist" in text:
+            return "the database has no ehcp tables yet; run 'ehcp db upgrade' first"
+        return f"database error: {text.splitlines()[0]}"
+    if isinstance(exc, OrmStale):
+        return "the case was changed by someone else while you worked; please re-check and try again"
+    return None
+
+
+def fail(message: str) -> None:
+    error(message)
+    raise typer.Exit(1)
+
+
+def is_tty() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,54 @@
+"""Who is acting. Until permissions are switched on, an unknown login is registered on first use."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ehcp.services.errors import NotFound, Refused
+from ehcp.store import audit
+from ehcp.store.models import Team, User
+
+ROLES = ("caseworker", "manager", "admin")
+
+
+def acting_user(session: Session, login: str) -> User:
+    """The user row for ``login``; the very first user becomes an admin, later ones caseworkers."""
+    user = session.scalars(select(User).where(User.login == login)).one_or_none()
+    if user is not None:
+        return user
+    first = session.scalar(select(func.count(User.id))) == 0
+    user = User(login=login, name=login, role="admin" if first else "caseworker")
+    session.add(user)
+    session.flush()
+    audit.append(session, actor=login, action="user_registered", detail={"login": login, "role": user.role})
+    return user
+
+
+def find_user(session: Session, login: str) -> User:
+    user = session.scalars(select(User).where(User.login == login)).one_or_none()
+    if user is None:
+        raise NotFound(f"unknown user {login!r}; add them with 'ehcp user add {login}'")
+    return user
+
+
+def add_user(session: Session, *, actor: str, login: str, name: str | None, role: str,
+             team: str | None, email: str | None) -> User:
+    if role not in ROLES:
+        raise Refused(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+    if session.scalars(select(User).where(User.login == login)).one_or_none():
+        raise Refused(f"user {login!r} already exists")
+    team_row = None
+    if team:
+        team_row = session.scalars(select(Team).where(Team.name == team)).one_or_none()
+        if team_row is None:
+            team_row = Team(name=team)
+            session.add(team_row)
+            session.flush()
+    user = User(login=login, name=name or login, role=role, email=email,
+                team_id=team_row.id if team_row else None)
+    session.add(user)
+    session.flush()
+    audit.append(session, actor=actor, action="user_added",
+                 detail={"login": login, "role": role, "team": team})
+    return user

@@ -1,0 +1,111 @@
+"""Read-only views of cases (``case show``, ``case list``, ``case timeline``, ``case find``).
+
+These use :mod:`ehcp.store.reads` (SQLAlchemy Core, no ORM) so the commands start fast.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+from typing import Iterator
+
+from sqlalchemy import Connection, text
+
+from ehcp.config import Settings
+from ehcp.services.errors import UnknownCase
+from ehcp.store import reads
+from ehcp.store.db import engine_for
+
+
+@contextmanager
+def read_connection(settings: Settings) -> Iterator[Connection]:
+    """A read transaction (deferred on SQLite, so it never waits for the write lock)."""
+    with engine_for(settings.database_url).connect() as conn:
+        conn = conn.execution_options(sqlite_begin="DEFERRED")
+        with conn.begin():
+            yield conn
+
+
+def _header(conn: Connection, reference: str) -> dict:
+    reference = reference.strip().upper()
+    header = reads.case_header(conn, reference)
+    if header is None:
+        raise UnknownCase(reference, reads.near_references(conn, reference))
+    return header
+
+
+def show_case(settings: Settings, reference: str) -> dict:
+    """Everything a caseworker needs on one screen; the JSON keys follow the product contract."""
+    today = settings.today
+    with read_connection(settings) as conn:
+        header = _header(conn, reference)
+        deadlines = reads.case_deadlines(conn, header["id"], today, settings.due_soon_days)
+        advice = reads.case_advice(conn, header["id"])
+        notes = reads.case_notes(conn, header["id"])
+        exceptions = [e for e in reads.case_events(conn, header["id"]) if e["kind"] == "exception_recorded"]
+    return {
+        "reference": header["reference"],
+        "stage": header["stage"],
+        "received": header["received"],
+        "deadlines": deadlines,
+        "child": {"name": f"{header['given_name']} {header['family_name']}".strip(),
+                  "dob": header["dob"], "upn": header["upn"], "year_group": header["year_group"]},
+        "caseworker": header["caseworker"],
+        "source": header["source"],
+        "as_of": today,
+        "advice": advice,
+        "exceptions": [{"on": e["on"], **(e["payload"] or {})} for e in exceptions],
+        "notes": notes,
+    }
+
+
+def list_cases(settings: Settings, *, mine: bool = True, **filters: object) -> tuple[list[dict], str]:
+    """The caseload; by default the acting user's own cases (all cases if they hold none)."""
+    with read_connection(settings) as conn:
+        scope = "all"
+        if mine and not filters.get("caseworker"):
+            owns = conn.execute(
+                text("SELECT 1 FROM cases c JOIN users u ON u.id = c.caseworker_id WHERE u.login = :l LIMIT 1"),
+                {"l": settings.user},
+            ).first()
+            if owns:
+                filters["caseworker"] = settings.user
+                scope = f"caseload of {settings.user}"
+        rows = reads.caseload(conn, today=settings.today, due_soon_days=settings.due_soon_days, **filters)  # type: ignore[arg-type]
+    return rows, scope
+
+
+def timeline(settings: Settings, reference: str) -> dict:
+    """The whole chronology: events (with who recorded them and when), notes, deadlines settled."""
+    today = settings.today
+    with read_connection(settings) as conn:
+        header = _header(conn, reference)
+        items = []
+        for e in reads.case_events(conn, header["id"]):
+            items.append({"date": e["on"], "what": e["kind"], "by": e["actor"], "recorded_at": e["recorded_at"],
+                          "detail": e["payload"] or {}, "reason": e["reason"]})
+        for n in reads.case_notes(conn, header["id"], limit=10_000):
+            at = n["at"]
+            items.append({"date": at if isinstance(at, date) else str(at)[:10], "what": "note", "by": n["actor"],
+                          "recorded_at": at, "detail": {"text": n["text"]}, "reason": None})
+        for d in reads.case_deadlines(conn, header["id"], today, settings.due_soon_days):
+            if d["status"] in ("met", "missed"):
+                items.append({"date": d["met_on"], "what": f"deadline {d['key']} {d['status']}", "by": None,
+                              "recorded_at": None, "detail": {"due": d["due"], "citation": d["citation"]},
+                              "reason": None})
+    items.sort(key=lambda i: (str(i["date"]), str(i["recorded_at"] or "")))
+    return {"reference": header["reference"], "stage": header["stage"], "items": items}
+
+
+def find_cases(settings: Settings, term: str) -> list[dict]:
+    """Cases whose reference, child's name, UPN or date of birth matches ``term``."""
+    like = f"%{term.strip().lower()}%"
+    query = text(
+        """SELECT c.reference, ch.given_name || ' ' || ch.family_name AS child, ch.dob, ch.upn, c.stage
+           FROM cases c JOIN children ch ON ch.id = c.child_id
+           WHERE lower(c.reference) LIKE :like OR lower(ch.given_name || ' ' || ch.family_name) LIKE :like
+              OR lower(COALESCE(ch.upn, '')) = :exact OR CAST(ch.dob AS VARCHAR(10)) = :exact
+           ORDER BY c.reference LIMIT 200"""
+    )
+    with read_connection(settings) as conn:
+        return [dict(r) for r in conn.execute(query, {"like": like, "exact": term.strip().lower()}).mappings()]

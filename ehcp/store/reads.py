@@ -1,0 +1,143 @@
+"""Hand-written read queries on SQLAlchemy Core only (no ORM import), so that the commands people
+run all day (``case show``, ``case list``) start fast. Status is derived in SQL from the stored
+``state`` and today's date, so every read agrees with the reports."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import Boolean, Connection, Date, Integer, String, text
+
+STATUS_SQL = """
+CASE WHEN d.state = 'pending' AND d.due < :today THEN 'overdue'
+     WHEN d.state = 'pending' AND d.due <= :soon THEN 'due_soon'
+     WHEN d.state = 'pending' THEN 'open'
+     ELSE d.state END"""
+
+_DEADLINE_TYPES = dict(due=Date, met_on=Date, practical_last_working_day=Date, advisory=Boolean)
+
+
+def status_params(today: date, due_soon_days: int) -> dict[str, date]:
+    return {"today": today, "soon": today + timedelta(days=due_soon_days)}
+
+
+def case_header(conn: Connection, reference: str) -> dict | None:
+    query = text(
+        """SELECT c.id, c.reference, c.stage, c.received, c.source, c.closed_on, c.version,
+                  c.updated_at, c.updated_by,
+                  ch.given_name, ch.family_name, ch.dob, ch.upn, ch.year_group,
+                  u.login AS caseworker
+           FROM cases c JOIN children ch ON ch.id = c.child_id
+           LEFT JOIN users u ON u.id = c.caseworker_id
+           WHERE c.reference = :ref"""
+    ).columns(received=Date, dob=Date, closed_on=Date, year_group=Integer)
+    row = conn.execute(query, {"ref": reference}).mappings().first()
+    return dict(row) if row else None
+
+
+def case_deadlines(conn: Connection, case_id: int, today: date, due_soon_days: int) -> list[dict]:
+    query = text(
+        f"""SELECT d.key, d.due, {STATUS_SQL} AS status, d.met_on, d.citation, d.exception,
+                   d.practical_last_working_day, d.rule, d.advisory
+            FROM deadlines d WHERE d.case_id = :case_id ORDER BY d.due, d.key"""
+    ).columns(**_DEADLINE_TYPES)
+    params = {"case_id": case_id, **status_params(today, due_soon_days)}
+    return [dict(r) for r in conn.execute(query, params).mappings()]
+
+
+def case_advice(conn: Connection, case_id: int) -> list[dict]:
+    query = text(
+        """SELECT a.id, a.kind, p.name AS partner, a.requested_on, a.received_by_body_on,
+                  a.received_on, a.channel
+           FROM advice_requests a LEFT JOIN partners p ON p.id = a.partner_id
+           WHERE a.case_id = :case_id ORDER BY a.id"""
+    ).columns(requested_on=Date, received_by_body_on=Date, received_on=Date)
+    return [dict(r) for r in conn.execute(query, {"case_id": case_id}).mappings()]
+
+
+def case_notes(conn: Connection, case_id: int, limit: int = 5) -> list[dict]:
+    query = text("SELECT at, actor, text FROM notes WHERE case_id = :case_id ORDER BY id DESC LIMIT :n")
+    return [dict(r) for r in conn.execute(query, {"case_id": case_id, "n": limit}).mappings()]
+
+
+def case_events(conn: Connection, case_id: int) -> list[dict]:
+    query = text(
+        """SELECT id, kind, "on", recorded_at, actor, reason, payload FROM case_events
+           WHERE case_id = :case_id ORDER BY "on", id"""
+    ).columns(on=Date)
+    return [dict(r) for r in conn.execute(query, {"case_id": case_id}).mappings()]
+
+
+def case_audit(conn: Connection, case_id: int) -> list[dict]:
+    query = text("SELECT id, at, actor, action, reason FROM audit_log WHERE case_id = :case_id ORDER BY id")
+    return [dict(r) for r in conn.execute(query, {"case_id": case_id}).mappings()]
+
+
+def near_references(conn: Connection, reference: str) -> list[str]:
+    import difflib
+
+    digits = "".join(ch for ch in reference if ch.isdigit())[-5:]
+    if not digits:
+        return []
+    pool = [r for (r,) in conn.execute(text("SELECT reference FROM cases WHERE reference LIKE :p LIMIT 200"),
+                                       {"p": f"%{digits}%"})]
+    return difflib.get_close_matches(reference, pool, n=3, cutoff=0.6)
+
+
+def caseload(
+    conn: Connection,
+    *,
+    today: date,
+    due_soon_days: int,
+    stage: str | None = None,
+    caseworker: str | None = None,
+    overdue_only: bool = False,
+    due_within: int | None = None,
+    include_closed: bool = False,
+    sort: str = "next_due",
+    limit: int | None = None,
+) -> list[dict]:
+    """One row per case: stage, caseworker, next pending statutory deadline, days left, overdue count."""
+    where = ["1=1"]
+    params: dict[str, object] = {**status_params(today, due_soon_days)}
+    if stage:
+        where.append("c.stage = :stage")
+        params["stage"] = stage
+    elif not include_closed:
+        where.append("c.stage NOT IN ('ceased', 'withdrawn', 'not_assessed', 'no_plan')")
+    if caseworker:
+        where.append("u.login = :caseworker")
+        params["caseworker"] = caseworker
+    if overdue_only:
+        where.append("nd.overdue > 0")
+    if due_within is not None:
+        where.append("nd.next_due <= :within")
+        params["within"] = today + timedelta(days=due_within)
+    order = {"next_due": "nd.next_due IS NULL, nd.next_due, c.reference",
+             "reference": "c.reference", "received": "c.received, c.reference",
+             "stage": "c.stage, c.reference"}.get(sort, "c.reference")
+    query = text(
+        f"""WITH nd AS (
+              SELECT d.case_id, MIN(d.due) AS next_due,
+                     SUM(CASE WHEN d.due < :today THEN 1 ELSE 0 END) AS overdue
+              FROM deadlines d WHERE d.state = 'pending' AND d.advisory = :false
+              GROUP BY d.case_id)
+            SELECT c.reference, ch.given_name || ' ' || ch.family_name AS child, c.stage,
+                   c.received, u.login AS caseworker, nd.next_due, COALESCE(nd.overdue, 0) AS overdue,
+                   (SELECT MIN(d2.key) FROM deadlines d2 WHERE d2.case_id = c.id
+                      AND d2.state = 'pending' AND d2.due = nd.next_due AND d2.advisory = :false) AS next_deadline
+            FROM cases c JOIN children ch ON ch.id = c.child_id
+            LEFT JOIN users u ON u.id = c.caseworker_id
+            LEFT JOIN nd ON nd.case_id = c.id
+            WHERE {' AND '.join(where)}
+            ORDER BY {order}""" + (" LIMIT :limit" if limit else "")
+    ).columns(received=Date, next_due=Date, overdue=Integer, child=String)
+    params["false"] = False
+    if limit:
+        params["limit"] = limit
+    rows = []
+    for r in conn.execute(query, params).mappings():
+        row = dict(r)
+        row["days_left"] = (row["next_due"] - today).days if row["next_due"] else None
+        rows.append(row)
+    return rows
