@@ -27,10 +27,11 @@ app.add_typer(admin.deadlines_app, name="deadlines")
 
 
 def _register_optional() -> None:
-    """Sub-apps whose modules exist (flows, calendar, demo) - each imports its heavy parts lazily."""
+    """Sub-apps whose modules exist (flows, calendar, demo, import, dev) - each imports its heavy parts lazily."""
     import importlib
 
-    for module, name in (("cli.flows", "flows"), ("cli.calendar", "calendar"), ("cli.demo", "demo")):
+    for module, name in (("cli.flows", "flows"), ("cli.calendar", "calendar"), ("cli.demo", "demo"),
+                         ("cli.importing", "import"), ("cli.dev", "dev")):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -1,47 +1,162 @@
-"""``ehcp report ...``: what managers answer for."""
+"""``ehcp report ...``: what managers answer for. Each command reads one connection, calls one report
+function from :mod:`ehcp.reports` and renders it with the shared formatter."""
 
 from __future__ import annotations
 
-from typing import Optional
+from datetime import date
+from pathlib import Path
+from typing import Callable, Optional
 
 import typer
 
-from cli.common import FORMAT_OPTION, parse_date, refusals, settings
-from cli.output import Format, emit
+from cli.common import parse_date, refusals, settings
+from cli.output import ReportFormat, emit_report, info
 
-app = typer.Typer(help="Manager reports.", no_args_is_help=True)
+app = typer.Typer(help="Manager reports (DfE definitions; table, csv, json or xlsx).", no_args_is_help=True)
 
-FOOTER = ("Overdue = a statutory deadline still pending after its due date (SEND Regulations 2014; "
-          "disapplied clocks excluded). Advisory clocks (Code of Practice) are listed apart.")
+FORMAT = typer.Option(ReportFormat.table, "--format", "-f", help="Output format: table, csv, json or xlsx.")
+OUT = typer.Option(None, "--out", "-o", help="Write to FILE instead of stdout (required for xlsx).")
+AS_OF = typer.Option(None, "--as-of", help="Date to report at (default today, London).")
+
+
+def _run(build: Callable, fmt: ReportFormat, out: Optional[Path], as_of: Optional[str] = None) -> None:
+    """Open a read connection, build the report with (conn, day), and emit it."""
+    from ehcp.services.views import read_connection
+
+    if fmt is ReportFormat.xlsx and out is None:
+        raise typer.BadParameter("--format xlsx needs --out FILE", param_hint="--out")
+    cfg = settings()
+    day = parse_date(as_of, "--as-of") or cfg.today
+    with read_connection(cfg) as conn:
+        report = build(conn, day)
+    emit_report(report, fmt, out=out, made_on=cfg.today)
+    if out is not None:
+        info(f"wrote {out}")
+
+
+def _period(year: Optional[int], start: Optional[str], end: Optional[str], today: date, *, default_all: bool = False):
+    from ehcp.reports.result import Period
+    from ehcp.services.errors import Refused
+
+    if year is not None and (start or end):
+        raise Refused("give either --year or --from/--to, not both")
+    if year is not None:
+        return Period.year(year)
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
+    if first is None and last is None:
+        return None if default_all else Period.year(today.year)
+    last = last or (today if first else None)
+    first = first or date((last or today).year, 1, 1)
+    if last < first:
+        raise Refused(f"--to {last} is before --from {first}")
+    return Period(first, last)
 
 
 @app.command("overdue")
 @refusals
 def overdue(
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Date to report at (default today, London)."),
+    as_of: Optional[str] = AS_OF,
     by: str = typer.Option("rule", "--by", help="Group by stage, caseworker, team, partner or rule."),
-    due_within: Optional[int] = typer.Option(None, "--due-within", help="Also list deadlines due within N days."),
+    due_within: Optional[int] = typer.Option(None, "--due-within", min=0, help="Also list deadlines due within N days."),
     detail: bool = typer.Option(True, "--detail/--summary", help="List every deadline, or only the counts."),
-    fmt: Format = FORMAT_OPTION,
+    fmt: ReportFormat = FORMAT,
+    out: Optional[Path] = OUT,
 ) -> None:
-    """Every overdue statutory deadline, grouped, oldest first."""
-    from ehcp.reports.overdue import GROUPS, overdue_rows, summarise
+    """Every overdue deadline, grouped, oldest first; advisory clocks apart."""
+    from ehcp.reports.overdue import GROUPS, overdue_report
     from ehcp.services.errors import Refused
-    from ehcp.services.views import read_connection
 
     if by not in GROUPS:
         raise Refused(f"unknown grouping {by!r}; choose one of {', '.join(GROUPS)}")
+
+    def build(conn, day):  # noqa: ANN001, ANN202
+        report = overdue_report(conn, as_of=day, by=by, due_within=due_within)
+        if not detail:
+            report.tables = [t for t in report.tables if t.name == "groups"]
+        return report
+
+    _run(build, fmt, out, as_of)
+
+
+@app.command("timeliness")
+@refusals
+def timeliness(
+    year: Optional[int] = typer.Option(None, "--year", help="Calendar year of issue (default this year)."),
+    start: Optional[str] = typer.Option(None, "--from", help="First issue date (YYYY-MM-DD)."),
+    end: Optional[str] = typer.Option(None, "--to", help="Last issue date (YYYY-MM-DD)."),
+    by: Optional[str] = typer.Option(None, "--by", help="'month' to lead with the month-by-month table."),
+    day_count: Optional[int] = typer.Option(None, "--day-count", help="On time = issued by received + N days "
+                                            "(default: the rule book's Policy, 140)."),
+    fmt: ReportFormat = FORMAT,
+    out: Optional[Path] = OUT,
+) -> None:
+    """20-week timeliness including and excluding exceptions, bands, 6/16-week and review rates."""
+    from ehcp.reports.timeliness import timeliness_report
+    from ehcp.services.errors import Refused
+
+    if by not in (None, "month"):
+        raise Refused(f"unknown grouping {by!r}; timeliness can be grouped by month")
+    today = settings().today
+    period = _period(year, start, end, today)
+    _run(lambda conn, _day: timeliness_report(conn, period, day_count=day_count, show_months=by == "month"),
+         fmt, out)
+
+
+@app.command("partners")
+@refusals
+def partners(
+    year: Optional[int] = typer.Option(None, "--year", help="Advice requested in this calendar year."),
+    start: Optional[str] = typer.Option(None, "--from", help="First request date (YYYY-MM-DD)."),
+    end: Optional[str] = typer.Option(None, "--to", help="Last request date (YYYY-MM-DD)."),
+    as_of: Optional[str] = AS_OF,
+    fmt: ReportFormat = FORMAT,
+    out: Optional[Path] = OUT,
+) -> None:
+    """Advice league table: per partner and kind, requests, within 6 weeks, median/90th days, chasing."""
+    from ehcp.reports.partners import partners_report
+
+    period = _period(year, start, end, settings().today, default_all=True)
+    _run(lambda conn, day: partners_report(conn, as_of=day, period=period), fmt, out, as_of)
+
+
+@app.command("forecast")
+@refusals
+def forecast(
+    weeks: int = typer.Option(8, "--weeks", min=1, max=52, help="Look this many weeks ahead."),
+    as_of: Optional[str] = AS_OF,
+    fmt: ReportFormat = FORMAT,
+    out: Optional[Path] = OUT,
+) -> None:
+    """Open cases that will breach the 20-week limit within N weeks at the observed pace."""
+    from ehcp.reports.forecast import forecast_report
+
+    _run(lambda conn, day: forecast_report(conn, as_of=day, weeks=weeks), fmt, out, as_of)
+
+
+@app.command("caseload")
+@refusals
+def caseload(as_of: Optional[str] = AS_OF, fmt: ReportFormat = FORMAT, out: Optional[Path] = OUT) -> None:
+    """Open cases per caseworker and stage."""
+    from ehcp.reports.caseload import caseload_report
+
+    _run(lambda conn, day: caseload_report(conn, as_of=day), fmt, out, as_of)
+
+
+@app.command("dashboard")
+@refusals
+def dashboard(
+    out: Path = typer.Option(..., "--out", "-o", help="The HTML file to write (self-contained)."),
+    year: Optional[int] = typer.Option(None, "--year", help="Timeliness year (default: the as-of year)."),
+    weeks: int = typer.Option(8, "--weeks", min=1, max=52, help="Forecast horizon in weeks."),
+    as_of: Optional[str] = AS_OF,
+) -> None:
+    """One self-contained HTML page of headline figures and charts, for a board meeting."""
+    from ehcp.reports.dashboard import build_dashboard, render_html
+    from ehcp.services.views import read_connection
+
     cfg = settings()
     day = parse_date(as_of, "--as-of") or cfg.today
     with read_connection(cfg) as conn:
-        rows = overdue_rows(conn, as_of=day, by=by, due_within=due_within)
-    groups = summarise(rows)
-    extra = {"as_of": day, "by": by, "groups": groups,
-             "total_overdue": sum(1 for r in rows if r["status"] == "overdue" and not r["advisory"])}
-    columns = ["group", "reference", "key", "due", "days_overdue", "status", "caseworker", "partner", "citation"]
-    if detail or fmt is not Format.table:
-        emit(rows, columns, fmt, key="deadlines", extra=extra,
-             title=f"Overdue deadlines as of {day} by {by} ({extra['total_overdue']} statutory)", footer=FOOTER)
-    else:
-        emit(groups, ["group", "advisory", "overdue", "oldest_due"], fmt, key="groups",
-             title=f"Overdue deadlines as of {day} by {by}", footer=FOOTER)
+        data = build_dashboard(conn, as_of=day, year=year or day.year, weeks=weeks)
+    out.write_text(render_html(data), encoding="utf-8")
+    info(f"wrote {out}")

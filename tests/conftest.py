@@ -33,8 +33,13 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test (faster than migrating every time)."""
     from ehcp.store import migrate
 
+    from ehcp.store.db import engine_for
+
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    migrate.upgrade(f"sqlite:///{path}")
+    url = f"sqlite:///{path}"
+    migrate.upgrade(url)
+    engine_for(url).dispose()  # closing the last connection folds the WAL into the file
+    assert not path.with_name(path.name + "-wal").exists()
     return path
 
 

@@ -7,7 +7,6 @@ transaction.
 
 from __future__ import annotations
 
-import difflib
 from datetime import date, datetime, timezone
 
 from sqlalchemy import delete, select
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 from ehcp.domain import compute_deadlines, current_stage, event_from
 from ehcp.services.calendar import working_calendar
 from ehcp.services.errors import UnknownCase
-from ehcp.store import audit
+from ehcp.store import audit, reads
 from ehcp.store.models import Case, CaseEvent, Deadline
 
 
@@ -37,9 +36,7 @@ def load_case(session: Session, reference: str, *, lock: bool = False) -> Case:
 
 
 def _near_references(session: Session, reference: str) -> list[str]:
-    digits = "".join(ch for ch in reference if ch.isdigit())[-5:]
-    pool = list(session.scalars(select(Case.reference).where(Case.reference.like(f"%{digits}%")).limit(50))) if digits else []
-    return difflib.get_close_matches(reference, pool, n=3, cutoff=0.6)
+    return reads.near_references(session.connection(), reference)
 
 
 def case_events(session: Session, case_id: int) -> list:

@@ -192,9 +192,22 @@ def record_exception(ctx: ServiceContext, reference: str, *, reason: str, start:
     if until is not None and until < start:
         raise Refused(f"--to {until} is before --from {start}")
     if reason == "school_closure" and until is None:
-        raise Refused("a school_closure exception needs --to (the date the setting re-opens)")
+        start, until = _closure_from_calendar(ctx, reference, start)
     event = ev.ExceptionRecorded(on=start, reason=reason, until=until, advice_kind=advice_kind)
     return record_event(ctx, reference, event, reason=note, action="exception_recorded")
+
+
+def _closure_from_calendar(ctx: ServiceContext, reference: str, day: date) -> tuple[date, date]:
+    """The closure containing ``day`` in the child's setting calendar, else the LA default calendar."""
+    from ehcp.services.calendars_admin import closure_containing
+
+    with ctx.uow(write=False) as uow:
+        case = load_case(uow.session, reference)
+        closure = closure_containing(uow.session, day, case.child.setting_id)
+    if closure is None:
+        raise Refused(f"no imported closure includes {day}; give --to (the re-opening date) "
+                      "or import the setting's calendar with 'ehcp calendar import'")
+    return closure.start, closure.reopens
 
 
 def add_note(ctx: ServiceContext, reference: str, text: str) -> str:

@@ -207,11 +207,15 @@ class Reminder(Base):
     as_of: Mapped[date] = mapped_column(Date)
     recipient: Mapped[str] = mapped_column(String(320))
     message_key: Mapped[str] = mapped_column(String(200), index=True)
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sent|failed
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|sending|sent|failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(Text)
+    # A delivering worker claims rows (status 'sending') so two workers never send the same row; a
+    # claim older than the lease (a crashed worker) is taken over by the next run.
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_by: Mapped[str | None] = mapped_column(String(64), index=True)
     __table_args__ = (
         UniqueConstraint("subject_type", "subject_id", "rung"),
         Index("ix_reminders_status", "status"),

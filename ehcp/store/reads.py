@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Boolean, Connection, Date, Integer, String, text
+from sqlalchemy import JSON, Boolean, Connection, Date, Integer, String, text
 
 STATUS_SQL = """
 CASE WHEN d.state = 'pending' AND d.due < :today THEN 'overdue'
@@ -64,7 +64,7 @@ def case_events(conn: Connection, case_id: int) -> list[dict]:
     query = text(
         """SELECT id, kind, "on", recorded_at, actor, reason, payload FROM case_events
            WHERE case_id = :case_id ORDER BY "on", id"""
-    ).columns(on=Date)
+    ).columns(on=Date, payload=JSON)
     return [dict(r) for r in conn.execute(query, {"case_id": case_id}).mappings()]
 
 
@@ -74,13 +74,14 @@ def case_audit(conn: Connection, case_id: int) -> list[dict]:
 
 
 def near_references(conn: Connection, reference: str) -> list[str]:
+    """References that look like a mistyped one (same serial number, or a close spelling)."""
     import difflib
 
-    digits = "".join(ch for ch in reference if ch.isdigit())[-5:]
-    if not digits:
+    serial = reference.rsplit("-", 1)[-1].lstrip("0")
+    if not serial.isdigit():
         return []
     pool = [r for (r,) in conn.execute(text("SELECT reference FROM cases WHERE reference LIKE :p LIMIT 200"),
-                                       {"p": f"%{digits}%"})]
+                                       {"p": f"%{serial}"})]
     return difflib.get_close_matches(reference, pool, n=3, cutoff=0.6)
 
 

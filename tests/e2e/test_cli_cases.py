@@ -8,8 +8,8 @@ import json
 import subprocess
 
 
-def new_case(ehcp, received="2025-03-03", child="Alex Example", dob="2016-05-04"):
-    return ehcp.json("case", "new", "--child", child, "--dob", dob, "--received", received)["reference"]
+def new_case(ehcp, received="2025-03-03", child="Alex Example", dob="2016-05-04", **env):
+    return ehcp.json("case", "new", "--child", child, "--dob", dob, "--received", received, **env)["reference"]
 
 
 def test_case_new_prints_reference_last_line(ehcp):
@@ -78,7 +78,7 @@ def test_unknown_case_exit_1(ehcp):
 
 def test_list_formats(ehcp):
     new_case(ehcp)
-    new_case(ehcp, child="Sam Sample", dob="2015-01-01", received="2025-10-01")
+    new_case(ehcp, child="Sam Sample", dob="2015-01-01", received="2025-11-20")
     doc = ehcp.json("case", "list")
     assert [c["reference"] for c in doc["cases"]] == ["EHC-2025-00001", "EHC-2025-00002"]
     rows = list(csv.DictReader(io.StringIO(ehcp("case", "list", "--format", "csv").stdout)))
@@ -88,7 +88,7 @@ def test_list_formats(ehcp):
 
 
 def test_exception_through_cli_G19(ehcp):
-    ref = new_case(ehcp, received="2026-02-02")
+    ref = new_case(ehcp, received="2026-02-02", EHCP_TODAY="2026-05-20")
     ehcp("case", "exception", ref, "--reason", "absence_from_area", "--from", "2026-04-01", "--to", "2026-05-10",
          EHCP_TODAY="2026-05-20")
     doc = ehcp.json("case", "show", ref, EHCP_TODAY="2026-05-20")

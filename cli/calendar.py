@@ -1,0 +1,72 @@
+"""``ehcp calendar ...``: bank holidays, proclaimed holidays and school term calendars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from cli.common import FORMAT_OPTION, context, parse_date, refusals
+from cli.output import Format, emit, info
+
+app = typer.Typer(help="Working days, bank holidays and school term calendars.", no_args_is_help=True)
+
+
+@app.command("import")
+@refusals
+def import_(
+    file: Path = typer.Argument(..., help="An iCalendar (.ics) file of term dates or closures."),
+    setting: Optional[str] = typer.Option(None, "--setting", help="The school or setting it belongs to (default: the LA's default calendar)."),
+    kind: str = typer.Option("school", "--kind", help="school, early_years or post16."),
+) -> None:
+    """Import a term calendar; closures of 4 weeks or more feed the reg 5(4)/10(4) exceptions."""
+    from ehcp.services.calendars_admin import import_ics
+    from ehcp.services.errors import Refused
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise Refused(f"cannot read {file}: {exc.strerror}") from None
+    result = import_ics(context(), data, source=file.name, setting=setting, kind=kind)
+    info(f"imported {result.closures} closures ({result.long_closures} of 4 weeks or more) "
+         f"for {setting or 'the LA default calendar'}")
+
+
+@app.command("show")
+@refusals
+def show(
+    year: Optional[int] = typer.Option(None, "--year", help="Bank holidays of this year (default: this year)."),
+    setting: Optional[str] = typer.Option(None, "--setting", help="Only this setting's closures."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Show the non-working days of a year and the recorded closures."""
+    from datetime import date
+
+    from ehcp.services.calendar import working_calendar
+    from ehcp.services.calendars_admin import list_closures
+
+    ctx = context()
+    year = year or ctx.today.year
+    with ctx.uow(write=False) as uow:
+        cal = working_calendar(uow.session)
+    holidays = [{"date": d, "name": n} for d, n in cal.holidays_between(date(year, 1, 1), date(year, 12, 31))]
+    closures = list_closures(ctx, setting)
+    if fmt is Format.json:
+        from cli.output import emit_json
+
+        emit_json({"year": year, "holidays": holidays, "closures": closures})
+        return
+    emit(holidays, ["date", "name"], fmt, key="holidays", title=f"Non-working days {year} (England and Wales)")
+    emit(closures, ["setting", "closed_from", "reopens", "days", "four_weeks_or_more"], fmt, key="closures",
+         title="Closures")
+
+
+@app.command("add-holiday")
+@refusals
+def add_holiday(day: str = typer.Argument(..., help="YYYY-MM-DD"), name: str = typer.Argument(...)) -> None:
+    """Record a one-off proclaimed bank holiday; run 'ehcp deadlines recompute' afterwards."""
+    from ehcp.services.calendars_admin import add_holiday as add
+
+    add(context(), parse_date(day, "date"), name)
+    info(f"{day} recorded as a non-working day ({name}); run 'ehcp deadlines recompute' to apply it")

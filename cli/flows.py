@@ -1,0 +1,172 @@
+"""``ehcp flows ...``: run one night of chasing now, or serve the nightly flows on a schedule.
+
+Prefect is imported only inside the commands that use it (it costs a second or two to import), so
+every other command stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from cli.common import context, fail, parse_date, refusals, settings
+from cli.output import Format, console, emit_json, emit_table, error, info
+
+app = typer.Typer(help="Nightly flows: chase advice from partners, remind caseworkers (Prefect).",
+                  no_args_is_help=True)
+run_app = typer.Typer(help="Run one night now (no Prefect server needed).", no_args_is_help=True)
+app.add_typer(run_app, name="run")
+
+PARTIAL_EXIT = 3
+AS_OF = typer.Option(None, "--as-of", help="The night to run, YYYY-MM-DD (default: EHCP_TODAY or today in London).")
+DRY_RUN = typer.Option(False, "--dry-run", help="Show what would be sent; write nothing, send nothing.")
+NO_PREFECT = typer.Option(False, "--no-prefect", help="Call the services directly (cron, tests): same ledger, same result, no Prefect start-up.")
+SHOW = typer.Option(False, "--show-messages", help="With --dry-run: print each message in full.")
+FORMAT = typer.Option(Format.table, "--format", "-f", help="Output format: table or json.")
+VERBOSE = typer.Option(False, "--verbose", "-v", help="Show Prefect's own log lines.")
+
+
+@run_app.command("chase-advice")
+@refusals
+def chase_advice(as_of: Optional[str] = AS_OF, dry_run: bool = DRY_RUN, no_prefect: bool = NO_PREFECT,
+                 show_messages: bool = SHOW, fmt: Format = FORMAT, verbose: bool = VERBOSE) -> None:
+    """Chase open advice requests: one digest per partner contact, up the escalation ladder.
+
+    Each reminder is recorded in the reminder ledger before it is sent, so running the same night
+    again sends nothing new, and a run after a crash delivers what was left exactly once. Exit status
+    3: some messages could not be delivered; they stay pending for the next run.
+
+    Example: ehcp flows run chase-advice --as-of 2025-06-04 --dry-run
+    """
+    _run("advice", as_of, dry_run, no_prefect, show_messages, fmt, verbose)
+
+
+@run_app.command("caseworker-digest")
+@refusals
+def caseworker_digest(as_of: Optional[str] = AS_OF, dry_run: bool = DRY_RUN, no_prefect: bool = NO_PREFECT,
+                      show_messages: bool = SHOW, fmt: Format = FORMAT, verbose: bool = VERBOSE) -> None:
+    """Send each caseworker their deadlines due within 7 days or overdue, and managers their team's overdue.
+
+    One digest per person per day, however often it is run. Exit status 3 as for chase-advice.
+    """
+    _run("caseworker", as_of, dry_run, no_prefect, show_messages, fmt, verbose)
+
+
+def _run(kind: str, as_of_text: str | None, dry_run: bool, no_prefect: bool, show: bool, fmt: Format,
+         verbose: bool) -> None:
+    from ehcp.services.chase_config import load_chase_config
+
+    as_of = parse_date(as_of_text, "--as-of")
+    try:
+        config = load_chase_config()
+    except (ValueError, TypeError) as exc:
+        fail(f"chase configuration: {exc}")
+    if dry_run or no_prefect:
+        from ehcp.services.chase_run import run_night
+
+        try:
+            result = run_night(context(), kind, as_of, config=config, dry_run=dry_run)
+        except ValueError as exc:
+            fail(str(exc))
+        summary, rows = result.summary(), result.rows()
+        messages = [_message_row(d, show) for d in result.previews]
+    else:
+        summary, rows = _run_with_prefect(kind, as_of, verbose)
+        messages = []
+    _render(kind, summary, rows, messages, fmt, show)
+    if summary["messages_failed"]:
+        error(f"{summary['messages_failed']} message(s) could not be delivered "
+              f"({', '.join(summary['errors'])}); they stay pending for the next run")
+        raise typer.Exit(PARTIAL_EXIT)
+
+
+def _run_with_prefect(kind: str, as_of, verbose: bool) -> tuple[dict, list[dict]]:  # noqa: ANN001
+    import os
+
+    from workflows.runtime import configure_prefect
+
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+    configure_prefect(settings(), verbose=verbose)
+    from workflows.chase import caseworker_digest_flow, chase_advice_flow
+
+    flow = chase_advice_flow if kind == "advice" else caseworker_digest_flow
+    state = flow(as_of=as_of, dry_run=False, return_state=True)
+    if not state.is_completed():
+        fail(f"the {flow.name} run ended {state.name}: {(state.message or '').splitlines()[0] if state.message else 'see the Prefect logs'}")
+    outcome = state.result()
+    return outcome["summary"], outcome["rows"]
+
+
+def _message_row(digest, show: bool) -> dict:  # noqa: ANN001
+    message = digest.message
+    row = {"to": message.to, "cc": ", ".join(message.cc), "subject": message.subject,
+           "reminders": len(digest.ledger_ids)}
+    if show:
+        row["body"] = message.body
+    return row
+
+
+def _render(kind: str, summary: dict, rows: list[dict], messages: list[dict], fmt: Format, show: bool) -> None:
+    if fmt is Format.json:
+        emit_json({"summary": summary, "rows": rows, **({"messages": messages} if summary["dry_run"] else {})})
+        return
+    columns = ["group", "rung", "queued", "would_send" if summary["dry_run"] else "sent", "failed"]
+    title = f"{'Chase advice' if kind == 'advice' else 'Caseworker digest'} for {summary['as_of']}"
+    if rows:
+        emit_table(rows, columns, title=title + (" (dry run)" if summary["dry_run"] else ""))
+    else:
+        info(f"{title}: no reminders due")
+    if summary["dry_run"]:
+        if messages:
+            emit_table(messages, ["to", "cc", "subject", "reminders"], title="Messages a real run would send")
+        if show:
+            out = console()
+            for message in messages:
+                out.rule(f"To: {message['to']}")
+                out.print(message["body"], markup=False)
+        info(f"dry run: {summary['messages_would_send']} message(s) would be sent; nothing was written")
+    else:
+        info(f"{summary['messages_sent']} message(s) sent ({summary['reminders_sent']} reminders); "
+             f"{summary['queued']} reminder(s) queued tonight, {summary['unchanged']} already chased")
+    if summary["no_contact"]:
+        info(f"{summary['no_contact']} request(s) not chased: their partner has no e-mail address")
+
+
+@app.command("serve")
+@refusals
+def serve(
+    chase_cron: Optional[str] = typer.Option(None, "--chase-cron", help="Cron for chase-advice (default 30 0 * * *, or chase_cron in ehcp.toml)."),
+    digest_cron: Optional[str] = typer.Option(None, "--digest-cron", help="Cron for caseworker-digest (default 30 0 * * *)."),
+    timezone: Optional[str] = typer.Option(None, "--timezone", help="Time zone of the schedules (default Europe/London)."),
+) -> None:
+    """Serve both flows on their schedules until stopped (Ctrl-C).
+
+    Uses PREFECT_API_URL if set (a 'prefect server start' with the UI), else a temporary local server.
+    """
+    from ehcp.services.chase_config import load_chase_config
+    from workflows.schedule import check_schedule
+
+    config = load_chase_config()
+    chase, digest, tz = chase_cron or config.chase_cron, digest_cron or config.digest_cron, timezone or config.timezone
+    try:
+        check_schedule(chase, tz)
+        check_schedule(digest, tz)
+    except ValueError as exc:
+        fail(str(exc))
+    import os
+    import warnings
+
+    from workflows.runtime import configure_prefect
+
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    configure_prefect(settings())
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module="prefect")
+    from workflows.schedule import serve_nightly
+
+    info(f"serving chase-advice ({chase}) and caseworker-digest ({digest}) in {tz}; Ctrl-C to stop")
+    try:
+        serve_nightly(chase, digest, tz)
+    except KeyboardInterrupt:
+        info("stopped")

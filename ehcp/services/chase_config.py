@@ -1,0 +1,118 @@
+"""Configuration of the nightly chasing: the escalation ladder, what identifies a child, schedules.
+
+Defaults are the dataclass defaults; an ``ehcp.toml`` (``EHCP_CONFIG``, else ``./ehcp.toml``) may
+override them in a ``[chase]`` table, and a few environment variables override that::
+
+    [chase]
+    child_fields = ["initials", "dob"]          # also "upn", "year_group"; never names or notes
+    ladder = [ { name = "courtesy",   offset_days = -7 },
+               { name = "due_today",  offset_days = 0 },
+               { name = "overdue",    offset_days = 1 },
+               { name = "escalation", offset_days = 8, escalate = true } ]
+    chase_cron = "30 0 * * *"                   # EHCP_CHASE_CRON
+    digest_cron = "30 0 * * *"                  # EHCP_DIGEST_CRON
+    timezone = "Europe/London"
+    notify_templates = { default = "<GOV.UK Notify template id>" }   # EHCP_NOTIFY_TEMPLATE_ID
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Rung:
+    """A step of the escalation ladder, reached ``offset_days`` after the due date (negative: before)."""
+
+    name: str
+    offset_days: int
+    escalate: bool = False  # to the partner's escalation contact, copying the caseworker's manager
+    title: str = ""
+
+    @property
+    def heading(self) -> str:
+        return self.title or self.name.replace("_", " ").capitalize()
+
+
+DEFAULT_LADDER: tuple[Rung, ...] = (
+    Rung("courtesy", -7, title="Due within 7 days"),
+    Rung("due_today", 0, title="Due today"),
+    Rung("overdue", 1, title="Overdue"),
+    Rung("escalation", 8, escalate=True, title="Escalated: overdue by more than a week"),
+)
+
+CHILD_FIELDS = ("initials", "dob", "upn", "year_group")
+
+
+@dataclass(frozen=True)
+class ChaseConfig:
+    ladder: tuple[Rung, ...] = DEFAULT_LADDER
+    child_fields: tuple[str, ...] = ("initials", "dob")
+    digest_days: int = 7           # caseworker digest: deadlines due within this many days
+    insert_chunk: int = 1000       # ledger rows per INSERT
+    batch_size: int = 25           # digests per delivery batch (one Prefect task each)
+    lease_minutes: int = 30        # a claim older than this belongs to a crashed worker
+    max_attempts: int = 9          # failed deliveries are retried on later runs until this many
+    chase_cron: str = "30 0 * * *"
+    digest_cron: str = "30 0 * * *"
+    timezone: str = "Europe/London"
+    notify_templates: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        check_ladder(self.ladder)
+        bad = [f for f in self.child_fields if f not in CHILD_FIELDS]
+        if bad:
+            raise ValueError(f"unknown child field(s) {', '.join(bad)}; allowed: {', '.join(CHILD_FIELDS)} "
+                             "(names and notes are never sent)")
+
+
+def check_ladder(ladder: tuple[Rung, ...]) -> None:
+    """Refuse an empty ladder, duplicate names or offsets that do not strictly increase."""
+    if not ladder:
+        raise ValueError("the escalation ladder needs at least one rung")
+    names = [r.name for r in ladder]
+    if len(set(names)) != len(names):
+        raise ValueError(f"duplicate rung names in the ladder: {names}")
+    if any(not n or len(n) > 30 or ":" in n for n in names):
+        raise ValueError("rung names must be 1-30 characters without ':'")
+    offsets = [r.offset_days for r in ladder]
+    if any(b <= a for a, b in zip(offsets, offsets[1:])):
+        raise ValueError(f"rung offsets must strictly increase, got {offsets}")
+
+
+def _toml_table(env: dict[str, str]) -> dict:
+    path = Path(env.get("EHCP_CONFIG", "ehcp.toml"))
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    return data.get("chase") or data.get("ehcp", {}).get("chase") or {}
+
+
+def load_chase_config(env: dict[str, str] | None = None) -> ChaseConfig:
+    """Defaults, then the ``[chase]`` table of ``ehcp.toml``, then environment overrides."""
+    env = dict(os.environ if env is None else env)
+    table = _toml_table(env)
+    known = {f.name for f in fields(ChaseConfig)}
+    unknown = set(table) - known
+    if unknown:
+        raise ValueError(f"unknown [chase] setting(s) in ehcp.toml: {', '.join(sorted(unknown))}")
+    values: dict = dict(table)
+    if "ladder" in values:
+        values["ladder"] = tuple(Rung(**rung) for rung in values["ladder"])
+    if "child_fields" in values:
+        values["child_fields"] = tuple(values["child_fields"])
+    config = ChaseConfig(**values)
+    overrides: dict = {}
+    if env.get("EHCP_CHASE_CRON"):
+        overrides["chase_cron"] = env["EHCP_CHASE_CRON"]
+    if env.get("EHCP_DIGEST_CRON"):
+        overrides["digest_cron"] = env["EHCP_DIGEST_CRON"]
+    if env.get("EHCP_CHASE_CHILD_FIELDS"):
+        overrides["child_fields"] = tuple(f.strip() for f in env["EHCP_CHASE_CHILD_FIELDS"].split(",") if f.strip())
+    if env.get("EHCP_NOTIFY_TEMPLATE_ID"):
+        overrides["notify_templates"] = {**config.notify_templates, "default": env["EHCP_NOTIFY_TEMPLATE_ID"]}
+    return replace(config, **overrides) if overrides else config
