@@ -1,0 +1,113 @@
+"""Counting: from a rule and its trigger date to the nominal deadline (statutory-timescales.md s.0).
+
+The conventions themselves live in `calendars.conventions`; this module only dispatches on the
+rule's convention id and applies the Policy readings (Q3, Q7, Q8, Q9, Q17). Receipt and service
+dates are worked out here too, because every clock "of receiving" or "beginning with service"
+starts from one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from calendars import conventions, post
+from ehcp.domain.events import AdviceRequested
+from ehcp.rules.model import (
+    C_AT_LEAST_BEFORE,
+    C_DAYS_AFTER,
+    C_DAYS_BEGINNING,
+    C_MONTHS_AFTER,
+    C_MONTHS_BEGINNING,
+    C_WD_AFTER,
+    C_WD_BEGINNING,
+    C_WEEKS,
+    Rule,
+)
+from ehcp.rules.policy import Policy
+
+Counter = Callable[[Rule, date, object, Policy], date]
+
+
+def _weeks(rule: Rule, d: date, cal: object, policy: Policy) -> date:
+    return conventions.weeks_after(d, rule.length)
+
+
+def _days_after(rule: Rule, d: date, cal: object, policy: Policy) -> date:
+    return conventions.days_after(d, rule.length)
+
+
+def _days_beginning(rule: Rule, d: date, cal: object, policy: Policy) -> date:
+    """Last day of the window (reg 13(1)(a), 22(2)(c)); Q9 may run it on to a working day."""
+    last = conventions.days_beginning(d, rule.length)[1]
+    if policy.window_end_non_working_day == "next_working_day" and not cal.is_working_day(last):
+        return cal.next_working_day_after(last)
+    return last
+
+
+def _months_after(rule: Rule, d: date, cal: object, policy: Policy) -> date:
+    due = conventions.months_after(d, rule.length)
+    return due - timedelta(days=1) if policy.months_after == "corresponding_minus_one" else due
+
+
+def _months_beginning(rule: Rule, d: date, cal: object, policy: Policy) -> date:
+    conservative = policy.months_beginning == "conservative"
+    return conventions.months_beginning(d, rule.length, conservative=conservative)
+
+
+def _at_least_before(rule: Rule, d: date, cal: object, policy: Policy) -> date:
+    return conventions.at_least_before(d, **{rule.unit: rule.length})
+
+
+def _wd_after(rule: Rule, d: date, cal: object, policy: Policy) -> date:
+    return conventions.working_days_after(d, rule.length, cal)
+
+
+def _wd_beginning(rule: Rule, d: date, cal: object, policy: Policy) -> date:
+    return conventions.working_days_beginning(d, rule.length, cal)
+
+
+COUNTERS: dict[str, Counter] = {
+    C_WEEKS: _weeks,
+    C_DAYS_AFTER: _days_after,
+    C_DAYS_BEGINNING: _days_beginning,
+    C_MONTHS_AFTER: _months_after,
+    C_MONTHS_BEGINNING: _months_beginning,
+    C_AT_LEAST_BEFORE: _at_least_before,
+    C_WD_AFTER: _wd_after,
+    C_WD_BEGINNING: _wd_beginning,
+}
+
+
+def nominal_due(rule: Rule, trigger: date, *, calendar: object, policy: Policy) -> date:
+    """The date ``rule`` falls due when started on ``trigger`` (never rolled forward, s.0)."""
+    return COUNTERS[rule.convention](rule, trigger, calendar, policy)
+
+
+def longstop_due(rule: Rule, anchor: date) -> date | None:
+    """A rule's second limit (the Devon 12 weeks from the review meeting), if it has one."""
+    if rule.longstop_weeks is None:
+        return None
+    return conventions.weeks_after(anchor, rule.longstop_weeks)
+
+
+def receipt_date(received: date, *, calendar: object, policy: Policy) -> date:
+    """The date a clock "of receiving" starts: the actual date (law), or Q17's next working day."""
+    if policy.weekend_receipt == "next_working_day" and not calendar.is_working_day(received):
+        return calendar.next_working_day_after(received)
+    return received
+
+
+def service_date(sent: date, channel: str, served_on: date | None, *, calendar: object,
+                 policy: Policy) -> date:
+    """When a document was served: the recorded date, else deemed service (Interpretation Act s.7)."""
+    if served_on is not None:
+        return served_on
+    return post.deemed_served(sent, channel, calendar, policy=policy.deemed_service)
+
+
+def body_receipt(request: AdviceRequested, *, calendar: object, policy: Policy) -> date:
+    """When the body received an advice request: recorded, else deemed service; then Q17 (reg 8(1))."""
+    received = request.received_by_body or service_date(request.on, request.channel, None,
+                                                        calendar=calendar, policy=policy)
+    return receipt_date(received, calendar=calendar, policy=policy)

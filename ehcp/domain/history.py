@@ -1,0 +1,59 @@
+"""A case's history: its events in effective-date order, and the stage they lead to.
+
+Events are ordered by date; on the same date by their place in the statutory sequence (a request
+before the decision, a waiver before the final plan); then by recording order. So the same facts
+always replay the same way, whatever order they were typed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from ehcp.domain.events import Event, RequestReceived
+from ehcp.domain.stages import INITIAL_STAGE, Stage
+from ehcp.domain.transitions import transition_for
+
+History = Sequence[Event]
+
+LIFECYCLE_ORDER = (
+    "request_received", "assessment_agreed", "assessment_refused", "advice_requested",
+    "advice_received", "draft_plan_sent", "school_consulted", "school_responded",
+    "representations_waived", "plan_not_issued", "final_plan_issued", "review_meeting_held",
+    "review_decided", "amendment_notice_sent", "amended_plan_issued", "exception_recorded",
+    "plan_ceased", "case_withdrawn",
+)
+_RANK = {kind: rank for rank, kind in enumerate(LIFECYCLE_ORDER)}
+
+
+def ordered(events: Iterable[Event]) -> list[Event]:
+    """Events sorted by (date, place in the statutory sequence, recording order)."""
+    indexed = list(enumerate(events))
+    indexed.sort(key=lambda pair: (pair[1].on, _RANK.get(pair[1].kind, len(_RANK)), pair[0]))
+    return [event for _, event in indexed]
+
+
+def current_stage(events: Iterable[Event]) -> Stage:
+    """The stage the events lead to; an event with no transition from the stage reached is ignored."""
+    stage: Stage | None = None
+    for event in ordered(events):
+        move = transition_for(stage, event.kind)
+        if move is not None:
+            stage = move.target
+    return stage or INITIAL_STAGE
+
+
+def stage_on(events: Iterable[Event], day: date) -> Stage:
+    """The stage the case was in at the end of ``day``."""
+    return current_stage(event for event in events if event.on <= day)
+
+
+def request_of(events: Iterable[Event]) -> RequestReceived | None:
+    """The request that opened the case (the earliest one)."""
+    return next((e for e in ordered(events) if isinstance(e, RequestReceived)), None)
+
+
+def last_of(events: Iterable[Event], kind: str, before: date | None = None) -> Event | None:
+    """The latest event of ``kind`` (on or before ``before`` if given)."""
+    found = [e for e in ordered(events) if e.kind == kind and (before is None or e.on <= before)]
+    return found[-1] if found else None

@@ -1,0 +1,86 @@
+"""Planning aids and reporting tests built on the rules: none of these is itself a legal limit
+unless its docstring says so. All take the rule set and Policy, never the clock."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from calendars import conventions
+from ehcp.domain.counting import longstop_due, nominal_due
+from ehcp.rules.catalogue import DEFAULT_RULES
+from ehcp.rules.model import RuleSet
+from ehcp.rules.policy import DEFAULT_POLICY, Policy
+
+
+def _due(key: str, trigger: date, rules: RuleSet, policy: Policy, calendar: object = None) -> date:
+    return nominal_due(rules.rule(key, trigger), trigger, calendar=calendar, policy=policy)
+
+
+def sen2_last_day(received: date, policy: Policy = DEFAULT_POLICY) -> date:
+    """Last issue date counted "within 20 weeks" for SEN2: received + 140 days, or + 139 (Q4; G05)."""
+    return received + timedelta(days=policy.sen2_day_count)
+
+
+def sen2_within_20_weeks(received: date, issued: date, policy: Policy = DEFAULT_POLICY) -> bool:
+    """SEN2 timeliness of a new plan (reg 13(2)): issued on or before ``sen2_last_day`` (G01, G05)."""
+    return issued <= sen2_last_day(received, policy)
+
+
+def earliest_finalisation(served: date, *, rules: RuleSet = DEFAULT_RULES, policy: Policy = DEFAULT_POLICY,
+                          calendar: object = None) -> date:
+    """The day after the 15-day window beginning with service (reg 13(1)(a); G12, G13)."""
+    return _due("draft_representations", served, rules, policy, calendar) + timedelta(days=1)
+
+
+def review_invitation_by(meeting: date, *, rules: RuleSet = DEFAULT_RULES) -> date:
+    """Invitations must be received at least two weeks before the meeting (reg 20(3); G23)."""
+    return _due("review_invitation", meeting, rules, DEFAULT_POLICY)
+
+
+def review_advice_by(meeting: date, *, rules: RuleSet = DEFAULT_RULES) -> date:
+    """Advice circulated at least two weeks before the meeting (reg 20(4); G23)."""
+    return _due("review_advice", meeting, rules, DEFAULT_POLICY)
+
+
+def latest_review_meeting(review_due: date, *, rules: RuleSet = DEFAULT_RULES) -> date:
+    """Planning aid: the latest meeting whose 4-week decision still meets ``review_due`` (G21)."""
+    weeks = rules.rule("review_decision", review_due).length
+    return review_due - timedelta(weeks=weeks)
+
+
+def amended_plan_longstop(meeting: date, *, rules: RuleSet = DEFAULT_RULES) -> date | None:
+    """R (L) v Devon CC [2022]: final amended plan at the latest 12 weeks after the meeting (G23)."""
+    rule = rules.rule("amended_plan", meeting)
+    return longstop_due(rule, meeting)
+
+
+def under5_review_window(issued: date, policy: Policy = DEFAULT_POLICY) -> tuple[date, date]:
+    """Advisory window for reviewing an under-5's plan, 3 to 6 months after issue (Code 9.178; G27)."""
+    low, high = policy.under5_review_months
+    return conventions.months_after(issued, low), conventions.months_after(issued, high)
+
+
+def phase_transfer_deadline(transfer_year: int, *, to_post16: bool, policy: Policy = DEFAULT_POLICY) -> date:
+    """Review and amend "before 15 February" / "before 31 March" of the transfer year (reg 18(1)).
+
+    Regulation reading: the day before (14 Feb / 30 Mar); Code 9.179 reading: the date itself (Q5).
+    """
+    month, day = (3, 31) if to_post16 else (2, 15)
+    if policy.phase_transfer_date == "code":
+        return date(transfer_year, month, day)
+    return conventions.before_date(transfer_year, month, day)
+
+
+def phase_transfer_plan(deadline: date, *, rules: RuleSet = DEFAULT_RULES) -> tuple[date, date]:
+    """Planning aid: latest amendment notice (8 weeks, reg 22(3)) and meeting (4 weeks) (G29)."""
+    notice = deadline - timedelta(weeks=rules.rule("amended_plan", deadline).length)
+    return notice, latest_review_meeting(notice, rules=rules)
+
+
+def reassessment_deadlines(request_received: date, notified: date | None = None, *, rules: RuleSet = DEFAULT_RULES,
+                           policy: Policy = DEFAULT_POLICY) -> tuple[date, date | None]:
+    """Decision within 15 days of the request (reg 25(1), Q23) and final plan within 14 weeks of the
+    notification (reg 27(2)) (G35)."""
+    decision = conventions.days_after(request_received, policy.reassessment_decision_days)
+    final = _due("reassessment_final", notified, rules, policy) if notified else None
+    return decision, final

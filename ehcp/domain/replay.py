@@ -1,0 +1,66 @@
+"""The working state of one replay of a case's events: its clocks and where the case stands.
+
+Handlers (ehcp.domain.assessment_clocks, ehcp.domain.review_clocks) change it through the few
+operations here: start a clock under the rule version in force, settle it, end a window, drop or
+close. Private to compute_deadlines: nothing outside a single computation ever sees it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from ehcp.domain import events as ev
+from ehcp.domain.clocks import Clock, Context, next_key, pending, select_rule
+from ehcp.domain.counting import service_date
+from ehcp.domain.deadlines import MET, MISSED, PENDING
+from ehcp.rules.model import NoRuleInForce
+
+
+@dataclass
+class Replay:
+    """Working state of one replay (private to compute_deadlines)."""
+
+    ctx: Context
+    clocks: dict[str, Clock] = field(default_factory=dict)
+    received: date | None = None
+    meeting: date | None = None  # the review meeting of the cycle in progress (Devon anchor)
+    amending: str | None = None  # key of the amended_plan clock in progress
+
+    def start(self, base: str, trigger: date, **extra: object) -> str | None:
+        try:
+            rule, due = select_rule(base, trigger, self.ctx)
+        except NoRuleInForce:  # before the SEND Regulations 2014: no statutory clock
+            return None
+        key = next_key(self.clocks, base)
+        self.clocks[key] = Clock(key, rule, trigger, due, **extra)
+        return key
+
+    def settle(self, clock: Clock | None, on: date) -> None:
+        if clock is not None and clock.state == PENDING:
+            self.clocks[clock.key] = clock.settled(on)
+
+    def settle_latest(self, base: str, on: date) -> None:
+        waiting = pending(self.clocks, base)
+        self.settle(waiting[-1] if waiting else None, on)
+
+    def end_window(self, base: str, on: date) -> None:
+        """A window cut off by the plan: met if it had run its course, missed if cut short."""
+        for clock in pending(self.clocks, base):
+            if on > clock.due:
+                self.clocks[clock.key] = replace(clock, state=MET, met_on=clock.due)
+            else:
+                self.clocks[clock.key] = replace(clock, state=MISSED, met_on=on)
+
+    def drop(self, base: str) -> None:
+        for clock in pending(self.clocks, base):
+            del self.clocks[clock.key]
+
+    def close(self) -> None:
+        """The case is closed: clocks still pending no longer apply."""
+        self.clocks = {k: c for k, c in self.clocks.items() if c.state != PENDING}
+        self.meeting = self.amending = None
+
+    def service(self, event: ev.DraftPlanSent | ev.AmendmentNoticeSent) -> date:
+        return service_date(event.on, event.channel, event.served_on, calendar=self.ctx.calendar,
+                            policy=self.ctx.policy)

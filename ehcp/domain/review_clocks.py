@@ -1,0 +1,73 @@
+"""Handlers for the life of a plan: annual review (s.44, reg 20) and amendment (reg 22, Devon)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ehcp.domain import events as ev
+from ehcp.domain.clocks import Clock, next_key, select_rule
+from ehcp.domain.counting import longstop_due
+from ehcp.domain.replay import Replay
+from ehcp.rules.model import NoRuleInForce
+
+
+def restart_review(r: Replay, on: date) -> None:
+    """s.44(1)(b): the review is complete; the next 12 months begin with ``on``."""
+    r.settle_latest("annual_review", on)
+    r.start("annual_review", on)
+
+
+def review_meeting_held(r: Replay, e: ev.ReviewMeetingHeld) -> None:
+    """Start the report (reg 20(7)) and decision (reg 20(10)) clocks; Q6 "meeting" completes the review."""
+    r.meeting = e.on
+    r.start("review_report", e.on)
+    r.start("review_decision", e.on)
+    if r.ctx.policy.review_restart == "meeting":
+        restart_review(r, e.on)
+
+
+def review_decided(r: Replay, e: ev.ReviewDecided) -> None:
+    """Settle report and decision; Q6 "decision" completes the review; "amend" starts the Devon long-stop."""
+    r.settle_latest("review_report", e.on)
+    r.settle_latest("review_decision", e.on)
+    if r.ctx.policy.review_restart == "decision":
+        restart_review(r, e.on)
+    if e.outcome == "amend" and r.amending is None and r.meeting is not None:
+        start_longstop(r, e.on)
+    elif e.outcome != "amend" and r.amending is None:
+        r.meeting = None
+
+
+def start_longstop(r: Replay, decided: date) -> None:
+    """R (L) v Devon: the amended plan is due at the latest 12 weeks after the review meeting."""
+    try:
+        rule = r.ctx.rules.rule("amended_plan", decided)
+    except NoRuleInForce:
+        return
+    due = longstop_due(rule, r.meeting)
+    if due is not None:
+        key = next_key(r.clocks, "amended_plan")
+        r.clocks[key] = Clock(key, rule, r.meeting, due)
+        r.amending = key
+
+
+def amendment_notice_sent(r: Replay, e: ev.AmendmentNoticeSent) -> None:
+    """Open the reg 22(2)(c) window; amended plan due at the earlier of reg 22(3) and the long-stop."""
+    r.start("amendment_representations", r.service(e))
+    try:
+        rule, due = select_rule("amended_plan", e.on, r.ctx)
+    except NoRuleInForce:
+        return
+    longstop = longstop_due(rule, r.meeting) if r.meeting else None
+    due = min(due, longstop) if longstop else due
+    key = r.amending if r.amending in r.clocks else next_key(r.clocks, "amended_plan")
+    r.clocks[key] = Clock(key, rule, e.on, due)
+    r.amending = key
+
+
+def amended_plan_issued(r: Replay, e: ev.AmendedPlanIssued) -> None:
+    """Settle the amended plan (reg 22(3)) and its window; the amendment cycle ends."""
+    r.settle(r.clocks.get(r.amending or ""), e.on)
+    r.end_window("amendment_representations", e.on)
+    r.drop("school_consultation")
+    r.meeting = r.amending = None
