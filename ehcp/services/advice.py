@@ -14,7 +14,9 @@ from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
 from ehcp.services.partners import check_advice_kind, find_partner
 from ehcp.store.models import AdviceRequest
-from ehcp.domain import IllegalMove
+from ehcp.domain import IllegalMove, body_receipt
+from ehcp.rules import DEFAULT_POLICY
+from ehcp.services.calendar import working_calendar
 
 CHANNELS = ("email", "hand", "portal", "first_class_post", "second_class_post")
 
@@ -40,24 +42,17 @@ def request_advice(ctx: ServiceContext, reference: str, *, kind: str, partner: s
         session.flush()
         event = ev.AdviceRequested(on=on, advice_kind=kind, request_id=row.id,
                                    received_by_body=received_by_body, channel=channel)
-        _validate(case.reference, case_events(session, case.id), event)
-        events = append_event(session, case, event, actor=ctx.actor, today=ctx.today,
-                              action="advice_requested")
-        row.received_by_body_on = _body_receipt(events, row.id) or row.received_by_body_on
+        calendar = working_calendar(session)
+        _validate(case.reference, case_events(session, case.id), event, calendar)
+        append_event(session, case, event, actor=ctx.actor, today=ctx.today, action="advice_requested")
+        row.received_by_body_on = body_receipt(event, calendar=calendar, policy=DEFAULT_POLICY)
         uow.commit()
         return row.id
 
 
-def _body_receipt(events: list, request_id: int) -> date | None:
-    for event in events:
-        if event.kind == "advice_requested" and event.request_id == request_id:
-            return getattr(event, "body_receipt", None)
-    return None
-
-
-def _validate(reference: str, history: list, event) -> None:  # noqa: ANN001
+def _validate(reference: str, history: list, event, calendar) -> None:  # noqa: ANN001
     try:
-        validate_event(history, event)
+        validate_event(history, event, calendar)
     except IllegalMove as exc:
         raise Refused(f"{reference}: {exc}") from None
 
@@ -81,7 +76,7 @@ def receive_advice(ctx: ServiceContext, reference: str, *, kind: str, on: date) 
             raise Refused(f"received date {on} is before the request date {row.requested_on}")
         row.received_on = on
         event = ev.AdviceReceived(on=on, advice_kind=kind, request_id=row.id)
-        _validate(case.reference, case_events(session, case.id), event)
+        _validate(case.reference, case_events(session, case.id), event, working_calendar(session))
         append_event(session, case, event, actor=ctx.actor, today=ctx.today, action="advice_received")
         uow.commit()
         return row.id

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ehcp.domain import IllegalMove, Stage, plan_move
 from ehcp.domain import events as ev
+from ehcp.services.calendar import working_calendar
 from ehcp.services.case_log import append_event, case_events, load_case, now_utc
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Conflict, Refused
@@ -151,7 +152,7 @@ def advance_case(ctx: ServiceContext, reference: str, *, to: str, on: date, reas
         case = load_case(uow.session, reference, lock=True)
         history = case_events(uow.session, case.id)
         try:
-            event = plan_move(history, to=target, on=on, **details)
+            event = plan_move(history, to=target, on=on, calendar=working_calendar(uow.session), **details)
         except IllegalMove as exc:
             raise Refused(f"{case.reference}: {exc}") from None
         from_stage = case.stage
@@ -169,7 +170,7 @@ def record_event(ctx: ServiceContext, reference: str, event, *, reason: str | No
         case = load_case(uow.session, reference, lock=True)
         history = case_events(uow.session, case.id)
         try:
-            validate_event(history, event)
+            validate_event(history, event, working_calendar(uow.session))
         except IllegalMove as exc:
             raise Refused(f"{case.reference}: {exc}") from None
         append_event(uow.session, case, event, actor=ctx.actor, today=ctx.today, reason=reason, action=action)
@@ -177,10 +178,11 @@ def record_event(ctx: ServiceContext, reference: str, event, *, reason: str | No
         return case.reference
 
 
-def validate_event(history: list, event) -> None:  # noqa: ANN001
+def validate_event(history: list, event, calendar) -> None:  # noqa: ANN001
+    """Raise IllegalMove if the law does not allow recording ``event`` after ``history``."""
     from ehcp.domain import check_event
 
-    check_event(history, event)
+    check_event(history, event, calendar=calendar)
 
 
 def record_exception(ctx: ServiceContext, reference: str, *, reason: str, start: date,

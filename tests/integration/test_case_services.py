@@ -146,3 +146,19 @@ def test_audit_chain_verifies(db_url, make_ctx):
     with ctx.uow(write=False) as uow:
         report = audit.verify(uow.session)
     assert report.ok and report.records == 3
+
+
+def test_posted_advice_request_runs_from_deemed_receipt(db_url, make_ctx):
+    from ehcp.services.views import show_case
+
+    ctx = make_ctx(db_url, today="2025-06-05")
+    ref = open_case(ctx, ALEX, received=date(2025, 4, 1)).reference
+    add_partner(ctx, "EP Service", email="ep@example.org")
+    advance_case(ctx, ref, to="assessment", on=date(2025, 5, 12))
+    request_advice(ctx, ref, kind="psychological", partner="EP Service", on=date(2025, 5, 29),
+                   channel="first_class_post")
+    view = show_case(ctx.settings, ref)
+    # posted Thu 29 May 2025, first class: deemed served on the 2nd working day, Mon 2 June
+    assert view["advice"][0]["received_by_body_on"] == date(2025, 6, 2)
+    due = {d["key"]: d["due"] for d in view["deadlines"]}["advice.psychological"]
+    assert due == date(2025, 7, 14)  # 2 June + 42 days (reg 8(1))
