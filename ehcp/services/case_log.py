@@ -99,7 +99,7 @@ def sync_deadlines(session: Session, case: Case, events: list, *, today: date) -
         values = dict(
             rule=item.rule, due=item.due, practical_last_working_day=item.practical_last_working_day,
             state=item.state, met_on=item.met_on, citation=item.citation, exception=item.exception,
-            advisory=item.advisory, advice_request_id=advice_ids.get(item.key),
+            advisory=item.advisory, is_window=item.window, advice_request_id=advice_ids.get(item.key),
         )
         row = existing.pop(item.key, None)
         if row is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import false as sa_false
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -155,6 +156,9 @@ class Deadline(Base):
     citation: Mapped[str] = mapped_column(String(200))
     exception: Mapped[str | None] = mapped_column(String(40))
     advisory: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A window the LA must allow (e.g. the 15-day representation period): once it has run, it is
+    # met, never overdue.
+    is_window: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     advice_request_id: Mapped[int | None] = mapped_column(ForeignKey("advice_requests.id"))
     __table_args__ = (
         UniqueConstraint("case_id", "key"),

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from sqlalchemy import JSON, Boolean, Connection, Date, Integer, String, text
 
 STATUS_SQL = """
-CASE WHEN d.state = 'pending' AND d.due < :today THEN 'overdue'
+CASE WHEN d.state = 'pending' AND d.due < :today AND d.is_window = :true THEN 'met'
+     WHEN d.state = 'pending' AND d.due < :today THEN 'overdue'
      WHEN d.state = 'pending' AND d.due <= :soon THEN 'due_soon'
      WHEN d.state = 'pending' THEN 'open'
      ELSE d.state END"""
@@ -18,7 +19,7 @@ _DEADLINE_TYPES = dict(due=Date, met_on=Date, practical_last_working_day=Date, a
 
 
 def status_params(today: date, due_soon_days: int) -> dict[str, date]:
-    return {"today": today, "soon": today + timedelta(days=due_soon_days)}
+    return {"today": today, "soon": today + timedelta(days=due_soon_days), "true": True}
 
 
 def case_header(conn: Connection, reference: str) -> dict | None:

@@ -162,3 +162,13 @@ def test_posted_advice_request_runs_from_deemed_receipt(db_url, make_ctx):
     assert view["advice"][0]["received_by_body_on"] == date(2025, 6, 2)
     due = {d["key"]: d["due"] for d in view["deadlines"]}["advice.psychological"]
     assert due == date(2025, 7, 14)  # 2 June + 42 days (reg 8(1))
+
+
+def test_representation_window_that_has_run_is_met_not_overdue(db_url, make_ctx):
+    ctx = make_ctx(db_url, today="2025-06-10")
+    ref = open_case(ctx, ALEX, received=date(2025, 3, 3)).reference
+    advance_case(ctx, ref, to="assessment", on=date(2025, 4, 10))
+    advance_case(ctx, ref, to="draft", on=date(2025, 6, 2))
+    assert deadlines(ctx, ref)["draft_representations"]["status"] == "due_soon"
+    later = make_ctx(db_url, today="2025-06-20")  # window ran to 2025-06-16 (G12)
+    assert deadlines(later, ref)["draft_representations"]["status"] == "met"
