@@ -31,14 +31,18 @@ def _register_optional() -> None:
     import importlib
 
     for module, name in (("cli.flows", "flows"), ("cli.calendar", "calendar"), ("cli.demo", "demo"),
-                         ("cli.importing", "import"), ("cli.dev", "dev")):
+                         ("cli.importing", "import"), ("cli.dev", "dev"), ("cli.lifecycle", None)):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:
             if exc.name != module:
                 raise
             continue
-        app.add_typer(mod.app, name=name)
+        if name is None:  # a module offering several command groups: APPS = {"review": app, ...}
+            for group, sub in mod.APPS.items():
+                app.add_typer(sub, name=group)
+        else:
+            app.add_typer(mod.app, name=name)
 
 
 _register_optional()
