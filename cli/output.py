@@ -113,7 +113,7 @@ def emit_table(
 def emit(
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str],
-    fmt: Format,
+    fmt: Format | ReportFormat,
     *,
     key: str = "items",
     title: str | None = None,
@@ -139,10 +139,10 @@ def emit(
             emit_table(rows, columns, title=title, row_style=row_style, footer=footer, stream=stream)
 
 
-def emit_report(report: Report, fmt: ReportFormat | Format, *, out: str | Path | None = None,
+def emit_report(report: Report, fmt: Format | ReportFormat, *, out: str | Path | None = None,
                 made_on: date | None = None) -> None:
-    """Emit a report: JSON is its document; CSV its first table; a table per listing on screen; or
-    an .xlsx workbook (``out`` required) with one sheet per table."""
+    """Emit a report: JSON is its document; CSV its main listing; a table per listing on screen
+    (then the footer); or an .xlsx workbook (``out`` required) with one sheet per table or group."""
     if fmt.value == "xlsx":
         from ehcp.reports.xlsx import write_workbook
 
@@ -154,12 +154,12 @@ def emit_report(report: Report, fmt: ReportFormat | Format, *, out: str | Path |
         if fmt.value == "json":
             emit_json(report.document, stream)
         elif fmt.value == "csv":
-            main = report.tables[0]
+            main = report.csv_table()
             emit_csv(main.rows, main.columns, stream)
         else:
             for table in report.tables:
                 if table.rows or table is report.tables[0]:
-                    emit_table(table.rows, table.columns, title=table.title, stream=stream)
+                    emit_table(table.rows, table.screen or table.columns, title=table.title, stream=stream)
             console(stream).print(report.footer, style="dim")
 
 

@@ -3,6 +3,8 @@ function from :mod:`ehcp.reports` and renders it with the shared formatter."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Callable, Optional
@@ -29,9 +31,21 @@ def _run(build: Callable, fmt: ReportFormat, out: Optional[Path], as_of: Optiona
     day = parse_date(as_of, "--as-of") or cfg.today
     with read_connection(cfg) as conn:
         report = build(conn, day)
-    emit_report(report, fmt, out=out, made_on=cfg.today)
+    with _writing(out):
+        emit_report(report, fmt, out=out, made_on=cfg.today)
     if out is not None:
         info(f"wrote {out}")
+
+
+@contextmanager
+def _writing(out: Optional[Path]) -> Iterator[None]:
+    """A file that cannot be written is a refusal (one line, exit 1), not a traceback."""
+    from ehcp.services.errors import Refused
+
+    try:
+        yield
+    except OSError as exc:
+        raise Refused(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
 def _period(year: Optional[int], start: Optional[str], end: Optional[str], today: date, *, default_all: bool = False):
@@ -72,7 +86,7 @@ def overdue(
     def build(conn, day):  # noqa: ANN001, ANN202
         report = overdue_report(conn, as_of=day, by=by, due_within=due_within)
         if not detail:
-            report.tables = [t for t in report.tables if t.name == "groups"]
+            report.tables, report.csv = [t for t in report.tables if t.name == "groups"], None
         return report
 
     _run(build, fmt, out, as_of)
@@ -158,5 +172,6 @@ def dashboard(
     day = parse_date(as_of, "--as-of") or cfg.today
     with read_connection(cfg) as conn:
         data = build_dashboard(conn, as_of=day, year=year or day.year, weeks=weeks)
-    out.write_text(render_html(data), encoding="utf-8")
+    with _writing(out):
+        out.write_text(render_html(data), encoding="utf-8")
     info(f"wrote {out}")

@@ -123,11 +123,13 @@ def caseload(
               SELECT d.case_id, MIN(d.due) AS next_due,
                      SUM(CASE WHEN d.due < :today THEN 1 ELSE 0 END) AS overdue
               FROM deadlines d WHERE d.state = 'pending' AND d.advisory = :false
+                AND NOT (d.is_window = :true AND d.due < :today)
               GROUP BY d.case_id)
             SELECT c.reference, ch.given_name || ' ' || ch.family_name AS child, c.stage,
                    c.received, u.login AS caseworker, nd.next_due, COALESCE(nd.overdue, 0) AS overdue,
                    (SELECT MIN(d2.key) FROM deadlines d2 WHERE d2.case_id = c.id
-                      AND d2.state = 'pending' AND d2.due = nd.next_due AND d2.advisory = :false) AS next_deadline
+                      AND d2.state = 'pending' AND d2.due = nd.next_due AND d2.advisory = :false
+                      AND NOT (d2.is_window = :true AND d2.due < :today)) AS next_deadline
             FROM cases c JOIN children ch ON ch.id = c.child_id
             LEFT JOIN users u ON u.id = c.caseworker_id
             LEFT JOIN nd ON nd.case_id = c.id

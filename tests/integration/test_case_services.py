@@ -172,3 +172,18 @@ def test_representation_window_that_has_run_is_met_not_overdue(db_url, make_ctx)
     assert deadlines(ctx, ref)["draft_representations"]["status"] == "due_soon"
     later = make_ctx(db_url, today="2025-06-20")  # window ran to 2025-06-16 (G12)
     assert deadlines(later, ref)["draft_representations"]["status"] == "met"
+
+
+def test_expired_representation_window_is_not_reported_overdue(db_url, make_ctx):
+    from ehcp.reports.overdue import overdue_rows
+    from ehcp.services.views import list_cases, read_connection
+
+    ctx = make_ctx(db_url, today="2025-06-20")
+    ref = open_case(ctx, ALEX, received=date(2025, 3, 3)).reference
+    advance_case(ctx, ref, to="assessment", on=date(2025, 4, 10))
+    advance_case(ctx, ref, to="draft", on=date(2025, 6, 2))  # window to 2025-06-16
+    with read_connection(ctx.settings) as conn:
+        keys = {r["key"] for r in overdue_rows(conn, as_of=date(2025, 6, 20))}
+    assert "draft_representations" not in keys
+    rows, _ = list_cases(ctx.settings, mine=False)
+    assert rows[0]["overdue"] == 0 and rows[0]["next_deadline"] == "final_plan"
