@@ -6,6 +6,7 @@ every other command stays fast.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Optional
 
 import typer
@@ -20,7 +21,7 @@ app.add_typer(run_app, name="run")
 
 PARTIAL_EXIT = 3
 AS_OF = typer.Option(None, "--as-of", help="The night to run, YYYY-MM-DD (default: EHCP_TODAY or today in London).")
-DRY_RUN = typer.Option(False, "--dry-run", help="Show what would be sent; write nothing, send nothing.")
+DRY_RUN = typer.Option(False, "--dry-run", help="Show what would be sent; write nothing, send nothing (computed directly, without Prefect).")
 NO_PREFECT = typer.Option(False, "--no-prefect", help="Call the services directly (cron, tests): same ledger, same result, no Prefect start-up.")
 SHOW = typer.Option(False, "--show-messages", help="With --dry-run: print each message in full.")
 FORMAT = typer.Option(Format.table, "--format", "-f", help="Output format: table or json.")
@@ -140,10 +141,12 @@ def serve(
     chase_cron: Optional[str] = typer.Option(None, "--chase-cron", help="Cron for chase-advice (default 30 0 * * *, or chase_cron in ehcp.toml)."),
     digest_cron: Optional[str] = typer.Option(None, "--digest-cron", help="Cron for caseworker-digest (default 30 0 * * *)."),
     timezone: Optional[str] = typer.Option(None, "--timezone", help="Time zone of the schedules (default Europe/London)."),
+    port: int = typer.Option(4200, "--port", help="Port of the local Prefect server started when PREFECT_API_URL is not set."),
 ) -> None:
     """Serve both flows on their schedules until stopped (Ctrl-C).
 
-    Uses PREFECT_API_URL if set (a 'prefect server start' with the UI), else a temporary local server.
+    Uses PREFECT_API_URL if set; otherwise starts a local Prefect server (UI on 127.0.0.1:PORT, history
+    under the data directory) for as long as it serves.
     """
     from ehcp.services.chase_config import load_chase_config
     from workflows.schedule import check_schedule
@@ -157,16 +160,26 @@ def serve(
         fail(str(exc))
     import os
     import warnings
+    from pathlib import Path
 
     from workflows.runtime import configure_prefect
 
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     configure_prefect(settings())
     warnings.filterwarnings("ignore", category=RuntimeWarning, module="prefect")
-    from workflows.schedule import serve_nightly
+    from workflows.schedule import local_server, serve_nightly
 
-    info(f"serving chase-advice ({chase}) and caseworker-digest ({digest}) in {tz}; Ctrl-C to stop")
-    try:
-        serve_nightly(chase, digest, tz)
-    except KeyboardInterrupt:
-        info("stopped")
+    with contextlib.ExitStack() as stack:
+        if not os.environ.get("PREFECT_API_URL"):
+            info(f"starting a local Prefect server with its UI on http://127.0.0.1:{port} ...")
+            log = Path(os.environ["PREFECT_HOME"]) / "server.log"
+            try:
+                os.environ["PREFECT_API_URL"] = stack.enter_context(local_server(port, log))
+            except RuntimeError as exc:
+                fail(str(exc))
+        info(f"serving chase-advice ({chase}) and caseworker-digest ({digest}) in {tz}; Ctrl-C to stop")
+        try:
+            serve_nightly(chase, digest, tz)
+        except KeyboardInterrupt:
+            pass
+    info("stopped")

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ehcp.notify.message import Message
 from ehcp.services import chase_render as render
 from ehcp.services.chase_config import ChaseConfig
-from ehcp.services.chasing import ADVICE, CASEWORKER, CLOSED_STAGES, LEDGER, MANAGER, now_utc
+from ehcp.services.chasing import ADVICE, CASEWORKER, CLOSED_STAGES, LEDGER, MANAGER, live_deadline, now_utc
 from ehcp.services.context import ServiceContext
 from ehcp.store import audit
 from ehcp.store.models import AdviceRequest, Case, Child, Deadline, Partner, User
@@ -128,7 +128,9 @@ def advice_digests(session: Session, token: str, as_of: date, config: ChaseConfi
         .join(Case, Case.id == AdviceRequest.case_id)
         .join(Child, Child.id == Case.child_id)
         .outerjoin(Partner, Partner.id == AdviceRequest.partner_id)
-        .outerjoin(Deadline, Deadline.advice_request_id == AdviceRequest.id)
+        # case_id first: it is indexed (uq case_id, key); advice_request_id is not
+        .outerjoin(Deadline, and_(Deadline.case_id == AdviceRequest.case_id,
+                                  Deadline.advice_request_id == AdviceRequest.id))
         .where(LEDGER.c.subject_type == ADVICE, LEDGER.c.status == "sending", LEDGER.c.claimed_by == token)
         .order_by(LEDGER.c.recipient, Deadline.due, Case.reference)
     )
@@ -185,10 +187,11 @@ def _managers_of(caseworker_ids: set[int], session: Session) -> dict[int, list[s
     return found
 
 
-def _pending_deadlines(*columns):  # noqa: ANN001, ANN202
+def _pending_deadlines(as_of: date, *columns):  # noqa: ANN001, ANN202
     return (select(*columns).select_from(Deadline).join(Case, Case.id == Deadline.case_id)
             .join(Child, Child.id == Case.child_id)
-            .where(Deadline.state == "pending", Deadline.advisory == false(), Case.stage.not_in(CLOSED_STAGES))
+            .where(Deadline.state == "pending", Deadline.advisory == false(), live_deadline(as_of),
+                   Case.stage.not_in(CLOSED_STAGES))
             .order_by(Deadline.due, Case.reference, Deadline.key))
 
 
@@ -201,7 +204,7 @@ def caseworker_digests(session: Session, token: str, as_of: date, config: ChaseC
     worker_ids = {r.subject_id for r in claimed if r.subject_type == CASEWORKER}
     own: dict[int, list] = defaultdict(list)
     if worker_ids:
-        query = _pending_deadlines(Case.caseworker_id, Case.reference, Deadline.key, Deadline.due,
+        query = _pending_deadlines(as_of, Case.caseworker_id, Case.reference, Deadline.key, Deadline.due,
                                    *_child_columns()).where(Case.caseworker_id.in_(sorted(worker_ids)),
                                                             Deadline.due <= horizon)
         for row in session.execute(query):
@@ -211,7 +214,7 @@ def caseworker_digests(session: Session, token: str, as_of: date, config: ChaseC
     team: dict[int, list] = defaultdict(list)
     if any(team_of.values()):
         staff = User.__table__.alias("staff")
-        query = (_pending_deadlines(staff.c.team_id, staff.c.login, Case.reference, Deadline.key, Deadline.due)
+        query = (_pending_deadlines(as_of, staff.c.team_id, staff.c.login, Case.reference, Deadline.key, Deadline.due)
                  .join(staff, staff.c.id == Case.caseworker_id)
                  .where(staff.c.team_id.in_(sorted({t for t in team_of.values() if t})), Deadline.due < as_of))
         for row in session.execute(query):

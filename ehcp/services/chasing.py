@@ -1,9 +1,9 @@
 """Nightly chasing, step 1: decide who is due a reminder tonight and write it to the reminder ledger.
 
-Set-based and streaming: one indexed query yields the open advice requests in reach of the ladder as
-plain rows (never ORM objects), Python picks each one's rung, and the ledger rows are inserted in
-chunks with ``INSERT ... ON CONFLICT DO NOTHING`` on the ledger's unique key (subject, rung), all in
-one transaction with one audit record. Re-running a night, or two workers planning at once, can
+Set-based and streaming: one indexed query streams the open advice requests in reach of the ladder
+as plain rows (never ORM objects), Python picks each one's rung, and tonight's new ledger rows are
+inserted in chunks with ``INSERT ... ON CONFLICT DO NOTHING`` on the ledger's unique key (subject,
+rung), all in one transaction with one audit record. Re-running a night, or two workers planning at once, can
 therefore queue each (request, rung) only once. Step 2 (grouping the queued rows into one digest per
 recipient, claiming and delivering them) is in ``chase_messages`` and ``chase_delivery``.
 
@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import case, exists, false, func, select
+from sqlalchemy import case, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from ehcp.services.chase_config import DEFAULT_LADDER, Rung, check_ladder
@@ -71,28 +71,36 @@ def ledger_key(recipient: str, as_of: date) -> str:
     return key if len(key) <= 200 else f"{as_of.isoformat()}:sha256:{hashlib.sha256(recipient.encode()).hexdigest()}"
 
 
-def ledger_insert(session: Session):  # noqa: ANN201
-    """The dialect's INSERT for the ledger (both support ``on_conflict_do_nothing``)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(LEDGER)
+_PG_INSERT = text("""
+INSERT INTO reminders (subject_type, subject_id, rung, as_of, recipient, message_key, status, attempts, created_at)
+SELECT :kind, t.sid, t.rung, :as_of, t.recipient, t.mkey, 'pending', 0, :stamp
+FROM unnest(CAST(:sids AS integer[]), CAST(:rungs AS varchar[]), CAST(:recipients AS varchar[]),
+            CAST(:keys AS varchar[])) AS t(sid, rung, recipient, mkey)
+ON CONFLICT DO NOTHING
+RETURNING subject_id, rung""")
 
 
-def insert_ledger_rows(session: Session, rows: list[dict]) -> list[tuple[int, str]]:
-    """Insert rows, skipping any whose (subject, rung) exists; return (subject_id, rung) inserted."""
-    if not rows:
+def insert_ledger_rows(session: Session, kind: str, as_of: date, stamp: datetime,
+                       items: list[tuple[int, str, str]]) -> list[tuple[int, str]]:
+    """Insert (subject_id, rung, recipient) rows, skipping any whose (subject, rung) is already in the
+    ledger (ON CONFLICT DO NOTHING); return the (subject_id, rung) actually inserted."""
+    if not items:
         return []
-    stmt = ledger_insert(session).values(rows).on_conflict_do_nothing().returning(
-        LEDGER.c.subject_id, LEDGER.c.rung)
-    return [(sid, rung) for sid, rung in session.execute(stmt)]
+    if session.get_bind().dialect.name == "postgresql":
+        # one statement with four array parameters: no per-row placeholders to parse
+        params = {"kind": kind, "as_of": as_of, "stamp": stamp, "sids": [i[0] for i in items],
+                  "rungs": [i[1] for i in items], "recipients": [i[2] for i in items],
+                  "keys": [ledger_key(i[2], as_of) for i in items]}
+        return [(sid, rung) for sid, rung in session.execute(_PG_INSERT, params)]
+    from sqlalchemy.dialects.sqlite import insert
 
-
-def _ledger_row(kind: str, subject_id: int, rung: str, as_of: date, recipient: str, stamp) -> dict:  # noqa: ANN001
-    return {"subject_type": kind, "subject_id": subject_id, "rung": rung, "as_of": as_of,
-            "recipient": recipient, "message_key": ledger_key(recipient, as_of), "status": "pending",
-            "attempts": 0, "created_at": stamp}
+    # executemany with RETURNING: SQLAlchemy batches it as "insertmanyvalues" with one cached
+    # compiled statement
+    stmt = insert(LEDGER).on_conflict_do_nothing().returning(LEDGER.c.subject_id, LEDGER.c.rung)
+    rows = [{"subject_type": kind, "subject_id": sid, "rung": rung, "as_of": as_of, "recipient": to,
+             "message_key": ledger_key(to, as_of), "status": "pending", "attempts": 0, "created_at": stamp}
+            for sid, rung, to in items]
+    return [(sid, rung) for sid, rung in session.connection().execute(stmt, rows)]
 
 
 def open_advice_query(ladder: tuple[Rung, ...], as_of: date):  # noqa: ANN201
@@ -126,16 +134,11 @@ def plan_advice(session: Session, as_of: date, ladder: tuple[Rung, ...], *, chun
     check_ladder(ladder)
     plan = NightPlan(ADVICE, as_of)
     offsets = [rung.offset_days for rung in ladder]
-    stamp = now_utc()
-    batch: list[dict] = []
+    due: list[tuple[int, str, str]] = []  # (request id, rung, recipient): only tonight's new rows
     partner_of: dict[int, str] = {}
-
-    def flush() -> None:
-        for subject_id, rung in insert_ledger_rows(session, batch):
-            plan.queued[(partner_of[subject_id], rung)] += 1
-        batch.clear()
-        partner_of.clear()
-
+    # Stream the selection to the end before writing: inserting into the ledger while its cursor is
+    # open would make every later row's "already sent?" probe see a growing table (PostgreSQL plans
+    # that probe as a scan while the ledger is small). Memory is bounded by tonight's new rows.
     result = session.execute(open_advice_query(ladder, as_of).execution_options(yield_per=5000))
     for row in result:
         plan.examined += 1
@@ -147,11 +150,12 @@ def plan_advice(session: Session, as_of: date, ladder: tuple[Rung, ...], *, chun
         if not recipient:
             plan.no_contact[row.partner] += 1
             continue
-        batch.append(_ledger_row(ADVICE, row.id, rung.name, as_of, recipient, stamp))
+        due.append((row.id, rung.name, recipient))
         partner_of[row.id] = row.partner
-        if len(batch) >= chunk:
-            flush()
-    flush()
+    stamp = now_utc()
+    for start in range(0, len(due), chunk):
+        for subject_id, rung_name in insert_ledger_rows(session, ADVICE, as_of, stamp, due[start:start + chunk]):
+            plan.queued[(partner_of[subject_id], rung_name)] += 1
     # rows that lost an insert race to another worker count as unchanged too
     plan.unchanged = plan.examined - plan.total_queued - sum(plan.no_contact.values())
     return plan
@@ -171,9 +175,14 @@ def plan_night(ctx: ServiceContext, as_of: date | None = None, rungs: tuple[Rung
     return plan
 
 
-def _open_deadline(horizon_clause):  # noqa: ANN001, ANN201
+def live_deadline(as_of: date):  # noqa: ANN201
+    """A pending window (e.g. the 15-day representation period) that has run is met, not overdue."""
+    return or_(Deadline.is_window == false(), Deadline.due >= as_of)
+
+
+def _open_deadline(as_of: date, horizon_clause):  # noqa: ANN001, ANN201
     return (select(Deadline.id).join(Case, Case.id == Deadline.case_id)
-            .where(Deadline.state == "pending", Deadline.advisory == false(),
+            .where(Deadline.state == "pending", Deadline.advisory == false(), live_deadline(as_of),
                    Case.stage.not_in(CLOSED_STAGES), horizon_clause))
 
 
@@ -183,21 +192,21 @@ def plan_digest(session: Session, as_of: date, *, digest_days: int = 7) -> Night
     plan = NightPlan(CASEWORKER, as_of)
     stamp = now_utc()
     horizon = as_of + timedelta(days=digest_days)
-    own = exists(_open_deadline(Deadline.due <= horizon).where(Case.caseworker_id == User.id))
-    workers = select(User.id, User.email).where(User.active.is_(True), User.email.is_not(None), own)
+    # non-correlated IN (...): one pass over the pending clocks, not one per user
+    busy = _open_deadline(as_of, Deadline.due <= horizon).with_only_columns(Case.caseworker_id)
+    workers = select(User.id, User.email).where(User.active.is_(True), User.email.is_not(None),
+                                                User.id.in_(busy))
     staff = User.__table__.alias("staff")
-    team_overdue = exists(_open_deadline(Deadline.due < as_of)
-                          .join(staff, staff.c.id == Case.caseworker_id)
-                          .where(staff.c.team_id == User.team_id))
+    late_teams = (_open_deadline(as_of, Deadline.due < as_of).join(staff, staff.c.id == Case.caseworker_id)
+                  .with_only_columns(staff.c.team_id))
     managers = select(User.id, User.email).where(
-        User.role == "manager", User.active.is_(True), User.email.is_not(None),
-        User.team_id.is_not(None), team_overdue)
+        User.role == "manager", User.active.is_(True), User.email.is_not(None), User.team_id.in_(late_teams))
     for kind, rung, query in ((CASEWORKER, f"digest:{as_of.isoformat()}", workers),
                               (MANAGER, f"team:{as_of.isoformat()}", managers)):
-        rows = [_ledger_row(kind, uid, rung, as_of, email, stamp) for uid, email in session.execute(query)]
+        rows = [(uid, rung, email) for uid, email in session.execute(query)]
         plan.examined += len(rows)
         for start in range(0, len(rows), 1000):
-            for _, rung_name in insert_ledger_rows(session, rows[start:start + 1000]):
+            for _, rung_name in insert_ledger_rows(session, kind, as_of, stamp, rows[start:start + 1000]):
                 plan.queued[(kind + "s", rung_name.split(":")[0])] += 1
     plan.unchanged = plan.examined - plan.total_queued
     return plan

@@ -1,0 +1,230 @@
+"""Benchmark: one nightly chase over N synthetic open advice requests, against the raw-SQL floor.
+
+    .venv/bin/python bench/bench_chase.py [--n 100000] [--partners 40] [--no-pg]
+    .venv/bin/python bench/bench_chase.py --scale 25000      # the scale issue's generator instead
+
+Synthetic rows are bulk-inserted with SQLAlchemy Core (no services, no event log): N children,
+cases and advice requests, each with its advice deadline, due dates spread evenly over 120 days
+around the night (about half within reach of the ladder), 5% disapplied, 20% already answered,
+plus a final_plan clock per case for the caseworker digest. Timings printed:
+
+  floor         the selection + ledger writes as ONE hand-written INSERT ... SELECT ... ON CONFLICT
+                DO NOTHING (rung computed in SQL), rolled back - the least any implementation could do
+  plan_night    ehcp's planning step on the first night (streamed rows, chunked inserts)
+  deliver       claiming, building one digest per partner contact and "sending" (a null notifier)
+  rerun         the same night again (the steady state: nothing new is queued or sent)
+  next_night    the following night (only the rungs newly reached)
+  digest        the caseworker digest (plan + deliver) for the same night
+
+and the peak RSS of the process (resource.getrusage). With ``--scale PLANS`` the data set is the
+scale issue's realistic case load (bench/generate.py, seed 1, as of 2025-12-01: about half as many
+plans again in other stages, ~2.5 advice requests per case) instead of the synthetic rows above. PostgreSQL is used too when reachable at
+EHCP_TEST_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test), in a scratch schema.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(1, str(Path(__file__).resolve().parent))
+
+import sqlalchemy as sa  # noqa: E402
+
+from ehcp.config import Settings  # noqa: E402
+from ehcp.services.chase_config import ChaseConfig  # noqa: E402
+from ehcp.services.chase_run import run_night  # noqa: E402
+from ehcp.services.chasing import plan_night  # noqa: E402
+from ehcp.services.context import ServiceContext  # noqa: E402
+from ehcp.store import migrate  # noqa: E402
+from ehcp.store.db import engine_for  # noqa: E402
+from ehcp.store.models import (AdviceRequest, Case, Child, Deadline, Partner, Reminder, Team,  # noqa: E402
+                               User)
+
+AS_OF = date(2025, 6, 4)
+PG_URL = os.environ.get("EHCP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+KINDS = ("psychological", "educational", "medical", "social_care")
+
+
+class NullNotifier:
+    def __init__(self) -> None:
+        self.messages = 0
+        self.bytes = 0
+
+    def send(self, message) -> None:  # noqa: ANN001
+        self.messages += 1
+        self.bytes += len(message.body)
+
+
+def populate(url: str, n: int, partners: int) -> None:
+    """Bulk-insert the synthetic data set with Core executemany, in chunks."""
+    now = datetime.now(timezone.utc)
+    engine = engine_for(url)
+    teams, workers = 10, 200
+    with engine.begin() as conn:
+        conn.execute(sa.insert(Team.__table__), [{"id": t + 1, "name": f"Team {t + 1}"} for t in range(teams)])
+        users = [{"id": u + 1, "login": f"cw{u + 1}", "name": f"Caseworker {u + 1}", "email": f"cw{u + 1}@la.example",
+                  "role": "caseworker", "team_id": u % teams + 1, "active": True} for u in range(workers)]
+        users += [{"id": workers + t + 1, "login": f"mgr{t + 1}", "name": f"Manager {t + 1}",
+                   "email": f"mgr{t + 1}@la.example", "role": "manager", "team_id": t + 1, "active": True}
+                  for t in range(teams)]
+        conn.execute(sa.insert(User.__table__), users)
+        conn.execute(sa.insert(Partner.__table__), [
+            {"id": p + 1, "name": f"Partner {p + 1}", "email": f"partner{p + 1}@nhs.example",
+             "escalation_email": f"lead{p + 1}@nhs.example" if p % 2 else None} for p in range(partners)])
+    step = 20_000
+    for start in range(0, n, step):
+        ids = range(start + 1, min(n, start + step) + 1)
+        with engine.begin() as conn:
+            conn.execute(sa.insert(Child.__table__), [
+                {"id": i, "given_name": f"Given{i}", "family_name": f"Family{i}",
+                 "dob": date(2010, 1, 1) + timedelta(days=i % 4000)} for i in ids])
+            conn.execute(sa.insert(Case.__table__), [
+                {"id": i, "reference": f"EHC-2025-{i:07d}", "child_id": i, "stage": "assessment",
+                 "received": date(2025, 3, 1), "source": "parent", "caseworker_id": i % workers + 1,
+                 "opened_at": now, "updated_at": now, "updated_by": "bench", "version": 1} for i in ids])
+            conn.execute(sa.insert(AdviceRequest.__table__), [
+                {"id": i, "case_id": i, "kind": KINDS[i % 4], "partner_id": i % partners + 1,
+                 "requested_on": AS_OF - timedelta(days=i % 120 + 2), "received_by_body_on": AS_OF,
+                 "channel": "email", "received_on": AS_OF if i % 5 == 0 else None} for i in ids])
+            conn.execute(sa.insert(Deadline.__table__), [
+                {"case_id": i, "key": f"advice.{KINDS[i % 4]}", "rule": "R-ADVICE-RESPOND",
+                 "due": AS_OF + timedelta(days=(i // partners) % 120 - 60), "practical_last_working_day": AS_OF,
+                 "state": "disapplied" if i % 20 == 1 else ("met" if i % 5 == 0 else "pending"),
+                 "citation": "SEND Regulations 2014 reg 8(1)", "advisory": False, "advice_request_id": i}
+                for i in ids])
+            conn.execute(sa.insert(Deadline.__table__), [
+                {"case_id": i, "key": "final_plan", "rule": "R-FINAL-PLAN", "due": AS_OF + timedelta(days=i % 200 - 20),
+                 "practical_last_working_day": AS_OF, "state": "pending", "citation": "reg 13(2)", "advisory": False}
+                for i in ids])
+
+
+FLOOR_SQL = """
+INSERT INTO reminders (subject_type, subject_id, rung, as_of, recipient, message_key, status, attempts, created_at)
+SELECT 'advice', a.id,
+       CASE WHEN d.due <= :esc THEN 'escalation' WHEN d.due <= :over THEN 'overdue'
+            WHEN d.due <= :today THEN 'due_today' ELSE 'courtesy' END,
+       :as_of,
+       CASE WHEN d.due <= :esc THEN COALESCE(p.escalation_email, p.email) ELSE p.email END,
+       'floor', 'pending', 0, :now
+FROM deadlines d JOIN advice_requests a ON a.id = d.advice_request_id
+JOIN partners p ON p.id = a.partner_id JOIN cases c ON c.id = a.case_id
+WHERE d.state = 'pending' AND d.due <= :horizon AND a.received_on IS NULL
+  AND c.stage NOT IN ('ceased', 'withdrawn', 'not_assessed', 'no_plan') AND p.email IS NOT NULL
+ON CONFLICT DO NOTHING
+"""
+
+
+def floor(url: str) -> tuple[float, int]:
+    params = {"esc": AS_OF - timedelta(days=8), "over": AS_OF - timedelta(days=1), "today": AS_OF,
+              "horizon": AS_OF + timedelta(days=7), "as_of": AS_OF, "now": datetime.now(timezone.utc)}
+    with engine_for(url).connect() as conn:
+        started = time.perf_counter()
+        with conn.begin() as tx:
+            rows = conn.execute(sa.text(FLOOR_SQL), params).rowcount
+            elapsed = time.perf_counter() - started
+            tx.rollback()
+    return elapsed, rows
+
+
+def timed(label: str, fn, results: list):  # noqa: ANN001, ANN201
+    started = time.perf_counter()
+    value = fn()
+    elapsed = time.perf_counter() - started
+    results.append((label, elapsed, value))
+    return value
+
+
+def bench(url: str, n: int, partners: int, name: str, scale: int | None = None) -> None:
+    global AS_OF
+    started = time.perf_counter()
+    migrate.upgrade(url)
+    if scale:
+        import generate
+
+        AS_OF = date(2025, 12, 1)
+        summary = generate.build(url, scale, today=AS_OF, quiet=True)
+        n, partners = summary.counts["advice_requests"], summary.partners
+    else:
+        populate(url, n, partners)
+    with engine_for(url).connect() as conn:  # statistics, as a live database would have
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
+    print(f"\n{name}: {n:,} advice requests ({partners} partners) generated in {time.perf_counter() - started:.1f} s")
+    ctx = ServiceContext(Settings(database_url=url, user="bench", outbox=Path(tempfile.gettempdir()),
+                                  today_override=AS_OF))
+    config = ChaseConfig()
+    results: list = []
+    floor_s, floor_rows = floor(url)
+    results.append(("floor (1 INSERT...SELECT, rolled back)", floor_s, f"{floor_rows:,} ledger rows"))
+    plan = timed("plan_night (first night)", lambda: plan_night(ctx, AS_OF, config.ladder), results)
+    results[-1] = (*results[-1][:2], f"{plan.total_queued:,} queued of {plan.examined:,} examined")
+    notifier = NullNotifier()
+    night = timed("deliver (claim + digests + mark)", lambda: run_night(ctx, "advice", AS_OF, config=config,
+                                                                      notifier=notifier), results)
+    results[-1] = (*results[-1][:2], f"{night.summary()['messages_sent']} digests, "
+                   f"{night.summary()['reminders_sent']:,} reminders, {notifier.bytes / 1e6:.1f} MB of text")
+    again = timed("rerun same night (run_night)", lambda: run_night(ctx, "advice", AS_OF, config=config,
+                                                                    notifier=NullNotifier()), results)
+    results[-1] = (*results[-1][:2], f"{again.summary()['messages_sent']} sent")
+    nxt = timed("next night (run_night)", lambda: run_night(ctx, "advice", AS_OF + timedelta(days=1),
+                                                            config=config, notifier=NullNotifier()), results)
+    results[-1] = (*results[-1][:2], f"{nxt.plan.total_queued:,} new rungs, {nxt.summary()['messages_sent']} digests")
+    digest = timed("caseworker digest (run_night)", lambda: run_night(ctx, "caseworker", AS_OF, config=config,
+                                                                      notifier=NullNotifier()), results)
+    results[-1] = (*results[-1][:2], f"{digest.summary()['messages_sent']} digests")
+    for label, seconds, note in results:
+        print(f"  {label:<42} {seconds * 1000:9.0f} ms   {note}")
+    ratio = results[1][1] / floor_s if floor_s else float("nan")
+    print(f"  plan_night / floor: {ratio:.1f}x")
+    with engine_for(url).connect() as conn:
+        print(f"  ledger rows: {conn.scalar(sa.select(sa.func.count()).select_from(Reminder.__table__)):,}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--partners", type=int, default=40)
+    parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--scale", type=int, metavar="PLANS", help="use bench/generate.py with this many plans")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        bench(f"sqlite:///{tmp}/bench.sqlite3", args.n, args.partners, "SQLite", args.scale)
+        engine_for(f"sqlite:///{tmp}/bench.sqlite3").dispose()
+    if not args.no_pg:
+        bench_pg(args.n, args.partners, args.scale)
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"\npeak RSS: {peak_kb / 1024:.0f} MB")
+
+
+def bench_pg(n: int, partners: int, scale: int | None = None) -> None:
+    admin = sa.create_engine(PG_URL)
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except Exception:  # noqa: BLE001
+        print("\nPostgreSQL not reachable: skipped")
+        return
+    schema = f"bench_chase_{uuid.uuid4().hex[:8]}"
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    try:
+        bench(url, n, partners, "PostgreSQL", scale)
+    finally:
+        engine_for(url).dispose()
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

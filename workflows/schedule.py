@@ -1,0 +1,121 @@
+"""``ehcp flows serve``: both flows on a cron schedule (default 00:30 Europe/London).
+
+Against ``PREFECT_API_URL`` when set; otherwise against a local ``prefect server start`` that this
+command starts (UI on 127.0.0.1, history kept under ``PREFECT_HOME``) in its own session, so that
+Ctrl-C stops the runner cleanly before the server, with no tracebacks.
+
+Schedules must keep out of 01:00-01:59 London time: on the October clock change that hour happens
+twice and in March not at all, so a run there could be doubled or skipped. (The ledger would stop a
+double send, but a skipped night delays every chaser by a day.) Prefect is imported only to serve.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+FIELD_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
+FIELD_NAMES = ("minute", "hour", "day of month", "month", "day of week")
+
+
+def _expand(field: str, low: int, high: int, name: str) -> set[int]:
+    values: set[int] = set()
+    for part in field.split(","):
+        body, _, step_text = part.partition("/")
+        step = int(step_text) if step_text else 1
+        if body == "*":
+            start, stop = low, high
+        elif "-" in body:
+            start, stop = (int(x) for x in body.split("-", 1))
+        else:
+            start = int(body)
+            stop = high if step_text else start
+        if not (low <= start <= stop <= high) or step < 1:
+            raise ValueError(f"cron {name} field {field!r} is out of range {low}-{high}")
+        values.update(range(start, stop + 1, step))
+    return values
+
+
+def cron_hours(expr: str) -> set[int]:
+    """Validate a 5-field cron expression (numbers, ranges, lists, steps) and return its hours."""
+    fields = expr.split()
+    if len(fields) != 5:
+        raise ValueError(f"cron expression {expr!r} needs 5 fields (minute hour day month weekday)")
+    expanded = []
+    for field, (low, high), name in zip(fields, FIELD_RANGES, FIELD_NAMES):
+        try:
+            expanded.append(_expand(field, low, high, name))
+        except ValueError as exc:
+            if "out of range" in str(exc):
+                raise
+            raise ValueError(f"cron {name} field {field!r} is not understood (use numbers, *, -, / and ,)") from None
+    return expanded[1]
+
+
+def check_schedule(expr: str, timezone: str) -> None:
+    """Refuse an invalid cron or time zone, or a schedule firing in 01:00-01:59 London time."""
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {timezone!r}") from None
+    if 1 in cron_hours(expr) and timezone == "Europe/London":
+        raise ValueError(f"schedule {expr!r} runs between 01:00 and 01:59 London time, an hour that happens "
+                         "twice or not at all on clock-change nights; choose another hour (default 30 0 * * *)")
+
+
+@contextlib.contextmanager
+def local_server(port: int, log_path: Path, timeout: float = 120.0) -> Iterator[str]:
+    """Run ``prefect server start`` on 127.0.0.1:port until the block ends; yields its API URL."""
+    prefect = Path(sys.executable).with_name("prefect")
+    command = [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        server = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                  start_new_session=True, env=os.environ.copy())
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        _wait_healthy(url, server, timeout, log_path)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _wait_healthy(url: str, server: subprocess.Popen, timeout: float, log_path: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the Prefect server exited (status {server.returncode}); see {log_path}")
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"the Prefect server did not start within {timeout:.0f} s; see {log_path}")
+
+
+def serve_nightly(chase_cron: str, digest_cron: str, timezone: str) -> None:
+    """Serve both flows until interrupted (Prefect's ``serve``)."""
+    from prefect import serve
+    from prefect.schedules import Cron
+
+    from workflows.chase import caseworker_digest_flow, chase_advice_flow
+
+    serve(
+        chase_advice_flow.to_deployment(name="nightly", schedules=[Cron(chase_cron, timezone=timezone)],
+                                        description="Chase overdue advice from partners (one digest per contact)."),
+        caseworker_digest_flow.to_deployment(name="nightly", schedules=[Cron(digest_cron, timezone=timezone)],
+                                             description="Caseworker and manager deadline digests."),
+    )
