@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from cli.common import context, refusals
-from cli.output import Format, info
+from cli.output import Format, ReportFormat, info
 
 app = typer.Typer(help="Run the demo end to end on the configured (default: SQLite) database.",
                   invoke_without_command=True)
@@ -33,15 +33,11 @@ def demo(
     info("4/4 overdue report")
     from cli.reports import overdue
 
-    overdue(as_of=None, by="rule", due_within=None, detail=True, fmt=Format.table)
+    overdue(as_of=None, by="rule", due_within=None, detail=True, fmt=ReportFormat.table, out=None)
 
 
 def _night(no_prefect: bool) -> None:
-    import importlib
+    from cli.flows import chase_advice
 
-    try:
-        flows = importlib.import_module("cli.flows")
-    except ModuleNotFoundError:
-        info("   (the chase-advice flow is not installed in this build)")
-        return
-    flows.run_chase_for_demo(no_prefect=no_prefect)
+    chase_advice(as_of=None, dry_run=False, no_prefect=no_prefect, show_messages=False, fmt=Format.table,
+                 verbose=False)
