@@ -163,6 +163,7 @@ class Deadline(Base):
     __table_args__ = (
         UniqueConstraint("case_id", "key"),
         Index("ix_deadlines_state_due", "state", "due"),
+        Index("ix_deadlines_advice_request_id", "advice_request_id"),
     )
 
 
