@@ -10,8 +10,10 @@ from ehcp.domain.deadlines import DISAPPLIED, MET, MISSED, PENDING, STATES, STAT
 from ehcp.domain.errors import IllegalMove
 from ehcp.domain.events import (
     ADVICE_KINDS,
+    ALL_EVENT_TYPES,
     CHANNELS,
     EVENT_TYPES,
+    LIFECYCLE_EVENT_TYPES,
     REQUEST_SOURCES,
     REVIEW_OUTCOMES,
     AdviceReceived,
@@ -42,9 +44,20 @@ from ehcp.domain import practical
 from ehcp.domain.practical import sen2_within_20_weeks
 from ehcp.domain.compute import compute_deadlines
 from ehcp.domain.stages import CLOSED_STAGES, OPEN_STAGES, Stage
-from ehcp.domain.transitions import RECORDINGS, TRANSITIONS, Transition, describe_transitions
+from ehcp.domain.transitions import (
+    ALL_RECORDINGS,
+    ALL_TRANSITIONS,
+    RECORDINGS,
+    TRANSITIONS,
+    Transition,
+    describe_lifecycle,
+    describe_transitions,
+)
+from ehcp.domain.child import ChildFacts, academic_year, child_facts, ncy_from_dob
 
 __all__ = [
+    "ALL_EVENT_TYPES", "ALL_RECORDINGS", "ALL_TRANSITIONS", "ChildFacts", "LIFECYCLE_EVENT_TYPES",
+    "academic_year", "child_facts", "describe_lifecycle", "ncy_from_dob",
     "ADVICE_KINDS", "CHANNELS", "CLOSED_STAGES", "DISAPPLIED", "EVENT_TYPES", "MET", "MISSED",
     "OPEN_STAGES", "PENDING", "RECORDINGS", "REQUEST_SOURCES", "REVIEW_OUTCOMES", "STATES", "STATUSES",
     "TRANSITIONS", "AdviceReceived", "AdviceRequested", "AmendedPlanIssued", "AmendmentNoticeSent",

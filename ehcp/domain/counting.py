@@ -15,7 +15,9 @@ from calendars import conventions, post
 from ehcp.domain.events import AdviceRequested
 from ehcp.rules.model import (
     C_AT_LEAST_BEFORE,
+    C_BEFORE_DATE,
     C_DAYS_AFTER,
+    C_IMMEDIATE,
     C_DAYS_BEGINNING,
     C_MONTHS_AFTER,
     C_MONTHS_BEGINNING,
@@ -67,6 +69,16 @@ def _wd_beginning(rule: Rule, d: date, cal: object, policy: Policy) -> date:
     return conventions.working_days_beginning(d, rule.length, cal)
 
 
+def _before_date(rule: Rule, d: date, cal: object, policy: Policy) -> date:
+    """"Before 15 February" of the trigger's year: the day before (reg 18(1)), or the date (Q5)."""
+    fixed = date(d.year, *rule.fixed_date)
+    return fixed if policy.phase_transfer_date == "code" else conventions.before_date(d.year, *rule.fixed_date)
+
+
+def _immediate(rule: Rule, d: date, cal: object, policy: Policy) -> date:
+    return d
+
+
 COUNTERS: dict[str, Counter] = {
     C_WEEKS: _weeks,
     C_DAYS_AFTER: _days_after,
@@ -76,6 +88,8 @@ COUNTERS: dict[str, Counter] = {
     C_AT_LEAST_BEFORE: _at_least_before,
     C_WD_AFTER: _wd_after,
     C_WD_BEGINNING: _wd_beginning,
+    C_BEFORE_DATE: _before_date,
+    C_IMMEDIATE: _immediate,
 }
 
 

@@ -11,26 +11,50 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any, ClassVar
 
+from ehcp.domain.event_base import Event
+from ehcp.domain.events_disputes import (  # noqa: F401 - re-exported: every event is ev.<Name>
+    DISPUTE_EVENTS,
+    AppealableDecision,
+    AppealConcluded,
+    AppealLodged,
+    AppealUnopposed,
+    MediationAdviserContacted,
+    MediationCertificateIssued,
+    MediationConcluded,
+    MediationRequested,
+    MediationUnavailable,
+    OrderComplied,
+    TribunalOrdered,
+)
+from ehcp.domain.events_plan import (  # noqa: F401
+    PLAN_LIFE_EVENTS,
+    CeaseConsulted,
+    CeaseNoticeSent,
+    MoveNotified,
+    PlanTransferredIn,
+    PlanTransferredOut,
+    ReassessmentAgreed,
+    ReassessmentConcluded,
+    ReassessmentDraftSent,
+    ReassessmentRefused,
+    ReassessmentRequested,
+    TransferInformed,
+)
+from ehcp.domain.events_review import (  # noqa: F401
+    REVIEW_EVENTS,
+    AmendmentNotMade,
+    ChildNoted,
+    PhaseTransferNoted,
+    ReviewAdviceCirculated,
+    ReviewInvitationsSent,
+    ReviewReportSent,
+    ReviewScheduled,
+)
+
 REQUEST_SOURCES = ("parent", "young_person", "school", "other")  # CFA 2014 s.36(1), reg 3
 ADVICE_KINDS = ("parent", "educational", "medical", "psychological", "social_care", "other")
 CHANNELS = ("email", "hand", "portal", "first_class_post", "second_class_post")
 REVIEW_OUTCOMES = ("maintain", "amend", "cease")  # reg 20(10): keep, amend or cease
-
-
-@dataclass(frozen=True)
-class Event:
-    """Base class: ``on`` is the date the event took effect (sent, received, held, decided)."""
-
-    kind: ClassVar[str] = ""
-    on: date
-
-    def to_payload(self) -> dict[str, Any]:
-        """The event's fields except ``on``, JSON-ready (dates as ISO strings)."""
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self) if f.name != "on"}
-
-
-def _plain(value: Any) -> Any:  # noqa: ANN401
-    return value.isoformat() if isinstance(value, date) else value
 
 
 @dataclass(frozen=True)
@@ -39,6 +63,7 @@ class RequestReceived(Event):
 
     kind: ClassVar[str] = "request_received"
     source: str = "parent"
+    dob: date | None = None  # the child's date of birth (under-5 reviews, year 9, phase transfers)
 
 
 @dataclass(frozen=True)
@@ -184,6 +209,7 @@ class ExceptionRecorded(Event):
     advice_kind: str | None = None
 
 
+# The assessment-to-plan events of the contract vocabulary (what `ehcp import events` reads).
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls
     for cls in (RequestReceived, AssessmentAgreed, AssessmentRefused, AdviceRequested, AdviceReceived,
@@ -191,6 +217,14 @@ EVENT_TYPES: dict[str, type[Event]] = {
                 FinalPlanIssued, PlanNotIssued, ReviewMeetingHeld, ReviewDecided,
                 AmendmentNoticeSent, AmendedPlanIssued, PlanCeased, CaseWithdrawn, ExceptionRecorded)
 }
+
+
+# The rest of the lifecycle (statutory-timescales.md sections 6-8): reviews, amendments, phase
+# transfers, re-assessment, ceasing, transfers between authorities, mediation, appeals, orders.
+LIFECYCLE_EVENT_TYPES: dict[str, type[Event]] = {
+    cls.kind: cls for cls in REVIEW_EVENTS + PLAN_LIFE_EVENTS + DISPUTE_EVENTS
+}
+ALL_EVENT_TYPES: dict[str, type[Event]] = {**EVENT_TYPES, **LIFECYCLE_EVENT_TYPES}
 
 
 class UnknownEvent(ValueError):
@@ -203,7 +237,7 @@ def event_from(kind: str, on: date | str, payload: dict[str, Any] | None = None)
     ISO strings become dates; the key ``kind`` in a payload is read as ``advice_kind``; keys the
     event does not know are ignored, so that a log written by a newer version still loads.
     """
-    cls = EVENT_TYPES.get(kind)
+    cls = ALL_EVENT_TYPES.get(kind)
     if cls is None:
         raise UnknownEvent(f"unknown event kind {kind!r}")
     data = dict(payload or {})

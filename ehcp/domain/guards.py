@@ -71,6 +71,8 @@ def first_event(event: ev.Event, g: GuardContext) -> Refusal | None:
     if request is not None:
         return Refusal(f"the case already has a request (received on {request.on.isoformat()}); "
                        "open a new case for a new request")
+    if g.history:
+        return Refusal("the case was opened by a plan transferring in; open a new case for a new request")
     if event.on < SEND_REGS_IN_FORCE:
         return Refusal("the SEND Regulations 2014 came into force on 2014-09-01", "SEND Regulations 2014 reg 1")
     if getattr(event, "source", None) not in ev.REQUEST_SOURCES:

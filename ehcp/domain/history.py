@@ -17,11 +17,17 @@ from ehcp.domain.transitions import transition_for
 History = Sequence[Event]
 
 LIFECYCLE_ORDER = (
-    "request_received", "assessment_agreed", "assessment_refused", "advice_requested",
-    "advice_received", "draft_plan_sent", "school_consulted", "school_responded",
-    "representations_waived", "plan_not_issued", "final_plan_issued", "review_meeting_held",
-    "review_decided", "amendment_notice_sent", "amended_plan_issued", "exception_recorded",
-    "plan_ceased", "case_withdrawn",
+    "request_received", "plan_transferred_in", "child_noted", "assessment_agreed", "assessment_refused",
+    "reassessment_requested", "reassessment_agreed", "reassessment_refused", "advice_requested",
+    "advice_received", "draft_plan_sent", "reassessment_draft_sent", "school_consulted", "school_responded",
+    "representations_waived", "plan_not_issued", "final_plan_issued", "reassessment_concluded",
+    "transfer_informed", "phase_transfer_noted", "review_scheduled", "review_invitations_sent",
+    "review_advice_circulated", "review_meeting_held", "review_report_sent", "review_decided",
+    "amendment_notice_sent", "amendment_not_made", "amended_plan_issued", "cease_consulted",
+    "cease_notice_sent", "appealable_decision", "mediation_adviser_contacted", "mediation_requested",
+    "mediation_unavailable", "mediation_concluded", "mediation_certificate_issued", "appeal_lodged",
+    "appeal_unopposed", "tribunal_ordered", "appeal_concluded", "order_complied", "exception_recorded",
+    "move_notified", "plan_transferred_out", "plan_ceased", "case_withdrawn",
 )
 _RANK = {kind: rank for rank, kind in enumerate(LIFECYCLE_ORDER)}
 

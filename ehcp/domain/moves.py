@@ -12,16 +12,16 @@ from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 
-from ehcp.domain import guards, record_guards
+from ehcp.domain import dispute_guards, guards, lifecycle_guards, record_guards
 from ehcp.domain.errors import IllegalMove
 from ehcp.domain.events import EVENT_TYPES, Event
 from ehcp.domain.guards import Guard, GuardContext
 from ehcp.domain.history import current_stage, ordered, stage_on
 from ehcp.domain.stages import Stage
 from ehcp.domain.transitions import (
+    ALL_TRANSITIONS,
     COMMON_GUARDS,
     MOVING_KINDS,
-    TRANSITIONS,
     Transition,
     exits,
     recording_for,
@@ -38,7 +38,9 @@ _RECORD_GUARDS = ("valid_advice_request", "matching_advice_request", "window_ope
                   "no_amendment_in_progress", "amendment_window_closed", "valid_exception")
 GUARDS: dict[str, Guard] = {name: getattr(guards, name) for name in _MOVE_GUARDS}
 GUARDS |= {name: getattr(record_guards, name) for name in _RECORD_GUARDS}
-KIND_TARGET = {t.kind: t.target for t in TRANSITIONS}
+GUARDS |= {name: getattr(lifecycle_guards, name) for name in lifecycle_guards.LIFECYCLE_GUARD_NAMES}
+GUARDS |= {name: getattr(dispute_guards, name) for name in dispute_guards.DISPUTE_GUARD_NAMES}
+KIND_TARGET = {t.kind: t.target for t in ALL_TRANSITIONS}
 
 
 @lru_cache(maxsize=1)

@@ -3,9 +3,10 @@ unless its docstring says so. All take the rule set and Policy, never the clock.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from calendars import conventions
+from calendars import conventions, post
 from ehcp.domain.counting import longstop_due, nominal_due
 from ehcp.rules.catalogue import DEFAULT_RULES
 from ehcp.rules.model import RuleSet
@@ -84,3 +85,31 @@ def reassessment_deadlines(request_received: date, notified: date | None = None,
     decision = conventions.days_after(request_received, policy.reassessment_decision_days)
     final = _due("reassessment_final", notified, rules, policy) if notified else None
     return decision, final
+
+
+@dataclass(frozen=True)
+class ReviewDates:
+    """Every date a review meeting implies (G23, G57): planning aids and the statutory dates."""
+
+    meeting: date
+    invitations_by: date  # received at least two weeks before (reg 20(3))
+    post_invitations_by: date | None  # latest working day to post them, if posted (G57)
+    advice_by: date  # circulated at least two weeks before (reg 20(4))
+    report_by: date  # reg 20(7)
+    decision_by: date  # reg 20(10); with the proposed amendments if amending (Devon)
+    amended_plan_by: date | None  # Devon long-stop: 12 weeks after the meeting
+
+
+def review_dates(meeting: date, *, channel: str = "email", calendar: object, rules: RuleSet = DEFAULT_RULES,
+                 policy: Policy = DEFAULT_POLICY) -> ReviewDates:
+    """The dates of a review around ``meeting`` (reg 20(3)-(10); R (L) v Devon)."""
+    invitations = review_invitation_by(meeting, rules=rules)
+    posted = None
+    if channel.endswith("_post"):
+        posted = post.latest_posting_date(invitations, channel, calendar, policy=policy.deemed_service)
+    return ReviewDates(
+        meeting=meeting, invitations_by=invitations, post_invitations_by=posted,
+        advice_by=review_advice_by(meeting, rules=rules),
+        report_by=_due("review_report", meeting, rules, policy), decision_by=_due("review_decision", meeting, rules, policy),
+        amended_plan_by=amended_plan_longstop(meeting, rules=rules),
+    )

@@ -11,7 +11,11 @@ from ehcp.rules.model import EXCEPTION_REASONS, SCHOOL_CLOSURE
 
 
 def valid_advice_request(event: ev.AdviceRequested, g: GuardContext) -> Refusal | None:
-    """A known advice kind (reg 6(1)(a)-(h)) and channel; received by the body not before sending."""
+    """A known advice kind (reg 6(1)(a)-(h)) and channel; received by the body not before sending.
+    Once a plan is made, advice is sought only for a re-assessment (reg 26)."""
+    if g.stage in (Stage.FINAL, Stage.REVIEW) and not _reassessing(event, g):
+        return Refusal("it can be recorded only while the case is in request, assessment or draft, or "
+                       "during a re-assessment", "SEND Regulations 2014 reg 6(1), 26")
     if event.advice_kind not in ev.ADVICE_KINDS:
         return Refusal(f"unknown advice kind {event.advice_kind!r}; kinds are {', '.join(ev.ADVICE_KINDS)}")
     if event.received_by_body is not None and event.received_by_body < event.on:
@@ -34,9 +38,16 @@ def matching_advice_request(event: ev.AdviceReceived, g: GuardContext) -> Refusa
                    f"{event.on.isoformat()}", "SEND Regulations 2014 reg 8(1)")
 
 
+def _reassessing(event: ev.Event, g: GuardContext) -> bool:
+    from ehcp.domain.lifecycle_guards import state_on
+
+    return state_on(g, event.on).reassessing is not None
+
+
 def window_open(event: ev.RepresentationsWaived, g: GuardContext) -> Refusal | None:
-    """A waiver needs a window to waive: the draft plan's, or an amendment notice's in progress."""
-    if g.stage is Stage.DRAFT or _amendment_in_progress(g) is not None:
+    """A waiver needs a window to waive: the draft plan's (also after a re-assessment), or an
+    amendment notice's in progress."""
+    if g.stage is Stage.DRAFT or amendment_in_progress(g) is not None or _reassessing(event, g):
         return None
     return Refusal("there is no draft plan or amendment notice awaiting representations",
                    "SEND Regulations 2014 reg 13(1)(a), 22(2)(c)")
@@ -51,12 +62,17 @@ def matching_consultation(event: ev.SchoolResponded, g: GuardContext) -> Refusal
     return Refusal(f"no consultation of {school} is recorded on or before {event.on.isoformat()}")
 
 
-def _amendment_in_progress(g: GuardContext) -> ev.AmendmentNoticeSent | None:
+def amendment_in_progress(g: GuardContext) -> ev.AmendmentNoticeSent | None:
+    """The amendment notice still waiting for an amended plan or a decision not to amend."""
     notice = last_of(g.history, "amendment_notice_sent")
-    issued = last_of(g.history, "amended_plan_issued")
-    if notice is None or (issued is not None and issued.on >= notice.on):
+    ended = [e for e in (last_of(g.history, "amended_plan_issued"), last_of(g.history, "amendment_not_made"))
+             if e is not None]
+    if notice is None or any(e.on >= notice.on for e in ended):
         return None
     return notice
+
+
+_amendment_in_progress = amendment_in_progress
 
 
 def no_amendment_in_progress(event: ev.AmendmentNoticeSent, g: GuardContext) -> Refusal | None:
@@ -70,8 +86,10 @@ def no_amendment_in_progress(event: ev.AmendmentNoticeSent, g: GuardContext) -> 
 
 def amendment_window_closed(event: ev.AmendedPlanIssued, g: GuardContext) -> Refusal | None:
     """No amended plan inside the 15 days for representations unless waived (reg 22(2)(c))."""
-    notice = _amendment_in_progress(g)
+    notice = amendment_in_progress(g)
     if notice is None:
+        if _ordered_to_amend(event, g):
+            return None
         return Refusal("no amendment notice is waiting for an amended plan", "SEND Regulations 2014 reg 22(2)")
     last = window_end(notice, "amendment_representations", g)
     if event.on > last or waived_since(notice, event.on, g):
@@ -79,6 +97,14 @@ def amendment_window_closed(event: ev.AmendedPlanIssued, g: GuardContext) -> Ref
     return Refusal(f"the 15 days for representations on the proposed amendments (SEND Regulations 2014 "
                    f"reg 22(2)(c)) run to {last.isoformat()}; record a written waiver to finalise earlier",
                    "SEND Regulations 2014 reg 22(2)(c)")
+
+
+def _ordered_to_amend(event: ev.Event, g: GuardContext) -> bool:
+    """An order, unopposed appeal or mediation agreement requires an amended plan (reg 42, 44, 45)."""
+    from ehcp.domain.lifecycle_guards import state_on
+
+    bases = ("order.amend", "order.placement", "unopposed.amend", "unopposed.placement")
+    return state_on(g, event.on).latest_pending(*bases) is not None
 
 
 def valid_exception(event: ev.ExceptionRecorded, g: GuardContext) -> Refusal | None:

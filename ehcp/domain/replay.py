@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ehcp.domain import events as ev
+from ehcp.domain.child import ChildFacts
 from ehcp.domain.clocks import Clock, Context, next_key, pending, select_rule
 from ehcp.domain.counting import service_date
 from ehcp.domain.deadlines import MET, MISSED, PENDING
@@ -26,6 +27,19 @@ class Replay:
     received: date | None = None
     meeting: date | None = None  # the review meeting of the cycle in progress (Devon anchor)
     amending: str | None = None  # key of the amended_plan clock in progress
+    # the rest of the lifecycle (ehcp.domain.lifecycle_clocks and friends)
+    child: ChildFacts = field(default_factory=ChildFacts)
+    plan_active: bool = False  # a plan is maintained (issued or transferred in, not closed)
+    notice: date | None = None  # the amendment notice in progress (sent)
+    decision: tuple[date, str] | None = None  # the latest appealable decision: (sent, about)
+    certificate: date | None = None  # mediation certificate for that decision
+    appeal_key: str | None = None  # its appeal_deadline clock
+    appeal_pending: date | None = None  # date an appeal was lodged, until it is determined
+    cease: tuple[date, str] | None = None  # decision to cease in force: (sent, reason)
+    cease_from: date | None = None  # the appeal against ceasing was determined on this date
+    reassessing: date | None = None  # date the LA decided to re-assess, until concluded
+    last_assessment: date | None = None  # completion of the last assessment or re-assessment (reg 24)
+    phase_notes: list = field(default_factory=list)  # PhaseTransferNoted events so far
 
     def start(self, base: str, trigger: date, **extra: object) -> str | None:
         try:
@@ -59,7 +73,20 @@ class Replay:
     def close(self) -> None:
         """The case is closed: clocks still pending no longer apply."""
         self.clocks = {k: c for k, c in self.clocks.items() if c.state != PENDING}
-        self.meeting = self.amending = None
+        self.meeting = self.amending = self.notice = None
+        self.plan_active = False
+        self.cease = self.reassessing = None
+
+    def latest_pending(self, *bases: str) -> Clock | None:
+        """The pending clock of any of ``bases`` started last (by trigger, then key order)."""
+        waiting = [c for base in bases for c in pending(self.clocks, base)]
+        return max(waiting, key=lambda c: c.trigger) if waiting else None
+
+    def put(self, base: str, rule: object, trigger: date, due: date, **extra: object) -> str:
+        """Start a clock whose due date the handler worked out itself (not by the rule's length)."""
+        key = next_key(self.clocks, base)
+        self.clocks[key] = Clock(key, rule, trigger, due, **extra)
+        return key
 
     def service(self, event: ev.DraftPlanSent | ev.AmendmentNoticeSent) -> date:
         return service_date(event.on, event.channel, event.served_on, calendar=self.ctx.calendar,

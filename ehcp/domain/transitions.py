@@ -10,43 +10,11 @@ provided the case was then in a stage that allows them (and not before the reque
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ehcp.domain.lifecycle_table import LIFECYCLE_RECORDINGS, LIFECYCLE_TRANSITIONS
 from ehcp.domain.stages import CLOSED_STAGES, OPEN_STAGES, Stage
+from ehcp.domain.table import PLAN_STAGES, Recording, Transition
 
 S = Stage
-
-
-@dataclass(frozen=True)
-class Transition:
-    """``source`` --``kind``--> ``target`` when guard ``guard`` allows it; None = the first event."""
-
-    source: Stage | None
-    target: Stage
-    kind: str
-    guard: str
-    citation: str
-
-    def describe(self) -> str:
-        source = self.source.value if self.source else "(start)"
-        return f"{source:<12} -> {self.target.value:<12} {self.kind:<22} {self.guard:<30} {self.citation}"
-
-
-@dataclass(frozen=True)
-class Recording:
-    """A non-moving event ``kind`` may be recorded while the case is in one of ``stages``."""
-
-    kind: str
-    stages: frozenset[Stage]
-    guard: str
-    citation: str
-
-    def describe(self) -> str:
-        if self.stages == OPEN_STAGES:
-            stages = "any open stage"
-        else:
-            stages = ",".join(stage.value for stage in Stage if stage in self.stages)
-        return f"{self.kind:<22} in {stages:<28} {self.guard:<30} {self.citation}"
 
 
 WITHDRAWAL = "case closed at the family's request (no statutory procedure)"
@@ -64,8 +32,8 @@ TRANSITIONS: tuple[Transition, ...] = (
                f"{REGS} reg 13(1)(a), 13(2)"),
     Transition(S.FINAL, S.REVIEW, "review_meeting_held", "none", f"CFA 2014 s.44(1); {REGS} reg 20, 21"),
     Transition(S.REVIEW, S.FINAL, "review_decided", "valid_review_outcome", f"{REGS} reg 20(10)"),
-    Transition(S.FINAL, S.CEASED, "plan_ceased", "none", CEASE),
-    Transition(S.REVIEW, S.CEASED, "plan_ceased", "none", CEASE),
+    Transition(S.FINAL, S.CEASED, "plan_ceased", "lawful_cease", CEASE),
+    Transition(S.REVIEW, S.CEASED, "plan_ceased", "lawful_cease", CEASE),
 ) + tuple(
     Transition(stage, S.WITHDRAWN, "case_withdrawn", "none", WITHDRAWAL)
     for stage in (S.REQUEST, S.ASSESSMENT, S.DRAFT, S.FINAL, S.REVIEW)
@@ -74,12 +42,12 @@ TRANSITIONS: tuple[Transition, ...] = (
 # Checked before every move: a closed case never moves, and the log stays in date order.
 COMMON_GUARDS = ("open_stage", "not_before_request", "not_before_previous_event")
 
-PLAN_STAGES = frozenset({S.FINAL, S.REVIEW})
 DRAFT_OR_PLAN = frozenset({S.DRAFT}) | PLAN_STAGES
 ADVICE_STAGES = frozenset({S.REQUEST, S.ASSESSMENT, S.DRAFT})  # reg 5(4)(a): also while deciding
 
 RECORDINGS: tuple[Recording, ...] = (
-    Recording("advice_requested", ADVICE_STAGES, "valid_advice_request", f"{REGS} reg 6(1), 8(1)"),
+    Recording("advice_requested", ADVICE_STAGES | PLAN_STAGES, "valid_advice_request",
+              f"{REGS} reg 6(1), 8(1), 26"),
     Recording("advice_received", OPEN_STAGES, "matching_advice_request", f"{REGS} reg 8(1)"),
     Recording("representations_waived", DRAFT_OR_PLAN, "window_open", f"{REGS} reg 13(1)(a), 22(2)(c)"),
     Recording("school_consulted", DRAFT_OR_PLAN, "none", "CFA 2014 s.39(2), s.40(3); Code of Practice 9.83"),
@@ -89,12 +57,19 @@ RECORDINGS: tuple[Recording, ...] = (
     Recording("exception_recorded", OPEN_STAGES, "valid_exception", f"{REGS} reg 5(4), 8(2), 10(4), 13(3)"),
 )
 
-MOVING_KINDS = frozenset(t.kind for t in TRANSITIONS)
+# The core tables above (the contract's stages and EVENT_TYPES) and the lifecycle tables of
+# ehcp.domain.lifecycle_table, read together. `case advance --to STAGE` only ever builds a core
+# move (transition_to); a lifecycle move (a plan transferred in or out) is built by its own service.
+ALL_TRANSITIONS = TRANSITIONS + LIFECYCLE_TRANSITIONS
+ALL_RECORDINGS = RECORDINGS + LIFECYCLE_RECORDINGS
+MOVING_KINDS = frozenset(t.kind for t in ALL_TRANSITIONS)
+_BY_STAGE_AND_KIND = {(t.source, t.kind): t for t in ALL_TRANSITIONS}
+_RECORDING_BY_KIND = {r.kind: r for r in ALL_RECORDINGS}
 
 
 def transition_for(stage: Stage | None, kind: str) -> Transition | None:
     """The transition event ``kind`` makes from ``stage``, if any."""
-    return next((t for t in TRANSITIONS if t.source == stage and t.kind == kind), None)
+    return _BY_STAGE_AND_KIND.get((stage, kind))
 
 
 def transition_to(stage: Stage, target: Stage) -> Transition | None:
@@ -103,7 +78,7 @@ def transition_to(stage: Stage, target: Stage) -> Transition | None:
 
 
 def recording_for(kind: str) -> Recording | None:
-    return next((r for r in RECORDINGS if r.kind == kind), None)
+    return _RECORDING_BY_KIND.get(kind)
 
 
 def exits(stage: Stage) -> tuple[Transition, ...]:
@@ -116,4 +91,11 @@ def describe_transitions() -> str:
     lines.append(f"every move: {', '.join(COMMON_GUARDS)}; closed stages: "
                  + ", ".join(sorted(s.value for s in CLOSED_STAGES)))
     lines += ["events that do not move a case:"] + [f"  {r.describe()}" for r in RECORDINGS]
+    return "\n".join(lines)
+
+
+def describe_lifecycle() -> str:
+    """The lifecycle table (reviews to tribunal orders) as text, in the same shape."""
+    lines = ["lifecycle moves:"] + [f"  {t.describe()}" for t in LIFECYCLE_TRANSITIONS]
+    lines += ["lifecycle events that do not move a case:"] + [f"  {r.describe()}" for r in LIFECYCLE_RECORDINGS]
     return "\n".join(lines)

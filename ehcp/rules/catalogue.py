@@ -7,8 +7,9 @@ long-stop for amended plans from the judgment of 8 Mar 2022 (section 6.3).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from ehcp.rules.lifecycle_rules import ORDERS_MORE, REVIEW_MORE, TRANSFER_MORE, UNOPPOSED
 from ehcp.rules.model import (
     ABSENCE_FROM_AREA,
     C_AT_LEAST_BEFORE,
@@ -92,7 +93,9 @@ REASSESSMENT = (
          exceptions=LA_EXCEPTIONS, note="exceptions reg 27(3)(a)-(d)"),
 )
 
-# Sections 7.3 and 8: rule data only; the events that start these clocks come later.
+# Sections 7.3 and 8. The parent's own periods (mediation contact, appeal) are windows: never
+# overdue, they simply run out.
+HESC_2020_FROM = date(2020, 7, 21)  # Policy.hesc_r12_2020_from (Q22) moves it per computation
 TRANSFER_AND_APPEALS = (
     Rule("transfer_notice", "R-LA-TRANSFER-INFORM", f"{REGS} reg 15(4)", C_WEEKS, 6, "weeks",
          "plan transferred to the new LA", "local_authority"),
@@ -100,15 +103,20 @@ TRANSFER_AND_APPEALS = (
          "months", "plan transferred (or 12 months from the last review, if later)",
          "local_authority"),
     Rule("mediation_contact", "R-MED-CONTACT", f"{REGS} reg 33; CFA 2014 s.55", C_MONTHS_AFTER, 2,
-         "months", "decision notice sent", "parent"),
+         "months", "decision notice sent", "parent", window=True),
     Rule("mediation_certificate", "R-MED-CERT", f"{REGS} regs 34, 39", C_WD_AFTER, 3,
          "working_days", "adviser told / mediation ended", "mediation_adviser",
          note="paragraph numbering to verify (Q12)"),
     Rule("mediation_arranged", "R-MED-ARRANGE", f"{REGS} regs 35-37", C_DAYS_AFTER, 30, "days",
          "LA told the parent wishes to mediate", "local_authority", note="Q12"),
-    Rule("appeal_deadline", "R-APPEAL-DEADLINE", "HESC Rules 2008 r.20(1)(c), r.12",
-         C_MONTHS_AFTER, 2, "months", "decision notice sent", "parent",
-         note="or 1 month after the mediation certificate if later; r.12 roll-forward"),
+    Rule("appeal_deadline", "R-APPEAL-DEADLINE", "HESC Rules 2008 r.20(1)(c), r.12 (r.12(3) before 2020)",
+         C_MONTHS_AFTER, 2, "months", "decision notice sent", "parent", window=True,
+         effective_to=HESC_2020_FROM - timedelta(days=1), version="hesc-2008",
+         note="25 Dec-1 Jan and August not counted; r.12(2) roll-forward (Q22)"),
+    Rule("appeal_deadline", "R-APPEAL-DEADLINE", "HESC Rules 2008 r.20(1)(c), r.12", C_MONTHS_AFTER, 2,
+         "months", "decision notice sent", "parent", window=True, effective_from=HESC_2020_FROM,
+         version="hesc-2008+2020",
+         note="or 1 month after the mediation certificate if later; r.12(3)(a), r.12(2) roll-forward"),
 )
 
 _ORDER_EXCEPTIONS = LA_EXCEPTIONS  # reg 44 exceptions; absence threshold 2 weeks (verify)
@@ -150,7 +158,8 @@ def _with_coronavirus(rule: Rule) -> tuple[Rule, ...]:
 
 def build_catalogue() -> RuleSet:
     """The default rule set: the catalogue with the 2020 coronavirus versions split in."""
-    base = ASSESSMENT + PLAN + REVIEW + REASSESSMENT + TRANSFER_AND_APPEALS + ORDERS
+    base = (ASSESSMENT + PLAN + REVIEW + REVIEW_MORE + REASSESSMENT + TRANSFER_AND_APPEALS + TRANSFER_MORE
+            + ORDERS + ORDERS_MORE + UNOPPOSED)
     return RuleSet(tuple(piece for rule in base for piece in _with_coronavirus(rule)))
 
 

@@ -19,8 +19,11 @@ C_MONTHS_BEGINNING = "C-MONTHS-BEGINNING"  # "period of N months beginning with"
 C_AT_LEAST_BEFORE = "C-AT-LEAST-BEFORE"  # "at least two weeks' notice": act by event - period
 C_WD_AFTER = "C-WD-AFTER"  # "within N working days of [event]"
 C_WD_BEGINNING = "C-WD-BEGINNING"  # "N working days beginning with the day on which"
+C_BEFORE_DATE = "C-BEFORE-DATE"  # "before 15 February": the day before a fixed date (reg 18(1))
+C_IMMEDIATE = "C-IMMEDIATE"  # "immediately": effective on the trigger date (reg 44(2)(a))
 CONVENTIONS = frozenset({C_WEEKS, C_DAYS_AFTER, C_DAYS_BEGINNING, C_MONTHS_AFTER,
-                         C_MONTHS_BEGINNING, C_AT_LEAST_BEFORE, C_WD_AFTER, C_WD_BEGINNING})
+                         C_MONTHS_BEGINNING, C_AT_LEAST_BEFORE, C_WD_AFTER, C_WD_BEGINNING,
+                         C_BEFORE_DATE, C_IMMEDIATE})
 
 UNITS = frozenset({"days", "weeks", "months", "working_days"})
 
@@ -72,6 +75,7 @@ class Rule:
     longstop_weeks: int | None = None  # a second limit, C-WEEKS from `longstop_trigger`
     longstop_trigger: str | None = None
     absence_min_days: int | None = None  # overrides Policy.absence_min_days (reg 44: 2 weeks)
+    fixed_date: tuple[int, int] | None = None  # C-BEFORE-DATE: (month, day) in the trigger's year
     note: str = ""  # confidence remarks carried from the rulebook ("verify", Q numbers)
 
     def __post_init__(self) -> None:
@@ -86,6 +90,8 @@ class Rule:
             raise ValueError(f"{self.rule_id}: unknown exception reasons {sorted(unknown)}")
         if self.effective_to is not None and self.effective_to < self.effective_from:
             raise ValueError(f"{self.rule_id}: effective_to is before effective_from")
+        if (self.convention == C_BEFORE_DATE) != (self.fixed_date is not None):
+            raise ValueError(f"{self.rule_id}: C-BEFORE-DATE rules, and only they, name a fixed date")
 
     def in_force(self, on: date) -> bool:
         """True if this version was in force on ``on`` (both ends inclusive)."""

@@ -4,9 +4,8 @@ Each field answers one of the Open questions of statutory-timescales.md (Q1-Q23)
 constant of the rulebook. Q20 (provisional bank holidays) belongs to the `calendars` data and Q24
 (no "Lancashire 2023" case) needs no choice. Field metadata carries the question, the allowed
 choices and a one-line help text, so the CLI can print them (`policy_help()`) and
-`Policy.from_mapping` can read them from `ehcp.toml`. The fields in NOT_YET_APPLIED belong to
-clocks whose events come later (sections 6.4, 7.3, 8); they are recorded now so the configuration
-does not change shape when those clocks arrive.
+`Policy.from_mapping` can read them from `ehcp.toml`. Every field is applied by ehcp.domain except
+those in NOT_YET_APPLIED.
 """
 
 from __future__ import annotations
@@ -93,6 +92,11 @@ class Policy:
     hesc_r12_2020_from: date = _choice(date(2020, 7, 21), "Q22", "HESC r.12(3) amendment date")
     # Q23: reg 25(1) days to decide on a re-assessment request.
     reassessment_decision_days: int = _choice(15, "Q23", "reg 25(1) decision period in days")
+    # Local practice, not an open question: the national curriculum years whose pupils move to a new
+    # phase the next September (reg 2(1) "transfer between phases"): nursery (-1) to school, Year 6
+    # to secondary, Year 11 to post-16. Three-tier areas add e.g. 4 (to middle) and 8 (to upper).
+    phase_transfer_ncys: tuple[int, ...] = _choice((-1, 6, 11), "-", "NCYs that transfer to a new "
+                                                   "phase the next September by default")
     # Not open questions: named constants of the rulebook.
     due_soon_days: int = _choice(7, "-", "a pending clock is due soon this many days ahead")
     absence_min_days: int = _choice(28, "-", "reg 5(4)(d), 8(2)(b), 10(4)(d): continuous absence "
@@ -128,9 +132,7 @@ class Policy:
         return reasons
 
 
-NOT_YET_APPLIED = ("working_day", "sixth_form_is_phase_transfer", "order_remit_weeks", "mediation_days",
-                   "amend_not_weeks", "la_transfer_notice", "tribunal_holidays_for_la_duties",
-                   "si_2015_359_from", "hesc_r12_2020_from")
+NOT_YET_APPLIED = ("working_day",)  # one definition so far (HESC r.1(3)); nothing to choose
 
 
 def _coerce(default: Any, value: Any) -> Any:  # noqa: ANN401

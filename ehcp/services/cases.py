@@ -111,7 +111,7 @@ def open_case(ctx: ServiceContext, child: ChildDetails, *, received: date, sourc
                     caseworker_id=user.id, opened_at=stamp, updated_at=stamp, updated_by=ctx.actor)
         session.add(case)
         session.flush()
-        append_event(session, case, ev.RequestReceived(on=received, source=source),
+        append_event(session, case, ev.RequestReceived(on=received, source=source, dob=child.dob),
                      actor=ctx.actor, today=today, reason=reason, action="case_opened")
         uow.commit()
         return CaseOpened(case.reference, received, case.stage)
