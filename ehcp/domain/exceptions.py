@@ -104,12 +104,16 @@ def _advice_of_kind(clock: Clock, kind: str) -> bool:
 
 def disapply(clock: Clock, exceptions: Sequence[ExceptionRecorded], requests: Sequence[AdviceRequested],
              ctx: Context) -> Clock:
-    """``clock`` disapplied by the earliest exception that applies to it, or unchanged."""
-    if clock.state == MET:
-        return clock
+    """``clock`` disapplied by the earliest exception that applies to it, or unchanged.
+
+    A clock met in time stays met, but still names the exception that applied while it ran: the
+    DfE's SEN2 ``Week20`` flag counts a plan as an exception case whether or not it was on time.
+    """
     for exc in sorted(exceptions, key=lambda e: (e.on, e.reason)):
         if clock.met_on is not None and exc.on > clock.met_on:
             continue
         if applies(exc, clock, requests, ctx):
+            if clock.state == MET:
+                return replace(clock, exception=exc.reason)
             return replace(clock, state=DISAPPLIED, exception=exc.reason)
     return clock

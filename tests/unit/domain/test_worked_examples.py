@@ -226,3 +226,21 @@ def test_G52_default_policy_selects_the_version_in_force_on_the_deadline_date():
     early = received("2020-03-02").exception("2020-03-20", "coronavirus")
     assert clocks(early, today="2020-03-21")["assessment_decision"].state == PENDING  # due 13 Apr 2020
     assert clocks(early, today="2020-03-21")["final_plan"].state == DISAPPLIED
+
+
+def test_plan_met_in_time_still_names_the_exception_that_applied():
+    """SEN2 Week20: a plan issued on time during an exception is still an exception case (sen2.md s.3)."""
+    from datetime import date
+
+    from calendars import england_and_wales
+    from ehcp.domain import compute_deadlines, events as ev
+
+    history = [
+        ev.RequestReceived(on=date(2026, 2, 2)),
+        ev.AssessmentAgreed(on=date(2026, 3, 2)),
+        ev.ExceptionRecorded(on=date(2026, 4, 1), reason="absence_from_area", until=date(2026, 5, 10)),
+        ev.DraftPlanSent(on=date(2026, 5, 18)),
+        ev.FinalPlanIssued(on=date(2026, 6, 15)),
+    ]
+    final = {d.key: d for d in compute_deadlines(history, calendar=england_and_wales(), today=date(2026, 7, 1))}["final_plan"]
+    assert final.state == "met" and final.exception == "absence_from_area"
