@@ -45,10 +45,12 @@ def new(
         typer.echo(opened.reference)
 
 
-def _move(reference: str, to: str, on: str, reason: Optional[str], **details: object) -> None:
+def _move(reference: str, to: str, on: str, reason: Optional[str], expected_version: Optional[int] = None,
+          **details: object) -> None:
     from ehcp.services.cases import advance_case
 
-    moved = advance_case(context(), reference, to=to, on=parse_date(on, "--on"), reason=reason, **details)
+    moved = advance_case(context(), reference, to=to, on=parse_date(on, "--on"), reason=reason,
+                         expected_version=expected_version, **details)
     info(f"{moved.reference}: {moved.from_stage} -> {moved.to_stage} on {moved.on.isoformat()}")
 
 
@@ -62,8 +64,15 @@ def advance(
     channel: Optional[str] = typer.Option(None, "--channel", help="How a draft was sent: email, hand, portal, first_class_post, second_class_post."),
     served_on: Optional[str] = typer.Option(None, "--served-on", help="Proven date a draft was served, if known."),
     outcome: Optional[str] = typer.Option(None, "--outcome", help="Review outcome when moving review -> final: maintain or amend."),
+    expect_version: Optional[int] = typer.Option(
+        None, "--expect-version",
+        help="Optimistic lock: the case version you looked at ('case show --format json' gives it); "
+             "refused with 'changed by X at T, please re-check' if someone changed the case since."),
 ) -> None:
     """Move a case to its next stage; an illegal move is refused with the rule that forbids it.
+
+    Moving a closed case (not_assessed, no_plan, ceased, withdrawn) again needs the 'reopen_case'
+    permission (manager or admin) when permissions are enforced.
 
     Example: ehcp case advance EHC-2025-00042 --to assessment --on 2025-04-10
     """
@@ -74,7 +83,7 @@ def advance(
         details["served_on"] = parse_date(served_on, "--served-on")
     if outcome:
         details["outcome"] = outcome
-    _move(reference, to, on, reason, **details)
+    _move(reference, to, on, reason, expect_version, **details)
 
 
 @app.command("decide")

@@ -17,10 +17,29 @@ FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format
 SHOW_FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format: table or json.")
 
 
-def settings():  # noqa: ANN201
+def settings(*, check_actor: bool = True):  # noqa: ANN201
+    """The settings; once permissions are enforced, an unknown EHCP_USER is refused here (exit 1)."""
     from ehcp.config import load_settings
 
-    return load_settings()
+    cfg = load_settings()
+    if check_actor:
+        _check_actor(cfg)
+    return cfg
+
+
+def _check_actor(cfg) -> None:  # noqa: ANN001
+    """Refuse an unknown or deactivated login when enforcement is on; silent on a database without
+    tables (the command itself then says 'run ehcp db upgrade')."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from ehcp.services.permissions import check_actor
+    from ehcp.store.uow import UnitOfWork
+
+    try:
+        with UnitOfWork(cfg.database_url, write=False) as uow:
+            check_actor(uow.session, cfg)
+    except (OperationalError, ProgrammingError):
+        return
 
 
 def context():  # noqa: ANN201
@@ -69,6 +88,10 @@ def _database_problem(exc: Exception) -> str | None:
         return f"database error: {text.splitlines()[0]}"
     if isinstance(exc, OrmStale):
         return "the case was changed by someone else while you worked; please re-check and try again"
+    from sqlalchemy.exc import IntegrityError
+
+    if isinstance(exc, IntegrityError):
+        return f"refused by the database (nothing written): {text.splitlines()[0]}"
     return None
 
 

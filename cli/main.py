@@ -12,7 +12,8 @@ app = typer.Typer(
         "EHC needs assessment and plan case tracking with statutory deadlines (England).\n\n"
         "Database: EHCP_DATABASE_URL (default: a SQLite file at ~/.local/share/ehcp/ehcp.sqlite3). "
         "Today: EHCP_TODAY (default: the London date). Actor: EHCP_USER (default: your login). "
-        "Outbox: EHCP_OUTBOX (default: outbox/ beside the database)."
+        "Outbox: EHCP_OUTBOX (default: outbox/ beside the database). "
+        "Permissions: EHCP_ENFORCE_PERMISSIONS=1 or 'ehcp user enforce on' (see 'ehcp user --help')."
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -31,7 +32,8 @@ def _register_optional() -> None:
     import importlib
 
     for module, name in (("cli.flows", "flows"), ("cli.calendar", "calendar"), ("cli.demo", "demo"),
-                         ("cli.importing", "import"), ("cli.dev", "dev"), ("cli.lifecycle", None)):
+                         ("cli.importing", "import"), ("cli.dev", "dev"), ("cli.lifecycle", None),
+                         ("cli.audit", "audit"), ("cli.retention", "retention")):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -29,12 +29,38 @@ def _run(build: Callable, fmt: ReportFormat, out: Optional[Path], as_of: Optiona
         raise typer.BadParameter("--format xlsx needs --out FILE", param_hint="--out")
     cfg = settings()
     day = parse_date(as_of, "--as-of") or cfg.today
+    if out is not None:
+        _authorise_export(fmt, out)
     with read_connection(cfg) as conn:
         report = build(conn, day)
     with _writing(out):
         emit_report(report, fmt, out=out, made_on=cfg.today)
+        if out is not None and fmt is not ReportFormat.xlsx:
+            _sidecar(out, cfg)
     if out is not None:
-        info(f"wrote {out}")
+        info(f"wrote {out} (OFFICIAL-SENSITIVE)")
+
+
+def _authorise_export(fmt: ReportFormat, out: Path) -> None:
+    """A report written to a file is an export of personal data: it needs the
+    'export_personal_data' permission (when enforced) and is always audited."""
+    import click
+
+    from cli.common import context
+    from ehcp.services.permissions import authorise
+
+    current = click.get_current_context(silent=True)
+    command = current.info_name if current is not None else "report"
+    authorise(context(), "export_personal_data", action="personal_data_exported",
+              detail={"report": command, "format": fmt.value, "file": out.name})
+
+
+def _sidecar(out: Path, cfg) -> None:  # noqa: ANN001
+    """CSV/JSON files stay machine-readable: the protective marking goes in a file beside them."""
+    from ehcp.reports.xlsx import MARKING_NOTE
+
+    out.with_name(out.name + ".OFFICIAL-SENSITIVE.txt").write_text(
+        f"{MARKING_NOTE}\nFile: {out.name}\nMade on {cfg.today.isoformat()} by {cfg.user}\n", encoding="utf-8")
 
 
 @contextmanager

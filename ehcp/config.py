@@ -7,6 +7,8 @@
 | EHCP_USER           | who is acting (audit trail, permissions)            | the operating-system login            |
 | EHCP_OUTBOX         | folder for the default e-mail notifier (.eml files) | ``outbox/`` beside the database       |
 | EHCP_CONFIG         | path of an ``ehcp.toml``                            | ``./ehcp.toml`` if present            |
+| EHCP_ENFORCE_PERMISSIONS | 1: roles checked, unknown logins refused       | off (or ``ehcp user enforce on``)     |
+| EHCP_RETENTION_YEARS | SEN file retention: date of birth + N years        | 31                                    |
 
 Secrets (SMTP password, GOV.UK Notify key) come only from the environment or ``ehcp.toml`` and are
 never printed: ``Settings.__repr__`` masks them.
@@ -57,6 +59,8 @@ class Settings:
     notify_api_key: str | None = field(default=None, repr=False)
     prefect_api_url: str | None = None
     due_soon_days: int = 7
+    enforce_permissions: bool = False  # roles checked, unknown logins refused (also `ehcp user enforce on`)
+    retention_years: int = 31  # SEN files kept to date of birth + this many years
 
     @property
     def today(self) -> date:
@@ -82,6 +86,8 @@ _ENV = {
     "notify_api_key": "EHCP_NOTIFY_API_KEY",
     "prefect_api_url": "PREFECT_API_URL",
     "due_soon_days": "EHCP_DUE_SOON_DAYS",
+    "enforce_permissions": "EHCP_ENFORCE_PERMISSIONS",
+    "retention_years": "EHCP_RETENTION_YEARS",
 }
 
 
@@ -111,10 +117,18 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     if isinstance(today, str):
         today = parse_iso_date(today, what="EHCP_TODAY")
     user = str(values.pop("user", "") or _os_login())
-    for key in ("smtp_port", "due_soon_days"):
+    for key in ("smtp_port", "due_soon_days", "retention_years"):
         if key in values:
             values[key] = int(values[key])  # type: ignore[arg-type]
+    if "enforce_permissions" in values:
+        values["enforce_permissions"] = _flag(values["enforce_permissions"])
     return Settings(database_url=url, user=user, outbox=outbox, today_override=today, **values)  # type: ignore[arg-type]
+
+
+def _flag(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
 def _beside_database(url: str) -> Path:

@@ -177,6 +177,7 @@ PAGE = """<!DOCTYPE html>
   footer li {{ margin-bottom: 6px; }}
 </style></head>
 <body>
+<p class="marking"><strong>OFFICIAL-SENSITIVE</strong></p>
 <header><h1>{title}</h1><p class="asof">As of {as_of}. {dfe}</p></header>
 <main>
 <section class="cards">{cards}</section>

@@ -81,6 +81,11 @@ def _write_sheet(wb, table: Table, name: str) -> None:  # noqa: ANN001
         ws.append(out)
 
 
+MARKING = "OFFICIAL-SENSITIVE"
+MARKING_NOTE = ("OFFICIAL-SENSITIVE: contains personal data about children (special category). "
+                "Store and share only under the council's information-handling policy.")
+
+
 def write_workbook(path: str | Path, report: Report, *, made_on: date | None = None) -> Path:
     """Write ``report`` to ``path`` as .xlsx and return the path."""
     from openpyxl import Workbook
@@ -102,6 +107,9 @@ def write_workbook(path: str | Path, report: Report, *, made_on: date | None = N
     for table in report.workbook_sheets():
         if table.title:
             about.append([f"{table.name}: {table.title}"])
+    about.append([MARKING_NOTE])
+    wb.properties.category = MARKING
+    wb.properties.keywords = MARKING
     path = Path(path)
     wb.save(path)
     return path

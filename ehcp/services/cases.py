@@ -18,6 +18,7 @@ from ehcp.services.calendar import working_calendar
 from ehcp.services.case_log import append_event, case_events, load_case, now_utc
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Conflict, Refused
+from ehcp.services.permissions import require
 from ehcp.services.users import acting_user, find_user
 from ehcp.store import audit
 from ehcp.store.models import Case, Child, Note
@@ -26,6 +27,7 @@ REQUEST_SOURCES = ("parent", "young_person", "school", "other")
 EXCEPTION_REASONS = ("school_closure", "personal_circumstances", "absence_from_area",
                      "missed_appointment", "coronavirus")
 STAGES = tuple(stage.value for stage in Stage)
+CLOSED_STAGES = ("not_assessed", "no_plan", "ceased", "withdrawn")
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,18 @@ def check_text(value: str, what: str, limit: int = 200) -> str:
     return value
 
 
+def check_reason(reason: str | None, what: str = "reason") -> str | None:
+    """A free-text reason or note kept in the audit trail: at most 2,000 characters, no control
+    characters other than new lines and tabs."""
+    if reason is None:
+        return None
+    if len(reason) > 2000:
+        raise Refused(f"{what} is {len(reason)} characters long; the limit is 2000")
+    if any((ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127 for ch in reason):
+        raise Refused(f"{what} contains control characters")
+    return reason
+
+
 def check_not_future(day: date, today: date, what: str) -> None:
     if day > today:
         raise Refused(f"{what} {day.isoformat()} is in the future (today is {today.isoformat()})")
@@ -84,6 +98,7 @@ def open_case(ctx: ServiceContext, child: ChildDetails, *, received: date, sourc
     (unless ``force``) a child who already has a case (same name and date of birth, or same UPN).
     """
     today = ctx.today
+    check_reason(reason)
     check_text(child.given_name, "given name", 100)
     check_text(child.family_name, "family name", 100)
     check_not_future(received, today, "received date")
@@ -101,7 +116,8 @@ def open_case(ctx: ServiceContext, child: ChildDetails, *, received: date, sourc
                 f"{child.given_name} {child.family_name} (born {child.dob}) already has "
                 f"case(s) {', '.join(refs) or 'on file'}; use --force to open another case for this child"
             )
-        user = acting_user(session, ctx.actor)
+        require(session, ctx.settings, "act_on_cases")
+        user = acting_user(session, ctx.actor, ctx.settings)
         child_row = existing_child or Child(**child.__dict__)
         session.add(child_row)
         session.flush()
@@ -143,13 +159,27 @@ def parse_stage(name: str) -> Stage:
         raise Refused(f"unknown stage {name!r}; stages are {', '.join(STAGES)}") from None
 
 
+def check_version(case: Case, expected_version: int | None) -> None:
+    """Optimistic locking: raise Conflict if the case changed since the caller read ``expected_version``."""
+    if expected_version is None or case.version == expected_version:
+        return
+    at = case.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC") if case.updated_at else "an unknown time"
+    raise Conflict(f"{case.reference}: changed by {case.updated_by} at {at}, please re-check "
+                   f"(version {case.version}; you had version {expected_version})")
+
+
 def advance_case(ctx: ServiceContext, reference: str, *, to: str, on: date, reason: str | None = None,
-                 **details: object) -> CaseMoved:
-    """Move a case to ``to`` on ``on``; raises Refused naming the rule when the law does not allow it."""
+                 expected_version: int | None = None, **details: object) -> CaseMoved:
+    """Move a case to ``to`` on ``on``; raises Refused naming the rule when the law does not allow it,
+    Conflict when ``expected_version`` is given and someone changed the case since, and Refused
+    naming the permission when a caseworker moves a closed case (``reopen_case``)."""
     target = parse_stage(to)
+    check_reason(reason)
     check_not_future(on, ctx.today, "date")
     with ctx.uow() as uow:
         case = load_case(uow.session, reference, lock=True)
+        check_version(case, expected_version)
+        require(uow.session, ctx.settings, "reopen_case" if case.stage in CLOSED_STAGES else "act_on_cases")
         history = case_events(uow.session, case.id)
         try:
             event = plan_move(history, to=target, on=on, calendar=working_calendar(uow.session), **details)
@@ -163,11 +193,15 @@ def advance_case(ctx: ServiceContext, reference: str, *, to: str, on: date, reas
 
 
 def record_event(ctx: ServiceContext, reference: str, event, *, reason: str | None = None,  # noqa: ANN001
-                 action: str | None = None) -> str:
+                 action: str | None = None, permission: str = "act_on_cases",
+                 expected_version: int | None = None) -> str:
     """Record a non-moving event (an exception, a waiver, a consultation) after domain validation."""
+    check_reason(reason)
     check_not_future(event.on, ctx.today, "date")
     with ctx.uow() as uow:
         case = load_case(uow.session, reference, lock=True)
+        check_version(case, expected_version)
+        require(uow.session, ctx.settings, permission)
         history = case_events(uow.session, case.id)
         try:
             validate_event(history, event, working_calendar(uow.session))
@@ -196,7 +230,8 @@ def record_exception(ctx: ServiceContext, reference: str, *, reason: str, start:
     if reason == "school_closure" and until is None:
         start, until = _closure_from_calendar(ctx, reference, start)
     event = ev.ExceptionRecorded(on=start, reason=reason, until=until, advice_kind=advice_kind)
-    return record_event(ctx, reference, event, reason=note, action="exception_recorded")
+    return record_event(ctx, reference, event, reason=note, action="exception_recorded",
+                        permission="record_exception")
 
 
 def _closure_from_calendar(ctx: ServiceContext, reference: str, day: date) -> tuple[date, date]:
@@ -216,6 +251,7 @@ def add_note(ctx: ServiceContext, reference: str, text: str) -> str:
     check_text(text, "note", 5000)
     with ctx.uow() as uow:
         case = load_case(uow.session, reference, lock=True)
+        require(uow.session, ctx.settings, "act_on_cases")
         uow.session.add(Note(case_id=case.id, at=now_utc(), actor=ctx.actor, text=text))
         audit.append(uow.session, actor=ctx.actor, action="note_added", case_id=case.id,
                      detail={"reference": case.reference, "length": len(text)})
@@ -224,8 +260,10 @@ def add_note(ctx: ServiceContext, reference: str, text: str) -> str:
 
 
 def assign_case(ctx: ServiceContext, reference: str, login: str, reason: str | None = None) -> str:
+    check_reason(reason)
     with ctx.uow() as uow:
         case = load_case(uow.session, reference, lock=True)
+        require(uow.session, ctx.settings, "act_on_cases")
         user = find_user(uow.session, login)
         before = case.caseworker_id
         case.caseworker_id = user.id

@@ -51,7 +51,7 @@ def transfer_in(ctx: ServiceContext, child: ChildDetails, *, on: date, from_la: 
         session.flush()
         stamp = now_utc()
         case = Case(reference=_next_reference(session, on.year), child_id=child_row.id, stage="final", received=on,
-                    source="other", caseworker_id=acting_user(session, ctx.actor).id, opened_at=stamp,
+                    source="other", caseworker_id=acting_user(session, ctx.actor, ctx.settings).id, opened_at=stamp,
                     updated_at=stamp, updated_by=ctx.actor)
         session.add(case)
         session.flush()

@@ -5,19 +5,34 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from typing import TYPE_CHECKING
+
 from ehcp.services.errors import NotFound, Refused
 from ehcp.store import audit
 from ehcp.store.models import Team, User
 
+if TYPE_CHECKING:
+    from ehcp.config import Settings
+
 ROLES = ("caseworker", "manager", "admin")
 
 
-def acting_user(session: Session, login: str) -> User:
-    """The user row for ``login``; the very first user becomes an admin, later ones caseworkers."""
+def acting_user(session: Session, login: str, settings: "Settings | None" = None) -> User:
+    """The user row for ``login``; the very first user becomes an admin, later ones caseworkers.
+
+    Raises Refused for an unknown login once permissions are enforced (see
+    :mod:`ehcp.services.permissions`): registration on first use is only for open mode.
+    """
     user = session.scalars(select(User).where(User.login == login)).one_or_none()
     if user is not None:
         return user
     first = session.scalar(select(func.count(User.id))) == 0
+    if not first and settings is not None:
+        from ehcp.services.permissions import enforcement_on
+
+        if enforcement_on(session, settings):
+            raise Refused(f"unknown user {login!r} (EHCP_USER); an admin must add them with "
+                          f"'ehcp user add {login} --role caseworker'")
     user = User(login=login, name=login, role="admin" if first else "caseworker")
     session.add(user)
     session.flush()
@@ -51,4 +66,24 @@ def add_user(session: Session, *, actor: str, login: str, name: str | None, role
     session.flush()
     audit.append(session, actor=actor, action="user_added",
                  detail={"login": login, "role": role, "team": team})
+    return user
+
+
+def set_role(session: Session, *, actor: str, login: str, role: str, team: str | None = None) -> User:
+    """Change a user's role (and team, if given); audited."""
+    if role not in ROLES:
+        raise Refused(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+    user = find_user(session, login)
+    before = user.role
+    user.role = role
+    if team:
+        team_row = session.scalars(select(Team).where(Team.name == team)).one_or_none()
+        if team_row is None:
+            team_row = Team(name=team)
+            session.add(team_row)
+            session.flush()
+        user.team_id = team_row.id
+    session.flush()
+    audit.append(session, actor=actor, action="user_role_changed",
+                 detail={"login": login, "from": before, "to": role, "team": team})
     return user

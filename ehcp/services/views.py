@@ -52,6 +52,8 @@ def show_case(settings: Settings, reference: str) -> dict:
                   "dob": header["dob"], "upn": header["upn"], "year_group": header["year_group"]},
         "caseworker": header["caseworker"],
         "source": header["source"],
+        "version": header["version"],
+        "updated_by": header["updated_by"],
         "as_of": today,
         "advice": advice,
         "exceptions": [{"on": e["on"], **(e["payload"] or {})} for e in exceptions],

@@ -56,6 +56,16 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class SystemFlag(Base):
+    """A small system-wide switch kept in the database (e.g. ``enforce_permissions``)."""
+
+    __tablename__ = "system_flags"
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    changed_by: Mapped[str] = mapped_column(String(100))
+
+
 class Setting(Base):
     """A school, college or early-years provider (a 'setting'), with its own term calendar."""
 
@@ -97,6 +107,9 @@ class Child(Base):
     year_group: Mapped[int | None] = mapped_column(Integer)  # national curriculum year (NCY)
     home_la: Mapped[str | None] = mapped_column(String(10))
     setting_id: Mapped[int | None] = mapped_column(ForeignKey("settings.id"))
+    # Set by ``ehcp retention purge``: the names and identifiers are erased, the row kept as a
+    # tombstone so the audit trail's case references still resolve.
+    erased_on: Mapped[date | None] = mapped_column(Date)
     __table_args__ = (Index("ix_children_name_dob", "family_name", "given_name", "dob"),)
 
     @property

@@ -18,6 +18,7 @@ class Ehcp:
         self.env = {"EHCP_DATABASE_URL": url, "EHCP_TODAY": today, "EHCP_USER": user,
                     "EHCP_OUTBOX": str(tmp / "outbox"), "NO_COLOR": "1", "EHCP_CONFIG": str(tmp / "none.toml")}
         self.runner = CliRunner()
+        self.tmp = tmp
 
     def __call__(self, *args: str, code: int | None = 0, **env: str):
         from cli.main import app

@@ -1,0 +1,73 @@
+"""Roles and permissions through the CLI: open mode keeps the bootstrap behaviour; enforced mode refuses
+unknown logins and names the missing permission."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import Ehcp
+
+
+@pytest.fixture
+def cli(db_url, tmp_path) -> Ehcp:
+    return Ehcp(db_url, tmp_path, user="ada.admin")
+
+
+def _setup(cli: Ehcp) -> str:
+    ref = cli("case", "new", "--child", "Alex Example", "--dob", "2016-05-04", "--received", "2025-03-03").stdout.split()[-1]
+    cli("user", "add", "casey.worker", "--role", "caseworker", "--team", "North")
+    cli("user", "add", "morgan.manager", "--role", "manager", "--team", "North")
+    return ref
+
+
+def _refusal(result) -> str:  # noqa: ANN001
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_open_mode_registers_the_first_user_as_admin_and_later_logins_as_caseworkers(cli):
+    ref = _setup(cli)
+    users = {u["login"]: u["role"] for u in cli.json("user", "list")["users"]}
+    assert users == {"ada.admin": "admin", "casey.worker": "caseworker", "morgan.manager": "manager"}
+    # not enforced: an unknown login still works, and a caseworker may record an exception
+    cli("case", "exception", ref, "--reason", "personal_circumstances", "--from", "2025-03-10", "--to",
+        "2025-03-20", EHCP_USER="casey.worker")
+    cli("case", "note", ref, "a note", EHCP_USER="someone.new")
+    # but user management always needs an admin once users exist
+    line = _refusal(cli("user", "add", "eve", code=None, EHCP_USER="casey.worker"))
+    assert line == "ehcp: permission 'manage_users' needs role admin; casey.worker is a caseworker"
+
+
+@pytest.mark.parametrize("switch", ["env", "command"])
+def test_enforced_permissions_refuse_unknown_users_and_name_the_missing_permission(cli, switch):
+    ref = _setup(cli)
+    extra = {}
+    if switch == "env":
+        extra = {"EHCP_ENFORCE_PERMISSIONS": "1"}
+    else:
+        _refusal(cli("user", "enforce", "on", code=None, EHCP_USER="casey.worker"))
+        cli("user", "enforce", "on")
+    line = _refusal(cli("case", "show", ref, code=None, EHCP_USER="mallory", **extra))
+    assert "unknown user 'mallory'" in line and "ehcp user add mallory" in line
+    line = _refusal(cli("case", "exception", ref, "--reason", "personal_circumstances", "--from", "2025-03-10",
+                        "--to", "2025-03-20", code=None, EHCP_USER="casey.worker", **extra))
+    assert line == ("ehcp: permission 'record_exception' needs role manager or admin; "
+                    "casey.worker is a caseworker")
+    cli("case", "exception", ref, "--reason", "personal_circumstances", "--from", "2025-03-10", "--to",
+        "2025-03-20", EHCP_USER="morgan.manager", **extra)
+    # caseworkers act on cases; re-opening a closed case needs a manager
+    cli("case", "withdraw", ref, "--on", "2025-04-01", "--reason", "family moved", EHCP_USER="casey.worker", **extra)
+    line = _refusal(cli("case", "advance", ref, "--to", "assessment", "--on", "2025-04-02", code=None,
+                        EHCP_USER="casey.worker", **extra))
+    assert "permission 'reopen_case' needs role manager or admin; casey.worker is a caseworker" in line
+    line = _refusal(cli("report", "overdue", "--format", "csv", "--out", str(cli.tmp / "o.csv"), code=None,
+                        EHCP_USER="casey.worker", **extra))
+    assert "permission 'export_personal_data'" in line
+    cli("report", "overdue", "--format", "csv", "--out", str(cli.tmp / "o.csv"), EHCP_USER="morgan.manager", **extra)
+    assert (cli.tmp / "o.csv.OFFICIAL-SENSITIVE.txt").read_text().startswith("OFFICIAL-SENSITIVE")
+    line = _refusal(cli("user", "role", "casey.worker", "admin", code=None, EHCP_USER="morgan.manager", **extra))
+    assert "permission 'manage_users' needs role admin; morgan.manager is a manager" in line
+    cli("user", "role", "casey.worker", "manager", **extra)
+    assert cli("audit", "verify", **extra).exit_code == 0
