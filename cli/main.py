@@ -33,7 +33,8 @@ def _register_optional() -> None:
 
     for module, name in (("cli.flows", "flows"), ("cli.calendar", "calendar"), ("cli.demo", "demo"),
                          ("cli.importing", "import"), ("cli.dev", "dev"), ("cli.lifecycle", None),
-                         ("cli.audit", "audit"), ("cli.retention", "retention")):
+                         ("cli.audit", "audit"), ("cli.retention", "retention"),
+                         ("cli.sen2", "sen2")):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

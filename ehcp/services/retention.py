@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from ehcp.services.context import ServiceContext
 from ehcp.services.permissions import require
 from ehcp.store import audit
-from ehcp.store.models import AdviceRequest, Case, CaseEvent, Child, Deadline, Note, Reminder
+from ehcp.store.models import (AdviceRequest, Case, CaseEvent, Child, Deadline, Note, Placement, Reminder,
+                               SenNeed)
 
 ERASED_DOB = date(1900, 1, 1)
 
@@ -96,4 +97,8 @@ def _erase_case(session: Session, case_id: int) -> dict[str, int]:
     counts["advice_requests"] = session.execute(delete(AdviceRequest).where(AdviceRequest.case_id == case_id)).rowcount
     counts["notes"] = session.execute(delete(Note).where(Note.case_id == case_id)).rowcount
     counts["events"] = session.execute(delete(CaseEvent).where(CaseEvent.case_id == case_id)).rowcount
+    for name, model in (("placements", Placement), ("sen_needs", SenNeed)):  # SEN2 data (sen2 placement/need)
+        n = session.execute(delete(model).where(model.case_id == case_id)).rowcount
+        if n:
+            counts[name] = n
     return counts

@@ -110,6 +110,8 @@ class Child(Base):
     # Set by ``ehcp retention purge``: the names and identifiers are erased, the row kept as a
     # tombstone so the audit trail's case references still resolve.
     erased_on: Mapped[date | None] = mapped_column(Date)
+    # SEN2 UPNunknown (UN1..UN10): why neither UPN nor ULN is available.
+    upn_unknown: Mapped[str | None] = mapped_column(String(4))
     __table_args__ = (Index("ix_children_name_dob", "family_name", "given_name", "dob"),)
 
     @property
@@ -253,3 +255,36 @@ class AuditRecord(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Placement(Base):
+    """Where a child with a plan is educated (SEN2 PlacementDetail / PlanDetail): a setting by URN or
+    UKPRN, or else an SEN2 ``SENsetting`` code, from ``entry_date`` to ``leaving_date`` (open if null)."""
+
+    __tablename__ = "placements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    setting_id: Mapped[int | None] = mapped_column(ForeignKey("settings.id"))
+    urn: Mapped[str | None] = mapped_column(String(20))
+    ukprn: Mapped[str | None] = mapped_column(String(20))
+    sen_setting: Mapped[str | None] = mapped_column(String(8))
+    sen_setting_other: Mapped[str | None] = mapped_column(String(200))
+    placement_rank: Mapped[int] = mapped_column(Integer, default=1)
+    entry_date: Mapped[date] = mapped_column(Date)
+    leaving_date: Mapped[date | None] = mapped_column(Date)
+    sen_unit: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    resourced_provision: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    residential: Mapped[str | None] = mapped_column(String(2))  # SEN2 RES: A 38-51 weeks, B 52 weeks
+    work_based: Mapped[str | None] = mapped_column(String(4))  # SEN2 WBP (code letters: sen2.md gap)
+
+
+class SenNeed(Base):
+    """A type of special educational need on a case's plan (SEN2 SENneed): rank 1 primary, 2 secondary."""
+
+    __tablename__ = "sen_needs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    sen_type: Mapped[str] = mapped_column(String(8))
+    sen_type_rank: Mapped[int] = mapped_column(Integer, default=1)
+    recorded_on: Mapped[date] = mapped_column(Date)
+    __table_args__ = (UniqueConstraint("case_id", "sen_type_rank"),)
