@@ -15,7 +15,7 @@ def render_case(view: dict) -> None:
               f"caseworker: {view['caseworker'] or '-'}")
     table = Table(title=f"Deadlines as of {view['as_of']}", header_style="bold")
     for col in ("key", "due", "practical last working day", "status", "met on", "exception", "citation"):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col in ("key", "due", "status", "met on"))
     for d in view["deadlines"]:
         days = (d["due"] - view["as_of"]).days
         label = d["status"] + (" (advisory)" if d["advisory"] else "")
