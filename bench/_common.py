@@ -1,0 +1,164 @@
+"""Shared plumbing of the bench scripts: databases, timed subprocesses, tables. Not a benchmark."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = ROOT / ".venv" / "bin"
+PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
+EHCP = str(VENV_BIN / "ehcp") if (VENV_BIN / "ehcp").exists() else shutil.which("ehcp") or "ehcp"
+PG_BASE = os.environ.get("EHCP_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+DATA_DIR = Path(os.environ.get("EHCP_BENCH_DIR", "/tmp/ehcp-bench"))
+
+sys.path.insert(0, str(ROOT))
+
+
+@dataclass
+class Run:
+    seconds: float
+    rss_mb: float
+    code: int
+    stdout: str
+    stderr: str
+
+
+TIME = shutil.which("time", path="/usr/bin:/bin")
+
+
+def run_measured(cmd: list[str], env: dict[str, str] | None = None, check: bool = True) -> Run:
+    """Run ``cmd``; its wall time and its own peak RSS.
+
+    The RSS comes from ``/usr/bin/time -f %M`` when it exists: a child forked straight from this
+    (large) process would inherit its high-water mark, so ``os.wait4``/RUSAGE_CHILDREN would report
+    this process's size, not the command's. Without ``time``, wait4's figure is reported.
+    """
+    if TIME:
+        cmd = [TIME, "-f", "@@maxrss %M", *cmd]
+    full_env = {**os.environ, **(env or {})}
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    out_path = DATA_DIR / f".out-{os.getpid()}"
+    err_path = DATA_DIR / f".err-{os.getpid()}"
+    with out_path.open("w") as out, err_path.open("w") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=full_env, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stdout, stderr = out_path.read_text(), err_path.read_text()
+    out_path.unlink(missing_ok=True)
+    err_path.unlink(missing_ok=True)
+    rss = usage.ru_maxrss / 1024
+    if TIME:
+        lines = stderr.rstrip("\n").split("\n")
+        if lines and lines[-1].startswith("@@maxrss "):
+            rss = int(lines[-1].split()[1]) / 1024
+            stderr = "\n".join(lines[:-1])
+            stderr = stderr + "\n" if stderr else ""
+        if proc.returncode != 0 and stderr.startswith("Command exited with non-zero status"):
+            stderr = stderr.split("\n", 1)[-1]
+    if check and proc.returncode != 0:
+        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{stderr}")
+    return Run(seconds, rss, proc.returncode, stdout, stderr)
+
+
+def interleaved(cmds: dict[str, tuple[list[str], dict[str, str] | None]], repeat: int = 11,
+                warmup: int = 2) -> dict[str, tuple[float, float]]:
+    """Median seconds and peak RSS of several commands, run in turn so load drift hits all alike."""
+    for _ in range(warmup):
+        for cmd, env in cmds.values():
+            run_measured(cmd, env)
+    samples: dict[str, list[Run]] = {name: [] for name in cmds}
+    for _ in range(repeat):
+        for name, (cmd, env) in cmds.items():
+            samples[name].append(run_measured(cmd, env))
+    return {name: (statistics.median(r.seconds for r in runs), max(r.rss_mb for r in runs))
+            for name, runs in samples.items()}
+
+
+def pg_available() -> bool:
+    try:
+        import sqlalchemy as sa
+
+        with sa.create_engine(PG_BASE).connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def pg_schema_url(schema: str) -> str:
+    return f"{PG_BASE}?options=-csearch_path%3D{schema}"
+
+
+def pg_create_schema(schema: str, drop: bool = True) -> str:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(PG_BASE)
+    with engine.begin() as conn:
+        if drop:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    engine.dispose()
+    return pg_schema_url(schema)
+
+
+def pg_drop_schema(schema: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(PG_BASE)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def pg_schema_exists(schema: str) -> bool:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(PG_BASE)
+    with engine.connect() as conn:
+        found = conn.execute(sa.text("SELECT 1 FROM information_schema.schemata WHERE schema_name = :s"),
+                             {"s": schema}).first()
+    engine.dispose()
+    return found is not None
+
+
+def machine() -> str:
+    try:
+        mem_kb = int(next(line for line in open("/proc/meminfo") if line.startswith("MemTotal")).split()[1])
+        memory = f"{mem_kb / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration):
+        memory = "?"
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"{os.cpu_count()} CPUs, {memory} RAM, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}, load average {load}")
+
+
+def table(title: str, headers: list[str], rows: list[list[object]]) -> str:
+    """A plain-text (and Markdown-compatible) table."""
+    cells = [[_fmt(v) for v in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    line = lambda values: "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths)) + " |"  # noqa: E731
+    out = [f"\n{title}\n", line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += [line(r) for r in cells]
+    return "\n".join(out)
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        if value >= 100:
+            return f"{value:,.0f}"
+        if value >= 1:
+            return f"{value:.2f}"
+        return f"{value:.3f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)

@@ -1,0 +1,108 @@
+"""``ehcp import ...``: load cases, partners, advice requests and events from CSV files.
+
+Each file is all or nothing: every row is checked first; if any row is refused nothing is written,
+the rejected rows (line, column, reason) are listed on stderr (and in ``--errors FILE.csv``), and
+the exit status is 1. Columns: docs/import.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from cli.common import SHOW_FORMAT_OPTION, context, refusals
+from cli.output import Format, emit_json, error, info
+from ehcp.importing.spec import describe
+
+app = typer.Typer(help="Import cases, partners, advice requests and events from CSV (all or nothing per file).",
+                  no_args_is_help=True)
+
+FILE_ARGUMENT = typer.Argument(..., metavar="FILE.csv", help="The CSV file (UTF-8, header row of column names).",
+                               exists=True, dir_okay=False, readable=True)
+ERRORS_OPTION = typer.Option(None, "--errors", help="Also write the rejected rows to this CSV file "
+                                                     "(line,column,reason).")
+SHOWN = 50  # rejected rows listed on stderr; --errors gets them all
+
+
+def _help(kind: str, summary: str) -> str:
+    return f"{summary}\n\nColumns (any order; header names are case-insensitive):\n\n{describe(kind)}"
+
+
+def _run(kind: str, path: Path, errors_file: Optional[Path], fmt: Format, **options: object) -> None:
+    from ehcp.importing import ImportRefused, import_file
+
+    try:
+        result = import_file(context(), kind, path, **options)
+    except ImportRefused as refused:
+        _report(refused, errors_file)
+        raise typer.Exit(1) from None
+    if errors_file is not None:
+        _write_errors(errors_file, [])
+    if fmt is Format.json:
+        emit_json(result.as_dict())
+        return
+    counts = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in result.counts.items())
+    rate = f" ({result.rows / result.seconds:,.0f} rows/s)" if result.seconds > 0 else ""
+    info(f"imported {result.file}: {result.rows:,} rows -> {counts} in {result.seconds:.2f} s{rate}")
+
+
+def _report(refused, errors_file: Optional[Path]) -> None:  # noqa: ANN001
+    for problem in refused.errors[:SHOWN]:
+        info(f"  {problem}")
+    if len(refused.errors) > SHOWN:
+        more = f"; all of them are in {errors_file}" if errors_file else "; use --errors FILE.csv for the full list"
+        info(f"  ... and {len(refused.errors) - SHOWN} more{more}")
+    if errors_file is not None:
+        _write_errors(errors_file, refused.errors)
+    error(str(refused))
+
+
+def _write_errors(path: Path, errors: list) -> None:
+    import csv
+
+    with Path(path).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["line", "column", "reason"])
+        writer.writerows([e.line, e.column, e.reason] for e in errors)
+
+
+@app.command("cases", help=_help("cases", "Import one case per row: the child and the request for an EHC "
+                                           "needs assessment (its deadlines are computed as for 'case new')."
+                                           "\n\nA child already on file (same UPN, or same name and date of "
+                                           "birth) is linked, not duplicated."))
+@refusals
+def cases(
+    path: Path = FILE_ARGUMENT,
+    errors_file: Optional[Path] = ERRORS_OPTION,
+    create_users: bool = typer.Option(False, "--create-users", help="Register unknown caseworker logins as "
+                                                                     "caseworkers instead of refusing the row."),
+    fmt: Format = SHOW_FORMAT_OPTION,
+) -> None:
+    _run("cases", path, errors_file, fmt, create_users=create_users)
+
+
+@app.command("partners", help=_help("partners", "Import one partner organisation (asked for advice) per row."))
+@refusals
+def partners(path: Path = FILE_ARGUMENT, errors_file: Optional[Path] = ERRORS_OPTION,
+             fmt: Format = SHOW_FORMAT_OPTION) -> None:
+    _run("partners", path, errors_file, fmt)
+
+
+@app.command("advice", help=_help("advice", "Import one advice request per row (and its receipt, if "
+                                             "received_on is given) for cases already on file."))
+@refusals
+def advice(path: Path = FILE_ARGUMENT, errors_file: Optional[Path] = ERRORS_OPTION,
+           fmt: Format = SHOW_FORMAT_OPTION) -> None:
+    _run("advice", path, errors_file, fmt)
+
+
+@app.command("events", help=_help("events", "Import one event per row for cases already on file: decisions, "
+                                             "drafts, plans, reviews, advice, exceptions. Rows of one case are "
+                                             "applied in file order, each checked by the same rules as the "
+                                             "case commands."))
+@refusals
+def events(path: Path = FILE_ARGUMENT, errors_file: Optional[Path] = ERRORS_OPTION,
+           fmt: Format = SHOW_FORMAT_OPTION) -> None:
+    _run("events", path, errors_file, fmt)

@@ -1,0 +1,284 @@
+"""``ehcp import cases``: one row per request for an EHC needs assessment (a new case each).
+
+Every row is checked; rows are written in chunks inside one transaction while no row has failed,
+and the transaction is rolled back (nothing written) if any row of the file fails.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import time
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import func, select, tuple_
+
+from ehcp.domain import IllegalMove, RequestReceived, check_event
+from ehcp.importing import fields as f
+from ehcp.importing import spec
+from ehcp.importing.spec import REQUEST_SOURCES
+from ehcp.importing.csvfile import CsvFile
+from ehcp.importing.errors import FieldError, ImportRefused, RowError
+from ehcp.importing.session import ImportResult, file_name, finish, import_transaction
+from ehcp.importing.writer import BulkWriter, NewCase, NewChild
+from ehcp.services.context import ServiceContext
+from ehcp.store.models import Case, Child, User
+
+COLUMNS = spec.CASES
+_GENERATED = re.compile(r"^EHC-(\d{4})-(\d{5,})$")
+CHUNK = 5000
+
+
+@lru_cache(maxsize=8192)
+def _request_event(received: date, source: str) -> RequestReceived:
+    """The opening event, checked by the domain once per distinct (date, source)."""
+    event = RequestReceived(on=received, source=source)
+    check_event([], event)
+    return event
+
+
+class _Run:
+    """State of one cases import."""
+
+    def __init__(self, ctx: ServiceContext, path: Path, writer: BulkWriter, create_users: bool) -> None:
+        self.ctx = ctx
+        self.today = ctx.today
+        self.writer = writer
+        self.session = writer.session
+        self.create_users = create_users
+        self.errors: list[RowError] = []
+        self.seen_refs: dict[str, int] = {}
+        self.children: dict[object, NewChild] = {}
+        self.users = dict(self.session.execute(select(User.login, User.id)).all())
+        self.new_users: list[str] = []
+        self.has_children = self.session.execute(select(Child.id).limit(1)).first() is not None
+        self.explicit_max, explicit = _prescan(path)
+        self.taken = self._on_file(explicit)
+        self.counters: dict[int, int] = {}
+        self.derived: dict = {}  # opening event -> ([event], (stage, deadline rows))
+
+    def _on_file(self, references: set[str]) -> set[str]:
+        """The file's references that are already in the database (looked up before any write)."""
+        taken: set[str] = set()
+        ordered = sorted(references)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start:start + 500]
+            taken.update(self.session.scalars(select(Case.reference).where(Case.reference.in_(chunk))))
+        return taken
+
+    def next_reference(self, year: int) -> str:
+        number = self.counters.get(year)
+        if number is None:
+            number = max(self._db_max(year), self.explicit_max.get(year, 0))
+        number += 1
+        self.counters[year] = number
+        return f"EHC-{year}-{number:05d}"
+
+    def _db_max(self, year: int) -> int:
+        self.writer.drain()  # the connection is about to be used from this thread
+        prefix = f"EHC-{year}-"
+        last = self.session.scalar(
+            select(Case.reference).where(Case.reference.like(f"{prefix}%"))
+            .order_by(func.length(Case.reference).desc(), Case.reference.desc()).limit(1))
+        match = _GENERATED.match(last or "")
+        return int(match.group(2)) if match else 0
+
+    def parse(self, line: int, values: list[str], ix: tuple[int, ...]) -> tuple | None:
+        """(line, reference, given, family, dob, upn, year_group, received, source, caseworker, event)
+        or None (the problems added to ``errors``). ``ix`` holds each column's position (-1: absent,
+        which reads the '' the reader appends to every row)."""
+        errors = self.errors
+        before = len(errors)
+        try:  # the usual case: every field is good
+            ref = f.reference(values[ix[0]], "reference", required=False)
+            given = f.text(values[ix[1]], "given_name", limit=100) or ""
+            family = f.text(values[ix[2]], "family_name", limit=100, required=True)
+            dob = f.iso_date(values[ix[3]], "dob")
+            upn = f.upn(values[ix[4]], "upn")
+            year_group = f.small_int(values[ix[5]], "year_group", low=-3, high=20)
+            received = f.iso_date(values[ix[6]], "received")
+            source = f.choice(values[ix[7]], "source", REQUEST_SOURCES, default="parent")
+        except FieldError:  # read every field again to report each bad one
+            ref = _read(errors, line, f.reference, values[ix[0]], "reference", required=False)
+            given = _read(errors, line, f.text, values[ix[1]], "given_name", limit=100) or ""
+            family = _read(errors, line, f.text, values[ix[2]], "family_name", limit=100, required=True)
+            dob = _read(errors, line, f.iso_date, values[ix[3]], "dob")
+            upn = _read(errors, line, f.upn, values[ix[4]], "upn")
+            year_group = _read(errors, line, f.small_int, values[ix[5]], "year_group", low=-3, high=20)
+            received = _read(errors, line, f.iso_date, values[ix[6]], "received")
+            source = _read(errors, line, f.choice, values[ix[7]], "source", REQUEST_SOURCES, default="parent")
+        worker = None
+        login = values[ix[8]].strip()
+        if login:
+            worker = self.users.get(login)
+            if worker is None:
+                if self.create_users and len(login) <= 100 and login.isprintable():
+                    worker = login
+                else:
+                    errors.append(RowError(line, "caseworker", f"unknown user {login!r}; add them with "
+                                           "'ehcp user add' first, or import with --create-users"))
+        today = self.today
+        if dob is None or received is None or dob > today or received > today or received < dob:
+            self._dates(line, dob, received)
+        if ref is not None:
+            first = self.seen_refs.get(ref)
+            if first is not None:
+                errors.append(RowError(line, "reference", f"duplicate reference {ref} (also on line {first})"))
+            else:
+                self.seen_refs[ref] = line
+            if ref in self.taken:
+                errors.append(RowError(line, "reference", f"case {ref} is already in the database"))
+        if len(errors) != before:
+            return None
+        try:
+            event = _request_event(received, source)
+        except IllegalMove as exc:
+            errors.append(RowError(line, "received", exc.reason))
+            return None
+        return (line, ref, given, family, dob, upn, year_group, received, source, worker, event)
+
+    def _dates(self, line: int, dob: date | None, received: date | None) -> None:
+        today = self.today
+        if dob is not None and dob > today:
+            self.errors.append(RowError(line, "dob", f"{dob.isoformat()} is in the future (today is {today.isoformat()})"))
+        if received is not None and received > today:
+            self.errors.append(RowError(line, "received",
+                                        f"{received.isoformat()} is in the future (today is {today.isoformat()})"))
+        if dob is not None and received is not None and received < dob:
+            self.errors.append(RowError(line, "received",
+                                        f"{received.isoformat()} is before the child's date of birth {dob.isoformat()}"))
+
+    def build(self, rows: list[tuple]) -> list[NewCase]:
+        existing = self._existing_children(rows) if self.has_children else {}
+        children, derived, derive = self.children, self.derived, self.writer.derive
+        cases = []
+        for line, ref, given, family, dob, upn, year_group, received, source, worker, event in rows:
+            named = (family, given, dob)
+            child = children.get(upn or named)
+            if child is None:
+                child = (upn and children.get(named)) or existing.get(upn or named) or \
+                    (upn and existing.get(named)) or NewChild(given, family, dob, upn=upn, year_group=year_group)
+                children[upn or named] = child
+                children.setdefault(named, child)
+            if worker.__class__ is str:
+                worker = self._user(worker)
+            history = derived.get(event)
+            if history is None:
+                history = derived[event] = ([event], derive([event]))
+            cases.append(NewCase(ref or self.next_reference(received.year), child, received, source, worker,
+                                 history[0], derived=history[1]))
+        return cases
+
+    def _existing_children(self, rows: list[tuple]) -> dict[object, NewChild]:
+        """Children already on file with the same UPN, or the same name and date of birth."""
+        found: dict[object, NewChild] = {}
+        self.writer.drain()  # the connection is about to be used from this thread
+        upns = {r[5] for r in rows if r[5]}
+        names = {(r[3], r[2], r[4]) for r in rows}
+        columns = (Child.id, Child.given_name, Child.family_name, Child.dob, Child.upn)
+        queries = []
+        if upns:
+            queries.append(select(*columns).where(Child.upn.in_(sorted(upns))))
+        for chunk in _chunks(sorted(names, key=str), 300):
+            queries.append(select(*columns).where(tuple_(Child.family_name, Child.given_name, Child.dob).in_(chunk)))
+        for query in queries:
+            for child_id, given, family, dob, upn in self.session.execute(query):
+                child = NewChild(given, family, dob, upn=upn, id=child_id)
+                if upn:
+                    found.setdefault(upn, child)
+                found.setdefault((family, given, dob), child)
+        return found
+
+    def _user(self, login: str) -> int:
+        user_id = self.users.get(login)
+        if user_id is None:
+            user_id = self.writer.reserve("users", 1)[0]
+            self.writer.insert("users", ("id", "login", "name", "role", "active"),
+                               [(user_id, login, login, "caseworker", True)])
+            self.users[login] = user_id
+            self.new_users.append(login)
+        return user_id
+
+
+def import_cases(ctx: ServiceContext, path: Path, *, create_users: bool = False, chunk: int = CHUNK) -> ImportResult:
+    """Import one case per row of ``path``; raises ImportRefused (nothing written) if any row fails."""
+    started = time.perf_counter()
+    path = Path(path)
+    with import_transaction(ctx) as (uow, writer):
+        run = _Run(ctx, path, writer, create_users)
+        source = CsvFile(path, COLUMNS)
+        pending: list[tuple] = []
+        ix: tuple[int, ...] = ()
+        for line, values in source.rows():
+            if not ix:
+                ix = source.positions([c.name for c in COLUMNS])
+            row = run.parse(line, values, ix)
+            if row is not None:
+                pending.append(row)
+            if len(pending) >= chunk:
+                _flush(run, pending)
+                pending = []
+        _flush(run, pending)
+        errors = source.errors + run.errors
+        if errors or source.rows_read == 0:
+            if not errors:
+                errors = [RowError(2, "-", "the file has a header but no rows")]
+            raise ImportRefused(file_name(path), errors, source.rows_read)
+        counts = writer.counts.as_dict()
+        if run.new_users:
+            counts["users_created"] = len(run.new_users)
+        result = ImportResult("cases", file_name(path), source.rows_read, counts)
+        return finish(uow, writer, ctx, result, started)
+
+
+def _flush(run: _Run, rows: list[tuple]) -> None:
+    if not rows:
+        return
+    if run.errors:
+        return  # keep validating the rest of the file, write nothing more
+    run.writer.write_cases(run.build(rows))
+
+
+def _prescan(path: Path) -> tuple[dict[int, int], set[str]]:
+    """A quick first pass over the reference column: every reference given, and per year the highest
+    EHC-YYYY-NNNNN number among them (blank references are numbered above it)."""
+    maxima: dict[int, int] = {}
+    given: set[str] = set()
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            header = [h.strip().lower() for h in next(reader, [])]
+            if "reference" not in header:
+                return maxima, given
+            position = header.index("reference")
+            for values in reader:
+                if len(values) > position and values[position]:
+                    reference = values[position].strip().upper()
+                    if not reference:
+                        continue
+                    given.add(reference)
+                    match = _GENERATED.match(reference)
+                    if match:
+                        year, number = int(match.group(1)), int(match.group(2))
+                        if number > maxima.get(year, 0):
+                            maxima[year] = number
+    except (OSError, UnicodeDecodeError, csv.Error):
+        pass  # the main pass reports the problem with its line
+    return maxima, given
+
+
+def _read(errors: list[RowError], line: int, reader, value: str, *args, **kwargs):  # noqa: ANN001, ANN202
+    """``reader(value, *args, **kwargs)``, or None with the problem added to ``errors``."""
+    try:
+        return reader(value, *args, **kwargs)
+    except FieldError as exc:
+        errors.append(RowError(line, exc.column, exc.reason))
+        return None
+
+
+def _chunks(items: list, size: int):  # noqa: ANN202
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+

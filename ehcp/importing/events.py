@@ -1,0 +1,299 @@
+"""``ehcp import events`` and ``ehcp import advice``: more history for cases already on file.
+
+Rows are read whole, grouped by case and replayed in file order on top of each case's stored log:
+every event is checked by the domain (``check_event``) exactly as the case commands check it. Only
+if every row passes are the events appended, advice requests created or answered, and each touched
+case's stage and deadlines brought into step - in one transaction.
+"""
+
+from __future__ import annotations
+
+import difflib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ehcp.domain import IllegalMove, check_event, event_from
+from ehcp.domain import events as ev
+from ehcp.importing import fields as f
+from ehcp.importing import spec
+from ehcp.importing.spec import EXCEPTION_REASONS
+from ehcp.importing.csvfile import Column, CsvFile
+from ehcp.importing.errors import FieldError, ImportRefused, RowError
+from ehcp.importing.session import ImportResult, file_name, finish, import_transaction
+from ehcp.importing.writer import CaseUpdate, NewAdvice
+from ehcp.services.context import ServiceContext
+from ehcp.store.models import AdviceRequest, Case, CaseEvent, Partner
+
+KINDS = spec.EVENT_KINDS
+PAYLOAD_COLUMNS = spec.PAYLOAD_COLUMNS
+EVENT_COLUMNS = spec.EVENTS
+ADVICE_COLUMNS = spec.ADVICE
+
+
+@dataclass
+class Item:
+    """One event to add: the row it came from and the column its refusal belongs to."""
+
+    line: int
+    reference: str
+    kind: str
+    on: date
+    column: str  # where a domain refusal is reported
+    fields: dict = field(default_factory=dict)
+    note: str | None = None
+    partner_id: int | None = None
+    pair: "Item | None" = None  # advice file: the receipt that answers this request
+
+
+@dataclass
+class CaseState:
+    case_id: int
+    history: list
+    open_advice: list[list]  # [id or local, kind, requested_on, received_on]
+    new_events: list = field(default_factory=list)
+    reasons: list = field(default_factory=list)
+    new_advice: list[NewAdvice] = field(default_factory=list)
+    received: list[tuple[int, date]] = field(default_factory=list)
+    rejected_line: int | None = None
+
+
+class _Run:
+    def __init__(self, ctx: ServiceContext, writer) -> None:  # noqa: ANN001
+        self.ctx = ctx
+        self.today = ctx.today
+        self.writer = writer
+        self.session = writer.session
+        self.errors: list[RowError] = []
+        self.partners = dict(self.session.execute(select(Partner.name, Partner.id)).all())
+        self.locals = 0
+
+    def error(self, line: int, column: str, reason: str) -> None:
+        self.errors.append(RowError(line, column, reason))
+
+    def partner(self, line: int, name: str | None, kind: str | None) -> int | None:
+        if not name:
+            if kind not in (None, "parent"):
+                self.error(line, "partner", f"advice of kind {kind!r} needs the partner asked for it")
+            return None
+        partner_id = self.partners.get(name)
+        if partner_id is None:
+            near = difflib.get_close_matches(name, list(self.partners), n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(near)}?" if near else "; import partners first ('ehcp import partners')"
+            self.error(line, "partner", f"unknown partner {name!r}{hint}")
+        return partner_id
+
+    def load_cases(self, items: list[Item]) -> dict[str, CaseState]:
+        refs = sorted({i.reference for i in items})
+        cases: dict[str, CaseState] = {}
+        for chunk in _chunks(refs, 500):
+            for case_id, reference in self.session.execute(
+                    select(Case.id, Case.reference).where(Case.reference.in_(chunk))):
+                cases[reference] = CaseState(case_id, [], [])
+        by_id = {s.case_id: s for s in cases.values()}
+        ids = sorted(by_id)
+        for chunk in _chunks(ids, 500):
+            rows = self.session.execute(
+                select(CaseEvent.case_id, CaseEvent.kind, CaseEvent.on, CaseEvent.payload)
+                .where(CaseEvent.case_id.in_(chunk)).order_by(CaseEvent.case_id, CaseEvent.on, CaseEvent.id))
+            for case_id, kind, on, payload in rows:
+                by_id[case_id].history.append(event_from(kind, on, payload or {}))
+            rows = self.session.execute(
+                select(AdviceRequest.case_id, AdviceRequest.id, AdviceRequest.kind, AdviceRequest.requested_on)
+                .where(AdviceRequest.case_id.in_(chunk), AdviceRequest.received_on.is_(None))
+                .order_by(AdviceRequest.id))
+            for case_id, advice_id, kind, requested_on in rows:
+                by_id[case_id].open_advice.append([advice_id, kind, requested_on, None])
+        return cases
+
+    def replay(self, items: list[Item]) -> dict[str, CaseState]:
+        """Check every item against its case's history so far; collect what to write."""
+        cases = self.load_cases(items)
+        for item in items:
+            state = cases.get(item.reference)
+            if state is None:
+                self.error(item.line, "reference", f"unknown case {item.reference!r}")
+                continue
+            if state.rejected_line is not None:
+                self.error(item.line, "reference", f"not checked: an earlier row for {item.reference} "
+                                                   f"(line {state.rejected_line}) was rejected")
+                continue
+            before = len(self.errors)
+            self._add(state, item)
+            if item.pair is not None and len(self.errors) == before:
+                self._add(state, item.pair)
+            if len(self.errors) != before:
+                state.rejected_line = item.line
+        return cases
+
+    def _add(self, state: CaseState, item: Item) -> None:
+        event = self._event(state, item)
+        if event is None:
+            return
+        try:
+            check_event(state.history, event, calendar=self.writer.calendar)
+        except IllegalMove as exc:
+            self.error(item.line, item.column, str(exc))
+            return
+        if isinstance(event, ev.AdviceRequested):
+            state.new_advice.append(NewAdvice(event.request_id, event.advice_kind, item.partner_id, event.on,
+                                              event.received_by_body, event.channel))
+            state.open_advice.append([event.request_id, event.advice_kind, event.on, None])
+        elif isinstance(event, ev.AdviceReceived):
+            for request in state.open_advice:
+                if request[0] == event.request_id:
+                    request[3] = event.on
+            state.received.append((event.request_id, event.on))
+        state.history.append(event)
+        state.new_events.append(event)
+        state.reasons.append(item.note)
+
+    def _event(self, state: CaseState, item: Item):  # noqa: ANN202
+        values = dict(item.fields)
+        if item.kind == "advice_requested":
+            self.locals -= 1
+            values["request_id"] = self.locals
+            if item.pair is not None:
+                item.pair.fields["request_id"] = self.locals
+        elif item.kind == "advice_received" and "request_id" not in values:
+            kind = values["advice_kind"]
+            waiting = [r for r in state.open_advice if r[1] == kind and r[3] is None]
+            if not waiting:
+                self.error(item.line, "advice_kind", f"{item.reference} has no open {kind} advice request")
+                return None
+            if item.on < waiting[0][2]:
+                self.error(item.line, item.column, f"received {item.on.isoformat()} is before the request "
+                                                   f"date {waiting[0][2].isoformat()}")
+                return None
+            values["request_id"] = waiting[0][0]
+        return ev.EVENT_TYPES[item.kind](on=item.on, **values)
+
+    def write(self, cases: dict[str, CaseState]) -> None:
+        updates = [CaseUpdate(s.case_id, s.history, s.new_events, s.reasons, s.new_advice, s.received)
+                   for s in cases.values() if s.new_events]
+        self.writer.write_updates(updates)
+
+
+def _read(run: _Run, line: int, reader: Callable, *args, **kwargs):  # noqa: ANN202
+    try:
+        return reader(*args, **kwargs)
+    except FieldError as exc:
+        run.error(line, exc.column, exc.reason)
+        return None
+
+
+def _common(run: _Run, line: int, get: dict, values: list[str], date_column: str):  # noqa: ANN202
+    ref = _read(run, line, f.reference, get["reference"](values))
+    on = _read(run, line, f.iso_date, get[date_column](values), date_column)
+    if on is not None:
+        _read(run, line, f.not_future, on, run.today, date_column)
+    return ref, on
+
+
+def _event_item(run: _Run, line: int, get: dict, values: list[str]) -> Item | None:
+    before = len(run.errors)
+    ref, on = _common(run, line, get, values, "on")
+    raw_kind = get["kind"](values).strip().lower()
+    if raw_kind == "request_received":
+        run.error(line, "kind", "a request opens a case: import it with 'ehcp import cases'")
+        return None
+    kind = _read(run, line, f.choice, raw_kind, "kind", KINDS)
+    if kind is None:
+        return None
+    wanted = PAYLOAD_COLUMNS.get(kind, ())
+    for column in ("advice_kind", "partner", "received_by_body", "channel", "served_on", "reason", "until",
+                   "outcome", "school"):
+        if column not in wanted and get[column](values).strip():
+            run.error(line, column, f"does not apply to {kind} (leave it blank)")
+    data: dict = {}
+    partner_id = None
+    cell = lambda name: get[name](values)  # noqa: E731
+    if kind in ("advice_requested", "advice_received"):
+        data["advice_kind"] = _read(run, line, f.choice, cell("advice_kind"), "advice_kind", ev.ADVICE_KINDS)
+    if kind == "advice_requested":
+        data["received_by_body"] = _read(run, line, f.iso_date, cell("received_by_body"), "received_by_body",
+                                         required=False)
+        data["channel"] = _read(run, line, f.choice, cell("channel"), "channel", ev.CHANNELS, default="email")
+        name = _read(run, line, f.text, cell("partner"), "partner", limit=200)
+        partner_id = run.partner(line, name, data["advice_kind"])
+    elif kind in ("draft_plan_sent", "amendment_notice_sent"):
+        data["channel"] = _read(run, line, f.choice, cell("channel"), "channel", ev.CHANNELS, default="email")
+        data["served_on"] = _read(run, line, f.iso_date, cell("served_on"), "served_on", required=False)
+    elif kind in ("school_consulted", "school_responded"):
+        data["school"] = _read(run, line, f.text, cell("school"), "school", limit=200)
+    elif kind == "review_decided":
+        data["outcome"] = _read(run, line, f.choice, cell("outcome"), "outcome", ev.REVIEW_OUTCOMES)
+    elif kind == "exception_recorded":
+        data["reason"] = _read(run, line, f.choice, cell("reason"), "reason", EXCEPTION_REASONS)
+        data["until"] = _read(run, line, f.iso_date, cell("until"), "until", required=False)
+        data["advice_kind"] = _read(run, line, f.optional_choice, cell("advice_kind"), "advice_kind", ev.ADVICE_KINDS)
+    note = _read(run, line, f.long_text, cell("note"), "note")
+    if len(run.errors) != before:
+        return None
+    return Item(line, ref, kind, on, "kind", data, note, partner_id)
+
+
+def _advice_item(run: _Run, line: int, get: dict, values: list[str]) -> Item | None:
+    before = len(run.errors)
+    ref, on = _common(run, line, get, values, "requested_on")
+    kind = _read(run, line, f.choice, get["kind"](values), "kind", ev.ADVICE_KINDS)
+    received_by_body = _read(run, line, f.iso_date, get["received_by_body"](values), "received_by_body",
+                             required=False)
+    channel = _read(run, line, f.choice, get["channel"](values), "channel", ev.CHANNELS, default="email")
+    received_on = _read(run, line, f.iso_date, get["received_on"](values), "received_on", required=False)
+    if received_on is not None:
+        _read(run, line, f.not_future, received_on, run.today, "received_on")
+        if on is not None and received_on < on:
+            run.error(line, "received_on", f"{received_on.isoformat()} is before requested_on {on.isoformat()}")
+    partner_id = run.partner(line, _read(run, line, f.text, get["partner"](values), "partner", limit=200), kind)
+    if len(run.errors) != before:
+        return None
+    item = Item(line, ref, "advice_requested", on, "requested_on",
+                {"advice_kind": kind, "received_by_body": received_by_body, "channel": channel},
+                partner_id=partner_id)
+    if received_on is not None:
+        item.pair = Item(line, ref, "advice_received", received_on, "received_on", {"advice_kind": kind})
+    return item
+
+
+def _import(ctx: ServiceContext, path: Path, kind: str, columns: tuple[Column, ...], parse: Callable) -> ImportResult:
+    started = time.perf_counter()
+    path = Path(path)
+    with import_transaction(ctx) as (uow, writer):
+        run = _Run(ctx, writer)
+        source = CsvFile(path, columns)
+        get: dict = {}
+        items = []
+        for line, values in source.rows():
+            if not get:
+                get = {c.name: source.getter(c.name) for c in columns}
+            item = parse(run, line, get, values)
+            if item is not None:
+                items.append(item)
+        cases = run.replay(items) if not source.errors else {}
+        errors = source.errors + run.errors
+        if errors or source.rows_read == 0:
+            raise ImportRefused(file_name(path), errors or [RowError(2, "-", "the file has a header but no rows")],
+                                source.rows_read)
+        run.write(cases)
+        counts = {"cases": sum(1 for s in cases.values() if s.new_events), **writer.counts.as_dict()}
+        return finish(uow, writer, ctx, ImportResult(kind, file_name(path), source.rows_read, counts), started)
+
+
+def import_events(ctx: ServiceContext, path: Path) -> ImportResult:
+    """Append one event per row to existing cases; raises ImportRefused (nothing written) if any row fails."""
+    return _import(ctx, path, "events", EVENT_COLUMNS, _event_item)
+
+
+def import_advice(ctx: ServiceContext, path: Path) -> ImportResult:
+    """One advice request per row (and its receipt, if dated); raises ImportRefused if any row fails."""
+    return _import(ctx, path, "advice", ADVICE_COLUMNS, _advice_item)
+
+
+def _chunks(items: list, size: int):  # noqa: ANN202
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -1,0 +1,94 @@
+"""The documented columns of each import file kind.
+
+Kept free of heavy imports (no SQLAlchemy, no domain) so that ``ehcp --help`` and every command's
+start-up stay fast; tests/integration/test_import_columns.py checks that the vocabularies below equal the
+domain's own.
+"""
+
+from __future__ import annotations
+
+from ehcp.importing.csvfile import Column
+
+REQUEST_SOURCES = ("parent", "young_person", "school", "other")
+ADVICE_KINDS = ("parent", "educational", "medical", "psychological", "social_care", "other")
+CHANNELS = ("email", "hand", "portal", "first_class_post", "second_class_post")
+REVIEW_OUTCOMES = ("maintain", "amend", "cease")
+EXCEPTION_REASONS = ("school_closure", "personal_circumstances", "absence_from_area", "missed_appointment",
+                     "coronavirus")
+EVENT_KINDS = (  # every domain event kind except request_received (a request opens a case: import cases)
+    "assessment_agreed", "assessment_refused", "advice_requested", "advice_received", "draft_plan_sent",
+    "representations_waived", "school_consulted", "school_responded", "final_plan_issued", "plan_not_issued",
+    "review_meeting_held", "review_decided", "amendment_notice_sent", "amended_plan_issued", "plan_ceased",
+    "case_withdrawn", "exception_recorded",
+)
+PAYLOAD_COLUMNS = {  # which optional columns each event kind reads; any other non-blank cell is refused
+    "advice_requested": ("advice_kind", "partner", "received_by_body", "channel"),
+    "advice_received": ("advice_kind",),
+    "draft_plan_sent": ("channel", "served_on"),
+    "amendment_notice_sent": ("channel", "served_on"),
+    "school_consulted": ("school",),
+    "school_responded": ("school",),
+    "review_decided": ("outcome",),
+    "exception_recorded": ("reason", "until", "advice_kind"),
+}
+
+CASES = (
+    Column("reference", False, "case reference; blank: the next EHC-YYYY-NNNNN of the year received"),
+    Column("given_name", True, "child's given name(s) (the cell may be blank)"),
+    Column("family_name", True, "child's family name"),
+    Column("dob", True, "date of birth, YYYY-MM-DD (not after today)"),
+    Column("upn", False, "unique pupil number (13 characters), optional"),
+    Column("year_group", False, "national curriculum year, -3..20, optional"),
+    Column("received", True, "date the LA received the request, YYYY-MM-DD (not before dob, not after today, "
+                             "not before 2014-09-01)"),
+    Column("source", False, f"who asked: {', '.join(REQUEST_SOURCES)} (default parent)"),
+    Column("caseworker", False, "login of the caseworker (an existing user, or see --create-users), optional"),
+)
+
+PARTNERS = (
+    Column("name", True, "the partner's name, unique (1-200 characters)"),
+    Column("advice_kinds", False, "advice kinds it gives, separated by ';' or ',': " + ", ".join(ADVICE_KINDS)),
+    Column("contact_name", False, "a named contact, optional"),
+    Column("email", False, "where advice requests and chasers go"),
+    Column("escalation_email", False, "where escalations go (a manager), optional"),
+)
+
+EVENTS = (
+    Column("reference", True, "case reference (the case must already exist)"),
+    Column("kind", True, "event kind: " + ", ".join(EVENT_KINDS)),
+    Column("on", True, "date it took effect, YYYY-MM-DD (not after today)"),
+    Column("advice_kind", False, "advice_requested, advice_received (optional for exception_recorded): "
+                                 + ", ".join(ADVICE_KINDS)),
+    Column("partner", False, "advice_requested: name of the partner asked (not needed for parent advice)"),
+    Column("received_by_body", False, "advice_requested: date the body received the request, if known"),
+    Column("channel", False, "advice_requested, draft_plan_sent, amendment_notice_sent: "
+                             + ", ".join(CHANNELS) + " (default email)"),
+    Column("served_on", False, "draft_plan_sent, amendment_notice_sent: proven date of service, if known"),
+    Column("reason", False, "exception_recorded: " + ", ".join(EXCEPTION_REASONS)),
+    Column("until", False, "exception_recorded: last day (school_closure: the re-opening date, required)"),
+    Column("outcome", False, "review_decided: " + ", ".join(REVIEW_OUTCOMES)),
+    Column("school", False, "school_consulted, school_responded: the school's name"),
+    Column("note", False, "free text kept with the event as its reason, optional"),
+)
+
+ADVICE = (
+    Column("reference", True, "case reference (the case must exist and be in assessment or draft on "
+                              "requested_on)"),
+    Column("kind", True, "advice kind: " + ", ".join(ADVICE_KINDS)),
+    Column("partner", False, "name of the partner asked (required except for parent advice)"),
+    Column("requested_on", True, "date the request was sent, YYYY-MM-DD"),
+    Column("received_by_body", False, "date the body received the request, if known"),
+    Column("channel", False, ", ".join(CHANNELS) + " (default email)"),
+    Column("received_on", False, "date the advice came back, if it has"),
+)
+
+COLUMNS = {"cases": CASES, "partners": PARTNERS, "events": EVENTS, "advice": ADVICE}
+
+
+def describe(kind: str) -> str:
+    """The columns of ``kind`` as help text (required ones marked)."""
+    lines = []
+    for column in COLUMNS[kind]:
+        mark = " (required column)" if column.required else ""
+        lines.append(f"{column.name}{mark}: {column.help}")
+    return "\n\n".join(lines)

@@ -1,0 +1,68 @@
+"""The import column lists (kept free of heavy imports for fast start-up) agree with the domain."""
+
+from __future__ import annotations
+
+from ehcp.domain import events as ev
+from ehcp.importing import spec
+from ehcp.rules.model import EXCEPTION_REASONS
+
+
+def test_vocabularies_match_the_domain():
+    assert spec.REQUEST_SOURCES == ev.REQUEST_SOURCES
+    assert spec.ADVICE_KINDS == ev.ADVICE_KINDS
+    assert spec.CHANNELS == ev.CHANNELS
+    assert spec.REVIEW_OUTCOMES == ev.REVIEW_OUTCOMES
+    assert spec.EXCEPTION_REASONS == EXCEPTION_REASONS
+    assert set(spec.EVENT_KINDS) == set(ev.EVENT_TYPES) - {"request_received"}
+
+
+def test_payload_columns_are_the_event_fields():
+    from dataclasses import fields
+
+    renamed = {"advice_kind": "advice_kind"}
+    for kind, columns in spec.PAYLOAD_COLUMNS.items():
+        names = {f.name for f in fields(ev.EVENT_TYPES[kind])} - {"on", "request_id"}
+        wanted = {renamed.get(c, c) for c in columns} - {"partner"}
+        assert wanted == names, kind
+    for kind in spec.EVENT_KINDS:
+        if kind not in spec.PAYLOAD_COLUMNS:
+            assert {f.name for f in fields(ev.EVENT_TYPES[kind])} == {"on"}, kind
+
+
+def test_every_file_kind_documents_its_columns():
+    for kind, columns in spec.COLUMNS.items():
+        text = spec.describe(kind)
+        for column in columns:
+            assert column.name in text and column.help
+    assert [c.name for c in spec.CASES] == ["reference", "given_name", "family_name", "dob", "upn", "year_group",
+                                            "received", "source", "caseworker"]
+
+
+def test_the_bulk_writer_fills_every_column_of_the_tables_it_writes():
+    """A column added to the schema must be added to the bulk writer too (or have a server default)."""
+    from ehcp.importing import writer
+    from ehcp.store.models import AdviceRequest, Case, CaseEvent, Child, Deadline
+
+    for model, columns in ((Child, writer.CHILD_COLUMNS), (Case, writer.CASE_COLUMNS),
+                           (AdviceRequest, writer.ADVICE_COLUMNS), (CaseEvent, writer.EVENT_COLUMNS),
+                           (Deadline, writer.DEADLINE_COLUMNS)):
+        table = model.__table__
+        missing = {c.name for c in table.columns if c.name not in columns and c.name != "id"
+                   and (not c.nullable and c.server_default is None)}
+        unknown = set(columns) - {c.name for c in table.columns}
+        assert not missing and not unknown, (table.name, missing, unknown)
+    assert "is_window" in writer.DEADLINE_COLUMNS  # sync_deadlines stores it; so must the writer
+
+
+def test_bulk_inserts_use_few_statement_sizes():
+    """Each distinct multi-row INSERT stays in SQLite's statement cache (~3 MB for 3,000 rows), so
+    the rows of any chunk are cut into the full size and powers of two only."""
+    from ehcp.importing.writer import _batches
+
+    sizes = set()
+    for count in range(0, 20_000, 7):
+        batches = list(_batches(count, 2730))
+        assert sum(size for _, size in batches) == count
+        assert all(a + n == b for (a, n), (b, _) in zip(batches, batches[1:]))
+        sizes.update(size for _, size in batches)
+    assert sizes <= {2730} | {1 << i for i in range(12)}
