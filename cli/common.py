@@ -29,17 +29,26 @@ def settings(*, check_actor: bool = True):  # noqa: ANN201
 
 def _check_actor(cfg) -> None:  # noqa: ANN001
     """Refuse an unknown or deactivated login when enforcement is on; silent on a database without
-    tables (the command itself then says 'run ehcp db upgrade')."""
+    tables (the command itself then says 'run ehcp db upgrade'). Core SQL only, so that read
+    commands do not pay for importing the ORM."""
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    from ehcp.services.permissions import check_actor
-    from ehcp.store.uow import UnitOfWork
+    from ehcp.services.errors import Refused
+    from ehcp.services.views import read_connection
+    from ehcp.store.reads import actor_standing
 
     try:
-        with UnitOfWork(cfg.database_url, write=False) as uow:
-            check_actor(uow.session, cfg)
+        with read_connection(cfg) as conn:
+            flag, active, users = actor_standing(conn, cfg.user)
     except (OperationalError, ProgrammingError):
         return
+    if not (flag or cfg.enforce_permissions) or users == 0:
+        return
+    if active is None:
+        raise Refused(f"unknown user {cfg.user!r} (EHCP_USER); an admin must add them with "
+                      f"'ehcp user add {cfg.user} --role caseworker'")
+    if not active:
+        raise Refused(f"user {cfg.user!r} is deactivated")
 
 
 def context():  # noqa: ANN201

@@ -145,3 +145,15 @@ def caseload(
         row["days_left"] = (row["next_due"] - today).days if row["next_due"] else None
         rows.append(row)
     return rows
+
+
+def actor_standing(conn: Connection, login: str) -> tuple[bool, bool | None, int]:
+    """(enforcement flag on, the login's active flag or None if unknown, number of users) in one
+    round trip - the start-of-command check, without importing the ORM."""
+    row = conn.execute(
+        text("""SELECT (SELECT value FROM system_flags WHERE name = 'enforce_permissions') AS flag,
+                       (SELECT active FROM users WHERE login = :login) AS active,
+                       (SELECT COUNT(*) FROM users) AS users""").columns(active=Boolean, users=Integer),
+        {"login": login},
+    ).one()
+    return row.flag == "on", row.active, row.users
