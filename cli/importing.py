@@ -32,9 +32,12 @@ def _help(kind: str, summary: str) -> str:
 
 def _run(kind: str, path: Path, errors_file: Optional[Path], fmt: Format, **options: object) -> None:
     from ehcp.importing import ImportRefused, import_file
+    from ehcp.services.permissions import authorise
 
+    ctx = context()
+    authorise(ctx, "bulk_import")  # manager or admin once permissions are enforced; the import audits itself
     try:
-        result = import_file(context(), kind, path, **options)
+        result = import_file(ctx, kind, path, **options)
     except ImportRefused as refused:
         _report(refused, errors_file)
         raise typer.Exit(1) from None

@@ -71,3 +71,21 @@ def test_enforced_permissions_refuse_unknown_users_and_name_the_missing_permissi
     assert "permission 'manage_users' needs role admin; morgan.manager is a manager" in line
     cli("user", "role", "casey.worker", "manager", **extra)
     assert cli("audit", "verify", **extra).exit_code == 0
+
+
+def test_bulk_import_needs_a_manager_when_enforced(sqlite_url, tmp_path):
+    """Issue 9: bulk import is a manager's or admin's act; a caseworker is refused, nothing written."""
+    from tests.e2e.conftest import Ehcp
+
+    admin = Ehcp(sqlite_url, tmp_path, user="ada.admin")
+    admin("user", "add", "ada.admin", "--role", "admin")
+    admin("user", "add", "casey.worker", "--role", "caseworker")
+    admin("user", "enforce", "on")
+    csv_file = tmp_path / "cases.csv"
+    csv_file.write_text("given_name,family_name,dob,received\nAlex,Example,2016-05-04,2025-03-03\n")
+    casey = Ehcp(sqlite_url, tmp_path, user="casey.worker")
+    refused = casey("import", "cases", str(csv_file), code=1)
+    assert "bulk_import" in refused.stderr
+    assert casey.json("case", "list", "--all")["cases"] == []
+    admin("import", "cases", str(csv_file))
+    assert len(admin.json("case", "list", "--all")["cases"]) == 1
