@@ -13,7 +13,7 @@ from typing import Optional
 import typer
 
 from cli.common import SHOW_FORMAT_OPTION, context, refusals
-from cli.output import Format, emit_json, error, info
+from cli.output import Format, emit, emit_json, error, info
 from ehcp.importing.spec import describe
 
 app = typer.Typer(help="Import cases, partners, advice requests and events from CSV (all or nothing per file).",
@@ -23,7 +23,7 @@ FILE_ARGUMENT = typer.Argument(..., metavar="FILE.csv", help="The CSV file (UTF-
                                exists=True, dir_okay=False, readable=True)
 ERRORS_OPTION = typer.Option(None, "--errors", help="Also write the rejected rows to this CSV file "
                                                      "(line,column,reason).")
-SHOWN = 50  # rejected rows listed on stderr; --errors gets them all
+SHOWN = 50  # rejected rows listed in a table; --errors FILE.csv gets them all
 
 
 def _help(kind: str, summary: str) -> str:
@@ -39,7 +39,7 @@ def _run(kind: str, path: Path, errors_file: Optional[Path], fmt: Format, **opti
     try:
         result = import_file(ctx, kind, path, **options)
     except ImportRefused as refused:
-        _report(refused, errors_file)
+        _report(refused, errors_file, fmt)
         raise typer.Exit(1) from None
     if errors_file is not None:
         _write_errors(errors_file, [])
@@ -51,15 +51,18 @@ def _run(kind: str, path: Path, errors_file: Optional[Path], fmt: Format, **opti
     info(f"imported {result.file}: {result.rows:,} rows -> {counts} in {result.seconds:.2f} s{rate}")
 
 
-def _report(refused, errors_file: Optional[Path]) -> None:  # noqa: ANN001
-    for problem in refused.errors[:SHOWN]:
-        info(f"  {problem}")
-    if len(refused.errors) > SHOWN:
-        more = f"; all of them are in {errors_file}" if errors_file else "; use --errors FILE.csv for the full list"
-        info(f"  ... and {len(refused.errors) - SHOWN} more{more}")
+def _report(refused, errors_file: Optional[Path], fmt: Format) -> None:  # noqa: ANN001
+    """The rejected rows are data (stdout, in the chosen format); stderr gets one line."""
+    rows = [{"line": e.line, "column": e.column, "reason": e.reason} for e in refused.errors]
+    if fmt is Format.json:
+        emit_json({"rejected": rows, "imported": 0})
+    else:
+        emit(rows[:SHOWN], ["line", "column", "reason"], fmt, key="rejected", title=f"Rejected rows ({len(rows)})")
     if errors_file is not None:
         _write_errors(errors_file, refused.errors)
-    error(str(refused))
+    first = f" (first: {refused.errors[0]})" if refused.errors else ""
+    more = f"; all rejected rows are in {errors_file}" if errors_file else ""
+    error(f"{refused}{first}{more}")
 
 
 def _write_errors(path: Path, errors: list) -> None:
