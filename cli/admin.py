@@ -12,9 +12,10 @@ from cli.output import Format, emit, info
 db_app = typer.Typer(help="Create, migrate and check the database.", no_args_is_help=True)
 user_app = typer.Typer(
     help=("Users, roles (caseworker, manager, admin) and teams. Managing users needs an admin once any "
-          "user exists. Permissions are enforced when EHCP_ENFORCE_PERMISSIONS=1 or after "
-          "'ehcp user enforce on': then unknown logins are refused and exceptions, re-opening closed "
-          "cases, imports, personal-data exports and retention need a manager or admin."),
+          "user exists. Permissions are enforced from the first 'ehcp user add' (or with "
+          "EHCP_ENFORCE_PERMISSIONS=1, or 'ehcp user enforce on'): then unknown logins are refused and "
+          "exceptions, re-opening closed cases, imports, personal-data exports and retention need a "
+          "manager or admin."),
     no_args_is_help=True)
 deadlines_app = typer.Typer(help="The derived deadlines table.", no_args_is_help=True)
 
@@ -125,16 +126,17 @@ def user_add(
     team: Optional[str] = typer.Option(None, "--team"),
     email: Optional[str] = typer.Option(None, "--email"),
 ) -> None:
-    """Add a user (needs an admin once any user exists; the first user added may be anyone)."""
-    from ehcp.services.permissions import require
-    from ehcp.services.users import add_user
+    """Add a user (an admin, once any user exists). The first 'user add' switches permissions on:
+    from then on unknown logins are refused."""
+    from ehcp.services.users import enrol
 
     ctx = context()
     with ctx.uow() as uow:
-        require(uow.session, ctx.settings, "manage_users", always=True)
-        add_user(uow.session, actor=ctx.actor, login=login, name=name, role=role, team=team, email=email)
+        said = enrol(uow.session, ctx.settings, login=login, name=name, role=role, team=team, email=email)
         uow.commit()
     info(f"user added: {login} ({role})")
+    for line in said:
+        info(line)
 
 
 @user_app.command("list")

@@ -13,7 +13,7 @@ app = typer.Typer(
         "Database: EHCP_DATABASE_URL (default: a SQLite file at ~/.local/share/ehcp/ehcp.sqlite3). "
         "Today: EHCP_TODAY (default: the London date). Actor: EHCP_USER (default: your login). "
         "Outbox: EHCP_OUTBOX (default: outbox/ beside the database). "
-        "Permissions: EHCP_ENFORCE_PERMISSIONS=1 or 'ehcp user enforce on' (see 'ehcp user --help')."
+        "Permissions: enforced from the first 'ehcp user add' (see 'ehcp user --help')."
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,

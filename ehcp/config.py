@@ -7,7 +7,7 @@
 | EHCP_USER           | who is acting (audit trail, permissions)            | the operating-system login            |
 | EHCP_OUTBOX         | folder for the default e-mail notifier (.eml files) | ``outbox/`` beside the database       |
 | EHCP_CONFIG         | path of an ``ehcp.toml``                            | ``./ehcp.toml`` if present            |
-| EHCP_ENFORCE_PERMISSIONS | 1: roles checked, unknown logins refused       | off (or ``ehcp user enforce on``)     |
+| EHCP_ENFORCE_PERMISSIONS | 1: roles checked, unknown logins refused       | on from the first ``ehcp user add``   |
 | EHCP_RETENTION_YEARS | SEN file retention: date of birth + N years        | 31                                    |
 
 Secrets (SMTP password, GOV.UK Notify key) come only from the environment or ``ehcp.toml`` and are

@@ -24,7 +24,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from itertools import chain
-from operator import itemgetter
 from datetime import date, datetime, timezone
 
 from sqlalchemy import bindparam, delete, select, update
@@ -45,7 +44,6 @@ EVENT_COLUMNS = ("case_id", "kind", "on", "recorded_at", "actor", "reason", "pay
 DEADLINE_COLUMNS = ("case_id", "key", "rule", "due", "practical_last_working_day", "state", "met_on",
                     "citation", "exception", "advisory", "is_window", "advice_request_id")
 
-_STATE_DUE = itemgetter(5, 3)  # (state, due) in a deadline row
 _MEMO_LIMIT = 50_000
 _MEMO_EVENTS = 1  # only one-event histories (an import of requests) repeat often enough to be worth it
 
@@ -402,9 +400,6 @@ class BulkWriter:
         self.insert("cases", CASE_COLUMNS, case_rows)
         self.insert("advice_requests", ADVICE_COLUMNS, advice_rows)
         self.insert("case_events", EVENT_COLUMNS, event_rows)
-        # in (state, due) order: the chunk's ids are contiguous anyway, so this keeps the inserts into
-        # the random-order index ix_deadlines_state_due close together (~8% less work for SQLite)
-        deadline_rows.sort(key=_STATE_DUE)
         self.insert("deadlines", DEADLINE_COLUMNS, deadline_rows)
         c = self.counts
         c.children += len(children)

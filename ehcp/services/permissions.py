@@ -1,10 +1,11 @@
 """Roles and permissions: who may do what, and whether the rules are enforced yet.
 
 Enforcement is on when ``Settings.enforce_permissions`` is set (``EHCP_ENFORCE_PERMISSIONS=1`` or
-``ehcp.toml``) or when an admin has run ``ehcp user enforce on`` (the ``system_flags`` row). While it
-is off (a fresh install) every login is registered on first use - the very first as admin - and
-every action is allowed and audited; once on, unknown logins are refused and each permission below
-needs one of its roles. Every refusal names the permission and the roles it needs.
+``ehcp.toml``) or the ``system_flags`` row says so: the first ``ehcp user add`` writes it (the council
+has declared its users), and an admin may switch it with ``ehcp user enforce on|off``. While it is
+off (a fresh install, a demo) every login is registered on first use - the very first as admin -
+and every action is allowed and audited; once on, unknown logins are refused and each permission
+below needs one of its roles. Every refusal names the permission and the roles it needs.
 """
 
 from __future__ import annotations

@@ -1,4 +1,10 @@
-"""Who is acting. Until permissions are switched on, an unknown login is registered on first use."""
+"""Who is acting, and the user list.
+
+Until a council adds its users (``ehcp user add``) the database is in open mode: an unknown login is
+registered on first use, the very first as admin. Adding a user is how a council says "these are our
+users", so it switches enforcement on (see :mod:`ehcp.services.permissions`): from then on an unknown
+``EHCP_USER`` is refused rather than silently registered.
+"""
 
 from __future__ import annotations
 
@@ -87,3 +93,31 @@ def set_role(session: Session, *, actor: str, login: str, role: str, team: str |
     audit.append(session, actor=actor, action="user_role_changed",
                  detail={"login": login, "from": before, "to": role, "team": team})
     return user
+
+
+def enrol(session: Session, settings: "Settings", *, login: str, name: str | None, role: str,
+          team: str | None, email: str | None) -> list[str]:
+    """``ehcp user add``: add ``login`` (an admin's act once any user exists) and switch enforcement on.
+
+    On an empty user table the acting login is registered as the first admin beforehand, so that
+    whoever sets the users up is not locked out the moment enforcement starts; for the same reason the
+    first user cannot be the actor with a lesser role. Returns what else happened, for the CLI to say.
+    """
+    from ehcp.services.permissions import ENFORCE_FLAG, require, set_enforcement
+    from ehcp.store.models import SystemFlag
+
+    require(session, settings, "manage_users", always=True)
+    said: list[str] = []
+    if session.scalar(select(func.count(User.id))) == 0:
+        if login == settings.user and role != "admin":
+            raise Refused(f"the first user must be an admin: {login} is acting; "
+                          f"add them with --role admin, then add the others")
+        if login != settings.user:
+            acting_user(session, settings.user)
+            said.append(f"{settings.user} (you) registered as the first admin")
+    add_user(session, actor=settings.user, login=login, name=name, role=role, team=team, email=email)
+    if session.get(SystemFlag, ENFORCE_FLAG) is None:  # never switched: an explicit 'off' stays off
+        set_enforcement(session, settings, True)
+        said.append("permissions are now enforced: unknown logins are refused "
+                    "('ehcp user enforce off' to go back to open mode)")
+    return said

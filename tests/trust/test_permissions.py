@@ -27,28 +27,60 @@ def _refusal(result) -> str:  # noqa: ANN001
     return lines[0]
 
 
-def test_open_mode_registers_the_first_user_as_admin_and_later_logins_as_caseworkers(cli):
-    ref = _setup(cli)
-    users = {u["login"]: u["role"] for u in cli.json("user", "list")["users"]}
-    assert users == {"ada.admin": "admin", "casey.worker": "caseworker", "morgan.manager": "manager"}
-    # not enforced: an unknown login still works, and a caseworker may record an exception
+def test_open_mode_registers_the_first_login_as_admin_and_later_logins_as_caseworkers(cli):
+    ref = cli("case", "new", "--child", "Alex Example", "--dob", "2016-05-04", "--received", "2025-03-03").stdout.split()[-1]
+    # no user added yet: an unknown login works (registered as a caseworker when it opens a case) and
+    # may record an exception
+    cli("case", "new", "--child", "Sam Sample", "--dob", "2017-01-02", "--received", "2025-03-04",
+        EHCP_USER="casey.worker")
     cli("case", "exception", ref, "--reason", "personal_circumstances", "--from", "2025-03-10", "--to",
         "2025-03-20", EHCP_USER="casey.worker")
-    cli("case", "note", ref, "a note", EHCP_USER="someone.new")
-    # but user management always needs an admin once users exist
+    users = {u["login"]: u["role"] for u in cli.json("user", "list")["users"]}
+    assert users == {"ada.admin": "admin", "casey.worker": "caseworker"}
+    # but managing users needs an admin as soon as any user exists
     line = _refusal(cli("user", "add", "eve", code=None, EHCP_USER="casey.worker"))
     assert line == "ehcp: permission 'manage_users' needs role admin; casey.worker is a caseworker"
 
 
-@pytest.mark.parametrize("switch", ["env", "command"])
+def test_the_first_user_add_ends_open_mode_unknown_logins_are_refused(cli):
+    ref = _setup(cli)
+    assert "permissions enforced: on" in cli("user", "enforce", "status").stderr
+    before = cli.json("case", "show", ref)
+    line = _refusal(cli("case", "note", ref, "a note", code=None, EHCP_USER="someone.new"))
+    assert line == ("ehcp: unknown user 'someone.new' (EHCP_USER); an admin must add them with "
+                    "'ehcp user add someone.new --role caseworker'")
+    assert cli.json("case", "show", ref) == before
+    assert "someone.new" not in {u["login"] for u in cli.json("user", "list")["users"]}
+    # an admin may go back to open mode explicitly (audited); adding another user keeps that choice
+    cli("user", "enforce", "off")
+    cli("user", "add", "pat.worker", "--role", "caseworker")
+    cli("case", "note", ref, "a note", EHCP_USER="someone.new")
+    assert cli("audit", "verify").exit_code == 0
+
+
+def test_setting_up_users_on_a_fresh_database_keeps_the_person_doing_it(tmp_path, sqlite_url):
+    cli = Ehcp(sqlite_url, tmp_path, user="it.lead")
+    cli("db", "upgrade")
+    added = cli("user", "add", "casey.worker", "--role", "caseworker")
+    assert "it.lead (you) registered as the first admin" in added.stderr
+    assert {u["login"]: u["role"] for u in cli.json("user", "list")["users"]} == {
+        "it.lead": "admin", "casey.worker": "caseworker"}
+    cli("user", "add", "morgan.manager", "--role", "manager")  # still an admin: not locked out
+    fresh = Ehcp(sqlite_url.replace(".sqlite3", "-2.sqlite3"), tmp_path, user="solo")
+    fresh("db", "upgrade")
+    line = _refusal(fresh("user", "add", "solo", "--role", "caseworker", code=None))
+    assert "the first user must be an admin" in line
+    assert fresh.json("user", "list")["users"] == []
+
+
+@pytest.mark.parametrize("switch", ["user add", "env"])
 def test_enforced_permissions_refuse_unknown_users_and_name_the_missing_permission(cli, switch):
     ref = _setup(cli)
     extra = {}
-    if switch == "env":
+    if switch == "env":  # the environment wins over an admin's 'enforce off'
+        _refusal(cli("user", "enforce", "off", code=None, EHCP_USER="casey.worker"))
+        cli("user", "enforce", "off")
         extra = {"EHCP_ENFORCE_PERMISSIONS": "1"}
-    else:
-        _refusal(cli("user", "enforce", "on", code=None, EHCP_USER="casey.worker"))
-        cli("user", "enforce", "on")
     line = _refusal(cli("case", "show", ref, code=None, EHCP_USER="mallory", **extra))
     assert "unknown user 'mallory'" in line and "ehcp user add mallory" in line
     line = _refusal(cli("case", "exception", ref, "--reason", "personal_circumstances", "--from", "2025-03-10",
