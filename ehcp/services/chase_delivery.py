@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, func, select, update
 
 from ehcp.notify import Notifier
 from ehcp.services.chase_messages import Digest
-from ehcp.services.chasing import ADVICE, LEDGER, now_utc
+from ehcp.services.chasing import ADVICE, LEDGER, ids_in, now_utc
 from ehcp.services.context import ServiceContext
 from ehcp.store import audit
 from ehcp.store.models import AdviceRequest, Partner
@@ -52,7 +52,7 @@ def mark_sent(ctx: ServiceContext, ledger_ids: Sequence[int]) -> int:
         return 0
     with ctx.uow() as uow:
         result = uow.session.execute(
-            update(LEDGER).where(LEDGER.c.id.in_(list(ledger_ids)), LEDGER.c.status == "sending")
+            update(LEDGER).where(ids_in(uow.session, LEDGER.c.id, ledger_ids), LEDGER.c.status == "sending")
             .values(status="sent", sent_at=now_utc(), attempts=LEDGER.c.attempts + 1, error=None))
         changed = result.rowcount or 0
         audit.append(uow.session, actor=ctx.actor, action="reminders_sent", detail={"reminders": changed})
@@ -67,7 +67,7 @@ def mark_failed(ctx: ServiceContext, ledger_ids: Sequence[int], error: str, *, m
     with ctx.uow() as uow:
         attempts = LEDGER.c.attempts + 1
         result = uow.session.execute(
-            update(LEDGER).where(LEDGER.c.id.in_(list(ledger_ids)), LEDGER.c.status == "sending")
+            update(LEDGER).where(ids_in(uow.session, LEDGER.c.id, ledger_ids), LEDGER.c.status == "sending")
             .values(status=case((attempts >= max_attempts, "failed"), else_="pending"), attempts=attempts,
                     error=error[:1000]))
         changed = result.rowcount or 0

@@ -9,6 +9,7 @@ longer needs chasing (the advice arrived, a clock was disapplied, the case close
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 from ehcp.notify.message import Message
 from ehcp.services import chase_render as render
 from ehcp.services.chase_config import ChaseConfig
-from ehcp.services.chasing import ADVICE, CASEWORKER, CLOSED_STAGES, LEDGER, MANAGER, live_deadline, now_utc
+from ehcp.services.chasing import ADVICE, CASEWORKER, CLOSED_STAGES, LEDGER, MANAGER, ids_in, live_deadline, now_utc
 from ehcp.services.context import ServiceContext
 from ehcp.store import audit
 from ehcp.store.models import AdviceRequest, Case, Child, Deadline, Partner, User
@@ -85,7 +86,7 @@ def claim_and_build(session: Session, kind: str, token: str, as_of: date, config
     build = advice_digests if kind == ADVICE else caseworker_digests
     digests, skipped = build(session, token, as_of, config)
     if skipped:
-        session.execute(update(LEDGER).where(LEDGER.c.id.in_(skipped))
+        session.execute(update(LEDGER).where(ids_in(session, LEDGER.c.id, skipped))
                         .values(status="skipped", error="nothing to chase at delivery"))
     return claimed, digests, skipped
 
@@ -146,13 +147,15 @@ def advice_digests(session: Session, token: str, as_of: date, config: ChaseConfi
     managers = _managers_of({r.caseworker_id for rows in by_recipient.values() for r in rows
                              if r.rung in escalating and r.caseworker_id}, session)
     digests = []
+    iso = _memo(date.isoformat)  # a night's rows share a few hundred distinct dates
+    timing = _memo(lambda due: render.timing(due, as_of))
     for recipient, rows in by_recipient.items():
         rows.sort(key=lambda r: (-ranks.get(r.rung, -1), r.due, r.reference))
         partners = sorted({r.partner for r in rows})
         sections: dict[str, list[list[str]]] = {}
         for r in rows:
             cells = [r.reference, *render.child_cells(r, config.child_fields), r.kind,
-                     r.requested_on.isoformat(), r.due.isoformat(), render.timing(r.due, as_of)]
+                     iso(r.requested_on), iso(r.due), timing(r.due)]
             if len(partners) > 1:
                 cells.insert(1, r.partner)
             sections.setdefault(render.heading_for(r.rung, config.ladder), []).append(cells)
@@ -170,6 +173,10 @@ def advice_digests(session: Session, token: str, as_of: date, config: ChaseConfi
                     key=f"advice:{as_of.isoformat()}:{recipient}", kind=ADVICE),
             tuple(r.ledger_id for r in rows), tuple((g, rung, n) for (g, rung), n in sorted(counts.items()))))
     return digests, skipped
+
+
+def _memo(fn):  # noqa: ANN001, ANN202
+    return functools.lru_cache(maxsize=None)(fn)
 
 
 def _managers_of(caseworker_ids: set[int], session: Session) -> dict[int, list[str]]:

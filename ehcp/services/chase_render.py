@@ -25,9 +25,15 @@ def initials(given_initial: str | None, family_initial: str | None) -> str:
 
 
 def child_cells(row, fields: Sequence[str]) -> list[str]:  # noqa: ANN001 - a result row
-    cells = {"initials": lambda: initials(row.gi, row.fi), "dob": lambda: row.dob.isoformat() if row.dob else "",
-             "upn": lambda: row.upn or "", "year_group": lambda: "" if row.year_group is None else str(row.year_group)}
-    return [cells[name]() for name in fields]
+    return [_CHILD_CELL[name](row) for name in fields]
+
+
+_CHILD_CELL = {
+    "initials": lambda row: initials(row.gi, row.fi),
+    "dob": lambda row: row.dob.isoformat() if row.dob else "",
+    "upn": lambda row: row.upn or "",
+    "year_group": lambda row: "" if row.year_group is None else str(row.year_group),
+}
 
 
 def timing(due: date, as_of: date) -> str:

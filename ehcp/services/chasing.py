@@ -1,9 +1,9 @@
 """Nightly chasing, step 1: decide who is due a reminder tonight and write it to the reminder ledger.
 
-Set-based and streaming: one indexed query streams the open advice requests in reach of the ladder
-as plain rows (never ORM objects), Python picks each one's rung, and tonight's new ledger rows are
-inserted in chunks with ``INSERT ... ON CONFLICT DO NOTHING`` on the ledger's unique key (subject,
-rung), all in one transaction with one audit record. Re-running a night, or two workers planning at once, can
+Set-based: one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` over the open advice requests in
+reach of the ladder (ix_deadlines_state_due) picks each one's rung and recipient in SQL and writes
+tonight's ledger rows; the ledger's unique key (subject, rung) stops any row being queued twice. No
+request crosses into Python; one transaction, one audit record. Re-running a night, or two workers planning at once, can
 therefore queue each (request, rung) only once. Step 2 (grouping the queued rows into one digest per
 recipient, claiming and delivering them) is in ``chase_messages`` and ``chase_delivery``.
 
@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import case, false, func, or_, select, text
+from sqlalchemy import (Date, DateTime, Integer, any_, bindparam, case, exists, false, func, literal, literal_column,
+                        or_, select, text)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from ehcp.services.chase_config import DEFAULT_LADDER, Rung, check_ladder
@@ -31,6 +35,7 @@ from ehcp.store.models import AdviceRequest, Case, Deadline, Partner, Reminder, 
 
 CLOSED_STAGES = ("ceased", "withdrawn", "not_assessed", "no_plan")
 LEDGER = Reminder.__table__
+KEY_LENGTH = Reminder.__table__.c.message_key.type.length
 ADVICE, CASEWORKER, MANAGER = "advice", "caseworker", "manager"
 
 
@@ -68,7 +73,7 @@ class NightPlan:
 def ledger_key(recipient: str, as_of: date) -> str:
     """The ledger's message key: the recipient and the night (hashed if too long for the column)."""
     key = f"{as_of.isoformat()}:{recipient}"
-    return key if len(key) <= 200 else f"{as_of.isoformat()}:sha256:{hashlib.sha256(recipient.encode()).hexdigest()}"
+    return key if len(key) <= KEY_LENGTH else f"{as_of.isoformat()}:sha256:{hashlib.sha256(recipient.encode()).hexdigest()}"
 
 
 _PG_INSERT = text("""
@@ -103,25 +108,14 @@ def insert_ledger_rows(session: Session, kind: str, as_of: date, stamp: datetime
     return [(sid, rung) for sid, rung in session.connection().execute(stmt, rows)]
 
 
-def open_advice_query(ladder: tuple[Rung, ...], as_of: date):  # noqa: ANN201
-    """Open advice requests whose pending clock is within reach of the ladder, with the highest rank
-    already in the ledger (``sent_rank``, NULL if none). Uses ix_deadlines_state_due."""
-    ranks = {rung.name: i for i, rung in enumerate(ladder)}
-    rank = case(ranks, value=LEDGER.c.rung, else_=-1)
-    sent_rank = (select(func.max(rank))
-                 .where(LEDGER.c.subject_type == ADVICE, LEDGER.c.subject_id == AdviceRequest.id)
-                 .correlate(AdviceRequest).scalar_subquery())
-    horizon = as_of - timedelta(days=ladder[0].offset_days)
-    return (
-        select(AdviceRequest.id, Deadline.due, Partner.name.label("partner"), Partner.email,
-               Partner.escalation_email, sent_rank.label("sent_rank"))
-        .select_from(Deadline)
-        .join(AdviceRequest, AdviceRequest.id == Deadline.advice_request_id)
-        .join(Partner, Partner.id == AdviceRequest.partner_id)
-        .join(Case, Case.id == AdviceRequest.case_id)
-        .where(Deadline.state == "pending", Deadline.due <= horizon,
-               AdviceRequest.received_on.is_(None), Case.stage.not_in(CLOSED_STAGES))
-    )
+def ids_in(session: Session, column, ids: Sequence[int]):  # noqa: ANN001, ANN201
+    """``column IN ids`` as ONE bound parameter (a JSON array on SQLite, an array on PostgreSQL):
+    a night marks tens of thousands of ledger rows, and an expanded IN list costs far more to
+    compile and bind than the update itself."""
+    ids = [int(i) for i in ids]
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
+    return column.in_(select(literal_column("value")).select_from(func.json_each(json.dumps(ids))))
 
 
 def rung_reached(offsets: list[int], due: date, as_of: date) -> int:
@@ -129,36 +123,131 @@ def rung_reached(offsets: list[int], due: date, as_of: date) -> int:
     return bisect.bisect_right(offsets, (as_of - due).days) - 1
 
 
+def _by_rung(ladder: tuple[Rung, ...], as_of: date, value) -> case:  # noqa: ANN001
+    """A CASE over the pending clock's due date: ``value(i, rung)`` of the highest rung reached
+    (rung i is reached once ``due <= as_of - offset_i``; offsets strictly increase)."""
+    return case(*[(Deadline.due <= as_of - timedelta(days=rung.offset_days), value(i, rung))
+                  for i, rung in reversed(list(enumerate(ladder)))], else_=None)
+
+
+def _in_reach(ladder: tuple[Rung, ...], as_of: date):  # noqa: ANN202
+    """Open advice requests whose pending clock has reached the first rung (ix_deadlines_state_due)."""
+    horizon = as_of - timedelta(days=ladder[0].offset_days)
+    return (select().select_from(Deadline)
+            .join(AdviceRequest, AdviceRequest.id == Deadline.advice_request_id)
+            .join(Partner, Partner.id == AdviceRequest.partner_id)
+            .join(Case, Case.id == AdviceRequest.case_id)
+            .where(Deadline.state == "pending", Deadline.due <= horizon,
+                   AdviceRequest.received_on.is_(None), Case.stage.not_in(CLOSED_STAGES)))
+
+
+def _recipient(ladder: tuple[Rung, ...], as_of: date):  # noqa: ANN202
+    return _by_rung(ladder, as_of, lambda i, rung: func.coalesce(Partner.escalation_email, Partner.email)
+                    if rung.escalate else Partner.email)
+
+
+def _candidates(ladder: tuple[Rung, ...], as_of: date):  # noqa: ANN202
+    """Tonight's new (request, rung, recipient): the highest rung reached, unless it or a higher one
+    is already in the ledger."""
+    reached = _by_rung(ladder, as_of, lambda i, rung: literal(i))
+    ranks = case({rung.name: i for i, rung in enumerate(ladder)}, value=LEDGER.c.rung, else_=-1)
+    chased = (select(LEDGER.c.id).where(LEDGER.c.subject_type == ADVICE, LEDGER.c.subject_id == AdviceRequest.id,
+                                        ranks >= reached)
+              .correlate(AdviceRequest, Deadline))
+    recipient = _recipient(ladder, as_of)
+    return (_in_reach(ladder, as_of)
+            .add_columns(AdviceRequest.id.label("sid"),
+                         _by_rung(ladder, as_of, lambda i, rung: literal(rung.name)).label("rung"),
+                         recipient.label("recipient"))
+            .where(recipient.is_not(None), ~exists(chased))
+            .subquery("tonight"))
+
+
+def _dialect_insert(session: Session):  # noqa: ANN202
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(LEDGER)
+
+
 def plan_advice(session: Session, as_of: date, ladder: tuple[Rung, ...], *, chunk: int = 1000) -> NightPlan:
-    """The planning step inside the caller's transaction (``plan_night`` commits it; dry runs don't)."""
+    """The planning step inside the caller's transaction (``plan_night`` commits it; dry runs don't).
+
+    One ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` picks each request's rung and recipient in
+    SQL and writes tonight's ledger rows: no row of the selection crosses into Python (the rung rule
+    is the one ``rung_reached`` states). A recipient too long for a plain message key (never a
+    valid e-mail address up to 189 characters) goes through ``insert_ledger_rows``, which hashes it.
+    """
     check_ladder(ladder)
     plan = NightPlan(ADVICE, as_of)
-    offsets = [rung.offset_days for rung in ladder]
-    due: list[tuple[int, str, str]] = []  # (request id, rung, recipient): only tonight's new rows
-    partner_of: dict[int, str] = {}
-    # Stream the selection to the end before writing: inserting into the ledger while its cursor is
-    # open would make every later row's "already sent?" probe see a growing table (PostgreSQL plans
-    # that probe as a scan while the ledger is small). Memory is bounded by tonight's new rows.
-    result = session.execute(open_advice_query(ladder, as_of).execution_options(yield_per=5000))
-    for row in result:
-        plan.examined += 1
-        reached = rung_reached(offsets, row.due, as_of)
-        if reached < 0 or (row.sent_rank is not None and row.sent_rank >= reached):
-            continue
-        rung = ladder[reached]
-        recipient = (row.escalation_email or row.email) if rung.escalate else row.email
-        if not recipient:
-            plan.no_contact[row.partner] += 1
-            continue
-        due.append((row.id, rung.name, recipient))
-        partner_of[row.id] = row.partner
     stamp = now_utc()
-    for start in range(0, len(due), chunk):
-        for subject_id, rung_name in insert_ledger_rows(session, ADVICE, as_of, stamp, due[start:start + chunk]):
-            plan.queued[(partner_of[subject_id], rung_name)] += 1
+    prefix = f"{as_of.isoformat()}:"
+    tonight = _candidates(ladder, as_of)
+    short = func.length(tonight.c.recipient) <= KEY_LENGTH - len(prefix)
+    rows = select(literal(ADVICE), tonight.c.sid, tonight.c.rung, literal(as_of, Date), tonight.c.recipient,
+                  literal(prefix) + tonight.c.recipient, literal("pending"), literal(0),
+                  literal(stamp, DateTime(timezone=True))).where(short)
+    insert = (_dialect_insert(session)
+              .from_select(["subject_type", "subject_id", "rung", "as_of", "recipient", "message_key", "status",
+                            "attempts", "created_at"], rows)
+              .on_conflict_do_nothing())
+    session.execute(insert)
+    queued = _written(session, as_of, stamp)
+    if _long_contacts(session, len(prefix)):
+        long_rows = [(sid, rung, to) for sid, rung, to in session.execute(
+            select(tonight.c.sid, tonight.c.rung, tonight.c.recipient).where(~short))]
+        for start in range(0, len(long_rows), chunk):
+            batch = long_rows[start:start + chunk]
+            recipient_of = {(sid, rung): to for sid, rung, to in batch}
+            queued.update((rung, recipient_of[sid, rung])
+                          for sid, rung in insert_ledger_rows(session, ADVICE, as_of, stamp, batch))
+    _count(session, plan, ladder, queued)
+    return plan
+
+
+def _written(session: Session, as_of: date, stamp: datetime) -> Counter:
+    """(rung, recipient) -> rows this run wrote: tonight's keys all start with the date, so the
+    message_key index finds them (cheaper than RETURNING every row into Python)."""
+    night = as_of.isoformat()
+    rows = session.execute(
+        select(LEDGER.c.rung, LEDGER.c.recipient, func.count())
+        .where(LEDGER.c.message_key >= f"{night}:", LEDGER.c.message_key < f"{night};",
+               LEDGER.c.subject_type == ADVICE, LEDGER.c.created_at == stamp)
+        .group_by(LEDGER.c.rung, LEDGER.c.recipient))
+    return Counter({(rung, to): n for rung, to, n in rows})
+
+
+def _long_contacts(session: Session, prefix: int) -> bool:
+    limit = KEY_LENGTH - prefix
+    return session.execute(select(Partner.id).where(or_(func.length(Partner.email) > limit,
+                                                        func.length(Partner.escalation_email) > limit))
+                           .limit(1)).first() is not None
+
+
+def _count(session: Session, plan: NightPlan, ladder: tuple[Rung, ...], queued: Counter) -> None:
+    """Fill the plan's counts: queued per (partner, rung), requests examined and without a contact.
+
+    The ledger rows name a recipient, not a partner: a recipient shared by several partners is
+    counted under all their names joined."""
+    escalates = {rung.name: rung.escalate for rung in ladder}
+    names: dict[tuple[str, bool], list[str]] = {}
+    for name, email, escalation in session.execute(select(Partner.name, Partner.email, Partner.escalation_email)):
+        for escalate, to in ((False, email), (True, escalation or email)):
+            if to:
+                names.setdefault((to, escalate), []).append(name)
+    for (rung, recipient), n in queued.items():
+        plan.queued[(" / ".join(sorted(names.get((recipient, escalates[rung]), ["?"]))), rung)] += n
+    in_reach = _in_reach(ladder, as_of=plan.as_of)
+    for partner, examined, no_contact in session.execute(
+            in_reach.add_columns(Partner.name, func.count(),
+                                 func.count(case((_recipient(ladder, plan.as_of).is_(None), 1))))
+            .group_by(Partner.name)):
+        plan.examined += examined
+        if no_contact:
+            plan.no_contact[partner] += no_contact
     # rows that lost an insert race to another worker count as unchanged too
     plan.unchanged = plan.examined - plan.total_queued - sum(plan.no_contact.values())
-    return plan
 
 
 def plan_night(ctx: ServiceContext, as_of: date | None = None, rungs: tuple[Rung, ...] = DEFAULT_LADDER,
@@ -222,5 +311,5 @@ def plan_caseworker_digest(ctx: ServiceContext, as_of: date | None = None, *, di
     return plan
 
 
-__all__ = ["ADVICE", "CASEWORKER", "CLOSED_STAGES", "MANAGER", "NightPlan", "insert_ledger_rows",
+__all__ = ["ADVICE", "CASEWORKER", "CLOSED_STAGES", "MANAGER", "NightPlan", "ids_in", "insert_ledger_rows",
            "plan_advice", "plan_caseworker_digest", "plan_digest", "plan_night", "rung_reached"]

@@ -282,3 +282,25 @@ def test_runs_are_audited_with_counts_only(scenario):
     assert planned["queued"] == 3 and planned["by_rung"] == {"due_today": 2, "overdue": 1}
     text = str([d for _, d in records])
     assert "@" not in text and "EHC-2025" not in text and "Alex" not in text
+
+
+def test_a_contact_address_too_long_for_a_plain_message_key_is_still_chased_once(db_url, make_ctx, tmp_path):
+    """The set-based planner writes '<date>:<recipient>' keys in SQL; an address that would overflow the
+    key column goes through the hashing path instead - chased once, keyed like every other row."""
+    from ehcp.services.chasing import KEY_LENGTH, ledger_key
+    from ehcp.store.models import Partner
+
+    scenario = build_scenario(db_url, make_ctx, tmp_path)
+    long_address = "p" * 190 + "@nhs.example"
+    assert len(f"2025-05-28:{long_address}") > KEY_LENGTH
+    with scenario.ctx.uow() as uow:
+        uow.session.scalars(select(Partner).where(Partner.name == "Paediatrics")).one().email = long_address
+        uow.commit()
+    for _ in range(2):
+        scenario.run(date(2025, 5, 28))
+    assert sorted(scenario.ledger()) == [
+        (1, "overdue", EP, "sent", 1), (2, "due_today", EP, "sent", 1), (3, "due_today", long_address, "sent", 1)]
+    with scenario.ctx.uow(write=False) as uow:
+        keys = set(uow.session.scalars(select(Reminder.message_key)))
+    assert keys == {f"2025-05-28:{EP}", ledger_key(long_address, date(2025, 5, 28))}
+    assert [e["To"] for e in scenario.emails()].count(long_address) == 1
