@@ -1,4 +1,4 @@
-"""``ehcp import ...``: load cases, partners, advice requests and events from CSV files.
+"""``ehcp import ...``: load cases, partners, advice requests, events and SEN2 data from CSV files.
 
 Each file is all or nothing: every row is checked first; if any row is refused nothing is written,
 the rejected rows (line, column, reason) are listed on stderr (and in ``--errors FILE.csv``), and
@@ -16,7 +16,8 @@ from cli.common import SHOW_FORMAT_OPTION, context, refusals
 from cli.output import Format, emit, emit_json, error, info
 from ehcp.importing.spec import describe
 
-app = typer.Typer(help="Import cases, partners, advice requests and events from CSV (all or nothing per file).",
+app = typer.Typer(help="Import cases, partners, advice requests, events, placements and SEN types of need from "
+                       "CSV (all or nothing per file).",
                   no_args_is_help=True)
 
 FILE_ARGUMENT = typer.Argument(..., metavar="FILE.csv", help="The CSV file (UTF-8, header row of column names).",
@@ -112,3 +113,19 @@ def advice(path: Path = FILE_ARGUMENT, errors_file: Optional[Path] = ERRORS_OPTI
 def events(path: Path = FILE_ARGUMENT, errors_file: Optional[Path] = ERRORS_OPTION,
            fmt: Format = SHOW_FORMAT_OPTION) -> None:
     _run("events", path, errors_file, fmt)
+
+
+@app.command("placements", help=_help("placements", "Import SEN2 placements (where each child with a plan is "
+                                                     "educated), one per row, for cases already on file."))
+@refusals
+def placements(path: Path = FILE_ARGUMENT, errors_file: Optional[Path] = ERRORS_OPTION,
+               fmt: Format = SHOW_FORMAT_OPTION) -> None:
+    _run("placements", path, errors_file, fmt)
+
+
+@app.command("needs", help=_help("needs", "Import SEN2 types of need (primary, secondary) and UPN-unknown "
+                                           "reasons, one case per row; they replace those recorded before."))
+@refusals
+def needs(path: Path = FILE_ARGUMENT, errors_file: Optional[Path] = ERRORS_OPTION,
+          fmt: Format = SHOW_FORMAT_OPTION) -> None:
+    _run("needs", path, errors_file, fmt)

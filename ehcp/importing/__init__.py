@@ -8,7 +8,7 @@ lists each rejected row with its line, column and reason. See docs/import.md for
 
 from ehcp.importing.errors import ImportRefused, RowError
 
-KINDS = ("cases", "partners", "events", "advice")
+KINDS = ("cases", "partners", "events", "advice", "placements", "needs")
 
 
 def columns(kind: str) -> tuple:
@@ -36,6 +36,10 @@ def import_file(ctx, kind: str, path, **options):  # noqa: ANN001, ANN201
         from ehcp.importing.events import import_advice
 
         return import_advice(ctx, path)
+    if kind in ("placements", "needs"):
+        from ehcp.importing import sen2data
+
+        return (sen2data.import_placements if kind == "placements" else sen2data.import_needs)(ctx, path)
     raise ValueError(f"unknown import kind {kind!r}")
 
 

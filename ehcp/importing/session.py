@@ -17,7 +17,7 @@ from ehcp.store import audit
 
 @dataclass
 class ImportResult:
-    kind: str  # cases | partners | events | advice
+    kind: str  # cases | partners | events | advice | placements | needs
     file: str  # the file's name (no directory)
     rows: int
     counts: dict[str, int] = field(default_factory=dict)

@@ -82,7 +82,33 @@ ADVICE = (
     Column("received_on", False, "date the advice came back, if it has"),
 )
 
-COLUMNS = {"cases": CASES, "partners": PARTNERS, "events": EVENTS, "advice": ADVICE}
+PLACEMENTS = (  # SEN2 PlacementDetail (sen2.md module 4b); checked as 'ehcp sen2 placement' checks them
+    Column("reference", True, "case reference (the case must already exist)"),
+    Column("entry_date", True, "date the child started at the setting, YYYY-MM-DD (not after today)"),
+    Column("setting", False, "the setting's name (found, or created with the urn/ukprn given)"),
+    Column("urn", False, "the setting's URN from Get Information about Schools (6 digits)"),
+    Column("ukprn", False, "the provider's UKPRN (8 digits), e.g. a college"),
+    Column("sen_setting", False, "no URN: SEN2 setting code OLA, OPA, EHE, EYP, OTH, NEET, NIEC or NIEO "
+                                 "(one of setting, urn, ukprn, sen_setting is required)"),
+    Column("sen_setting_other", False, "the detail for sen_setting OTH"),
+    Column("rank", False, "1 main placement (default), 2 second ... 9; a new row ends the open placement "
+                          "of the same rank the day before its entry_date"),
+    Column("leaving_date", False, "date the child left, if they have (not before entry_date)"),
+    Column("sen_unit", False, "yes/no (default no): placed in an SEN unit"),
+    Column("resourced_provision", False, "yes/no (default no): placed in resourced provision"),
+    Column("residential", False, "A (38-51 weeks) or B (52 weeks), if residential"),
+)
+
+NEEDS = (  # SEN2 SENneed (module 4a) and UPNunknown; checked as 'ehcp sen2 need' checks them
+    Column("reference", True, "case reference (the case must already exist); one row per case"),
+    Column("primary", True, "primary SEN type: SPLD MLD SLD PMLD SEMH SLCN HI VI MSI PD ASD DS OTH"),
+    Column("secondary", False, "secondary SEN types, separated by ';'"),
+    Column("recorded_on", False, "date the needs were recorded, YYYY-MM-DD (default today)"),
+    Column("upn_unknown", False, "why the child has no UPN/ULN: UN1, UN2, UN3, UN5, UN8, UN9 or UN10"),
+)
+
+COLUMNS = {"cases": CASES, "partners": PARTNERS, "events": EVENTS, "advice": ADVICE, "placements": PLACEMENTS,
+           "needs": NEEDS}
 
 
 def describe(kind: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from ehcp.sen2 import codes
 from ehcp.services.case_log import load_case
@@ -49,7 +50,7 @@ class Sen2Recorded:
         return {"reference": self.reference, "recorded": self.recorded, **self.details}
 
 
-def _code(value: str | None, name: str, what: str) -> str | None:
+def checked_code(value: str | None, name: str, what: str) -> str | None:
     if value is None:
         return None
     code = value.strip().upper()
@@ -59,7 +60,7 @@ def _code(value: str | None, name: str, what: str) -> str | None:
     return code
 
 
-def _digits(value: str | None, what: str, length: int) -> str | None:
+def digits(value: str | None, what: str, length: int) -> str | None:
     if value is None:
         return None
     value = value.strip()
@@ -68,7 +69,7 @@ def _digits(value: str | None, what: str, length: int) -> str | None:
     return value
 
 
-def _check_placement(p: PlacementDetails, today: date) -> None:
+def check_placement(p: PlacementDetails, today: date) -> None:
     check_not_future(p.entry_date, today, "entry date")
     if p.leaving_date is not None and p.leaving_date < p.entry_date:
         raise Refused(f"leaving date {p.leaving_date} is before the entry date {p.entry_date}")
@@ -82,66 +83,87 @@ def record_placement(ctx: ServiceContext, reference: str, p: PlacementDetails) -
     """Record where the child is placed from ``entry_date``: a named setting (its URN/UKPRN kept on
     the setting), a URN or UKPRN, or an SEN2 setting code (EHE, OLA, NEET ...). An open placement of
     the same rank ends the day before. Raises Refused when none of setting, URN, UKPRN or code is given."""
-    _check_placement(p, ctx.today)
-    urn = _digits(p.urn, "URN", 6)
-    ukprn = _digits(p.ukprn, "UKPRN", 8)
-    sen_setting = _code(p.sen_setting, "sen_setting", "SEN setting code")
-    residential = _code(p.residential, "residential", "residential code")
+    check_placement(p, ctx.today)
+    urn = digits(p.urn, "URN", 6)
+    ukprn = digits(p.ukprn, "UKPRN", 8)
+    sen_setting = checked_code(p.sen_setting, "sen_setting", "SEN setting code")
+    residential = checked_code(p.residential, "residential", "residential code")
     if not (p.setting or urn or ukprn or sen_setting):
         raise Refused("give --setting, --urn, --ukprn or --sen-setting (EHE, OLA, OPA, EYP, OTH, NEET, NIEC, NIEO)")
     with ctx.uow() as uow:
         session = uow.session
         case = load_case(session, reference, lock=True)
         require(session, ctx.settings, "act_on_cases")
-        setting_id = None
-        if p.setting:
-            setting = session.scalars(select(Setting).where(Setting.name == check_text(p.setting, "setting"))).first()
-            if setting is None:
-                setting = Setting(name=p.setting, kind="school", urn=urn, ukprn=ukprn)
-                session.add(setting)
-                session.flush()
-            else:
-                setting.urn, setting.ukprn = urn or setting.urn, ukprn or setting.ukprn
-            setting_id, urn, ukprn = setting.id, setting.urn, setting.ukprn
-        closed = []
-        for open_row in session.scalars(select(Placement).where(
-                Placement.case_id == case.id, Placement.placement_rank == p.rank,
-                Placement.leaving_date.is_(None), Placement.entry_date < p.entry_date)):
-            open_row.leaving_date = p.entry_date - timedelta(days=1)
-            closed.append(open_row.id)
-        row = Placement(case_id=case.id, setting_id=setting_id, urn=urn, ukprn=ukprn, sen_setting=sen_setting,
-                        sen_setting_other=p.sen_setting_other, placement_rank=p.rank, entry_date=p.entry_date,
-                        leaving_date=p.leaving_date, sen_unit=p.sen_unit, resourced_provision=p.resourced_provision,
-                        residential=residential)
-        session.add(row)
-        session.flush()
-        detail = {"placement_id": row.id, "setting": p.setting, "urn": urn, "ukprn": ukprn,
-                  "sen_setting": sen_setting, "rank": p.rank, "entry_date": p.entry_date,
-                  "leaving_date": p.leaving_date, "ended_placements": closed}
+        detail = add_placement(session, case.id, p, urn=urn, ukprn=ukprn, sen_setting=sen_setting,
+                               residential=residential)
         audit.append(session, actor=ctx.actor, action="sen2_placement_recorded", case_id=case.id, detail=detail)
         uow.commit()
         return Sen2Recorded(case.reference, "placement", detail)
+
+
+def add_placement(session: Session, case_id: int, p: PlacementDetails, *, urn: str | None, ukprn: str | None,
+                  sen_setting: str | None, residential: str | None) -> dict:
+    """Write a checked placement in the caller's transaction (also ``ehcp import placements``): the
+    named setting is found or created, and an open placement of the same rank that began earlier
+    ends the day before this one begins. Returns the audit detail."""
+    setting_id = None
+    if p.setting:
+        setting = session.scalars(select(Setting).where(Setting.name == check_text(p.setting, "setting"))).first()
+        if setting is None:
+            setting = Setting(name=p.setting, kind="school", urn=urn, ukprn=ukprn)
+            session.add(setting)
+            session.flush()
+        else:
+            setting.urn, setting.ukprn = urn or setting.urn, ukprn or setting.ukprn
+        setting_id, urn, ukprn = setting.id, setting.urn, setting.ukprn
+    closed = []
+    for open_row in session.scalars(select(Placement).where(
+            Placement.case_id == case_id, Placement.placement_rank == p.rank,
+            Placement.leaving_date.is_(None), Placement.entry_date < p.entry_date)):
+        open_row.leaving_date = p.entry_date - timedelta(days=1)
+        closed.append(open_row.id)
+    row = Placement(case_id=case_id, setting_id=setting_id, urn=urn, ukprn=ukprn, sen_setting=sen_setting,
+                    sen_setting_other=p.sen_setting_other, placement_rank=p.rank, entry_date=p.entry_date,
+                    leaving_date=p.leaving_date, sen_unit=p.sen_unit, resourced_provision=p.resourced_provision,
+                    residential=residential)
+    session.add(row)
+    session.flush()
+    return {"placement_id": row.id, "setting": p.setting, "urn": urn, "ukprn": ukprn,
+            "sen_setting": sen_setting, "rank": p.rank, "entry_date": p.entry_date,
+            "leaving_date": p.leaving_date, "ended_placements": closed}
+
+
+def sen_types(primary: str, secondary: list[str] | None = None) -> list[str]:
+    """The checked SEN type codes, primary first. Raises Refused for an unknown or repeated type."""
+    types = [checked_code(primary, "sen_type", "SEN type")] + [checked_code(s, "sen_type", "SEN type") for s in secondary or []]
+    if len(set(types)) != len(types):
+        raise Refused(f"an SEN type is given twice: {', '.join(types)}")
+    return types
+
+
+def replace_needs(session: Session, case_id: int, types: list[str], day: date) -> list[str]:
+    """Replace the case's SEN types with ``types`` (rank 1 primary ...); returns those before."""
+    before = list(session.scalars(select(SenNeed.sen_type).where(SenNeed.case_id == case_id)
+                                  .order_by(SenNeed.sen_type_rank)))
+    session.execute(delete(SenNeed).where(SenNeed.case_id == case_id))
+    session.flush()
+    for rank, sen_type in enumerate(types, start=1):
+        session.add(SenNeed(case_id=case_id, sen_type=sen_type, sen_type_rank=rank, recorded_on=day))
+    return before
 
 
 def record_needs(ctx: ServiceContext, reference: str, *, primary: str, secondary: list[str] | None = None,
                  on: date | None = None) -> Sen2Recorded:
     """Set the case's SEN types of need: ``primary`` (rank 1) then ``secondary`` (ranks 2, 3 ...),
     replacing those recorded before. Raises Refused for an unknown or repeated SEN type."""
-    types = [_code(primary, "sen_type", "SEN type")] + [_code(s, "sen_type", "SEN type") for s in secondary or []]
-    if len(set(types)) != len(types):
-        raise Refused(f"an SEN type is given twice: {', '.join(types)}")
+    types = sen_types(primary, secondary)
     day = on or ctx.today
     check_not_future(day, ctx.today, "date")
     with ctx.uow() as uow:
         session = uow.session
         case = load_case(session, reference, lock=True)
         require(session, ctx.settings, "act_on_cases")
-        before = [n for n in session.scalars(select(SenNeed.sen_type).where(SenNeed.case_id == case.id)
-                                             .order_by(SenNeed.sen_type_rank))]
-        session.execute(delete(SenNeed).where(SenNeed.case_id == case.id))
-        session.flush()
-        for rank, sen_type in enumerate(types, start=1):
-            session.add(SenNeed(case_id=case.id, sen_type=sen_type, sen_type_rank=rank, recorded_on=day))
+        before = replace_needs(session, case.id, types, day)
         detail = {"sen_types": types, "before": before, "on": day}
         audit.append(session, actor=ctx.actor, action="sen2_needs_recorded", case_id=case.id, detail=detail)
         uow.commit()
@@ -150,7 +172,7 @@ def record_needs(ctx: ServiceContext, reference: str, *, primary: str, secondary
 
 def record_upn_unknown(ctx: ServiceContext, reference: str, code: str | None) -> Sen2Recorded:
     """Record why the child of case ``reference`` has no UPN or ULN (UN1..UN10), or clear it (None)."""
-    value = _code(code, "upn_unknown", "UPN unknown reason")
+    value = checked_code(code, "upn_unknown", "UPN unknown reason")
     with ctx.uow() as uow:
         session = uow.session
         case = load_case(session, reference, lock=True)
