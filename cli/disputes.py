@@ -11,8 +11,9 @@ from cli.common import SHOW_FORMAT_OPTION, context, parse_date, refusals
 from cli.lifecycle_render import show
 from cli.output import Format
 
-mediation_app = typer.Typer(help="Mediation: adviser contact, certificates, 30-day arrangement, agreements "
-                                 "(SEND Regulations 2014 regs 32-42).", no_args_is_help=True)
+mediation_app = typer.Typer(help="Mediation: adviser contact, certificates, 30-day arrangement, telling the "
+                                 "commissioning bodies of health issues, agreements (SEND Regulations 2014 "
+                                 "regs 32-42).", no_args_is_help=True)
 appeal_app = typer.Typer(help="Appealable decisions and appeals to the First-tier Tribunal (SEND) (HESC Rules "
                               "2008 r.20, r.12).", no_args_is_help=True)
 tribunal_app = typer.Typer(help="Tribunal orders (reg 44) and unopposed appeals (reg 45).", no_args_is_help=True)
@@ -97,14 +98,34 @@ def contacted(reference: str = REF, on: str = ON,
 @mediation_app.command("requested")
 @refusals
 def requested(reference: str = typer.Argument(...), on: str = typer.Option(..., "--on", help="Date the LA was told."),
+              health: bool = typer.Option(False, "--health", help="The mediation issues include health care "
+                                          "provision: tell each commissioning body within 3 working days."),
               fmt: Format = SHOW_FORMAT_OPTION) -> None:
     """Record that the LA was told the family wishes to mediate: within 30 days (G43; Policy Q12).
 
-    Example: ehcp mediation requested EHC-2025-00042 --on 2026-01-12
+    With --health the LA must also tell each commissioning body (ICB) within 3 working days (regs 35-36).
+
+    Example: ehcp mediation requested EHC-2025-00042 --on 2026-01-12 --health
     """
     from ehcp.services.lifecycle_disputes import mediation_requested
 
-    show(mediation_requested(context(), reference, on=_day(on)), fmt, "mediation requested")
+    show(mediation_requested(context(), reference, on=_day(on), health=health), fmt, "mediation requested")
+
+
+@mediation_app.command("icb-notified")
+@refusals
+def icb_notified(reference: str = REF, on: str = typer.Option(..., "--on", help="Date the LA told the commissioning "
+                                                                                "body(ies)."),
+                 fmt: Format = SHOW_FORMAT_OPTION) -> None:
+    """Record telling the commissioning body(ies) of the health care issues to mediate (regs 35-36).
+
+    Settles mediation_icb_notice (3 working days from being told the issues).
+
+    Example: ehcp mediation icb-notified EHC-2025-00042 --on 2026-01-14
+    """
+    from ehcp.services.lifecycle_disputes import mediation_icb_notified
+
+    show(mediation_icb_notified(context(), reference, on=_day(on)), fmt, "commissioning bodies told")
 
 
 @mediation_app.command("unavailable")

@@ -113,6 +113,7 @@ HANDLERS: dict[str, Handler] = {
     "appealable_decision": dispute.appealable_decision,
     "mediation_adviser_contacted": dispute.adviser_contacted,
     "mediation_requested": dispute.mediation_requested,
+    "mediation_icb_notified": dispute.icb_notified,
     "mediation_unavailable": dispute.mediation_unavailable,
     "mediation_concluded": dispute.mediation_concluded,
     "mediation_certificate_issued": dispute.certificate_issued,

@@ -6,7 +6,8 @@
 * The adviser's certificate is due 3 working days after being told "no mediation" (reg 34; G39),
   after the LA says it cannot arrange mediation, or after mediation ends (reg 39; G43); mediation is
   arranged within 30 days of the LA being told (G43; Policy Q12). A certificate can push the
-  appeal deadline to a month after it (G39, G40).
+  appeal deadline to a month after it (G39, G40). Where the issues include health care provision
+  the LA tells each commissioning body within 3 working days (mediation_icb_notice; regs 35-36).
 * An order (reg 44; G46, G49), an unopposed appeal (reg 45, version by Policy Q21; G50), or a
   mediation agreement treated as one (reg 42) starts ``order.<limb>`` / ``unopposed.<limb>``;
   "immediately" limbs are due the day they are made, and continuing to maintain is met at once.
@@ -55,6 +56,12 @@ def mediation_requested(r: Replay, e: ev.MediationRequested) -> None:
     if key is not None and r.ctx.policy.mediation_days == "working":
         clock = r.clocks[key]
         r.clocks[key] = replace(clock, due=conventions.working_days_after(e.on, clock.rule.length, r.ctx.calendar))
+    if e.health:
+        r.start("mediation_icb_notice", e.on)
+
+
+def icb_notified(r: Replay, e: ev.MediationIcbNotified) -> None:
+    r.settle_latest("mediation_icb_notice", e.on)
 
 
 def mediation_unavailable(r: Replay, e: ev.MediationUnavailable) -> None:

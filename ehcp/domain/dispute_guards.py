@@ -93,6 +93,19 @@ def mediation_pending(event: ev.Event, g: GuardContext) -> Refusal | None:
     return None
 
 
+def health_issues_to_notify(event: ev.MediationIcbNotified, g: GuardContext) -> Refusal | None:
+    """regs 35-36: the commissioning bodies are told of mediation issues that include health care."""
+    clocks = state_on(g, event.on).clocks
+    if pending(clocks, "mediation_icb_notice"):
+        return None
+    told = [c for c in clocks.values() if c.key.split(".")[0] == "mediation_icb_notice" and c.met_on is not None]
+    if told:
+        return Refusal(f"the commissioning bodies were already told of the health issues on "
+                       f"{told[-1].met_on.isoformat()}", f"{REGS} regs 35-36")
+    return Refusal("the LA has not been told of mediation issues that include health care provision "
+                   "(ehcp mediation requested --health)", f"{REGS} regs 35-36")
+
+
 def mediation_to_conclude(event: ev.MediationConcluded, g: GuardContext) -> Refusal | None:
     agreements = (None, "other", *ORDER_LIMBS)
     return vocabulary(event.agreement, agreements, "agreement", f"{REGS} reg 42") or mediation_pending(event, g)
@@ -142,6 +155,6 @@ def order_outstanding(event: ev.OrderComplied, g: GuardContext) -> Refusal | Non
 
 DISPUTE_GUARD_NAMES = (
     "consulted_before_ceasing", "lawful_cease", "transferred_in", "first_transfer_in", "valid_decision",
-    "decision_to_dispute", "mediation_pending", "mediation_to_conclude", "appeal_to_lodge", "appeal_to_conclude",
-    "valid_order", "valid_unopposed", "order_outstanding",
+    "decision_to_dispute", "mediation_pending", "health_issues_to_notify", "mediation_to_conclude",
+    "appeal_to_lodge", "appeal_to_conclude", "valid_order", "valid_unopposed", "order_outstanding",
 )

@@ -21,6 +21,7 @@ from ehcp.domain.events_disputes import (  # noqa: F401 - re-exported: every eve
     MediationAdviserContacted,
     MediationCertificateIssued,
     MediationConcluded,
+    MediationIcbNotified,
     MediationRequested,
     MediationUnavailable,
     OrderComplied,

@@ -57,9 +57,18 @@ class MediationAdviserContacted(Event):
 
 @dataclass(frozen=True)
 class MediationRequested(Event):
-    """The LA was told the parent or young person wishes to mediate (regs 35-37)."""
+    """The LA was told the parent or young person wishes to mediate (regs 35-37); ``health``: the
+    mediation issues include health care provision, so each commissioning body must be told (regs 35-36)."""
 
     kind: ClassVar[str] = "mediation_requested"
+    health: bool = False
+
+
+@dataclass(frozen=True)
+class MediationIcbNotified(Event):
+    """The LA told the commissioning body(ies) of the health care issues to be mediated (regs 35-36)."""
+
+    kind: ClassVar[str] = "mediation_icb_notified"
 
 
 @dataclass(frozen=True)
@@ -125,7 +134,7 @@ class OrderComplied(Event):
 
 
 DISPUTE_EVENTS: tuple[type[Event], ...] = (
-    AppealableDecision, MediationAdviserContacted, MediationRequested, MediationUnavailable,
-    MediationConcluded, MediationCertificateIssued, AppealLodged, AppealConcluded, TribunalOrdered,
+    AppealableDecision, MediationAdviserContacted, MediationRequested, MediationIcbNotified,
+    MediationUnavailable, MediationConcluded, MediationCertificateIssued, AppealLodged, AppealConcluded, TribunalOrdered,
     AppealUnopposed, OrderComplied,
 )

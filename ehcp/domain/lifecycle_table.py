@@ -45,6 +45,7 @@ LIFECYCLE_RECORDINGS: tuple[Recording, ...] = (
     Recording("appealable_decision", DISPUTE_STAGES, "valid_decision", f"CFA 2014 s.51; {REGS} reg 32"),
     Recording("mediation_adviser_contacted", DISPUTE_STAGES, "decision_to_dispute", f"{REGS} reg 33; CFA 2014 s.55"),
     Recording("mediation_requested", DISPUTE_STAGES, "decision_to_dispute", f"{REGS} regs 35-37"),
+    Recording("mediation_icb_notified", DISPUTE_STAGES, "health_issues_to_notify", f"{REGS} regs 35-36"),
     Recording("mediation_unavailable", DISPUTE_STAGES, "mediation_pending", f"{REGS} regs 37-39"),
     Recording("mediation_concluded", DISPUTE_STAGES, "mediation_to_conclude", f"{REGS} regs 39, 42"),
     Recording("mediation_certificate_issued", DISPUTE_STAGES, "decision_to_dispute", f"{REGS} regs 34, 39"),

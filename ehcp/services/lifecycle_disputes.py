@@ -26,9 +26,15 @@ def adviser_contacted(ctx: ServiceContext, reference: str, *, on: date, wants_me
     return _one(ctx, reference, ev.MediationAdviserContacted(on, wants_mediation))
 
 
-def mediation_requested(ctx: ServiceContext, reference: str, *, on: date) -> Recorded:
-    """The LA was told the family wishes to mediate: mediation within 30 days (Policy Q12)."""
-    return _one(ctx, reference, ev.MediationRequested(on))
+def mediation_requested(ctx: ServiceContext, reference: str, *, on: date, health: bool = False) -> Recorded:
+    """The LA was told the family wishes to mediate: mediation within 30 days (Policy Q12); if the
+    issues include health care provision, the commissioning bodies are told within 3 working days."""
+    return _one(ctx, reference, ev.MediationRequested(on, health))
+
+
+def mediation_icb_notified(ctx: ServiceContext, reference: str, *, on: date) -> Recorded:
+    """The LA told the commissioning body(ies) of the health care issues: settles mediation_icb_notice."""
+    return _one(ctx, reference, ev.MediationIcbNotified(on))
 
 
 def mediation_unavailable(ctx: ServiceContext, reference: str, *, on: date) -> Recorded:

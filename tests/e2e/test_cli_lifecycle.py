@@ -146,6 +146,24 @@ def test_G43_mediation_in_30_days_and_G46_G49_orders(ehcp):
     assert "SEND Regulations 2014 regs 42, 44, 45" in nothing.stderr
 
 
+def test_mediation_with_health_issues_icb_notice_through_the_cli(ehcp):
+    ref = plan(ehcp)
+    ehcp.env["EHCP_TODAY"] = "2026-05-01"
+    ehcp("appeal", "decision", ref, "--sent", "2026-03-02", "--about", "contents")
+    early = ehcp("mediation", "icb-notified", ref, "--on", "2026-04-30", code=1)
+    assert "regs 35-36" in early.stderr and len(early.stderr.strip().splitlines()) == 1
+    ehcp("mediation", "requested", ref, "--on", "2026-05-01", "--health")
+    shown = keyed(ehcp.json("case", "show", ref))["mediation_icb_notice"]
+    assert (shown["due"], shown["status"], shown["rule"]) == ("2026-05-07", "due_soon", "R-MED-ICB-NOTIFY")
+    assert shown["citation"] == "SEND Regulations 2014 regs 35-36"
+    told = ehcp.json("mediation", "icb-notified", ref, "--on", "2026-05-06", EHCP_TODAY="2026-05-06")
+    assert told["recorded"] == ["mediation_icb_notified"]
+    after = keyed(ehcp.json("case", "show", ref, EHCP_TODAY="2026-05-06"))["mediation_icb_notice"]
+    assert (after["status"], after["met_on"]) == ("met", "2026-05-06")
+    again = ehcp("mediation", "icb-notified", ref, "--on", "2026-05-07", code=1, EHCP_TODAY="2026-05-07")
+    assert "already told" in again.stderr
+
+
 @pytest.mark.parametrize("group", sorted(APPS))
 def test_every_lifecycle_command_has_help_with_an_example(ehcp_sqlite, group):
     commands = [c.name for c in APPS[group].registered_commands]

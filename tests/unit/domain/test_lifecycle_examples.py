@@ -221,6 +221,29 @@ def test_G43_mediation_within_30_days_certificate_3_working_days_after():
     assert working["mediation_arranged"].due == d("2026-02-23")
 
 
+def test_mediation_with_health_issues_tells_the_icbs_within_3_working_days():
+    # Friday 1 May 2026: the weekend and the early May bank holiday (Mon 4 May) are not working days.
+    case = PLAN.add(ev.AppealableDecision(d("2026-03-02"))).add(ev.MediationRequested(d("2026-05-01"), health=True))
+    got = clocks(case, today="2026-05-01")["mediation_icb_notice"]
+    assert (got.due, got.state, got.rule) == (d("2026-05-07"), PENDING, "R-MED-ICB-NOTIFY")
+    assert got.citation == "SEND Regulations 2014 regs 35-36" and got.trigger == d("2026-05-01")
+    told = clocks(case.add(ev.MediationIcbNotified(d("2026-05-07"))), today="2026-05-08")["mediation_icb_notice"]
+    assert (told.state, told.met_on) == (MET, d("2026-05-07"))
+    late = clocks(case.add(ev.MediationIcbNotified(d("2026-05-08"))), today="2026-05-08")["mediation_icb_notice"]
+    assert (late.state, late.met_on) == (MISSED, d("2026-05-08"))
+
+
+def test_mediation_icb_notice_over_christmas_skips_both_bank_holidays_and_the_weekend():
+    case = PLAN.add(ev.AppealableDecision(d("2025-10-24"))).add(ev.MediationRequested(d("2025-12-23"), health=True))
+    assert clocks(case, today="2025-12-23")["mediation_icb_notice"].due == d("2025-12-30")  # Tue 23 Dec
+
+
+def test_mediation_without_health_issues_starts_no_icb_clock():
+    case = PLAN.add(ev.AppealableDecision(d("2026-03-02"))).add(ev.MediationRequested(d("2026-05-01")))
+    got = clocks(case, today="2026-05-01")
+    assert "mediation_icb_notice" not in got and got["mediation_arranged"].state == PENDING
+
+
 def test_mediation_agreement_is_treated_as_an_order():
     case = (PLAN.add(ev.AppealableDecision(d("2025-12-01"))).add(ev.MediationRequested(d("2026-01-12")))
             .add(ev.MediationConcluded(d("2026-02-10"), agreement="amend")))

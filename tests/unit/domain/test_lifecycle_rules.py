@@ -46,7 +46,8 @@ SAMPLES = [
     ev.PlanTransferredOut(d("2026-03-02"), "Devon"),
     ev.AppealableDecision(d("2025-10-24"), "cease"),
     ev.MediationAdviserContacted(d("2025-12-23"), True),
-    ev.MediationRequested(d("2026-01-12")),
+    ev.MediationRequested(d("2026-01-12"), health=True),
+    ev.MediationIcbNotified(d("2026-01-14")),
     ev.MediationUnavailable(d("2026-02-01")),
     ev.MediationConcluded(d("2026-02-10"), "placement"),
     ev.MediationCertificateIssued(d("2026-02-12")),
@@ -74,6 +75,11 @@ def test_samples_cover_every_lifecycle_event_and_round_trip_through_json():
     for event in SAMPLES:
         payload = json.loads(json.dumps(event.to_payload()))
         assert event_from(event.kind, event.on.isoformat(), payload) == event
+
+
+def test_a_stored_mediation_request_without_health_loads_as_no_health_issues():
+    assert event_from("mediation_requested", "2026-01-12", {}) == ev.MediationRequested(d("2026-01-12"), health=False)
+    assert event_from("mediation_requested", "2026-01-12", None).health is False
 
 
 def test_the_contract_vocabulary_is_unchanged_and_the_registries_do_not_overlap():
@@ -270,6 +276,20 @@ def test_mediation_and_appeals_need_a_decision_and_orders_need_an_appeal():
     lodged = decided.add(ev.AppealLodged(d("2026-01-20")))
     assert "not yet determined" in str(refused(lodged, ev.AppealLodged(d("2026-01-21"))))
     assert "unknown order" in str(refused(lodged, ev.TribunalOrdered(d("2026-06-01"), "apologise")))
+
+
+def test_icb_notice_needs_a_mediation_request_with_health_issues_not_yet_notified():
+    decided = PLAN.add(ev.AppealableDecision(d("2025-12-01")))
+    error = refused(decided, ev.MediationIcbNotified(d("2026-01-14")))
+    assert "ehcp mediation requested --health" in str(error)
+    assert error.citation == "SEND Regulations 2014 regs 35-36"
+    no_health = decided.add(ev.MediationRequested(d("2026-01-12")))
+    assert "health care provision" in str(refused(no_health, ev.MediationIcbNotified(d("2026-01-14"))))
+    health = decided.add(ev.MediationRequested(d("2026-01-12"), health=True))
+    refused(health, ev.MediationIcbNotified(d("2026-01-11")))  # before the LA was told the issues
+    allowed(health, ev.MediationIcbNotified(d("2026-01-12")))
+    told = health.add(ev.MediationIcbNotified(d("2026-01-14")))
+    assert "already told of the health issues on 2026-01-14" in str(refused(told, ev.MediationIcbNotified(d("2026-01-15"))))
 
 
 def test_refusals_to_assess_can_be_appealed_from_a_closed_case():
