@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import groupby
+from operator import attrgetter
 
 from sqlalchemy import and_, false, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -135,22 +137,39 @@ def advice_digests(session: Session, token: str, as_of: date, config: ChaseConfi
         .where(LEDGER.c.subject_type == ADVICE, LEDGER.c.status == "sending", LEDGER.c.claimed_by == token)
         .order_by(LEDGER.c.recipient, Deadline.due, Case.reference)
     )
-    ranks = {rung.name: i for i, rung in enumerate(config.ladder)}
-    escalating = {rung.name for rung in config.ladder if rung.escalate}
-    by_recipient: dict[str, list] = defaultdict(list)
+    build = _AdviceDigestBuilder(session, as_of, config)
     skipped: list[int] = []
-    for row in session.execute(query):
-        if row.received_on is not None or row.state != "pending" or row.stage in CLOSED_STAGES:
-            skipped.append(row.ledger_id)
-        else:
-            by_recipient[row.recipient].append(row)
-    managers = _managers_of({r.caseworker_id for rows in by_recipient.values() for r in rows
-                             if r.rung in escalating and r.caseworker_id}, session)
     digests = []
-    iso = _memo(date.isoformat)  # a night's rows share a few hundred distinct dates
-    timing = _memo(lambda due: render.timing(due, as_of))
-    for recipient, rows in by_recipient.items():
-        rows.sort(key=lambda r: (-ranks.get(r.rung, -1), r.due, r.reference))
+    # streamed, one recipient at a time (the rows come ordered by recipient): a first night of
+    # hundreds of thousands of reminders never holds more than one recipient's rows
+    for recipient, group in groupby(session.execute(query.execution_options(yield_per=5000)),
+                                    key=attrgetter("recipient")):
+        rows = []
+        for row in group:
+            if row.received_on is not None or row.state != "pending" or row.stage in CLOSED_STAGES:
+                skipped.append(row.ledger_id)
+            else:
+                rows.append(row)
+        if rows:
+            digests.append(build(recipient, rows))
+    return digests, skipped
+
+
+class _AdviceDigestBuilder:
+    """One partner contact's digest from their claimed rows."""
+
+    def __init__(self, session: Session, as_of: date, config: ChaseConfig) -> None:
+        self.as_of, self.config = as_of, config
+        self.ranks = {rung.name: i for i, rung in enumerate(config.ladder)}
+        self.escalating = {rung.name for rung in config.ladder if rung.escalate}
+        self.headings = {rung.name: rung.heading for rung in config.ladder}
+        self.managers = _managers_of(session)
+        self.iso = _memo(date.isoformat)  # a night's rows share a few hundred distinct dates
+        self.timing = _memo(lambda due: render.timing(due, as_of))
+
+    def __call__(self, recipient: str, rows: list) -> Digest:
+        config, as_of, iso, timing, escalating = self.config, self.as_of, self.iso, self.timing, self.escalating
+        rows.sort(key=lambda r: (-self.ranks.get(r.rung, -1), r.due, r.reference))
         partners = sorted({r.partner for r in rows})
         sections: dict[str, list[list[str]]] = {}
         for r in rows:
@@ -158,36 +177,31 @@ def advice_digests(session: Session, token: str, as_of: date, config: ChaseConfi
                      iso(r.requested_on), iso(r.due), timing(r.due)]
             if len(partners) > 1:
                 cells.insert(1, r.partner)
-            sections.setdefault(render.heading_for(r.rung, config.ladder), []).append(cells)
-        cc = sorted({m for r in rows if r.rung in escalating for m in managers.get(r.caseworker_id, ())} - {recipient})
+            heading = self.headings.get(r.rung) or render.heading_for(r.rung, config.ladder)
+            sections.setdefault(heading, []).append(cells)
+        cc = sorted({m for r in rows if r.rung in escalating for m in self.managers.get(r.caseworker_id, ())}
+                    - {recipient})
         contact = rows[0].contact_name if len(partners) == 1 and rows[0].partner_email == recipient else None
         body = render.advice_body(contact=contact, sections=list(sections.items()), as_of=as_of,
                                   child_fields=config.child_fields, multiple_partners=len(partners) > 1)
         subject = render.advice_subject(len(rows), sum(1 for r in rows if r.due < as_of),
                                         any(r.rung in escalating for r in rows))
-        counts: dict[tuple[str, str], int] = defaultdict(int)
-        for r in rows:
-            counts[(r.partner, r.rung)] += 1
-        digests.append(Digest(
-            Message(to=recipient, cc=tuple(cc), subject=subject, body=body,
-                    key=f"advice:{as_of.isoformat()}:{recipient}", kind=ADVICE),
-            tuple(r.ledger_id for r in rows), tuple((g, rung, n) for (g, rung), n in sorted(counts.items()))))
-    return digests, skipped
+        counts = Counter((r.partner, r.rung) for r in rows)
+        return Digest(Message(to=recipient, cc=tuple(cc), subject=subject, body=body,
+                              key=f"advice:{as_of.isoformat()}:{recipient}", kind=ADVICE),
+                      tuple(r.ledger_id for r in rows), tuple((g, rung, n) for (g, rung), n in sorted(counts.items())))
 
 
 def _memo(fn):  # noqa: ANN001, ANN202
     return functools.lru_cache(maxsize=None)(fn)
 
 
-def _managers_of(caseworker_ids: set[int], session: Session) -> dict[int, list[str]]:
-    """Caseworker id -> e-mail addresses of the active managers of their team."""
-    if not caseworker_ids:
-        return {}
+def _managers_of(session: Session) -> dict[int, list[str]]:
+    """User id -> e-mail addresses of the active managers of their team (one query: users are few)."""
     manager = User.__table__.alias("manager")
     query = (select(User.id, manager.c.email)
              .join(manager, and_(manager.c.team_id == User.team_id, manager.c.role == "manager",
-                                 manager.c.active.is_(True), manager.c.email.is_not(None)))
-             .where(User.id.in_(sorted(caseworker_ids))))
+                                 manager.c.active.is_(True), manager.c.email.is_not(None))))
     found: dict[int, list[str]] = defaultdict(list)
     for uid, email in session.execute(query):
         found[uid].append(email)
