@@ -18,7 +18,9 @@ from datetime import date, timedelta
 from itertools import groupby
 from operator import attrgetter
 
-from sqlalchemy import and_, false, func, or_, select, update
+from sqlalchemy import String, and_, false, func, or_, select, update
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.orm import Session
 
 from ehcp.notify.message import Message
@@ -114,18 +116,42 @@ def pending_messages(ctx: ServiceContext, kind: str = ADVICE, *, as_of: date | N
     return digests
 
 
-def _child_columns():  # noqa: ANN202 - initials computed in SQL: full names never leave the database
+def _text(column, name: str):  # noqa: ANN001, ANN202
+    """A date column as ISO ``YYYY-MM-DD`` text: SQLite stores it so; PostgreSQL formats it with
+    ``to_char`` (a plain CAST would follow the server's DateStyle)."""
+    return _IsoText(column).label(name)
+
+
+class _IsoText(FunctionElement):
+    type = String()
+    inherit_cache = True
+
+
+@compiles(_IsoText)
+def _iso_text(element, compiler, **kw) -> str:  # noqa: ANN001
+    return f"CAST({compiler.process(element.clauses, **kw)} AS VARCHAR)"
+
+
+@compiles(_IsoText, "postgresql")
+def _iso_text_pg(element, compiler, **kw) -> str:  # noqa: ANN001
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
+
+
+def _child_columns(*, text_dates: bool = False):  # noqa: ANN202 - initials in SQL: names never leave the database
     return (func.upper(func.substr(Child.given_name, 1, 1)).label("gi"),
             func.upper(func.substr(Child.family_name, 1, 1)).label("fi"),
-            Child.dob, Child.upn, Child.year_group)
+            _text(Child.dob, "dob") if text_dates else Child.dob, Child.upn, Child.year_group)
 
 
 def advice_digests(session: Session, token: str, as_of: date, config: ChaseConfig) -> tuple[list[Digest], list[int]]:
     query = (
+        # dates as ISO text: they are only printed and compared, and parsing four dates a row into
+        # date objects costs more than the rest of a row's work
         select(LEDGER.c.id.label("ledger_id"), LEDGER.c.recipient, LEDGER.c.rung, AdviceRequest.kind,
-               AdviceRequest.requested_on, AdviceRequest.received_on, Deadline.due, Deadline.state,
+               _text(AdviceRequest.requested_on, "requested_on"), AdviceRequest.received_on.is_not(None)
+               .label("answered"), _text(Deadline.due, "due"), Deadline.state,
                Case.reference, Case.stage, Case.caseworker_id, Partner.name.label("partner"),
-               Partner.contact_name, Partner.email.label("partner_email"), *_child_columns())
+               Partner.contact_name, Partner.email.label("partner_email"), *_child_columns(text_dates=True))
         .select_from(LEDGER)
         .join(AdviceRequest, AdviceRequest.id == LEDGER.c.subject_id)
         .join(Case, Case.id == AdviceRequest.case_id)
@@ -146,7 +172,7 @@ def advice_digests(session: Session, token: str, as_of: date, config: ChaseConfi
                                     key=attrgetter("recipient")):
         rows = []
         for row in group:
-            if row.received_on is not None or row.state != "pending" or row.stage in CLOSED_STAGES:
+            if row.answered or row.state != "pending" or row.stage in CLOSED_STAGES:
                 skipped.append(row.ledger_id)
             else:
                 rows.append(row)
@@ -164,17 +190,18 @@ class _AdviceDigestBuilder:
         self.escalating = {rung.name for rung in config.ladder if rung.escalate}
         self.headings = {rung.name: rung.heading for rung in config.ladder}
         self.managers = _managers_of(session)
-        self.iso = _memo(date.isoformat)  # a night's rows share a few hundred distinct dates
-        self.timing = _memo(lambda due: render.timing(due, as_of))
+        # a night's rows share a few hundred distinct due dates (ISO text, see the query)
+        self.timing = _memo(lambda due: render.timing(date.fromisoformat(due), as_of))
 
     def __call__(self, recipient: str, rows: list) -> Digest:
-        config, as_of, iso, timing, escalating = self.config, self.as_of, self.iso, self.timing, self.escalating
+        config, as_of, timing, escalating = self.config, self.as_of, self.timing, self.escalating
+        today = as_of.isoformat()
         rows.sort(key=lambda r: (-self.ranks.get(r.rung, -1), r.due, r.reference))
         partners = sorted({r.partner for r in rows})
         sections: dict[str, list[list[str]]] = {}
         for r in rows:
-            cells = [r.reference, *render.child_cells(r, config.child_fields), r.kind,
-                     iso(r.requested_on), iso(r.due), timing(r.due)]
+            cells = [r.reference, *render.child_cells(r, config.child_fields), r.kind, r.requested_on, r.due,
+                     timing(r.due)]
             if len(partners) > 1:
                 cells.insert(1, r.partner)
             heading = self.headings.get(r.rung) or render.heading_for(r.rung, config.ladder)
@@ -184,7 +211,7 @@ class _AdviceDigestBuilder:
         contact = rows[0].contact_name if len(partners) == 1 and rows[0].partner_email == recipient else None
         body = render.advice_body(contact=contact, sections=list(sections.items()), as_of=as_of,
                                   child_fields=config.child_fields, multiple_partners=len(partners) > 1)
-        subject = render.advice_subject(len(rows), sum(1 for r in rows if r.due < as_of),
+        subject = render.advice_subject(len(rows), sum(1 for r in rows if r.due < today),
                                         any(r.rung in escalating for r in rows))
         counts = Counter((r.partner, r.rung) for r in rows)
         return Digest(Message(to=recipient, cc=tuple(cc), subject=subject, body=body,

@@ -30,7 +30,7 @@ def child_cells(row, fields: Sequence[str]) -> list[str]:  # noqa: ANN001 - a re
 
 _CHILD_CELL = {
     "initials": lambda row: initials(row.gi, row.fi),
-    "dob": lambda row: row.dob.isoformat() if row.dob else "",
+    "dob": lambda row: (row.dob if isinstance(row.dob, str) else row.dob.isoformat()) if row.dob else "",
     "upn": lambda row: row.upn or "",
     "year_group": lambda row: "" if row.year_group is None else str(row.year_group),
 }
@@ -46,9 +46,13 @@ def timing(due: date, as_of: date) -> str:
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
-    line = lambda cells: ("  " + "  ".join(c.ljust(w) for c, w in zip(cells, widths))).rstrip()  # noqa: E731
-    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+    """Left-aligned columns two spaces apart (one format string for every line: a night's digests
+    run to hundreds of thousands of lines)."""
+    columns = list(zip(*rows)) if rows else [() for _ in headers]
+    widths = [max(len(h), max(map(len, column), default=0)) for h, column in zip(headers, columns)]
+    line = ("  " + "  ".join(f"{{:<{w}}}" for w in widths)).format
+    return "\n".join([line(*headers).rstrip(), line(*("-" * w for w in widths)).rstrip(),
+                      *(line(*r).rstrip() for r in rows)])
 
 
 def heading_for(rung_name: str, ladder: Sequence[Rung]) -> str:

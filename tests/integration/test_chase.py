@@ -304,3 +304,17 @@ def test_a_contact_address_too_long_for_a_plain_message_key_is_still_chased_once
         keys = set(uow.session.scalars(select(Reminder.message_key)))
     assert keys == {f"2025-05-28:{EP}", ledger_key(long_address, date(2025, 5, 28))}
     assert [e["To"] for e in scenario.emails()].count(long_address) == 1
+
+
+def test_digest_dates_are_iso_whatever_the_servers_date_style(scenario):
+    """The digest query reads dates as text; PostgreSQL's CAST would follow DateStyle ('26/05/2025')."""
+    from sqlalchemy import text
+
+    from ehcp.services.chase_messages import _text
+    from ehcp.store.models import Deadline
+
+    with scenario.ctx.uow(write=False) as uow:
+        if uow.session.get_bind().dialect.name == "postgresql":
+            uow.session.execute(text("SET LOCAL DateStyle = 'SQL, DMY'"))
+        dues = set(uow.session.scalars(select(_text(Deadline.due, "due"))))
+    assert "2025-05-26" in dues and all(len(d) == 10 and d[4] == "-" for d in dues)
