@@ -3,8 +3,8 @@ transaction (validated in turn, each appended, deadlines re-derived and audited 
 ehcp.services.case_log), and report which clocks that started, moved or settled.
 
 The child's date of birth and year group drive under-5 reviews, year 9 and phase transfers; when the
-case's log does not yet say what the child record says, a ``child_noted`` event (dated today) is
-recorded first, in the same transaction.
+case's log does not yet say what the child record says, a ``child_noted`` event is recorded first,
+in the same transaction, dated with the earliest event it comes with.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from ehcp.domain import IllegalMove, check_event, child_facts, compute_deadlines, ordered
+from ehcp.domain.child import academic_year
 from ehcp.domain import events as ev
 from ehcp.domain.deadlines import Deadline
 from ehcp.services.calendar import working_calendar
@@ -76,7 +77,8 @@ def record(ctx: ServiceContext, reference: str, build: Build | Sequence[ev.Event
         before = {d.key: d for d in compute_deadlines(history, calendar=calendar, today=ctx.today)}
         events = list(build(case, history, calendar) if callable(build) else build)
         check_dates(ctx, *((e.on, e.kind.replace("_", " ") + " date") for e in events))
-        events = child_note(case, history, ctx.today, calendar) + events
+        first = min((e.on for e in events), default=ctx.today)
+        events = child_note(case, history, ctx.today, calendar, first=first) + events
         _validate(case.reference, history, events, calendar)
         for event in events:
             history = append_event(session, case, event, actor=ctx.actor, today=ctx.today, reason=reason,
@@ -100,8 +102,14 @@ def _validate(reference: str, history: list, events: list, calendar: object) -> 
         so_far.append(event)
 
 
-def child_note(case: Case, history: list, today: date, calendar: object) -> list[ev.Event]:
-    """A child_noted event if the log's idea of the child differs from the child record."""
+def child_note(case: Case, history: list, today: date, calendar: object, *, first: date | None = None) -> list[ev.Event]:
+    """A child_noted event if the log's idea of the child differs from the child record.
+
+    Dated ``first`` (the earliest event being recorded with it), not today: a note dated today
+    would come after a back-dated move (a review held last week) and the move would be refused as
+    out of order. The recorded year group is taken back to that date's academic year. Falls back
+    to today if the earlier date is refused (before the case began), and to no note on a closed case.
+    """
     child = case.child
     facts = child_facts(ordered(history))
     same_dob = facts.dob == child.dob
@@ -111,12 +119,16 @@ def child_note(case: Case, history: list, today: date, calendar: object) -> list
         same_year = facts.year_group is not None and facts.ncy(today) == child.year_group
     if same_dob and same_year:
         return []
-    note = ev.ChildNoted(today, child.dob, child.year_group)
-    try:
-        check_event(history, note, calendar=calendar)
-    except IllegalMove:  # a closed case: nothing to plan for
-        return []
-    return [note]
+    for on in dict.fromkeys((min(first or today, today), today)):
+        year_group = None if child.year_group is None else (
+            child.year_group - (academic_year(today) - academic_year(on)))
+        note = ev.ChildNoted(on, child.dob, year_group)
+        try:
+            check_event(history, note, calendar=calendar)
+        except IllegalMove:
+            continue
+        return [note]
+    return []  # a closed case: nothing to plan for
 
 
 def latest(history: list, kind: str, **match: object) -> ev.Event | None:

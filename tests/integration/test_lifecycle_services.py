@@ -127,6 +127,25 @@ def test_recorded_year_group_beats_the_date_of_birth(db_url, make_ctx):
     assert rows(ctx, ref)["phase_transfer"].due == D("2028-02-14")
 
 
+def test_a_review_held_before_the_year_group_was_noted_can_still_be_recorded(db_url, make_ctx):
+    """The automatic child note takes the date of the event it comes with, not today: dated today it
+    would follow the back-dated meeting and the move to review would be refused as out of order."""
+    ctx = make_ctx(db_url, today="2025-09-10")
+    ref = plan(ctx)
+    with ctx.uow() as uow:
+        uow.session.execute(Child.__table__.update().values(year_group=5))  # Year 5 in 2025/26
+        uow.commit()
+    result = reviews.hold_review(ctx, ref, on=D("2025-07-01"))  # last term: Year 4 then
+    assert result.recorded == ["child_noted", "review_meeting_held"]
+    with ctx.uow(write=False) as uow:
+        note = uow.session.execute(select(CaseEvent.on, CaseEvent.payload)
+                                   .where(CaseEvent.kind == "child_noted")).one()
+    assert note.on == D("2025-07-01") and note.payload["year_group"] == 4
+    assert result.details["ncy"] == 4
+    # still Year 5 now, so the phase transfer is the one for secondary in September 2027
+    assert rows(ctx, ref)["phase_transfer"].due == D("2027-02-14")
+
+
 def test_G33_sixth_form_note_removes_the_phase_transfer_row(db_url, make_ctx):
     ctx = make_ctx(db_url, today="2025-10-10")
     ref = plan(ctx, ChildDetails("Lee", "Eleven", D("2010-03-01")))
