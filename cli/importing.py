@@ -106,7 +106,9 @@ def advice(path: Path = FILE_ARGUMENT, errors_file: Optional[Path] = ERRORS_OPTI
 
 
 @app.command("events", help=_help("events", "Import one event per row for cases already on file: decisions, "
-                                             "drafts, plans, reviews, advice, exceptions. Rows of one case are "
+                                             "drafts, plans, reviews, advice, exceptions, and the rest of the "
+                                             "lifecycle (re-assessment, ceasing, transfers out, mediation, "
+                                             "appeals, orders: their fields in details). Rows of one case are "
                                              "applied in file order, each checked by the same rules as the "
                                              "case commands."))
 @refusals

@@ -4,15 +4,23 @@ Rows are read whole, grouped by case and replayed in file order on top of each c
 every event is checked by the domain (``check_event``) exactly as the case commands check it. Only
 if every row passes are the events appended, advice requests created or answered, and each touched
 case's stage and deadlines brought into step - in one transaction.
+
+Core kinds (spec.EVENT_KINDS) carry their fields in columns of their own; lifecycle kinds
+(spec.LIFECYCLE_EVENT_KINDS: reviews, re-assessment, ceasing, transfers out, disputes) carry them in
+the ``details`` cell as ``key=value;key=value``, the keys being the event dataclass's fields, each
+value read by its field's type.
 """
 
 from __future__ import annotations
 
 import difflib
 import time
+import types
+import typing
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import select
@@ -29,7 +37,8 @@ from ehcp.importing.writer import CaseUpdate, NewAdvice
 from ehcp.services.context import ServiceContext
 from ehcp.store.models import AdviceRequest, Case, CaseEvent, Partner
 
-KINDS = spec.EVENT_KINDS
+KINDS = spec.EVENT_KINDS + spec.LIFECYCLE_EVENT_KINDS
+LIFECYCLE_KINDS = frozenset(spec.LIFECYCLE_EVENT_KINDS)
 PAYLOAD_COLUMNS = spec.PAYLOAD_COLUMNS
 EVENT_COLUMNS = spec.EVENTS
 ADVICE_COLUMNS = spec.ADVICE
@@ -170,7 +179,7 @@ class _Run:
                                                    f"date {waiting[0][2].isoformat()}")
                 return None
             values["request_id"] = waiting[0][0]
-        return ev.EVENT_TYPES[item.kind](on=item.on, **values)
+        return ev.ALL_EVENT_TYPES[item.kind](on=item.on, **values)
 
     def write(self, cases: dict[str, CaseState]) -> None:
         updates = [CaseUpdate(s.case_id, s.history, s.new_events, s.reasons, s.new_advice, s.received)
@@ -201,18 +210,29 @@ def _event_item(run: _Run, line: int, get: dict, values: list[str]) -> Item | No
     if raw_kind == "request_received":
         run.error(line, "kind", "a request opens a case: import it with 'ehcp import cases'")
         return None
+    if raw_kind in spec.LIFECYCLE_NOT_IMPORTED:
+        run.error(line, "kind", "a plan transferring in opens a new case: record it with 'ehcp transfer in', "
+                                "then import the case's later events")
+        return None
     kind = _read(run, line, f.choice, raw_kind, "kind", KINDS)
     if kind is None:
         return None
     wanted = PAYLOAD_COLUMNS.get(kind, ())
+    lifecycle = kind in LIFECYCLE_KINDS
     for column in ("advice_kind", "partner", "received_by_body", "channel", "served_on", "reason", "until",
                    "outcome", "school"):
         if column not in wanted and get[column](values).strip():
-            run.error(line, column, f"does not apply to {kind} (leave it blank)")
+            hint = f"; give {kind}'s fields in details" if lifecycle else ""
+            run.error(line, column, f"does not apply to {kind} (leave it blank{hint})")
+    if not lifecycle and get["details"](values).strip():
+        run.error(line, "details", f"does not apply to {kind}: details are for lifecycle kinds; {kind}'s "
+                                   "fields have columns of their own (leave it blank)")
     data: dict = {}
     partner_id = None
     cell = lambda name: get[name](values)  # noqa: E731
-    if kind in ("advice_requested", "advice_received"):
+    if lifecycle:
+        data = _details(run, line, kind, cell("details"))
+    elif kind in ("advice_requested", "advice_received"):
         data["advice_kind"] = _read(run, line, f.choice, cell("advice_kind"), "advice_kind", ev.ADVICE_KINDS)
     if kind == "advice_requested":
         data["received_by_body"] = _read(run, line, f.iso_date, cell("received_by_body"), "received_by_body",
@@ -235,6 +255,98 @@ def _event_item(run: _Run, line: int, get: dict, values: list[str]) -> Item | No
     if len(run.errors) != before:
         return None
     return Item(line, ref, kind, on, "kind", data, note, partner_id)
+
+
+# -- lifecycle details ------------------------------------------------------------------------------
+
+TRUE = ("yes", "true", "1")
+FALSE = ("no", "false", "0")
+
+
+@lru_cache(maxsize=None)
+def detail_fields(kind: str) -> dict[str, tuple[type, bool, bool]]:
+    """The ``details`` keys of a lifecycle kind: field name -> (type, may be None, required), read
+    from the event dataclass (every field but ``on``; required: no default)."""
+    cls = ev.ALL_EVENT_TYPES[kind]
+    hints = typing.get_type_hints(cls)
+    out = {}
+    for fld in fields(cls):
+        if fld.name == "on":
+            continue
+        hint = hints[fld.name]
+        union = isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union
+        args = typing.get_args(hint) if union else (hint,)
+        base = [a for a in args if a is not type(None)]
+        if len(base) != 1 or base[0] not in (date, bool, int, str):
+            raise TypeError(f"{kind}.{fld.name}: the import cannot read a field of type {hint}")
+        out[fld.name] = (base[0], type(None) in args, fld.default is MISSING and fld.default_factory is MISSING)
+    return out
+
+
+def _details(run: _Run, line: int, kind: str, cell: str) -> dict:
+    """The event fields in a ``details`` cell (``key=value;key=value``); problems go to ``run``."""
+    known = detail_fields(kind)
+    allowed = ", ".join(known) if known else None
+    values: dict = {}
+    seen: set[str] = set()
+    malformed = False
+    for part in cell.split(";"):
+        if not part.strip():
+            continue
+        key, equals, raw = part.partition("=")
+        key = key.strip().lower()
+        if not equals or not key:
+            malformed = True
+            run.error(line, "details", f"{part.strip()!r} is not key=value (pairs are separated by ';'"
+                                       f"{'; keys for ' + kind + ': ' + allowed if allowed else ''})")
+            continue
+        if key not in known:
+            reason = (f"unknown key {key!r} for {kind}; its keys are {allowed}" if allowed
+                      else f"unknown key {key!r}: {kind} takes no details (leave it blank)")
+            run.error(line, "details", reason)
+            continue
+        if key in seen:
+            run.error(line, "details", f"{key} is given twice")
+            continue
+        seen.add(key)
+        typ, nullable, _ = known[key]
+        try:
+            values[key] = _typed(key, raw, typ, nullable)
+        except FieldError as exc:
+            run.error(line, "details", exc.reason)
+    missing = [name for name, (_, _, required) in known.items() if required and name not in seen]
+    if missing and not malformed:  # a pair that is not key=value is reported once, not again as missing
+        run.error(line, "details", f"{kind} needs {', '.join(name + '=...' for name in missing)} "
+                                   f"(its keys are {allowed})")
+    return values
+
+
+def _typed(key: str, raw: str, typ: type, nullable: bool):  # noqa: ANN202
+    """``raw`` read as a value of the field's type (``typ``; blank is None if the field may be None)."""
+    text = raw.strip()
+    if not text:
+        if nullable:
+            return None
+        raise FieldError("details", f"{key}: a value is required")
+    if typ is date:
+        try:
+            return f.iso_date(text, "details")
+        except FieldError as exc:
+            raise FieldError("details", f"{key}: {exc.reason}") from None
+    if typ is bool:
+        word = text.lower()
+        if word in TRUE or word in FALSE:
+            return word in TRUE
+        raise FieldError("details", f"{key}: {text!r} is not yes or no (yes/no, true/false, 1/0)")
+    if typ is int:
+        try:
+            return int(text)
+        except ValueError:
+            raise FieldError("details", f"{key}: {text!r} is not a whole number") from None
+    try:
+        return f.text(text, "details", limit=200)
+    except FieldError as exc:
+        raise FieldError("details", f"{key}: {exc.reason}") from None
 
 
 def _advice_item(run: _Run, line: int, get: dict, values: list[str]) -> Item | None:

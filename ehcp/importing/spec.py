@@ -15,12 +15,27 @@ CHANNELS = ("email", "hand", "portal", "first_class_post", "second_class_post")
 REVIEW_OUTCOMES = ("maintain", "amend", "cease")
 EXCEPTION_REASONS = ("school_closure", "personal_circumstances", "absence_from_area", "missed_appointment",
                      "coronavirus")
-EVENT_KINDS = (  # every domain event kind except request_received (a request opens a case: import cases)
+EVENT_KINDS = (  # every core domain event kind (ev.EVENT_TYPES) except request_received (it opens a case: import cases)
     "assessment_agreed", "assessment_refused", "advice_requested", "advice_received", "draft_plan_sent",
     "representations_waived", "school_consulted", "school_responded", "final_plan_issued", "plan_not_issued",
     "review_meeting_held", "review_decided", "amendment_notice_sent", "amended_plan_issued", "plan_ceased",
     "case_withdrawn", "exception_recorded",
 )
+# The rest of the lifecycle (the domain's LIFECYCLE_EVENT_TYPES): their fields go in the `details` column.
+# Left out: plan_transferred_in - a plan transferring in opens a new case (its guard refuses any case
+# with a history, and the case needs a child), so it cannot be a row on an existing case: use
+# 'ehcp transfer in'.
+LIFECYCLE_EVENT_KINDS = (
+    "child_noted", "review_scheduled", "review_invitations_sent", "review_advice_circulated", "review_report_sent",
+    "amendment_not_made", "phase_transfer_noted",
+    "reassessment_requested", "reassessment_agreed", "reassessment_refused", "reassessment_draft_sent",
+    "reassessment_concluded", "cease_consulted", "cease_notice_sent", "transfer_informed", "move_notified",
+    "plan_transferred_out",
+    "appealable_decision", "mediation_adviser_contacted", "mediation_requested", "mediation_icb_notified",
+    "mediation_unavailable", "mediation_concluded", "mediation_certificate_issued", "appeal_lodged",
+    "appeal_concluded", "tribunal_ordered", "appeal_unopposed", "order_complied",
+)
+LIFECYCLE_NOT_IMPORTED = ("plan_transferred_in",)
 PAYLOAD_COLUMNS = {  # which optional columns each event kind reads; any other non-blank cell is refused
     "advice_requested": ("advice_kind", "partner", "received_by_body", "channel"),
     "advice_received": ("advice_kind",),
@@ -55,7 +70,8 @@ PARTNERS = (
 
 EVENTS = (
     Column("reference", True, "case reference (the case must already exist)"),
-    Column("kind", True, "event kind: " + ", ".join(EVENT_KINDS)),
+    Column("kind", True, "event kind: " + ", ".join(EVENT_KINDS) + "; or a lifecycle kind, its fields in "
+                         "details: " + ", ".join(LIFECYCLE_EVENT_KINDS)),
     Column("on", True, "date it took effect, YYYY-MM-DD (not after today)"),
     Column("advice_kind", False, "advice_requested, advice_received (optional for exception_recorded): "
                                  + ", ".join(ADVICE_KINDS)),
@@ -69,6 +85,8 @@ EVENTS = (
     Column("outcome", False, "review_decided: " + ", ".join(REVIEW_OUTCOMES)),
     Column("school", False, "school_consulted, school_responded: the school's name"),
     Column("note", False, "free text kept with the event as its reason, optional"),
+    Column("details", False, "lifecycle events: their other fields as key=value pairs separated by ';' "
+                             "(e.g. reason=needs_met), see docs/import.md"),
 )
 
 ADVICE = (

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+from datetime import date
+
 from ehcp.domain import events as ev
 from ehcp.importing import spec
 from ehcp.rules.model import EXCEPTION_REASONS
@@ -16,9 +19,40 @@ def test_vocabularies_match_the_domain():
     assert set(spec.EVENT_KINDS) == set(ev.EVENT_TYPES) - {"request_received"}
 
 
-def test_payload_columns_are_the_event_fields():
-    from dataclasses import fields
+def test_lifecycle_kinds_are_the_domains_less_those_that_open_a_case():
+    assert len(set(spec.LIFECYCLE_EVENT_KINDS)) == len(spec.LIFECYCLE_EVENT_KINDS)
+    assert spec.LIFECYCLE_NOT_IMPORTED == ("plan_transferred_in",)
+    assert set(spec.LIFECYCLE_EVENT_KINDS) == set(ev.LIFECYCLE_EVENT_TYPES) - set(spec.LIFECYCLE_NOT_IMPORTED)
+    assert not set(spec.LIFECYCLE_EVENT_KINDS) & set(spec.EVENT_KINDS)
 
+
+def test_every_lifecycle_field_can_be_read_from_details():
+    from ehcp.importing.events import detail_fields
+
+    for kind in spec.LIFECYCLE_EVENT_KINDS:  # raises TypeError for a field type the import cannot read
+        assert set(detail_fields(kind)) == {f.name for f in fields(ev.LIFECYCLE_EVENT_TYPES[kind])} - {"on"}
+    assert detail_fields("review_scheduled")["meeting"] == (date, False, True)
+    assert detail_fields("mediation_requested")["health"] == (bool, False, False)
+    assert detail_fields("child_noted")["year_group"] == (int, True, False)
+    assert detail_fields("cease_notice_sent") == {"reason": (str, False, False)}
+
+
+def test_docs_name_every_lifecycle_kind_and_its_details_keys():
+    """docs/import.md lists each lifecycle kind's keys (written by hand): it must not drift."""
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "import.md").read_text(encoding="utf-8")
+    section = doc[doc.index("### Lifecycle events"):]
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `(\w+)` \| (.*)$", section, re.M)}
+    for kind in spec.LIFECYCLE_EVENT_KINDS:
+        assert kind in rows, kind
+        documented = set(re.findall(r"`(\w+)=", rows[kind]))
+        assert documented == {f.name for f in fields(ev.LIFECYCLE_EVENT_TYPES[kind])} - {"on"}, kind
+    assert "details" in doc and "plan_transferred_in" in doc
+
+
+def test_payload_columns_are_the_event_fields():
     renamed = {"advice_kind": "advice_kind"}
     for kind, columns in spec.PAYLOAD_COLUMNS.items():
         names = {f.name for f in fields(ev.EVENT_TYPES[kind])} - {"on", "request_id"}
