@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import re
 import time
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -167,8 +168,12 @@ class _Run:
             history = derived.get(event)
             if history is None:
                 history = derived[event] = ([event], derive([event]))
+            # stored as 'case new' stores it, with the child's date of birth (under-5 reviews, year 9,
+            # phase transfers later on); a request's own clocks do not depend on it, so the deadlines
+            # derived once per (received, source) still apply
+            opening = [replace(event, dob=dob)] if dob is not None else history[0]
             cases.append(NewCase(ref or self.next_reference(received.year), child, received, source, worker,
-                                 history[0], derived=history[1]))
+                                 opening, derived=history[1]))
         return cases
 
     def _existing_children(self, rows: list[tuple]) -> dict[object, NewChild]:

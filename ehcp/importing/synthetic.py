@@ -129,7 +129,7 @@ class Generator:
         source = _pick(rng, SOURCES)
         child = self._child(received)
         worker = rng.randrange(self.caseworkers)
-        events: list = [ev.RequestReceived(on=received, source=source)]
+        events: list = [ev.RequestReceived(on=received, source=source, dob=child.dob)]  # as 'case new' records it
         advice: list[NewAdvice] = []
         self._history(received, events, advice)
         kept = [e for e in ordered(events) if e.on <= today]

@@ -75,6 +75,25 @@ def test_imported_cases_have_the_deadlines_case_new_gives(db_url, make_ctx, tmp_
         assert (mine["stage"], mine["received"], mine["source"]) == (other["stage"], other["received"], other["source"])
 
 
+def test_imported_opening_events_carry_the_date_of_birth_as_case_new_records_it(db_url, make_ctx, tmp_path):
+    """The child's date of birth in the opening event drives under-5 reviews, year 9 and phase
+    transfers: an imported case that later gets a plan has the same clocks as one opened by 'case new'."""
+    ctx = make_ctx(db_url, today=TODAY)
+    import_file(ctx, "cases", write(tmp_path, "cases.csv", CASES_HEADER, ",Pixel,Testington,2016-05-04,,,2024-06-03,parent,"))
+    made = open_case(ctx, ChildDetails("Pixel", "Otherton", date(2016, 5, 4)), received=date(2024, 6, 3)).reference
+    for ref in ("EHC-2024-00001", made):
+        advance_case(ctx, ref, to="assessment", on=date(2024, 7, 1))
+        advance_case(ctx, ref, to="draft", on=date(2024, 9, 2))
+        advance_case(ctx, ref, to="final", on=date(2024, 10, 21))
+    with ctx.uow(write=False) as uow:
+        payloads = [p for p, in uow.session.execute(select(CaseEvent.payload)
+                                                    .where(CaseEvent.kind == "request_received"))]
+    assert [p.get("dob") for p in payloads] == ["2016-05-04", "2016-05-04"]
+    ours, theirs = deadlines_of(ctx, "EHC-2024-00001"), deadlines_of(ctx, made)
+    assert "phase_transfer" in {d["key"] for d in ours}
+    assert ours == theirs
+
+
 def _service_history(ctx, reference: str) -> None:
     advance_case(ctx, reference, to="assessment", on=date(2025, 4, 10))
     request_advice(ctx, reference, kind="psychological", partner="Synthshire EP", on=date(2025, 4, 14))
@@ -95,7 +114,7 @@ def test_imported_events_and_advice_match_the_case_commands(db_url, make_ctx, tm
                                        "Testford Health,medical;other,,health@example.org,"))
     import_file(ctx, "cases", write(tmp_path, "cases.csv", CASES_HEADER,
                                     "EHC-2025-00100,Pixel,Testington,2016-05-04,,,2025-03-03,parent,",
-                                    "EHC-2025-00101,Widget,Sampleby,2015-02-01,,,2025-03-03,parent,"))
+                                    "EHC-2025-00101,Widget,Sampleby,2016-05-04,,,2025-03-03,parent,"))
     result = import_file(ctx, "events", write(
         tmp_path, "events.csv", EVENTS_HEADER,
         "EHC-2025-00100,assessment_agreed,2025-04-10,,,,,,,,,,",
