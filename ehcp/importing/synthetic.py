@@ -380,6 +380,21 @@ def _extra_holidays(ctx) -> dict:  # noqa: ANN001
         return {row.day: row.name for row in uow.session.scalars(select(ExtraHoliday))}
 
 
+def _in_order(pool, work, tasks, *, window: int):  # noqa: ANN001, ANN202
+    """``pool.imap`` with back-pressure: at most ``window`` chunks in flight. (``imap`` hands every
+    task to the workers at once and keeps their results until the writer takes them; the workers
+    build chunks faster than one SQLite writer stores them, so a national run held gigabytes.)"""
+    from collections import deque
+
+    pending: deque = deque()
+    for task in tasks:
+        pending.append(pool.apply_async(work, (task,)))
+        if len(pending) >= window:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
+
+
 def generate(ctx, plans: int, seed: int, *, today: date | None = None, chunk: int = CHUNK,  # noqa: ANN001
              jobs: int = 1, requests: int | None = None, progress=None) -> Summary:  # noqa: ANN001
     """Write a synthetic case load of about ``plans`` active plans into ``ctx``'s database.
@@ -417,7 +432,7 @@ def generate(ctx, plans: int, seed: int, *, today: date | None = None, chunk: in
             _init_worker(*init)
             results = map(_chunk_work, tasks)
         else:
-            results = pool.imap(_chunk_work, tasks)
+            results = _in_order(pool, _chunk_work, tasks, window=2 * jobs)
         with import_transaction(ctx) as (uow, writer):
             session = uow.session
             if session.execute(select(Case.id).limit(1)).first() is not None:

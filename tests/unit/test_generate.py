@@ -86,3 +86,29 @@ def test_requests_for_a_plan_count_is_stable():
     first = synthetic.requests_for(300, 1, TODAY)
     assert first == synthetic.requests_for(300, 1, TODAY)
     assert 1.5 <= first / 300 <= 2.5
+
+
+def test_worker_results_are_taken_in_order_with_at_most_a_window_in_flight():
+    """Back-pressure: the writer is slower than the workers, so no more than ``window`` chunks may be
+    handed out ahead of it (plain ``imap`` queued them all and held gigabytes at national scale)."""
+    from ehcp.importing.synthetic import _in_order
+
+    class Pool:
+        def __init__(self) -> None:
+            self.submitted, self.taken = [], []
+
+        def apply_async(self, work, args):  # noqa: ANN001, ANN202
+            self.submitted.append(args[0])
+            assert len(self.submitted) - len(self.taken) <= 3, "more than the window in flight"
+            pool = self
+
+            class Result:
+                def get(self):  # noqa: ANN202
+                    pool.taken.append(args[0])
+                    return work(args[0])
+
+            return Result()
+
+    pool = Pool()
+    assert list(_in_order(pool, lambda n: n * n, iter(range(10)), window=3)) == [n * n for n in range(10)]
+    assert pool.taken == list(range(10))
