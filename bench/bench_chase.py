@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_chase.py [--n 100000] [--partners 40] [--no-pg]
     .venv/bin/python bench/bench_chase.py --scale 25000      # the scale issue's generator instead
+    .venv/bin/python bench/bench_chase.py --database sqlite:////tmp/ehcp-bench/national-1000000.sqlite3
 
 Synthetic rows are bulk-inserted with SQLAlchemy Core (no services, no event log): N children,
 cases and advice requests, each with its advice deadline, due dates spread evenly over 120 days
@@ -178,10 +179,25 @@ def timed(label: str, fn, results: list):  # noqa: ANN001, ANN201
     return value
 
 
-def bench(url: str, n: int, partners: int, name: str, scale: int | None = None) -> None:
+def bench(url: str, n: int, partners: int, name: str, scale: int | None = None, reuse: bool = False) -> None:
     global AS_OF
     started = time.perf_counter()
     migrate.upgrade(url)
+    if reuse:  # a data set generated beforehand (ehcp dev generate): start from an empty ledger
+        AS_OF = date(2025, 12, 1)
+        with engine_for(url).begin() as conn:
+            conn.execute(sa.text("DELETE FROM reminders"))
+            n = conn.execute(sa.text("SELECT COUNT(*) FROM advice_requests")).scalar()
+            partners = conn.execute(sa.text("SELECT COUNT(*) FROM partners")).scalar()
+            analysed = conn.execute(sa.text("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+                                    ).scalar() if url.startswith("sqlite") else 1
+        if not analysed:
+            with engine_for(url).connect() as conn:
+                conn.exec_driver_sql("ANALYZE")
+                conn.commit()
+        print(f"\n{name}: reusing {url.rsplit('/', 1)[-1]}: {n:,} advice requests ({partners} partners), "
+              f"as of {AS_OF}")
+        return _measure(url, name)
     if scale:
         import generate
 
@@ -194,6 +210,10 @@ def bench(url: str, n: int, partners: int, name: str, scale: int | None = None) 
         conn.exec_driver_sql("ANALYZE")
         conn.commit()
     print(f"\n{name}: {n:,} advice requests ({partners} partners) generated in {time.perf_counter() - started:.1f} s")
+    _measure(url, name)
+
+
+def _measure(url: str, name: str) -> None:
     ctx = ServiceContext(Settings(database_url=url, user="bench", outbox=Path(tempfile.gettempdir()),
                                   today_override=AS_OF))
     config = ChaseConfig()
@@ -235,7 +255,13 @@ def main() -> None:
     parser.add_argument("--partners", type=int, default=40)
     parser.add_argument("--no-pg", action="store_true")
     parser.add_argument("--scale", type=int, metavar="PLANS", help="use bench/generate.py with this many plans")
+    parser.add_argument("--database", metavar="URL", help="measure a database generated beforehand with "
+                        "'ehcp dev generate ... --today 2025-12-01' (its reminders are deleted first)")
     args = parser.parse_args()
+    if args.database:
+        bench(args.database, 0, 0, args.database.split(":")[0], reuse=True)
+        print(f"\npeak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         bench(f"sqlite:///{tmp}/bench.sqlite3", args.n, args.partners, "SQLite", args.scale)
         engine_for(f"sqlite:///{tmp}/bench.sqlite3").dispose()
