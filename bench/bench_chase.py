@@ -213,7 +213,34 @@ def bench(url: str, n: int, partners: int, name: str, scale: int | None = None, 
     _measure(url, name)
 
 
+HISTORY = 0  # --history N: ledger rows of earlier nights (sent) present before the measured night
+
+
+def add_history(url: str, rows: int) -> None:
+    """``rows`` reminders already sent on earlier nights, as a ledger holds after months of use
+    (subjects beyond the data set's own, so no current request counts as chased)."""
+    if not rows:
+        return
+    started = time.perf_counter()
+    stamp = datetime.now(timezone.utc)
+    with engine_for(url).begin() as conn:
+        top = conn.execute(sa.text("SELECT COALESCE(MAX(id), 0) FROM advice_requests")).scalar()
+        for start in range(0, rows, 50_000):
+            batch = []
+            for i in range(start, min(rows, start + 50_000)):
+                night = AS_OF - timedelta(days=1 + i % 365)
+                to = f"partner{i % 40 + 1}@nhs.example"
+                batch.append({"subject_type": "advice", "subject_id": top + 1 + i, "rung": "overdue",
+                              "as_of": night, "recipient": to, "message_key": f"{night.isoformat()}:{to}",
+                              "status": "sent", "attempts": 1, "created_at": stamp, "sent_at": stamp,
+                              "claimed_by": f"run-{night.isoformat()}", "claimed_at": stamp})
+            conn.execute(sa.insert(Reminder.__table__), batch)
+    print(f"  (ledger history: {rows:,} reminders sent on earlier nights, added in "
+          f"{time.perf_counter() - started:.1f} s)")
+
+
 def _measure(url: str, name: str) -> None:
+    add_history(url, HISTORY)
     ctx = ServiceContext(Settings(database_url=url, user="bench", outbox=Path(tempfile.gettempdir()),
                                   today_override=AS_OF))
     config = ChaseConfig()
@@ -257,7 +284,11 @@ def main() -> None:
     parser.add_argument("--scale", type=int, metavar="PLANS", help="use bench/generate.py with this many plans")
     parser.add_argument("--database", metavar="URL", help="measure a database generated beforehand with "
                         "'ehcp dev generate ... --today 2025-12-01' (its reminders are deleted first)")
+    parser.add_argument("--history", type=int, default=0, metavar="N",
+                        help="first add N reminders sent on earlier nights (a ledger after months of use)")
     args = parser.parse_args()
+    global HISTORY
+    HISTORY = args.history
     if args.database:
         bench(args.database, 0, 0, args.database.split(":")[0], reuse=True)
         print(f"\npeak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

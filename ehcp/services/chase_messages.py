@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from itertools import groupby
 from operator import attrgetter
 
-from sqlalchemy import String, and_, false, func, or_, select, update
+from sqlalchemy import String, and_, false, func, or_, select, text, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.orm import Session
@@ -54,12 +54,21 @@ def subject_types(kind: str) -> tuple[str, ...]:
         raise ValueError(f"unknown digest kind {kind!r}; kinds are {', '.join(KIND_SUBJECTS)}") from None
 
 
+OPEN = ("pending", "sending")  # the WHERE of the partial index ix_reminders_open, repeated verbatim
+
+
 def _claimable(kind: str, token: str, lease_minutes: int):  # noqa: ANN202
+    """Rows a worker may claim: pending, or claimed by itself or by a worker whose lease has run out.
+    The ``status IN (...)`` term lets both databases read only open rows (ix_reminders_open)."""
     expired = now_utc() - timedelta(minutes=lease_minutes)
-    return and_(LEDGER.c.subject_type.in_(subject_types(kind)),
+    return and_(LEDGER.c.subject_type.in_(subject_types(kind)), _open_rows(),
                 or_(LEDGER.c.status == "pending",
                     and_(LEDGER.c.status == "sending",
                          or_(LEDGER.c.claimed_by == token, LEDGER.c.claimed_at < expired))))
+
+
+def _open_rows():  # noqa: ANN202
+    return text("reminders.status IN ('pending', 'sending')")
 
 
 def pending_recipients(ctx: ServiceContext, kind: str = ADVICE, *, lease_minutes: int = 30) -> list[str]:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -239,6 +240,12 @@ class Reminder(Base):
     __table_args__ = (
         UniqueConstraint("subject_type", "subject_id", "rung"),
         Index("ix_reminders_status", "status"),
+        # The rows still to deliver, by recipient: claiming and listing them must not read every
+        # reminder ever sent (the ledger grows by tens of thousands a night at national scale).
+        # Queries carry the same ``status IN (...)`` term so that both databases use it.
+        Index("ix_reminders_open", "subject_type", "recipient",
+              sqlite_where=text("status IN ('pending', 'sending')"),
+              postgresql_where=text("status IN ('pending', 'sending')")),
     )
 
 
