@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from calendars import conventions
@@ -107,8 +107,14 @@ def test_ncy_rises_by_one_each_september_and_matches_a_recorded_chronological_ye
 @FAST
 @given(sent=st.dates(min_value=date(2016, 1, 1), max_value=date(2028, 12, 31)),
        cert_after=st.one_of(st.none(), st.integers(min_value=0, max_value=90)))
-def test_appeal_deadline_is_a_working_day_never_before_two_months_and_outside_the_tribunal_holidays(sent, cert_after):
-    from ehcp.domain.appeal_dates import appeal_in_time_until, tribunal_holiday
+@example(sent=date(2022, 4, 1), cert_after=90)  # ends Sat 30 Jul 2022: r.12(2) gives Mon 1 Aug
+def test_appeal_deadline_is_a_working_day_never_before_two_months_and_never_ends_in_the_tribunal_holidays(
+        sent, cert_after):
+    """From the 2020 r.12(3)(a): a period that *ends* 25 Dec-1 Jan or in August runs to the first
+    working day after them. A period ending on a non-working day just before them takes r.12(2)
+    instead ("otherwise", statutory-timescales.md 8.2): the next working day, which may be 1 August
+    or 28 December."""
+    from ehcp.domain.appeal_dates import _months, appeal_in_time_until, tribunal_holiday
 
     cert = None if cert_after is None else sent + timedelta(days=cert_after)
     policy = Policy()
@@ -116,8 +122,10 @@ def test_appeal_deadline_is_a_working_day_never_before_two_months_and_outside_th
     assert CAL.is_working_day(due) and due >= conventions.months_after(sent, 2)
     if cert is not None:
         assert due >= conventions.months_after(cert, 1)
-    if due >= policy.hesc_r12_2020_from:
-        assert not tribunal_holiday(due)
+    end = max(_months(sent, 2, policy), _months(cert, 1, policy) if cert is not None else date.min)
+    if end >= policy.hesc_r12_2020_from and tribunal_holiday(due):
+        assert not tribunal_holiday(end) and not CAL.is_working_day(end)
+        assert not any(CAL.is_working_day(end + timedelta(days=k)) for k in range(1, (due - end).days))
 
 
 def test_ordered_puts_same_day_lifecycle_steps_in_statutory_sequence():
