@@ -29,7 +29,7 @@ from ehcp.services.chase_config import ChaseConfig
 from ehcp.services.chasing import ADVICE, CASEWORKER, CLOSED_STAGES, LEDGER, MANAGER, ids_in, live_deadline, now_utc
 from ehcp.services.context import ServiceContext
 from ehcp.store import audit
-from ehcp.store.models import AdviceRequest, Case, Child, Deadline, Partner, User
+from ehcp.store.models import OPEN_REMINDERS, AdviceRequest, Case, Child, Deadline, Partner, User
 
 KIND_SUBJECTS = {ADVICE: (ADVICE,), CASEWORKER: (CASEWORKER, MANAGER)}
 
@@ -54,21 +54,14 @@ def subject_types(kind: str) -> tuple[str, ...]:
         raise ValueError(f"unknown digest kind {kind!r}; kinds are {', '.join(KIND_SUBJECTS)}") from None
 
 
-OPEN = ("pending", "sending")  # the WHERE of the partial index ix_reminders_open, repeated verbatim
-
-
 def _claimable(kind: str, token: str, lease_minutes: int):  # noqa: ANN202
     """Rows a worker may claim: pending, or claimed by itself or by a worker whose lease has run out.
     The ``status IN (...)`` term lets both databases read only open rows (ix_reminders_open)."""
     expired = now_utc() - timedelta(minutes=lease_minutes)
-    return and_(LEDGER.c.subject_type.in_(subject_types(kind)), _open_rows(),
+    return and_(LEDGER.c.subject_type.in_(subject_types(kind)), text(OPEN_REMINDERS),
                 or_(LEDGER.c.status == "pending",
                     and_(LEDGER.c.status == "sending",
                          or_(LEDGER.c.claimed_by == token, LEDGER.c.claimed_at < expired))))
-
-
-def _open_rows():  # noqa: ANN202
-    return text("reminders.status IN ('pending', 'sending')")
 
 
 def pending_recipients(ctx: ServiceContext, kind: str = ADVICE, *, lease_minutes: int = 30) -> list[str]:
@@ -146,10 +139,10 @@ def _iso_text_pg(element, compiler, **kw) -> str:  # noqa: ANN001
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
 
 
-def _child_columns(*, text_dates: bool = False):  # noqa: ANN202 - initials in SQL: names never leave the database
+def _child_columns():  # noqa: ANN202 - initials in SQL: names never leave the database; dob as ISO text
     return (func.upper(func.substr(Child.given_name, 1, 1)).label("gi"),
             func.upper(func.substr(Child.family_name, 1, 1)).label("fi"),
-            _text(Child.dob, "dob") if text_dates else Child.dob, Child.upn, Child.year_group)
+            _text(Child.dob, "dob"), Child.upn, Child.year_group)
 
 
 def advice_digests(session: Session, token: str, as_of: date, config: ChaseConfig) -> tuple[list[Digest], list[int]]:
@@ -160,7 +153,7 @@ def advice_digests(session: Session, token: str, as_of: date, config: ChaseConfi
                _text(AdviceRequest.requested_on, "requested_on"), AdviceRequest.received_on.is_not(None)
                .label("answered"), _text(Deadline.due, "due"), Deadline.state,
                Case.reference, Case.stage, Case.caseworker_id, Partner.name.label("partner"),
-               Partner.contact_name, Partner.email.label("partner_email"), *_child_columns(text_dates=True))
+               Partner.contact_name, Partner.email.label("partner_email"), *_child_columns())
         .select_from(LEDGER)
         .join(AdviceRequest, AdviceRequest.id == LEDGER.c.subject_id)
         .join(Case, Case.id == AdviceRequest.case_id)
@@ -197,10 +190,10 @@ class _AdviceDigestBuilder:
         self.as_of, self.config = as_of, config
         self.ranks = {rung.name: i for i, rung in enumerate(config.ladder)}
         self.escalating = {rung.name for rung in config.ladder if rung.escalate}
-        self.headings = {rung.name: rung.heading for rung in config.ladder}
+        self.heading = functools.lru_cache(maxsize=None)(lambda rung: render.heading_for(rung, config.ladder))
         self.managers = _managers_of(session)
         # a night's rows share a few hundred distinct due dates (ISO text, see the query)
-        self.timing = _memo(lambda due: render.timing(date.fromisoformat(due), as_of))
+        self.timing = functools.lru_cache(maxsize=None)(lambda due: render.timing(date.fromisoformat(due), as_of))
 
     def __call__(self, recipient: str, rows: list) -> Digest:
         config, as_of, timing, escalating = self.config, self.as_of, self.timing, self.escalating
@@ -213,8 +206,7 @@ class _AdviceDigestBuilder:
                      timing(r.due)]
             if len(partners) > 1:
                 cells.insert(1, r.partner)
-            heading = self.headings.get(r.rung) or render.heading_for(r.rung, config.ladder)
-            sections.setdefault(heading, []).append(cells)
+            sections.setdefault(self.heading(r.rung), []).append(cells)
         cc = sorted({m for r in rows if r.rung in escalating for m in self.managers.get(r.caseworker_id, ())}
                     - {recipient})
         contact = rows[0].contact_name if len(partners) == 1 and rows[0].partner_email == recipient else None
@@ -226,10 +218,6 @@ class _AdviceDigestBuilder:
         return Digest(Message(to=recipient, cc=tuple(cc), subject=subject, body=body,
                               key=f"advice:{as_of.isoformat()}:{recipient}", kind=ADVICE),
                       tuple(r.ledger_id for r in rows), tuple((g, rung, n) for (g, rung), n in sorted(counts.items())))
-
-
-def _memo(fn):  # noqa: ANN001, ANN202
-    return functools.lru_cache(maxsize=None)(fn)
 
 
 def _managers_of(session: Session) -> dict[int, list[str]]:

@@ -30,7 +30,7 @@ def child_cells(row, fields: Sequence[str]) -> list[str]:  # noqa: ANN001 - a re
 
 _CHILD_CELL = {
     "initials": lambda row: initials(row.gi, row.fi),
-    "dob": lambda row: (row.dob if isinstance(row.dob, str) else row.dob.isoformat()) if row.dob else "",
+    "dob": lambda row: row.dob or "",  # ISO text from the query
     "upn": lambda row: row.upn or "",
     "year_group": lambda row: "" if row.year_group is None else str(row.year_group),
 }

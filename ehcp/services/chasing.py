@@ -15,7 +15,6 @@ reg 8(2) exception), met or missed, or whose advice has arrived, are never chase
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 from collections import Counter
@@ -118,16 +117,22 @@ def ids_in(session: Session, column, ids: Sequence[int]):  # noqa: ANN001, ANN20
     return column.in_(select(literal_column("value")).select_from(func.json_each(json.dumps(ids))))
 
 
-def rung_reached(offsets: list[int], due: date, as_of: date) -> int:
-    """Index of the highest rung reached on ``as_of`` (-1 if none yet)."""
-    return bisect.bisect_right(offsets, (as_of - due).days) - 1
+def rung_thresholds(ladder: tuple[Rung, ...], as_of: date) -> list[tuple[int, Rung, date]]:
+    """(index, rung, the latest due date that has reached it on ``as_of``), highest rung first: rung
+    i is reached once ``due <= as_of - offset_i`` (offsets strictly increase). The planner's SQL is
+    built from these, so this is the rule it applies."""
+    return [(i, rung, as_of - timedelta(days=rung.offset_days)) for i, rung in reversed(list(enumerate(ladder)))]
+
+
+def rung_reached(ladder: tuple[Rung, ...], due: date, as_of: date) -> int:
+    """Index of the highest rung reached on ``as_of`` by a clock due on ``due`` (-1 if none yet)."""
+    return next((i for i, _, last in rung_thresholds(ladder, as_of) if due <= last), -1)
 
 
 def _by_rung(ladder: tuple[Rung, ...], as_of: date, value) -> case:  # noqa: ANN001
-    """A CASE over the pending clock's due date: ``value(i, rung)`` of the highest rung reached
-    (rung i is reached once ``due <= as_of - offset_i``; offsets strictly increase)."""
-    return case(*[(Deadline.due <= as_of - timedelta(days=rung.offset_days), value(i, rung))
-                  for i, rung in reversed(list(enumerate(ladder)))], else_=None)
+    """A CASE over the pending clock's due date: ``value(i, rung)`` of the highest rung reached."""
+    return case(*[(Deadline.due <= last, value(i, rung)) for i, rung, last in rung_thresholds(ladder, as_of)],
+                else_=None)
 
 
 def _in_reach(ladder: tuple[Rung, ...], as_of: date):  # noqa: ANN202
@@ -176,7 +181,7 @@ def plan_advice(session: Session, as_of: date, ladder: tuple[Rung, ...], *, chun
 
     One ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` picks each request's rung and recipient in
     SQL and writes tonight's ledger rows: no row of the selection crosses into Python (the rung rule
-    is the one ``rung_reached`` states). A recipient too long for a plain message key (never a
+    is ``rung_thresholds``). A recipient too long for a plain message key (never a
     valid e-mail address up to 189 characters) goes through ``insert_ledger_rows``, which hashes it.
     """
     check_ladder(ladder)
@@ -312,4 +317,5 @@ def plan_caseworker_digest(ctx: ServiceContext, as_of: date | None = None, *, di
 
 
 __all__ = ["ADVICE", "CASEWORKER", "CLOSED_STAGES", "MANAGER", "NightPlan", "ids_in", "insert_ledger_rows",
-           "plan_advice", "plan_caseworker_digest", "plan_digest", "plan_night", "rung_reached"]
+           "plan_advice", "plan_caseworker_digest", "plan_digest", "plan_night", "rung_reached",
+           "rung_thresholds"]

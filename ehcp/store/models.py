@@ -217,6 +217,12 @@ class Note(Base):
     text: Mapped[str] = mapped_column(Text)
 
 
+# The rows of the reminder ledger still to deliver: the predicate of the partial index
+# ix_reminders_open. Queries that should use the index repeat it verbatim as SQL text (SQLite uses
+# a partial index only when the query states its WHERE in the same words, with literal values).
+OPEN_REMINDERS = "status IN ('pending', 'sending')"
+
+
 class Reminder(Base):
     """The reminder ledger: one row per (subject, rung). The unique key makes sending idempotent."""
 
@@ -244,8 +250,7 @@ class Reminder(Base):
         # reminder ever sent (the ledger grows by tens of thousands a night at national scale).
         # Queries carry the same ``status IN (...)`` term so that both databases use it.
         Index("ix_reminders_open", "subject_type", "recipient",
-              sqlite_where=text("status IN ('pending', 'sending')"),
-              postgresql_where=text("status IN ('pending', 'sending')")),
+              sqlite_where=text(OPEN_REMINDERS), postgresql_where=text(OPEN_REMINDERS)),
     )
 
 

@@ -18,7 +18,7 @@ from workflows.schedule import check_schedule, cron_hours
     (date(2025, 6, 3), "escalation"), (date(2026, 1, 1), "escalation"),
 ])
 def test_default_ladder_rung_reached_for_a_request_due_26_may(as_of, expected):
-    index = rung_reached([r.offset_days for r in DEFAULT_LADDER], date(2025, 5, 26), as_of)
+    index = rung_reached(DEFAULT_LADDER, date(2025, 5, 26), as_of)
     assert (DEFAULT_LADDER[index].name if index >= 0 else None) == expected
 
 
