@@ -21,9 +21,9 @@ from ehcp.importing import fields as f
 from ehcp.importing import spec
 from ehcp.importing.spec import REQUEST_SOURCES
 from ehcp.importing.csvfile import CsvFile
-from ehcp.importing.errors import FieldError, ImportRefused, RowError
-from ehcp.importing.session import ImportResult, file_name, finish, import_transaction
-from ehcp.importing.writer import BulkWriter, NewCase, NewChild
+from ehcp.importing.errors import FieldError, RowError
+from ehcp.importing.session import ImportResult, case_ids, file_name, finish, import_transaction, refuse_if_any
+from ehcp.importing.writer import BulkWriter, NewCase, NewChild, chunks
 from ehcp.services.context import ServiceContext
 from ehcp.store.models import Case, Child, User
 
@@ -62,12 +62,7 @@ class _Run:
 
     def _on_file(self, references: set[str]) -> set[str]:
         """The file's references that are already in the database (looked up before any write)."""
-        taken: set[str] = set()
-        ordered = sorted(references)
-        for start in range(0, len(ordered), 500):
-            chunk = ordered[start:start + 500]
-            taken.update(self.session.scalars(select(Case.reference).where(Case.reference.in_(chunk))))
-        return taken
+        return set(case_ids(self.session, references))
 
     def next_reference(self, year: int) -> str:
         number = self.counters.get(year)
@@ -186,7 +181,7 @@ class _Run:
         queries = []
         if upns:
             queries.append(select(*columns).where(Child.upn.in_(sorted(upns))))
-        for chunk in _chunks(sorted(names, key=str), 300):
+        for chunk in chunks(sorted(names, key=str), 300):
             queries.append(select(*columns).where(tuple_(Child.family_name, Child.given_name, Child.dob).in_(chunk)))
         for query in queries:
             for child_id, given, family, dob, upn in self.session.execute(query):
@@ -226,11 +221,7 @@ def import_cases(ctx: ServiceContext, path: Path, *, create_users: bool = False,
                 _flush(run, pending)
                 pending = []
         _flush(run, pending)
-        errors = source.errors + run.errors
-        if errors or source.rows_read == 0:
-            if not errors:
-                errors = [RowError(2, "-", "the file has a header but no rows")]
-            raise ImportRefused(file_name(path), errors, source.rows_read)
+        refuse_if_any(path, source, run.errors)
         counts = writer.counts.as_dict()
         if run.new_users:
             counts["users_created"] = len(run.new_users)
@@ -283,7 +274,4 @@ def _read(errors: list[RowError], line: int, reader, value: str, *args, **kwargs
         return None
 
 
-def _chunks(items: list, size: int):  # noqa: ANN202
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 

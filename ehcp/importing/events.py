@@ -31,11 +31,11 @@ from ehcp.importing import fields as f
 from ehcp.importing import spec
 from ehcp.importing.spec import EXCEPTION_REASONS
 from ehcp.importing.csvfile import Column, CsvFile
-from ehcp.importing.errors import FieldError, ImportRefused, RowError
-from ehcp.importing.session import ImportResult, file_name, finish, import_transaction
-from ehcp.importing.writer import CaseUpdate, NewAdvice
+from ehcp.importing.errors import FieldError, RowError
+from ehcp.importing.session import ImportResult, case_ids, file_name, finish, import_transaction, refuse_if_any
+from ehcp.importing.writer import CaseUpdate, NewAdvice, chunks
 from ehcp.services.context import ServiceContext
-from ehcp.store.models import AdviceRequest, Case, CaseEvent, Partner
+from ehcp.store.models import AdviceRequest, CaseEvent, Partner
 
 KINDS = spec.EVENT_KINDS + spec.LIFECYCLE_EVENT_KINDS
 LIFECYCLE_KINDS = frozenset(spec.LIFECYCLE_EVENT_KINDS)
@@ -98,14 +98,10 @@ class _Run:
 
     def load_cases(self, items: list[Item]) -> dict[str, CaseState]:
         refs = sorted({i.reference for i in items})
-        cases: dict[str, CaseState] = {}
-        for chunk in _chunks(refs, 500):
-            for case_id, reference in self.session.execute(
-                    select(Case.id, Case.reference).where(Case.reference.in_(chunk))):
-                cases[reference] = CaseState(case_id, [], [])
+        cases = {reference: CaseState(case_id, [], []) for reference, case_id in case_ids(self.session, refs).items()}
         by_id = {s.case_id: s for s in cases.values()}
         ids = sorted(by_id)
-        for chunk in _chunks(ids, 500):
+        for chunk in chunks(ids, 500):
             rows = self.session.execute(
                 select(CaseEvent.case_id, CaseEvent.kind, CaseEvent.on, CaseEvent.payload)
                 .where(CaseEvent.case_id.in_(chunk)).order_by(CaseEvent.case_id, CaseEvent.on, CaseEvent.id))
@@ -387,10 +383,7 @@ def _import(ctx: ServiceContext, path: Path, kind: str, columns: tuple[Column, .
             if item is not None:
                 items.append(item)
         cases = run.replay(items) if not source.errors else {}
-        errors = source.errors + run.errors
-        if errors or source.rows_read == 0:
-            raise ImportRefused(file_name(path), errors or [RowError(2, "-", "the file has a header but no rows")],
-                                source.rows_read)
+        refuse_if_any(path, source, run.errors)
         run.write(cases)
         counts = {"cases": sum(1 for s in cases.values() if s.new_events), **writer.counts.as_dict()}
         return finish(uow, writer, ctx, ImportResult(kind, file_name(path), source.rows_read, counts), started)
@@ -406,6 +399,3 @@ def import_advice(ctx: ServiceContext, path: Path) -> ImportResult:
     return _import(ctx, path, "advice", ADVICE_COLUMNS, _advice_item)
 
 
-def _chunks(items: list, size: int):  # noqa: ANN202
-    for start in range(0, len(items), size):
-        yield items[start:start + size]

@@ -11,8 +11,8 @@ from ehcp.importing import fields as f
 from ehcp.importing import spec
 from ehcp.importing.spec import ADVICE_KINDS
 from ehcp.importing.csvfile import CsvFile
-from ehcp.importing.errors import FieldError, ImportRefused, RowError
-from ehcp.importing.session import ImportResult, file_name, finish, import_transaction
+from ehcp.importing.errors import FieldError, RowError
+from ehcp.importing.session import ImportResult, file_name, finish, import_transaction, refuse_if_any
 from ehcp.services.context import ServiceContext
 from ehcp.store.models import Partner
 
@@ -60,10 +60,7 @@ def import_partners(ctx: ServiceContext, path: Path) -> ImportResult:
             elif name is not None:
                 seen[name] = line
             rows.append(row)
-        errors = source.errors + errors
-        if errors or source.rows_read == 0:
-            raise ImportRefused(file_name(path), errors or [RowError(2, "-", "the file has a header but no rows")],
-                                source.rows_read)
+        refuse_if_any(path, source, errors)
         ids = writer.reserve("partners", len(rows))
         writer.insert("partners", ("id", "name", "advice_kinds", "contact_name", "email", "escalation_email"),
                       [(pid, *row) for pid, row in zip(ids, rows)])

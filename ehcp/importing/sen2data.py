@@ -17,8 +17,8 @@ from sqlalchemy import select
 from ehcp.importing import fields as f
 from ehcp.importing import spec
 from ehcp.importing.csvfile import CsvFile
-from ehcp.importing.errors import FieldError, ImportRefused, RowError
-from ehcp.importing.session import ImportResult, file_name, finish, import_transaction
+from ehcp.importing.errors import FieldError, RowError
+from ehcp.importing.session import ImportResult, case_ids, file_name, finish, import_transaction, refuse_if_any
 from ehcp.services import sen2_data as data
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
@@ -53,11 +53,6 @@ class _Rows:
 
             yield line, read, lambda: len(self.errors) == failed
 
-    def refuse_if_needed(self, path: Path) -> None:
-        errors = self.source.errors + self.errors
-        if errors or self.source.rows_read == 0:
-            raise ImportRefused(file_name(path), errors or [RowError(2, "-", "the file has a header but no rows")],
-                                self.source.rows_read)
 
 
 def _flag(value: str, column: str) -> bool:
@@ -70,15 +65,6 @@ def _flag(value: str, column: str) -> bool:
 def _blank_none(check, *names):  # noqa: ANN001, ANN202
     """A service checker applied to a cell, with blank meaning 'not given'."""
     return lambda value: check(value.strip() or None, *names)
-
-
-def _case_ids(session, references: set[str]) -> dict[str, int]:  # noqa: ANN001
-    found: dict[str, int] = {}
-    refs = sorted(references)
-    for start in range(0, len(refs), 500):
-        found.update((ref, cid) for cid, ref in session.execute(
-            select(Case.id, Case.reference).where(Case.reference.in_(refs[start:start + 500]))))
-    return found
 
 
 def import_placements(ctx: ServiceContext, path: Path) -> ImportResult:
@@ -112,10 +98,10 @@ def import_placements(ctx: ServiceContext, path: Path) -> ImportResult:
                 except FieldError as exc:
                     rows.errors.append(RowError(line, exc.column, exc.reason))
             parsed.append((line, ref, details))
-        cases = _case_ids(uow.session, {ref for _, ref, _ in parsed if ref})
+        cases = case_ids(uow.session, {ref for _, ref, _ in parsed if ref})
         rows.errors += [RowError(line, "reference", f"unknown case {ref!r}")
                         for line, ref, _ in parsed if ref and ref not in cases]
-        rows.refuse_if_needed(path)
+        refuse_if_any(path, rows.source, rows.errors)
         ended = 0
         for _, ref, p in parsed:
             detail = data.add_placement(uow.session, cases[ref], p, urn=p.urn, ukprn=p.ukprn,
@@ -146,10 +132,10 @@ def import_needs(ctx: ServiceContext, path: Path) -> ImportResult:
             elif ref:
                 seen[ref] = line
             parsed.append((line, ref, types, day, upn_unknown))
-        cases = _case_ids(uow.session, {ref for _, ref, *_ in parsed if ref})
+        cases = case_ids(uow.session, {ref for _, ref, *_ in parsed if ref})
         rows.errors += [RowError(line, "reference", f"unknown case {ref!r}")
                         for line, ref, *_ in parsed if ref and ref not in cases]
-        rows.refuse_if_needed(path)
+        refuse_if_any(path, rows.source, rows.errors)
         reasons = 0
         for _, ref, types, day, upn_unknown in parsed:
             data.replace_needs(uow.session, cases[ref], types, day)

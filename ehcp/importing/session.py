@@ -9,10 +9,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ehcp.importing.writer import BulkWriter
+from sqlalchemy import select
+
+from ehcp.importing.errors import ImportRefused, RowError
+from ehcp.importing.writer import BulkWriter, chunks
 from ehcp.services.calendar import working_calendar
 from ehcp.services.context import ServiceContext
 from ehcp.store import audit
+from ehcp.store.models import Case
 
 
 @dataclass
@@ -72,3 +76,21 @@ def finish(uow, writer: BulkWriter, ctx: ServiceContext, result: ImportResult, s
 
 def file_name(path: Path) -> str:
     return Path(path).name
+
+
+def refuse_if_any(path: Path, source, errors: list[RowError]) -> None:  # noqa: ANN001 - a CsvFile
+    """Raise ImportRefused (nothing written) if the reader or the checks rejected any row, or if
+    the file has a header but no rows."""
+    errors = source.errors + errors
+    if errors or source.rows_read == 0:
+        raise ImportRefused(file_name(path), errors or [RowError(2, "-", "the file has a header but no rows")],
+                            source.rows_read)
+
+
+def case_ids(session, references: set[str]) -> dict[str, int]:  # noqa: ANN001
+    """Reference -> case id, for those of ``references`` already on file."""
+    found: dict[str, int] = {}
+    for chunk in chunks(sorted(references), 500):
+        found.update((ref, cid) for cid, ref in session.execute(
+            select(Case.id, Case.reference).where(Case.reference.in_(chunk))))
+    return found

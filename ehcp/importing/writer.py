@@ -459,7 +459,7 @@ class BulkWriter:
         columns = DEADLINE_COLUMNS[1:]
         existing: dict[int, dict[str, tuple]] = {}
         ids = [u.case_id for u in updates]
-        for chunk in _chunks(ids, 500):
+        for chunk in chunks(ids, 500):
             query = select(table.c.id, *(table.c[c] for c in DEADLINE_COLUMNS)).where(table.c.case_id.in_(chunk))
             for row in self.conn.execute(query):
                 existing.setdefault(row.case_id, {})[row.key] = (row.id, tuple(row[2:]))
@@ -478,7 +478,7 @@ class BulkWriter:
                     changes.append({"b_id": old[0], **{f"v_{c}": v for c, v in zip(columns[1:], values[1:])}})
             removals += [row_id for row_id, _ in stored.values()]
         if removals:
-            for chunk in _chunks(removals, 500):
+            for chunk in chunks(removals, 500):
                 self.conn.execute(delete(table).where(table.c.id.in_(chunk)))
         if changes:
             self.conn.execute(update(table).where(table.c.id == bindparam("b_id"))
@@ -559,6 +559,7 @@ def _payload(event) -> str:  # noqa: ANN001
     return _dumps(payload)
 
 
-def _chunks(items: Sequence, size: int) -> Iterable[Sequence]:
+def chunks(items: Sequence, size: int) -> Iterable[Sequence]:
+    """``items`` in slices of at most ``size`` (an IN list per statement stays small)."""
     for start in range(0, len(items), size):
         yield items[start:start + size]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Date, Integer, text
+from sqlalchemy import Date, text
 
 from ehcp.config import Settings
 from ehcp.services.views import read_connection

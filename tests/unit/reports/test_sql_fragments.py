@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import statistics
-from datetime import date, timedelta
+from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
