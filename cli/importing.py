@@ -90,44 +90,30 @@ def cases(
     _run("cases", path, errors_file, fmt, create_users=create_users)
 
 
-@app.command("partners", help=_help("partners", "Import one partner organisation (asked for advice) per row."))
-@refusals
-def partners(path: Path = FILE_ARGUMENT, errors_file: Optional[Path] = ERRORS_OPTION,
-             fmt: Format = SHOW_FORMAT_OPTION) -> None:
-    _run("partners", path, errors_file, fmt)
+# The file kinds with no options of their own: (kind, summary for --help).
+PLAIN_KINDS = (
+    ("partners", "Import one partner organisation (asked for advice) per row."),
+    ("advice", "Import one advice request per row (and its receipt, if received_on is given) for cases "
+               "already on file."),
+    ("events", "Import one event per row for cases already on file: decisions, drafts, plans, reviews, "
+               "advice, exceptions, and the rest of the lifecycle (re-assessment, ceasing, transfers out, "
+               "mediation, appeals, orders: their fields in details). Rows of one case are applied in file "
+               "order, each checked by the same rules as the case commands."),
+    ("placements", "Import SEN2 placements (where each child with a plan is educated), one per row, for "
+                   "cases already on file."),
+    ("needs", "Import SEN2 types of need (primary, secondary) and UPN-unknown reasons, one case per row; "
+              "they replace those recorded before."),
+)
 
 
-@app.command("advice", help=_help("advice", "Import one advice request per row (and its receipt, if "
-                                             "received_on is given) for cases already on file."))
-@refusals
-def advice(path: Path = FILE_ARGUMENT, errors_file: Optional[Path] = ERRORS_OPTION,
-           fmt: Format = SHOW_FORMAT_OPTION) -> None:
-    _run("advice", path, errors_file, fmt)
+def _plain_command(kind: str):  # noqa: ANN202
+    def command(path: Path = FILE_ARGUMENT, errors_file: Optional[Path] = ERRORS_OPTION,
+                fmt: Format = SHOW_FORMAT_OPTION) -> None:
+        _run(kind, path, errors_file, fmt)
+
+    command.__name__ = kind
+    return refusals(command)
 
 
-@app.command("events", help=_help("events", "Import one event per row for cases already on file: decisions, "
-                                             "drafts, plans, reviews, advice, exceptions, and the rest of the "
-                                             "lifecycle (re-assessment, ceasing, transfers out, mediation, "
-                                             "appeals, orders: their fields in details). Rows of one case are "
-                                             "applied in file order, each checked by the same rules as the "
-                                             "case commands."))
-@refusals
-def events(path: Path = FILE_ARGUMENT, errors_file: Optional[Path] = ERRORS_OPTION,
-           fmt: Format = SHOW_FORMAT_OPTION) -> None:
-    _run("events", path, errors_file, fmt)
-
-
-@app.command("placements", help=_help("placements", "Import SEN2 placements (where each child with a plan is "
-                                                     "educated), one per row, for cases already on file."))
-@refusals
-def placements(path: Path = FILE_ARGUMENT, errors_file: Optional[Path] = ERRORS_OPTION,
-               fmt: Format = SHOW_FORMAT_OPTION) -> None:
-    _run("placements", path, errors_file, fmt)
-
-
-@app.command("needs", help=_help("needs", "Import SEN2 types of need (primary, secondary) and UPN-unknown "
-                                           "reasons, one case per row; they replace those recorded before."))
-@refusals
-def needs(path: Path = FILE_ARGUMENT, errors_file: Optional[Path] = ERRORS_OPTION,
-          fmt: Format = SHOW_FORMAT_OPTION) -> None:
-    _run("needs", path, errors_file, fmt)
+for _kind, _summary in PLAIN_KINDS:
+    app.command(_kind, help=_help(_kind, _summary))(_plain_command(_kind))
