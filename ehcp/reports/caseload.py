@@ -11,9 +11,9 @@ from datetime import date
 from sqlalchemy import Connection, Date, Integer, String, bindparam, text
 
 from ehcp.reports.result import DFE_NOTE, Report, Table
+from ehcp.store.reads import CLOSED_STAGES_SQL
 
 STAGE_ORDER = ("request", "assessment", "draft", "final", "review")
-CLOSED = ("not_assessed", "no_plan", "ceased", "withdrawn")
 
 CASELOAD_SQL = """
 SELECT COALESCE(u.login, '(unassigned)') AS caseworker, COALESCE(t.name, '(no team)') AS team, c.stage,
@@ -24,7 +24,7 @@ LEFT JOIN teams t ON t.id = u.team_id
 LEFT JOIN (SELECT DISTINCT d.case_id FROM deadlines d
            WHERE d.state = 'pending' AND d.due < :as_of AND d.advisory = :false
              AND d.is_window = :false) od ON od.case_id = c.id
-WHERE c.stage NOT IN ('not_assessed', 'no_plan', 'ceased', 'withdrawn')
+WHERE c.stage NOT IN """ + CLOSED_STAGES_SQL + """
 GROUP BY COALESCE(u.login, '(unassigned)'), COALESCE(t.name, '(no team)'), c.stage
 """
 

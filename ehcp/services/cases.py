@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ehcp.domain import IllegalMove, Stage, plan_move
+from ehcp.domain import CLOSED_STAGES, IllegalMove, Stage, plan_move
 from ehcp.domain import events as ev
 from ehcp.services.calendar import working_calendar
 from ehcp.services.case_log import append_event, case_events, load_case, now_utc
@@ -27,7 +27,6 @@ REQUEST_SOURCES = ("parent", "young_person", "school", "other")
 EXCEPTION_REASONS = ("school_closure", "personal_circumstances", "absence_from_area",
                      "missed_appointment", "coronavirus")
 STAGES = tuple(stage.value for stage in Stage)
-CLOSED_STAGES = ("not_assessed", "no_plan", "ceased", "withdrawn")
 
 
 @dataclass(frozen=True)

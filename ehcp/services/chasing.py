@@ -31,8 +31,8 @@ from ehcp.services.chase_config import DEFAULT_LADDER, Rung, check_ladder
 from ehcp.services.context import ServiceContext
 from ehcp.store import audit
 from ehcp.store.models import AdviceRequest, Case, Deadline, Partner, Reminder, User
+from ehcp.store.reads import CLOSED_STAGES
 
-CLOSED_STAGES = ("ceased", "withdrawn", "not_assessed", "no_plan")
 LEDGER = Reminder.__table__
 KEY_LENGTH = Reminder.__table__.c.message_key.type.length
 ADVICE, CASEWORKER, MANAGER = "advice", "caseworker", "manager"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from ehcp.domain import OPEN_STAGES
 from ehcp.services.calendar import working_calendar
 from ehcp.services.case_log import append_event, case_events
 from ehcp.services.context import ServiceContext
@@ -15,7 +16,6 @@ from ehcp.services.lifecycle_common import child_note
 from ehcp.store import audit
 from ehcp.store.models import Case
 
-OPEN = ("request", "assessment", "draft", "final", "review")
 
 
 @dataclass
@@ -31,7 +31,7 @@ def sync_children(ctx: ServiceContext) -> Synced:
     with ctx.uow() as uow:
         session = uow.session
         calendar = working_calendar(session)
-        for case in session.scalars(select(Case).where(Case.stage.in_(OPEN)).order_by(Case.id)):
+        for case in session.scalars(select(Case).where(Case.stage.in_(sorted(s.value for s in OPEN_STAGES))).order_by(Case.id)):
             result.cases += 1
             for event in child_note(case, case_events(session, case.id), ctx.today, calendar):
                 append_event(session, case, event, actor=ctx.actor, today=ctx.today, action="child_noted")
