@@ -22,13 +22,13 @@ plus a final_plan clock per case for the caseworker digest. Timings printed:
 and the peak RSS of the process (resource.getrusage). With ``--scale PLANS`` the data set is the
 scale issue's realistic case load (bench/generate.py, seed 1, as of 2025-12-01: about half as many
 plans again in other stages, ~2.5 advice requests per case) instead of the synthetic rows above. PostgreSQL is used too when reachable at
-EHCP_TEST_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test), in a scratch schema.
+EHCP_BENCH_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test, as every bench script), in a scratch
+schema.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import sys
 import tempfile
@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 
 import sqlalchemy as sa  # noqa: E402
+from _common import pg_available, pg_create_schema, pg_drop_schema  # noqa: E402
 
 from ehcp.config import Settings  # noqa: E402
 from ehcp.services.chase_config import ChaseConfig  # noqa: E402
@@ -53,7 +54,6 @@ from ehcp.store.models import (AdviceRequest, Case, Child, Deadline, Partner, Re
                                User)
 
 AS_OF = date(2025, 6, 4)
-PG_URL = os.environ.get("EHCP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 KINDS = ("psychological", "educational", "medical", "social_care")
 
 
@@ -308,24 +308,16 @@ def main() -> None:
 
 
 def bench_pg(n: int, partners: int, scale: int | None = None) -> None:
-    admin = sa.create_engine(PG_URL)
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    except Exception:  # noqa: BLE001
+    if not pg_available():
         print("\nPostgreSQL not reachable: skipped")
         return
     schema = f"bench_chase_{uuid.uuid4().hex[:8]}"
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    url = pg_create_schema(schema)
     try:
         bench(url, n, partners, "PostgreSQL", scale)
     finally:
         engine_for(url).dispose()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+        pg_drop_schema(schema)
 
 
 if __name__ == "__main__":
