@@ -21,7 +21,7 @@ from ehcp.importing import fields as f
 from ehcp.importing import spec
 from ehcp.importing.spec import REQUEST_SOURCES
 from ehcp.importing.csvfile import CsvFile
-from ehcp.importing.errors import FieldError, RowError
+from ehcp.importing.errors import FieldError, RowError, read
 from ehcp.importing.session import ImportResult, case_ids, file_name, finish, import_transaction, refuse_if_any
 from ehcp.importing.writer import BulkWriter, NewCase, NewChild, chunks
 from ehcp.services.context import ServiceContext
@@ -97,14 +97,14 @@ class _Run:
             received = f.iso_date(values[ix[6]], "received")
             source = f.choice(values[ix[7]], "source", REQUEST_SOURCES, default="parent")
         except FieldError:  # read every field again to report each bad one
-            ref = _read(errors, line, f.reference, values[ix[0]], "reference", required=False)
-            given = _read(errors, line, f.text, values[ix[1]], "given_name", limit=100) or ""
-            family = _read(errors, line, f.text, values[ix[2]], "family_name", limit=100, required=True)
-            dob = _read(errors, line, f.iso_date, values[ix[3]], "dob")
-            upn = _read(errors, line, f.upn, values[ix[4]], "upn")
-            year_group = _read(errors, line, f.small_int, values[ix[5]], "year_group", low=-3, high=20)
-            received = _read(errors, line, f.iso_date, values[ix[6]], "received")
-            source = _read(errors, line, f.choice, values[ix[7]], "source", REQUEST_SOURCES, default="parent")
+            ref = read(errors, line, f.reference, values[ix[0]], "reference", required=False)
+            given = read(errors, line, f.text, values[ix[1]], "given_name", limit=100) or ""
+            family = read(errors, line, f.text, values[ix[2]], "family_name", limit=100, required=True)
+            dob = read(errors, line, f.iso_date, values[ix[3]], "dob")
+            upn = read(errors, line, f.upn, values[ix[4]], "upn")
+            year_group = read(errors, line, f.small_int, values[ix[5]], "year_group", low=-3, high=20)
+            received = read(errors, line, f.iso_date, values[ix[6]], "received")
+            source = read(errors, line, f.choice, values[ix[7]], "source", REQUEST_SOURCES, default="parent")
         worker = None
         login = values[ix[8]].strip()
         if login:
@@ -263,15 +263,6 @@ def _prescan(path: Path) -> tuple[dict[int, int], set[str]]:
     except (OSError, UnicodeDecodeError, csv.Error):
         pass  # the main pass reports the problem with its line
     return maxima, given
-
-
-def _read(errors: list[RowError], line: int, reader, value: str, *args, **kwargs):  # noqa: ANN001, ANN202
-    """``reader(value, *args, **kwargs)``, or None with the problem added to ``errors``."""
-    try:
-        return reader(value, *args, **kwargs)
-    except FieldError as exc:
-        errors.append(RowError(line, exc.column, exc.reason))
-        return None
 
 
 

@@ -30,6 +30,16 @@ class FieldError(ValueError):
         self.reason = reason
 
 
+def read(errors: list[RowError], line: int, reader, *args, **kwargs):  # noqa: ANN001, ANN202
+    """``reader(*args, **kwargs)``, or None with its FieldError added to ``errors`` as a RowError
+    (the file's every bad cell is collected before the import is refused)."""
+    try:
+        return reader(*args, **kwargs)
+    except FieldError as exc:
+        errors.append(RowError(line, exc.column, exc.reason))
+        return None
+
+
 class ImportRefused(Refused):
     """The file was refused and nothing was written; ``errors`` lists every rejected row."""
 

@@ -31,7 +31,7 @@ from ehcp.importing import fields as f
 from ehcp.importing import spec
 from ehcp.importing.spec import EXCEPTION_REASONS
 from ehcp.importing.csvfile import Column, CsvFile
-from ehcp.importing.errors import FieldError, RowError
+from ehcp.importing.errors import FieldError, RowError, read
 from ehcp.importing.session import ImportResult, case_ids, file_name, finish, import_transaction, refuse_if_any
 from ehcp.importing.writer import CaseUpdate, NewAdvice, chunks
 from ehcp.services.context import ServiceContext
@@ -183,19 +183,11 @@ class _Run:
         self.writer.write_updates(updates)
 
 
-def _read(run: _Run, line: int, reader: Callable, *args, **kwargs):  # noqa: ANN202
-    try:
-        return reader(*args, **kwargs)
-    except FieldError as exc:
-        run.error(line, exc.column, exc.reason)
-        return None
-
-
 def _common(run: _Run, line: int, get: dict, values: list[str], date_column: str):  # noqa: ANN202
-    ref = _read(run, line, f.reference, get["reference"](values))
-    on = _read(run, line, f.iso_date, get[date_column](values), date_column)
+    ref = read(run.errors, line, f.reference, get["reference"](values))
+    on = read(run.errors, line, f.iso_date, get[date_column](values), date_column)
     if on is not None:
-        _read(run, line, f.not_future, on, run.today, date_column)
+        read(run.errors, line, f.not_future, on, run.today, date_column)
     return ref, on
 
 
@@ -210,7 +202,7 @@ def _event_item(run: _Run, line: int, get: dict, values: list[str]) -> Item | No
         run.error(line, "kind", "a plan transferring in opens a new case: record it with 'ehcp transfer in', "
                                 "then import the case's later events")
         return None
-    kind = _read(run, line, f.choice, raw_kind, "kind", KINDS)
+    kind = read(run.errors, line, f.choice, raw_kind, "kind", KINDS)
     if kind is None:
         return None
     wanted = PAYLOAD_COLUMNS.get(kind, ())
@@ -229,25 +221,25 @@ def _event_item(run: _Run, line: int, get: dict, values: list[str]) -> Item | No
     if lifecycle:
         data = _details(run, line, kind, cell("details"))
     elif kind in ("advice_requested", "advice_received"):
-        data["advice_kind"] = _read(run, line, f.choice, cell("advice_kind"), "advice_kind", ev.ADVICE_KINDS)
+        data["advice_kind"] = read(run.errors, line, f.choice, cell("advice_kind"), "advice_kind", ev.ADVICE_KINDS)
     if kind == "advice_requested":
-        data["received_by_body"] = _read(run, line, f.iso_date, cell("received_by_body"), "received_by_body",
+        data["received_by_body"] = read(run.errors, line, f.iso_date, cell("received_by_body"), "received_by_body",
                                          required=False)
-        data["channel"] = _read(run, line, f.choice, cell("channel"), "channel", ev.CHANNELS, default="email")
-        name = _read(run, line, f.text, cell("partner"), "partner", limit=200)
+        data["channel"] = read(run.errors, line, f.choice, cell("channel"), "channel", ev.CHANNELS, default="email")
+        name = read(run.errors, line, f.text, cell("partner"), "partner", limit=200)
         partner_id = run.partner(line, name, data["advice_kind"])
     elif kind in ("draft_plan_sent", "amendment_notice_sent"):
-        data["channel"] = _read(run, line, f.choice, cell("channel"), "channel", ev.CHANNELS, default="email")
-        data["served_on"] = _read(run, line, f.iso_date, cell("served_on"), "served_on", required=False)
+        data["channel"] = read(run.errors, line, f.choice, cell("channel"), "channel", ev.CHANNELS, default="email")
+        data["served_on"] = read(run.errors, line, f.iso_date, cell("served_on"), "served_on", required=False)
     elif kind in ("school_consulted", "school_responded"):
-        data["school"] = _read(run, line, f.text, cell("school"), "school", limit=200)
+        data["school"] = read(run.errors, line, f.text, cell("school"), "school", limit=200)
     elif kind == "review_decided":
-        data["outcome"] = _read(run, line, f.choice, cell("outcome"), "outcome", ev.REVIEW_OUTCOMES)
+        data["outcome"] = read(run.errors, line, f.choice, cell("outcome"), "outcome", ev.REVIEW_OUTCOMES)
     elif kind == "exception_recorded":
-        data["reason"] = _read(run, line, f.choice, cell("reason"), "reason", EXCEPTION_REASONS)
-        data["until"] = _read(run, line, f.iso_date, cell("until"), "until", required=False)
-        data["advice_kind"] = _read(run, line, f.optional_choice, cell("advice_kind"), "advice_kind", ev.ADVICE_KINDS)
-    note = _read(run, line, f.long_text, cell("note"), "note")
+        data["reason"] = read(run.errors, line, f.choice, cell("reason"), "reason", EXCEPTION_REASONS)
+        data["until"] = read(run.errors, line, f.iso_date, cell("until"), "until", required=False)
+        data["advice_kind"] = read(run.errors, line, f.optional_choice, cell("advice_kind"), "advice_kind", ev.ADVICE_KINDS)
+    note = read(run.errors, line, f.long_text, cell("note"), "note")
     if len(run.errors) != before:
         return None
     return Item(line, ref, kind, on, "kind", data, note, partner_id)
@@ -348,16 +340,16 @@ def _typed(key: str, raw: str, typ: type, nullable: bool):  # noqa: ANN202
 def _advice_item(run: _Run, line: int, get: dict, values: list[str]) -> Item | None:
     before = len(run.errors)
     ref, on = _common(run, line, get, values, "requested_on")
-    kind = _read(run, line, f.choice, get["kind"](values), "kind", ev.ADVICE_KINDS)
-    received_by_body = _read(run, line, f.iso_date, get["received_by_body"](values), "received_by_body",
+    kind = read(run.errors, line, f.choice, get["kind"](values), "kind", ev.ADVICE_KINDS)
+    received_by_body = read(run.errors, line, f.iso_date, get["received_by_body"](values), "received_by_body",
                              required=False)
-    channel = _read(run, line, f.choice, get["channel"](values), "channel", ev.CHANNELS, default="email")
-    received_on = _read(run, line, f.iso_date, get["received_on"](values), "received_on", required=False)
+    channel = read(run.errors, line, f.choice, get["channel"](values), "channel", ev.CHANNELS, default="email")
+    received_on = read(run.errors, line, f.iso_date, get["received_on"](values), "received_on", required=False)
     if received_on is not None:
-        _read(run, line, f.not_future, received_on, run.today, "received_on")
+        read(run.errors, line, f.not_future, received_on, run.today, "received_on")
         if on is not None and received_on < on:
             run.error(line, "received_on", f"{received_on.isoformat()} is before requested_on {on.isoformat()}")
-    partner_id = run.partner(line, _read(run, line, f.text, get["partner"](values), "partner", limit=200), kind)
+    partner_id = run.partner(line, read(run.errors, line, f.text, get["partner"](values), "partner", limit=200), kind)
     if len(run.errors) != before:
         return None
     item = Item(line, ref, "advice_requested", on, "requested_on",
