@@ -46,6 +46,16 @@ def acting_user(session: Session, login: str, settings: "Settings | None" = None
     return user
 
 
+def _team(session: Session, name: str) -> Team:
+    """The team called ``name``, created if new."""
+    team = session.scalars(select(Team).where(Team.name == name)).one_or_none()
+    if team is None:
+        team = Team(name=name)
+        session.add(team)
+        session.flush()
+    return team
+
+
 def find_user(session: Session, login: str) -> User:
     user = session.scalars(select(User).where(User.login == login)).one_or_none()
     if user is None:
@@ -59,13 +69,7 @@ def add_user(session: Session, *, actor: str, login: str, name: str | None, role
         raise Refused(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
     if session.scalars(select(User).where(User.login == login)).one_or_none():
         raise Refused(f"user {login!r} already exists")
-    team_row = None
-    if team:
-        team_row = session.scalars(select(Team).where(Team.name == team)).one_or_none()
-        if team_row is None:
-            team_row = Team(name=team)
-            session.add(team_row)
-            session.flush()
+    team_row = _team(session, team) if team else None
     user = User(login=login, name=name or login, role=role, email=email,
                 team_id=team_row.id if team_row else None)
     session.add(user)
@@ -83,12 +87,7 @@ def set_role(session: Session, *, actor: str, login: str, role: str, team: str |
     before = user.role
     user.role = role
     if team:
-        team_row = session.scalars(select(Team).where(Team.name == team)).one_or_none()
-        if team_row is None:
-            team_row = Team(name=team)
-            session.add(team_row)
-            session.flush()
-        user.team_id = team_row.id
+        user.team_id = _team(session, team).id
     session.flush()
     audit.append(session, actor=actor, action="user_role_changed",
                  detail={"login": login, "from": before, "to": role, "team": team})
