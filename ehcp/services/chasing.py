@@ -137,7 +137,7 @@ def _by_rung(ladder: tuple[Rung, ...], as_of: date, value) -> case:  # noqa: ANN
 
 def _in_reach(ladder: tuple[Rung, ...], as_of: date):  # noqa: ANN202
     """Open advice requests whose pending clock has reached the first rung (ix_deadlines_state_due)."""
-    horizon = as_of - timedelta(days=ladder[0].offset_days)
+    _, _, horizon = rung_thresholds(ladder, as_of)[-1]  # the first rung's
     return (select().select_from(Deadline)
             .join(AdviceRequest, AdviceRequest.id == Deadline.advice_request_id)
             .join(Partner, Partner.id == AdviceRequest.partner_id)
