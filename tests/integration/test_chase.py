@@ -318,3 +318,23 @@ def test_digest_dates_are_iso_whatever_the_servers_date_style(scenario):
             uow.session.execute(text("SET LOCAL DateStyle = 'SQL, DMY'"))
         dues = set(uow.session.scalars(select(_text(Deadline.due, "due"))))
     assert "2025-05-26" in dues and all(len(d) == 10 and d[4] == "-" for d in dues)
+
+
+def test_claiming_reads_only_the_open_reminders_through_their_partial_index(sqlite_url):
+    """The ledger keeps every reminder ever sent; claiming and listing tonight's must not read them all.
+    SQLite uses ix_reminders_open only if the query repeats the index's WHERE verbatim."""
+    from sqlalchemy import and_, update
+    from sqlalchemy.dialects import sqlite
+
+    from ehcp.services.chase_messages import _claimable
+    from ehcp.services.chasing import LEDGER
+    from ehcp.store.db import engine_for
+
+    claim = (update(LEDGER).where(and_(_claimable("advice", "token", 30), LEDGER.c.recipient.in_(["a@nhs.example"])))
+             .values(status="sending", claimed_by="token"))
+    listing = select(LEDGER.c.recipient).where(_claimable("advice", "", 30)).group_by(LEDGER.c.recipient)
+    with engine_for(sqlite_url).connect() as conn:
+        for query in (claim, listing):
+            sql = str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+            plan = " ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+            assert "USING INDEX ix_reminders_open" in plan, plan
