@@ -1,27 +1,52 @@
-"""Deadline: one computed clock of a case, and its date-dependent status (contract.md).
+"""Deadline: one computed clock of a case, and the one status rule every reader applies.
 
 ``state`` is what the events settle: pending, met, missed (met late) or disapplied (an exception
-lifted the time limit; the nominal ``due`` is kept for SEN2 reporting, statutory-timescales.md s.0).
-``status(today)`` adds the part that depends on the date: open, due_soon or overdue.
+lifted the time limit; the nominal ``due`` is kept for SEN2 reporting). The *status* adds the part
+that depends on the date: a pending clock is open, due soon (within ``due_soon_days``, default
+DUE_SOON_DAYS; settings.due_soon_days / EHCP_DUE_SOON_DAYS) or overdue; a window (a period the LA
+must allow, not a duty) that has run its course is met. ``deadline_status`` is that rule; the SQL
+that lists deadlines (ehcp.store.reads, ehcp.reports) is built from the constants here.
+
+Standard library only, so the read path can import it without the rest of the domain.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 PENDING, MET, MISSED, DISAPPLIED = "pending", "met", "missed", "disapplied"
 STATES = (PENDING, MET, MISSED, DISAPPLIED)
 OPEN, DUE_SOON, OVERDUE = "open", "due_soon", "overdue"
 STATUSES = (OPEN, DUE_SOON, OVERDUE, MET, MISSED, DISAPPLIED)
+DUE_SOON_DAYS = 7  # the default window for "due soon", in days from today
+
+
+def due_soon_until(today: date, due_soon_days: int = DUE_SOON_DAYS) -> date:
+    """The last due date that still counts as due soon on ``today``."""
+    return today + timedelta(days=due_soon_days)
+
+
+def deadline_status(state: str, due: date, today: date, *, window: bool = False,
+                    due_soon_days: int = DUE_SOON_DAYS) -> str:
+    """open | due_soon | overdue | met | missed | disapplied, as seen on ``today``.
+
+    A settled clock keeps its state (a disapplied clock is never overdue); a pending one is overdue
+    after ``due`` (a window is met instead), due soon up to ``due_soon_until``, else open.
+    """
+    if state != PENDING:
+        return state
+    if today > due:
+        return MET if window else OVERDUE
+    return DUE_SOON if due <= due_soon_until(today, due_soon_days) else OPEN
 
 
 @dataclass(frozen=True)
 class Deadline:
     """A statutory (or advisory) clock: its nominal due date, what settled it, and why."""
 
-    key: str  # contract.md deadline key, e.g. "final_plan", "advice.medical", "advice.medical.2"
+    key: str  # deadline key, e.g. "final_plan", "advice.medical", "advice.medical.2"
     rule: str  # rule id, e.g. "R-FINAL-PLAN"
     due: date  # nominal date, never rolled forward, kept even when disapplied
     state: str  # pending | met | missed | disapplied
@@ -33,19 +58,12 @@ class Deadline:
     trigger: date | None = None  # the date the clock started from (receipt, service, meeting)
     window: bool = False  # a minimum period the LA must allow (due = its last day), not a duty
 
-    def status(self, today: date, due_soon_days: int = 7) -> str:
-        """open | due_soon | overdue | met | missed | disapplied, as seen on ``today``.
+    def status(self, today: date, due_soon_days: int = DUE_SOON_DAYS) -> str:
+        """This deadline's status on ``today`` (deadline_status)."""
+        return deadline_status(self.state, self.due, today, window=self.window, due_soon_days=due_soon_days)
 
-        A disapplied clock is never overdue; a window that has run its course counts as met.
-        """
-        if self.state != PENDING:
-            return self.state
-        if today > self.due:
-            return MET if self.window else OVERDUE
-        return DUE_SOON if (self.due - today).days <= due_soon_days else OPEN
-
-    def to_dict(self, today: date, due_soon_days: int = 7) -> dict[str, Any]:
-        """The contract's JSON object for ``case show`` (dates as ISO strings)."""
+    def to_dict(self, today: date, due_soon_days: int = DUE_SOON_DAYS) -> dict[str, Any]:
+        """The JSON object ``case show`` prints (dates as ISO strings)."""
         return {
             "key": self.key,
             "due": self.due.isoformat(),

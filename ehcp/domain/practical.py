@@ -1,5 +1,6 @@
 """Planning aids and reporting tests built on the rules: none of these is itself a legal limit
-unless its docstring says so. All take the rule set and Policy, never the clock."""
+unless its docstring says so. All take the rule set and Policy, never the clock. Every period comes
+from the rule catalogue (ehcp.rules); the phase-transfer dates are ehcp.domain.review.phase's."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from calendars import conventions, post
-from ehcp.domain.counting import longstop_due, nominal_due
+from calendars.working_days import WorkingDayCalendar
+from ehcp.domain.machine.counting import longstop_due, nominal_due
 from ehcp.rules.catalogue import DEFAULT_RULES
 from ehcp.rules.model import RuleSet
 from ehcp.rules.policy import DEFAULT_POLICY, Policy
 
 
-def _due(key: str, trigger: date, rules: RuleSet, policy: Policy, calendar: object = None) -> date:
-    return nominal_due(rules.rule(key, trigger), trigger, calendar=calendar, policy=policy)
+def _due(key: str, trigger: date, rules: RuleSet, policy: Policy, calendar: WorkingDayCalendar | None = None) -> date:
+    """``key``'s due date from ``trigger``; the calendar is needed only by working-day rules."""
+    return nominal_due(rules.rule(key, trigger), trigger, calendar=calendar, policy=policy)  # type: ignore[arg-type]
 
 
 def sen2_last_day(received: date, policy: Policy = DEFAULT_POLICY) -> date:
@@ -28,7 +31,7 @@ def sen2_within_20_weeks(received: date, issued: date, policy: Policy = DEFAULT_
 
 
 def earliest_finalisation(served: date, *, rules: RuleSet = DEFAULT_RULES, policy: Policy = DEFAULT_POLICY,
-                          calendar: object = None) -> date:
+                          calendar: WorkingDayCalendar | None = None) -> date:
     """The day after the 15-day window beginning with service (reg 13(1)(a); G12, G13)."""
     return _due("draft_representations", served, rules, policy, calendar) + timedelta(days=1)
 
@@ -61,23 +64,6 @@ def under5_review_window(issued: date, policy: Policy = DEFAULT_POLICY) -> tuple
     return conventions.months_after(issued, low), conventions.months_after(issued, high)
 
 
-def phase_transfer_deadline(transfer_year: int, *, to_post16: bool, policy: Policy = DEFAULT_POLICY) -> date:
-    """Review and amend "before 15 February" / "before 31 March" of the transfer year (reg 18(1)).
-
-    Regulation reading: the day before (14 Feb / 30 Mar); Code 9.179 reading: the date itself (Q5).
-    """
-    month, day = (3, 31) if to_post16 else (2, 15)
-    if policy.phase_transfer_date == "code":
-        return date(transfer_year, month, day)
-    return conventions.before_date(transfer_year, month, day)
-
-
-def phase_transfer_plan(deadline: date, *, rules: RuleSet = DEFAULT_RULES) -> tuple[date, date]:
-    """Planning aid: latest amendment notice (8 weeks, reg 22(3)) and meeting (4 weeks) (G29)."""
-    notice = deadline - timedelta(weeks=rules.rule("amended_plan", deadline).length)
-    return notice, latest_review_meeting(notice, rules=rules)
-
-
 def reassessment_deadlines(request_received: date, notified: date | None = None, *, rules: RuleSet = DEFAULT_RULES,
                            policy: Policy = DEFAULT_POLICY) -> tuple[date, date | None]:
     """Decision within 15 days of the request (reg 25(1), Q23) and final plan within 14 weeks of the
@@ -100,7 +86,7 @@ class ReviewDates:
     amended_plan_by: date | None  # Devon long-stop: 12 weeks after the meeting
 
 
-def review_dates(meeting: date, *, channel: str = "email", calendar: object, rules: RuleSet = DEFAULT_RULES,
+def review_dates(meeting: date, *, channel: str = "email", calendar: WorkingDayCalendar, rules: RuleSet = DEFAULT_RULES,
                  policy: Policy = DEFAULT_POLICY) -> ReviewDates:
     """The dates of a review around ``meeting`` (reg 20(3)-(10); R (L) v Devon)."""
     invitations = review_invitation_by(meeting, rules=rules)

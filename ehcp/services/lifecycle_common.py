@@ -15,9 +15,9 @@ from datetime import date
 from typing import Any
 
 from ehcp.domain import IllegalMove, check_event, child_facts, compute_deadlines, ordered
-from ehcp.domain.child import academic_year
+from ehcp.domain import academic_year
 from ehcp.domain import events as ev
-from ehcp.domain.deadlines import Deadline
+from ehcp.domain import Deadline
 from ehcp.services.calendar import working_calendar
 from ehcp.services.case_log import append_event, case_events, load_case
 from ehcp.services.context import ServiceContext

@@ -74,7 +74,7 @@ def notify_move(ctx: ServiceContext, reference: str, *, aware: date, move_date: 
     """This LA became aware on ``aware`` that the child moves out on ``move_date`` (reg 15(2))."""
 
     def details(history: list, calendar: object) -> dict:
-        from ehcp.domain.plan_life_clocks import latest_sufficient_awareness
+        from ehcp.domain.plan_life import latest_sufficient_awareness
         from ehcp.rules import DEFAULT_POLICY
 
         return {"aware_by_for_transfer_on_the_day": latest_sufficient_awareness(

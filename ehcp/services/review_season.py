@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from ehcp.domain import academic_year, child_facts, compute_deadlines, ncy_from_dob, ordered
 from ehcp.domain import events as ev
-from ehcp.domain.phase import deadline_in, planning_dates
+from ehcp.domain.review import deadline_in, planning_dates
 from ehcp.rules import DEFAULT_POLICY, DEFAULT_RULES
 from ehcp.services.calendar import working_calendar
 from ehcp.services.case_log import case_events

@@ -34,7 +34,7 @@ def test_unknown_year_is_refused():
 
 
 def test_ehcp_vocabulary_maps_onto_sen2_codes():
-    from ehcp.domain.events_plan import CEASE_REASONS
+    from ehcp.domain.plan_life import CEASE_REASONS
 
     assert set(codes.CEASE_REASON_OF) == set(CEASE_REASONS)
     assert set(codes.CEASE_REASON_OF.values()) == set(codes.CEASE_REASON)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ehcp.domain.deadlines import DISAPPLIED, MET, MISSED, PENDING
+from ehcp.domain import DISAPPLIED, MET, MISSED, PENDING
 from ehcp.rules import Policy
 from tests.unit.domain.builder import clocks, d, received
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from calendars import post
 from ehcp.domain import events as ev
 from ehcp.domain import practical
-from ehcp.domain.child import ChildFacts
-from ehcp.domain.deadlines import DISAPPLIED, MET, MISSED, PENDING
-from ehcp.domain.phase import planning_dates
-from ehcp.domain.plan_life_clocks import latest_sufficient_awareness
+from ehcp.domain import ChildFacts
+from ehcp.domain import DISAPPLIED, MET, MISSED, PENDING
+from ehcp.domain.review import planning_dates
+from ehcp.domain.plan_life import latest_sufficient_awareness
 from ehcp.rules import DEFAULT_RULES, Policy
 from tests.unit.domain.builder import CAL, CaseBuilder, clocks, d, received
 

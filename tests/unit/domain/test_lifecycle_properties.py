@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from calendars import conventions
 from ehcp.domain import compute_deadlines
 from ehcp.domain import events as ev
-from ehcp.domain.child import ChildFacts, ncy_from_dob
-from ehcp.domain.history import ordered
+from ehcp.domain import ChildFacts, ncy_from_dob
+from ehcp.domain import ordered
 from ehcp.rules import Policy
 from tests.unit.domain.builder import CAL
 
@@ -114,7 +114,7 @@ def test_appeal_deadline_is_a_working_day_never_before_two_months_and_never_ends
     working day after them. A period ending on a non-working day just before them takes r.12(2)
     instead ("otherwise", statutory-timescales.md 8.2): the next working day, which may be 1 August
     or 28 December."""
-    from ehcp.domain.appeal_dates import _months, appeal_in_time_until, tribunal_holiday
+    from ehcp.domain.disputes.appeal_window import _months, appeal_in_time_until, tribunal_holiday
 
     cert = None if cert_after is None else sent + timedelta(days=cert_after)
     policy = Policy()

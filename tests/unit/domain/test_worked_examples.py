@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from calendars import post
-from ehcp.domain import practical
-from ehcp.domain.deadlines import DISAPPLIED, MET, PENDING
-from ehcp.rules import DEFAULT_POLICY, Policy
+from ehcp.domain import DISAPPLIED, MET, PENDING, practical
+from ehcp.domain.review import Transfer, planning_dates
+from ehcp.domain.review.phase import deadline_for
+from ehcp.rules import DEFAULT_POLICY, DEFAULT_RULES, Policy
 from tests.unit.domain.builder import CAL, clocks, d, received
 
 
@@ -181,18 +184,26 @@ def test_G27_under_five_statutory_review_and_advisory_window():
     assert practical.under5_review_window(d("2025-03-10")) == (d("2025-06-10"), d("2025-09-10"))
 
 
+def phase_transfer_deadline(year: int, *, to_post16: bool, policy: Policy = DEFAULT_POLICY) -> date:
+    """The reg 18 date of a move on 1 September ``year``, from the rule catalogue's fixed dates."""
+    kind = "secondary_to_post16" if to_post16 else "primary_to_secondary"
+    found = deadline_for(Transfer(kind, date(year, 9, 1)), rules=DEFAULT_RULES, policy=policy, calendar=CAL)
+    assert found is not None
+    return found.due
+
+
 def test_G29_phase_transfer_to_secondary_before_15_february():
-    deadline = practical.phase_transfer_deadline(2027, to_post16=False)
+    deadline = phase_transfer_deadline(2027, to_post16=False)
     assert deadline == d("2027-02-14")
-    assert practical.phase_transfer_deadline(2027, to_post16=False, policy=Policy(phase_transfer_date="code")) \
+    assert phase_transfer_deadline(2027, to_post16=False, policy=Policy(phase_transfer_date="code")) \
         == d("2027-02-15")
-    assert practical.phase_transfer_plan(deadline) == (d("2026-12-20"), d("2026-11-22"))
+    assert planning_dates(deadline, rules=DEFAULT_RULES) == (d("2026-12-20"), d("2026-11-22"))
 
 
 def test_G30_phase_transfer_to_post16_before_31_march():
-    assert practical.phase_transfer_deadline(2026, to_post16=True) == d("2026-03-30")
+    assert phase_transfer_deadline(2026, to_post16=True) == d("2026-03-30")
     code = Policy(phase_transfer_date="code")
-    assert practical.phase_transfer_deadline(2026, to_post16=True, policy=code) == d("2026-03-31")
+    assert phase_transfer_deadline(2026, to_post16=True, policy=code) == d("2026-03-31")
 
 
 def test_G33_next_review_runs_from_the_last_review_decision():

@@ -1,0 +1,174 @@
+"""Handlers for appeal windows, mediation (regs 32-42), appeals and tribunal orders (regs 44-45).
+
+* An appealable decision (recorded as such, or a decision to cease, not to amend, not to
+  re-assess) opens appeal_deadline (HESC r.20, r.12: the parent's window; G39-G42) and, unless the
+  appeal could only be about the school named, mediation_contact (2 months, reg 33).
+* The adviser's certificate is due 3 working days after being told "no mediation" (reg 34; G39),
+  after the LA says it cannot arrange mediation, or after mediation ends (reg 39; G43); mediation is
+  arranged within 30 days of the LA being told (G43; Policy Q12). A certificate can push the
+  appeal deadline to a month after it (G39, G40). Where the issues include health care provision
+  the LA tells each commissioning body within 3 working days (mediation_icb_notice; regs 35-36).
+* An order (reg 44; G46, G49), an unopposed appeal (reg 45, version by Policy Q21; G50), or a
+  mediation agreement treated as one (reg 42) starts ``order.<limb>`` / ``unopposed.<limb>``;
+  "immediately" limbs are due the day they are made, and continuing to maintain is met at once.
+
+What an appeal means for a decision to cease (the plan is maintained until it is determined, s.45)
+is plan_life's part: ehcp.domain.plan_life.clocks reacts to the same events after these handlers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from calendars import conventions
+from ehcp.domain.disputes import events as ev
+from ehcp.domain.disputes.appeal_window import (
+    appeal_in_time_until,
+    appeal_rule,
+    not_counting_holidays,
+    start_appeal_window,
+)
+from ehcp.domain.disputes.events import ORDER_LIMBS, UNOPPOSED_LIMBS
+from ehcp.domain.machine.clocks import select_rule
+from ehcp.domain.machine.counting import nominal_due
+from ehcp.domain.machine.replay import Replay
+from ehcp.rules.lifecycle_rules import REG45_NEW, REG45_OLD
+from ehcp.rules.model import NoRuleInForce, Rule
+
+MET_AT_ONCE = frozenset({"continue"})
+
+
+def appealable_decision(r: Replay, e: ev.AppealableDecision) -> None:
+    start_appeal_window(r, e.on, e.about)
+
+
+def adviser_contacted(r: Replay, e: ev.MediationAdviserContacted) -> None:
+    r.settle_latest("mediation_contact", e.on)
+    if not e.wants_mediation:
+        r.start("mediation_certificate", e.on)
+
+
+def mediation_requested(r: Replay, e: ev.MediationRequested) -> None:
+    key = r.start("mediation_arranged", e.on)
+    if key is not None and r.ctx.policy.mediation_days == "working":
+        clock = r.clocks[key]
+        r.clocks[key] = replace(clock, due=conventions.working_days_after(e.on, clock.rule.length, r.ctx.calendar))
+    if e.health:
+        r.start("mediation_icb_notice", e.on)
+
+
+def icb_notified(r: Replay, e: ev.MediationIcbNotified) -> None:
+    r.settle_latest("mediation_icb_notice", e.on)
+
+
+def mediation_unavailable(r: Replay, e: ev.MediationUnavailable) -> None:
+    r.settle_latest("mediation_arranged", e.on)
+    r.start("mediation_certificate", e.on)
+
+
+def mediation_concluded(r: Replay, e: ev.MediationConcluded) -> None:
+    r.settle_latest("mediation_arranged", e.on)
+    r.start("mediation_certificate", e.on)
+    if e.agreement == "other":
+        r.start("mediation_agreement", e.on)
+    elif e.agreement is not None:
+        start_limbs(r, "order", ORDER_LIMBS[e.agreement], e.on)
+
+
+def certificate_issued(r: Replay, e: ev.MediationCertificateIssued) -> None:
+    """The appeal may then be brought up to a month after the certificate, if later (r.20(1)(c))."""
+    r.settle_latest("mediation_certificate", e.on)
+    r.certificate = e.on
+    clock = r.clocks.get(r.appeal_key or "")
+    if r.decision is not None and clock is not None and clock.state == "pending":
+        ctx = r.ctx
+        due = appeal_in_time_until(r.decision[0], e.on, calendar=ctx.calendar, policy=ctx.policy)
+        r.clocks[clock.key] = replace(clock, due=due, rule=appeal_rule(ctx.rules, due, ctx.policy))
+
+
+def appeal_lodged(r: Replay, e: ev.AppealLodged) -> None:
+    r.settle(r.clocks.get(r.appeal_key or "") or r.latest_pending("appeal_deadline"), e.on)
+    r.appeal_pending = e.on
+
+
+def appeal_concluded(r: Replay, e: ev.AppealConcluded) -> None:
+    """Withdrawn, struck out or dismissed: the appeal is no longer pending (plan_life then lets a
+    decision to cease take effect, s.45)."""
+    r.appeal_pending = None
+
+
+def tribunal_ordered(r: Replay, e: ev.TribunalOrdered) -> None:
+    r.appeal_pending = None
+    start_limbs(r, "order", ORDER_LIMBS[e.order], e.on)
+
+
+def appeal_unopposed(r: Replay, e: ev.AppealUnopposed) -> None:
+    r.appeal_pending = None
+    start_limbs(r, "unopposed", UNOPPOSED_LIMBS[e.appeal], e.on)
+
+
+def start_limbs(r: Replay, family: str, limbs: tuple[str, ...], on: date) -> None:
+    for limb in limbs:
+        if limb == "remit" and r.ctx.policy.order_remit_weeks is None:
+            continue  # Q11: no confirmed period for reconsidering a remitted decision
+        try:
+            rule, due = _limb_rule(r, family, limb, on)
+        except NoRuleInForce:
+            continue
+        key = r.put(f"{family}.{limb}", rule, on, due)
+        if limb in MET_AT_ONCE:
+            r.clocks[key] = r.clocks[key].settled(on)
+
+
+def _limb_rule(r: Replay, family: str, limb: str, on: date) -> tuple[Rule, date]:
+    """reg 44: the version in force (Q13); reg 45: as substituted by SI 2015/359 from Policy Q21."""
+    ctx, key = r.ctx, f"{family}.{limb}"
+    if family == "unopposed":
+        wanted = REG45_NEW if on >= ctx.policy.si_2015_359_from else REG45_OLD
+        versions = ctx.rules.versions(key)
+        rule = next((v for v in versions if v.version == wanted), versions[-1])
+        due = nominal_due(rule, on, calendar=ctx.calendar, policy=ctx.policy)
+    else:
+        rule, due = select_rule(key, on, ctx)
+    if limb == "remit":
+        due = conventions.weeks_after(on, ctx.policy.order_remit_weeks)
+    if ctx.policy.tribunal_holidays_for_la_duties:  # Q19; default no (G46)
+        due = not_counting_holidays(on, due)
+    return rule, due
+
+
+def order_complied(r: Replay, e: ev.OrderComplied) -> None:
+    """Settle the limb; a decision that no plan is needed replaces the final-plan limb (reg 44(2)(b))."""
+    if e.limb == "agreement":
+        r.settle_latest("mediation_agreement", e.on)
+        return
+    if e.limb == "no_plan":
+        final = r.latest_pending("order.assessed_final", "unopposed.assessed_final")
+        if final is not None:
+            family = final.key.split(".")[0]
+            del r.clocks[final.key]
+            try:
+                rule, due = _limb_rule(r, family, "no_plan", final.trigger)
+            except NoRuleInForce:
+                return
+            key = r.put(f"{family}.no_plan", rule, final.trigger, due)
+            r.clocks[key] = r.clocks[key].settled(e.on)
+        return
+    r.settle(r.latest_pending(f"order.{e.limb}", f"unopposed.{e.limb}"), e.on)
+
+
+HANDLERS = {
+    "appealable_decision": appealable_decision,
+    "mediation_adviser_contacted": adviser_contacted,
+    "mediation_requested": mediation_requested,
+    "mediation_icb_notified": icb_notified,
+    "mediation_unavailable": mediation_unavailable,
+    "mediation_concluded": mediation_concluded,
+    "mediation_certificate_issued": certificate_issued,
+    "appeal_lodged": appeal_lodged,
+    "appeal_concluded": appeal_concluded,
+    "tribunal_ordered": tribunal_ordered,
+    "appeal_unopposed": appeal_unopposed,
+    "order_complied": order_complied,
+}

@@ -1,0 +1,36 @@
+"""The phase_transfer clock during replay: at most one pending at a time, for the next transfer.
+
+Started (or moved on) whenever a plan is made or a review completed; settled by the amended plan
+(or the plan after a re-assessment) issued within the 12 months before the transfer - naming the
+new school or institution is an amendment (reg 18(1)). A "maintain" decision leaves it pending.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from calendars import conventions
+from ehcp.domain.machine.clocks import family, pending
+from ehcp.domain.machine.replay import Replay
+from ehcp.domain.review.phase import next_deadline
+
+
+def refresh_phase(r: Replay, anchor: date) -> None:
+    """Start the clock for the next transfer whose deadline is on or after ``anchor``, if none waits."""
+    if not r.plan_active or pending(r.clocks, "phase_transfer"):
+        return
+    ctx = r.ctx
+    seen = frozenset(c.trigger for c in family(r.clocks, "phase_transfer"))
+    found = next_deadline(r.child, r.phase_notes, anchor, rules=ctx.rules, policy=ctx.policy, calendar=ctx.calendar,
+                          skip=seen)
+    if found is None:
+        return
+    r.put("phase_transfer", found.rule, found.transfer.on, found.due, subject=found.transfer.kind)
+
+
+def settle_phase(r: Replay, on: date) -> None:
+    """An amended plan within 12 months of the transfer settles its clock; then look ahead."""
+    for clock in pending(r.clocks, "phase_transfer"):
+        if on >= conventions.add_months(clock.trigger, -12):
+            r.settle(clock, on)
+    refresh_phase(r, on)
