@@ -10,6 +10,7 @@ import typer
 from cli.common import SHOW_FORMAT_OPTION, context, parse_date, refusals
 from cli.lifecycle_render import show
 from cli.output import Format
+from ehcp.domain.vocabulary import CHANNELS as CHANNEL_NAMES
 
 reassess_app = typer.Typer(help="Re-assessment of a plan (CFA 2014 s.44(2); SEND Regulations 2014 regs 24-27).",
                            no_args_is_help=True)
@@ -20,7 +21,7 @@ transfer_app = typer.Typer(help="Plans moving between local authorities (SEND Re
 
 REF = typer.Argument(..., help="Case reference, e.g. EHC-2025-00042.")
 ON = typer.Option(..., "--on", help="Date it happened, YYYY-MM-DD.")
-CHANNELS = "email, hand, portal, first_class_post or second_class_post"
+CHANNELS = f"{', '.join(CHANNEL_NAMES[:-1])} or {CHANNEL_NAMES[-1]}"
 
 
 @reassess_app.command("request")

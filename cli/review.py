@@ -9,13 +9,14 @@ import typer
 from cli.common import FORMAT_OPTION, SHOW_FORMAT_OPTION, context, parse_date, refusals
 from cli.lifecycle_render import show
 from cli.output import Format, emit
+from ehcp.domain.vocabulary import CHANNELS as CHANNEL_NAMES
 
 app = typer.Typer(help="Annual reviews, amendments and phase transfers (CFA 2014 s.44; SEND Regulations 2014 "
                        "regs 18-22).", no_args_is_help=True)
 
 REF = typer.Argument(..., help="Case reference, e.g. EHC-2025-00042.")
 ON = typer.Option(..., "--on", help="Date it happened, YYYY-MM-DD.")
-CHANNELS = "email, hand, portal, first_class_post or second_class_post"
+CHANNELS = f"{', '.join(CHANNEL_NAMES[:-1])} or {CHANNEL_NAMES[-1]}"
 TRANSFERS = ("early_years_to_school, infant_to_junior, primary_to_middle, primary_to_secondary, middle_to_secondary, "
              "secondary_to_post16, post16_to_post16, sixth_form_same_school or none")
 

@@ -19,7 +19,7 @@ from sqlalchemy import func, select, tuple_
 from ehcp.domain import IllegalMove, RequestReceived, check_event
 from ehcp.importing import fields as f
 from ehcp.importing import spec
-from ehcp.importing.spec import REQUEST_SOURCES
+from ehcp.domain.vocabulary import REQUEST_SOURCES
 from ehcp.importing.csvfile import CsvFile
 from ehcp.importing.errors import FieldError, RowError, read
 from ehcp.importing.session import ImportResult, case_ids, file_name, finish, import_transaction, refuse_if_any

@@ -27,9 +27,9 @@ from sqlalchemy import select
 
 from ehcp.domain import IllegalMove, check_event, event_from
 from ehcp.domain import events as ev
+from ehcp.domain.vocabulary import ADVICE_KINDS, CHANNELS, EXCEPTION_REASONS, REVIEW_OUTCOMES
 from ehcp.importing import fields as f
 from ehcp.importing import spec
-from ehcp.importing.spec import EXCEPTION_REASONS
 from ehcp.importing.csvfile import Column, CsvFile
 from ehcp.importing.errors import FieldError, RowError, read
 from ehcp.importing.session import ImportResult, case_ids, file_name, finish, import_transaction, refuse_if_any
@@ -221,24 +221,24 @@ def _event_item(run: _Run, line: int, get: dict, values: list[str]) -> Item | No
     if lifecycle:
         data = _details(run, line, kind, cell("details"))
     elif kind in ("advice_requested", "advice_received"):
-        data["advice_kind"] = read(run.errors, line, f.choice, cell("advice_kind"), "advice_kind", ev.ADVICE_KINDS)
+        data["advice_kind"] = read(run.errors, line, f.choice, cell("advice_kind"), "advice_kind", ADVICE_KINDS)
     if kind == "advice_requested":
         data["received_by_body"] = read(run.errors, line, f.iso_date, cell("received_by_body"), "received_by_body",
                                          required=False)
-        data["channel"] = read(run.errors, line, f.choice, cell("channel"), "channel", ev.CHANNELS, default="email")
+        data["channel"] = read(run.errors, line, f.choice, cell("channel"), "channel", CHANNELS, default="email")
         name = read(run.errors, line, f.text, cell("partner"), "partner", limit=200)
         partner_id = run.partner(line, name, data["advice_kind"])
     elif kind in ("draft_plan_sent", "amendment_notice_sent"):
-        data["channel"] = read(run.errors, line, f.choice, cell("channel"), "channel", ev.CHANNELS, default="email")
+        data["channel"] = read(run.errors, line, f.choice, cell("channel"), "channel", CHANNELS, default="email")
         data["served_on"] = read(run.errors, line, f.iso_date, cell("served_on"), "served_on", required=False)
     elif kind in ("school_consulted", "school_responded"):
         data["school"] = read(run.errors, line, f.text, cell("school"), "school", limit=200)
     elif kind == "review_decided":
-        data["outcome"] = read(run.errors, line, f.choice, cell("outcome"), "outcome", ev.REVIEW_OUTCOMES)
+        data["outcome"] = read(run.errors, line, f.choice, cell("outcome"), "outcome", REVIEW_OUTCOMES)
     elif kind == "exception_recorded":
         data["reason"] = read(run.errors, line, f.choice, cell("reason"), "reason", EXCEPTION_REASONS)
         data["until"] = read(run.errors, line, f.iso_date, cell("until"), "until", required=False)
-        data["advice_kind"] = read(run.errors, line, f.optional_choice, cell("advice_kind"), "advice_kind", ev.ADVICE_KINDS)
+        data["advice_kind"] = read(run.errors, line, f.optional_choice, cell("advice_kind"), "advice_kind", ADVICE_KINDS)
     note = read(run.errors, line, f.long_text, cell("note"), "note")
     if len(run.errors) != before:
         return None
@@ -340,10 +340,10 @@ def _typed(key: str, raw: str, typ: type, nullable: bool):  # noqa: ANN202
 def _advice_item(run: _Run, line: int, get: dict, values: list[str]) -> Item | None:
     before = len(run.errors)
     ref, on = _common(run, line, get, values, "requested_on")
-    kind = read(run.errors, line, f.choice, get["kind"](values), "kind", ev.ADVICE_KINDS)
+    kind = read(run.errors, line, f.choice, get["kind"](values), "kind", ADVICE_KINDS)
     received_by_body = read(run.errors, line, f.iso_date, get["received_by_body"](values), "received_by_body",
                              required=False)
-    channel = read(run.errors, line, f.choice, get["channel"](values), "channel", ev.CHANNELS, default="email")
+    channel = read(run.errors, line, f.choice, get["channel"](values), "channel", CHANNELS, default="email")
     received_on = read(run.errors, line, f.iso_date, get["received_on"](values), "received_on", required=False)
     if received_on is not None:
         read(run.errors, line, f.not_future, received_on, run.today, "received_on")

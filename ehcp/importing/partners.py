@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ehcp.importing import fields as f
 from ehcp.importing import spec
-from ehcp.importing.spec import ADVICE_KINDS
+from ehcp.domain.vocabulary import ADVICE_KINDS
 from ehcp.importing.csvfile import CsvFile
 from ehcp.importing.errors import FieldError, RowError
 from ehcp.importing.session import ImportResult, file_name, finish, import_transaction, refuse_if_any

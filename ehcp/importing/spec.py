@@ -7,14 +7,9 @@ domain's own.
 
 from __future__ import annotations
 
+from ehcp.domain.vocabulary import ADVICE_KINDS, CHANNELS, EXCEPTION_REASONS, REQUEST_SOURCES, REVIEW_OUTCOMES
 from ehcp.importing.csvfile import Column
 
-REQUEST_SOURCES = ("parent", "young_person", "school", "other")
-ADVICE_KINDS = ("parent", "educational", "medical", "psychological", "social_care", "other")
-CHANNELS = ("email", "hand", "portal", "first_class_post", "second_class_post")
-REVIEW_OUTCOMES = ("maintain", "amend", "cease")
-EXCEPTION_REASONS = ("school_closure", "personal_circumstances", "absence_from_area", "missed_appointment",
-                     "coronavirus")
 EVENT_KINDS = (  # every core domain event kind (ev.EVENT_TYPES) except request_received (it opens a case: import cases)
     "assessment_agreed", "assessment_refused", "advice_requested", "advice_received", "draft_plan_sent",
     "representations_waived", "school_consulted", "school_responded", "final_plan_issued", "plan_not_issued",

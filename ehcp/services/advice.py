@@ -15,10 +15,10 @@ from ehcp.services.errors import Refused
 from ehcp.services.partners import check_advice_kind, find_partner
 from ehcp.store.models import AdviceRequest
 from ehcp.domain import IllegalMove, body_receipt
+from ehcp.domain.vocabulary import CHANNELS
 from ehcp.rules import DEFAULT_POLICY
 from ehcp.services.calendar import working_calendar
 
-CHANNELS = ("email", "hand", "portal", "first_class_post", "second_class_post")
 
 
 def request_advice(ctx: ServiceContext, reference: str, *, kind: str, partner: str | None, on: date,

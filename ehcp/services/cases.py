@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ehcp.domain import CLOSED_STAGES, IllegalMove, Stage, plan_move
 from ehcp.domain import events as ev
+from ehcp.domain.vocabulary import EXCEPTION_REASONS, REQUEST_SOURCES
 from ehcp.services.calendar import working_calendar
 from ehcp.services.case_log import append_event, case_events, load_case, now_utc
 from ehcp.services.context import ServiceContext
@@ -23,9 +24,6 @@ from ehcp.services.users import acting_user, find_user
 from ehcp.store import audit
 from ehcp.store.models import Case, Child, Note
 
-REQUEST_SOURCES = ("parent", "young_person", "school", "other")
-EXCEPTION_REASONS = ("school_closure", "personal_circumstances", "absence_from_area",
-                     "missed_appointment", "coronavirus")
 STAGES = tuple(stage.value for stage in Stage)
 
 

@@ -18,6 +18,7 @@ from ehcp.domain import IllegalMove, check_event, child_facts, compute_deadlines
 from ehcp.domain import academic_year
 from ehcp.domain import events as ev
 from ehcp.domain import Deadline
+from ehcp.domain.vocabulary import CHANNELS
 from ehcp.services.calendar import working_calendar
 from ehcp.services.case_log import append_event, case_events, load_case
 from ehcp.services.context import ServiceContext
@@ -59,8 +60,8 @@ def check_dates(ctx: ServiceContext, *dated: tuple[date | None, str]) -> None:
 
 
 def check_channel(channel: str) -> str:
-    if channel not in ev.CHANNELS:
-        raise Refused(f"unknown channel {channel!r}; channels are {', '.join(ev.CHANNELS)}")
+    if channel not in CHANNELS:
+        raise Refused(f"unknown channel {channel!r}; channels are {', '.join(CHANNELS)}")
     return channel
 
 

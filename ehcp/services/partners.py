@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ehcp.domain.vocabulary import ADVICE_KINDS
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import NotFound, Refused
 from ehcp.store import audit
 from ehcp.store.models import Partner
 
-ADVICE_KINDS = ("parent", "educational", "medical", "psychological", "social_care", "other")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 

@@ -8,10 +8,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import JSON, Boolean, Connection, Date, Integer, String, text
 
-# The domain's closed stages (ehcp.domain.CLOSED_STAGES), spelt out here for the read path and the
-# nightly flows, which do not import the domain package (its calendars cost ~150 ms at start-up);
-# tests/unit/test_stage_vocabularies.py pins the two together.
-CLOSED_STAGES = ("ceased", "withdrawn", "not_assessed", "no_plan")
+from ehcp.domain.vocabulary import CLOSED_STAGE_NAMES
+
+# The domain's closed stages; ehcp.domain.vocabulary is stdlib-only, so the read path and the nightly
+# flows import it without the calendars.
+CLOSED_STAGES = CLOSED_STAGE_NAMES
 CLOSED_STAGES_SQL = "(" + ", ".join(f"'{stage}'" for stage in CLOSED_STAGES) + ")"
 
 STATUS_SQL = """
