@@ -90,6 +90,22 @@ LIFECYCLE_EVENT_TYPES: dict[str, type[Event]] = {
 ALL_EVENT_TYPES: dict[str, type[Event]] = {**EVENT_TYPES, **LIFECYCLE_EVENT_TYPES}
 
 
+__all__ = [
+    "ALL_EVENT_TYPES", "AdviceReceived", "AdviceRequested", "AmendedPlanIssued", "AmendmentNotMade",
+    "AmendmentNoticeSent", "AppealConcluded", "AppealLodged", "AppealUnopposed", "AppealableDecision",
+    "AssessmentAgreed", "AssessmentRefused", "CaseWithdrawn", "CeaseConsulted", "CeaseNoticeSent",
+    "ChildNoted", "DraftPlanSent", "EVENT_TYPES", "Event", "ExceptionRecorded", "FinalPlanIssued",
+    "LIFECYCLE_EVENT_TYPES", "MediationAdviserContacted", "MediationCertificateIssued", "MediationConcluded",
+    "MediationIcbNotified", "MediationRequested", "MediationUnavailable", "MoveNotified", "OrderComplied",
+    "PROCESS_EVENTS", "PhaseTransferNoted", "PlanCeased", "PlanNotIssued", "PlanTransferredIn",
+    "PlanTransferredOut", "ReassessmentAgreed", "ReassessmentConcluded", "ReassessmentDraftSent",
+    "ReassessmentRefused", "ReassessmentRequested", "RepresentationsWaived", "RequestReceived",
+    "ReviewAdviceCirculated", "ReviewDecided", "ReviewInvitationsSent", "ReviewMeetingHeld",
+    "ReviewReportSent", "ReviewScheduled", "SchoolConsulted", "SchoolResponded", "TransferInformed",
+    "TribunalOrdered", "UnknownEvent", "event_from",
+]
+
+
 def event_from(kind: str, on: date | str, payload: dict[str, Any] | None = None) -> Event:
     """Rebuild an event from its stored ``kind``, ``on`` and payload.
 
