@@ -1,5 +1,9 @@
 """Guards of the assessment rows: the request, advice, the draft plan's window and its waiver,
-consultation of schools and the final plan (CFA 2014 s.36-40; regs 3-13)."""
+consultation of schools and the final plan (CFA 2014 s.36-40; regs 3-13).
+
+A written waiver may also end an amendment notice's window (reg 22(2)(c)), so window_open asks the
+review process whether a notice is waiting (review.guards.amendment_in_progress).
+"""
 
 from __future__ import annotations
 
