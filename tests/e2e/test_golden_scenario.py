@@ -17,12 +17,15 @@ import hashlib
 import json
 import os
 import re
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 GOLDEN = Path(__file__).parent / "golden" / "scenario.json"
+FORMATS = ("json", "table", "csv")
+REF = "<ref>"  # stands for each case of a trio in Scenario.each
 
 pytestmark = pytest.mark.xdist_group("golden")
 
@@ -86,13 +89,29 @@ class Scenario:
     def formats(self, *argv: str, extra: tuple[str, ...] = ()) -> dict:
         """The same query in every format it offers; returns the JSON entry."""
         got = {}
-        for fmt in ("table", "csv", "json", *extra):
+        for fmt in (*FORMATS, *extra):
             if fmt == "xlsx":
                 path = self.tmp / f"{argv[0]}-{argv[1]}.xlsx"
                 got[fmt] = self(*argv, "--format", fmt, "--out", str(path), out=str(path))
             else:
                 got[fmt] = self(*argv, "--format", fmt)
         return got["json"]
+
+    def each(self, refs: tuple[str, ...], *argv: str) -> None:
+        """One change in every format: the same command on cases that share a history, one format each."""
+        for ref, fmt in zip(refs, FORMATS, strict=True):
+            self(*(ref if a == REF else a for a in argv), "--format", fmt)
+
+    def outbox(self) -> None:
+        """The messages the notifier wrote so far: recipients, subjects and bodies, sorted (their file names,
+        dates and message ids are generated)."""
+        mails = []
+        for path in sorted((self.tmp / "outbox").glob("**/*.eml")):
+            mail = message_from_bytes(path.read_bytes(), policy=policy.default)
+            body = mail.get_body(("plain",))
+            mails.append({"to": str(mail["To"]), "subject": str(mail["Subject"]),
+                          "body": self.normalise(body.get_content()) if body is not None else None})
+        self.entries.append({"outbox": sorted(mails, key=lambda m: json.dumps(m, sort_keys=True))})
 
     def digest(self, path: Path) -> object:
         if not path.exists():
@@ -117,7 +136,14 @@ def ref_of(entry: dict) -> str:
     return entry["stdout"]["reference"]
 
 
+def refs_named(s: Scenario, term: str, *children: str) -> tuple[str, ...]:
+    """References of the cases found by ``term``, in the order of ``children``."""
+    found = {c["child"]: c["reference"] for c in s("case", "find", term, "--format", "json")["stdout"]["cases"]}
+    return tuple(found[c] for c in children)
+
+
 def play(s: Scenario) -> None:  # noqa: PLR0915 - one long story, read top to bottom
+    """Three children share each history (a trio) so that every change is seen once in each format."""
     tmp = s.tmp
     # --- setup: users, partners, calendar -------------------------------------------------------
     s("db", "where")
@@ -143,35 +169,47 @@ def play(s: Scenario) -> None:  # noqa: PLR0915 - one long story, read top to bo
     s.formats("calendar", "show", "--year", "2025")
 
     # --- new requests: the 20-week clock ------------------------------------------------------
-    alex = ref_of(s("case", "new", "--child", "Alex Example", "--dob", "2016-05-04", "--received", "2025-01-06",
-                    "--upn", "A12345678901B", "--year-group", "4", "--format", "json"))
-    sam = ref_of(s("case", "new", "--child", "Sam Sample", "--dob", "2012-02-10", "--received", "2025-01-06",
-                   "--source", "school", "--format", "json"))
-    s("case", "new", "--child", "Jo Demo", "--dob", "2019-09-09", "--received", "2025-01-06", "--format", "table")
-    s("case", "new", "--child", "Riley Test", "--dob", "2010-03-01", "--received", "2025-01-06", "--format", "csv")
-    s("case", "new", "--child", "Alex Example", "--dob", "2016-05-04", "--received", "2025-01-06")  # duplicate?
-    s("case", "new", "--child", "Bad Date", "--dob", "2016-02-30", "--received", "2025-01-06")  # refusal
-    jo, riley = "EHC-2025-00003", "EHC-2025-00004"
-    s("case", "assign", alex, "--to", "casey.worker")
-    s("case", "assign", sam, "--to", "casey.worker", "--reason", "caseload balance")
+    s("case", "new", "--child", "Alex Example", "--dob", "2016-05-04", "--received", "2025-01-06",
+      "--upn", "A12345678901B", "--year-group", "4", "--format", "json")
+    for child in ("Bea Example", "Cam Example"):
+        s("case", "new", "--child", child, "--dob", "2016-05-04", "--received", "2025-01-06", "--format", "json")
+    for child, fmt in (("Sam Sample", "json"), ("Sky Sample", "table"), ("Sol Sample", "csv")):
+        s("case", "new", "--child", child, "--dob", "2012-02-10", "--received", "2025-01-06", "--source", "school",
+          "--format", fmt)
+    for child in ("Jo Demo", "Jay Demo", "Joy Demo"):
+        s("case", "new", "--child", child, "--dob", "2019-09-09", "--received", "2025-01-06")
+    riley = ref_of(s("case", "new", "--child", "Riley Test", "--dob", "2010-03-01", "--received", "2025-01-06",
+                     "--format", "json"))
+    s("case", "new", "--child", "Alex Example", "--dob", "2016-05-04", "--received", "2025-01-06")  # a duplicate
+    s("case", "new", "--child", "Bad Date", "--dob", "2016-02-30", "--received", "2025-01-06")  # not a date
+    plans = refs_named(s, "Example", "Alex Example", "Bea Example", "Cam Example")
+    samples = refs_named(s, "Sample", "Sam Sample", "Sky Sample", "Sol Sample")
+    demos = refs_named(s, "Demo", "Jo Demo", "Jay Demo", "Joy Demo")
+    alex, sam = plans[0], samples[0]
+    for ref in plans + samples:
+        s("case", "assign", ref, "--to", "casey.worker")
+    s("case", "assign", sam, "--to", "morgan.manager", "--reason", "caseload balance")
     s("case", "note", alex, "Parent phoned; synthetic note.")
     s.formats("case", "find", "Example")
     s.formats("case", "show", alex)
     s("case", "show", "EHC-2099-99999")  # unknown case
 
     s.today = "2025-02-03"
-    s("case", "decide", alex, "--assess", "--on", "2025-02-03")
-    s("case", "decide", sam, "--assess", "--on", "2025-02-03")
-    s("case", "decide", jo, "--no-assess", "--on", "2025-02-03", "--reason", "needs met in school")
+    for ref in plans + samples + (riley,):
+        s("case", "decide", ref, "--assess", "--on", "2025-02-03")
+    for ref in demos:
+        s("case", "decide", ref, "--no-assess", "--on", "2025-02-03", "--reason", "needs met in school")
     s("case", "advance", riley, "--to", "final", "--on", "2025-02-03")  # illegal move
-    s("case", "decide", riley, "--assess", "--on", "2025-02-03")
+    s("advice", "request", alex, "--kind", "psychological", "--partner", "EP Service", "--on", "2025-02-04")  # future
     s.today = "2025-02-04"
-    s("advice", "request", alex, "--kind", "psychological", "--partner", "EP Service", "--on", "2025-02-04")
-    s("advice", "request", alex, "--kind", "medical", "--partner", "Paediatrics", "--on", "2025-02-04",
-      "--channel", "first_class_post")
-    s("advice", "request", sam, "--kind", "social_care", "--partner", "Social Care", "--on", "2025-02-04",
-      "--received-by-body", "2025-02-05")
-    s("advice", "request", alex, "--kind", "parent", "--on", "2025-02-04")
+    for ref in plans:
+        s("advice", "request", ref, "--kind", "psychological", "--partner", "EP Service", "--on", "2025-02-04")
+        s("advice", "request", ref, "--kind", "medical", "--partner", "Paediatrics", "--on", "2025-02-04",
+          "--channel", "first_class_post")
+        s("advice", "request", ref, "--kind", "parent", "--on", "2025-02-04")
+    for ref in samples:
+        s("advice", "request", ref, "--kind", "social_care", "--partner", "Social Care", "--on", "2025-02-04",
+          "--received-by-body", "2025-02-05")
 
     s.today = "2025-03-10"
     s.formats("advice", "list")
@@ -182,7 +220,7 @@ def play(s: Scenario) -> None:  # noqa: PLR0915 - one long story, read top to bo
     s("case", "list", "--overdue", "--format", "json")
     s("case", "list", "--all", "--sort", "due", "--format", "json")
     s("case", "list", "--caseworker", "casey.worker", "--due-within", "30", "--format", "json")
-    s("case", "list", "--stage", "assessment", "--format", "json")
+    s("case", "list", "--stage", "assessment", "--all", "--format", "json")
     s.formats("report", "overdue", extra=("xlsx",))
     s("report", "overdue", "--summary", "--by", "caseworker", "--format", "json")
     s("report", "overdue", "--due-within", "14", "--format", "json")
@@ -195,8 +233,7 @@ def play(s: Scenario) -> None:  # noqa: PLR0915 - one long story, read top to bo
     s("flows", "run", "caseworker-digest", "--no-prefect", "--format", "json")
     s("flows", "run", "caseworker-digest", "--no-prefect", "--as-of", "2025-03-11", "--format", "table")
     s("flows", "run", "caseworker-digest", "--no-prefect", "--as-of", "2025-03-12", "--dry-run", "--format", "csv")
-    outbox = tmp / "outbox"
-    s.entries.append({"outbox_files": len(list(outbox.glob("**/*"))) if outbox.exists() else 0})
+    s.outbox()
 
     s.today = "2025-03-19"  # the six-week advice clocks (reg 8) went overdue yesterday
     s.formats("advice", "list", "--overdue")
@@ -204,144 +241,165 @@ def play(s: Scenario) -> None:  # noqa: PLR0915 - one long story, read top to bo
     s("flows", "run", "chase-advice", "--no-prefect", "--show-messages", "--format", "json")
     s("flows", "run", "chase-advice", "--no-prefect", "--format", "json")  # a rerun sends nothing
     s("flows", "run", "caseworker-digest", "--no-prefect", "--format", "json")
-    s.entries.append({"outbox_files": len(list(outbox.glob("**/*"))) if outbox.exists() else 0})
+    s.outbox()
+
     s.today = "2025-03-24"
-    s("advice", "received", alex, "--kind", "psychological", "--on", "2025-03-20")
-    s("advice", "received", alex, "--kind", "medical", "--on", "2025-03-21")
-    s("advice", "received", alex, "--kind", "parent", "--on", "2025-03-10")
-    s("advice", "received", sam, "--kind", "social_care", "--on", "2025-03-24")
+    for ref in plans:
+        s("advice", "received", ref, "--kind", "psychological", "--on", "2025-03-20")
+        s("advice", "received", ref, "--kind", "medical", "--on", "2025-03-21")
+        s("advice", "received", ref, "--kind", "parent", "--on", "2025-03-10")
+    for ref in samples:
+        s("advice", "received", ref, "--kind", "social_care", "--on", "2025-03-24")
+    s("advice", "received", alex, "--kind", "parent", "--on", "2025-03-24")  # nothing open
     s("case", "exception", sam, "--reason", "absence_from_area", "--from", "2025-03-01", "--to", "2025-03-14",
       "--note", "family abroad")
     s("case", "draft", alex, "--on", "2025-04-14")  # after today: refused
     s.today = "2025-04-22"
-    s("case", "draft", alex, "--on", "2025-04-14", "--channel", "email")
-    s("case", "draft", sam, "--on", "2025-04-22", "--channel", "first_class_post")
-    s("case", "waive", alex, "--on", "2025-04-18", "--reason", "parent content")
+    for ref in plans:
+        s("case", "draft", ref, "--on", "2025-04-14", "--channel", "email")
+        s("case", "waive", ref, "--on", "2025-04-18", "--reason", "parent content")
+    for ref in samples:
+        s("case", "draft", ref, "--on", "2025-04-22", "--channel", "first_class_post")
     s.today = "2025-05-23"
-    s("case", "finalise", alex, "--on", "2025-05-20")
-    s("case", "advance", sam, "--to", "final", "--on", "2025-05-23", "--reason", "late: school consultation")
+    for ref in plans:
+        s("case", "finalise", ref, "--on", "2025-05-20")
+    for ref in samples:
+        s("case", "advance", ref, "--to", "final", "--on", "2025-05-23", "--reason", "late: school consultation")
     s("case", "no-plan", riley, "--on", "2025-05-23")
     s.formats("case", "timeline", alex)
     s.formats("audit", "show", alex)
     s("audit", "verify")
     s.formats("report", "timeliness", "--year", "2025", extra=("xlsx",))
     s("report", "timeliness", "--from", "2025-01-01", "--to", "2025-06-30", "--by", "month", "--format", "json")
+    s("report", "timeliness", "--year", "2025", "--by", "caseworker", "--format", "json")  # refused
     s("report", "timeliness", "--year", "2025", "--day-count", "140", "--format", "json")
     s.formats("report", "partners", "--year", "2025", extra=("xlsx",))
     s("report", "partners", "--from", "2025-01-01", "--to", "2025-06-30", "--format", "json")
 
     # --- SEN2 data and import -----------------------------------------------------------------
-    s.formats("sen2", "need", alex, "--primary", "ASD", "--secondary", "SLCN", "--on", "2025-05-23")
+    s.each(plans, "sen2", "need", REF, "--primary", "ASD", "--secondary", "SLCN", "--on", "2025-05-23")
     s("sen2", "need", alex, "--primary", "XYZ")  # refusal
     s("sen2", "placement", alex, "--from", "2025-06-02", "--setting", "Example Primary", "--urn", "123456",
       "--format", "json")  # after today
     s.today = "2025-06-02"
-    s.formats("sen2", "placement", alex, "--from", "2025-06-02", "--setting", "Example Primary", "--urn", "123456")
-    s.formats("sen2", "upn-unknown", sam, "--code", "UN2")
+    s.each(plans, "sen2", "placement", REF, "--from", "2025-06-02", "--setting", "Example Primary", "--urn", "123456")
+    s.each(samples, "sen2", "upn-unknown", REF, "--code", "UN2")
     s("sen2", "upn-unknown", sam, "--clear", "--format", "json")
     s.formats("sen2", "explain", alex, "--census", "2026-01-15")
     s.formats("sen2", "check", "--census", "2026-01-15")
     s.formats("sen2", "summary", "--year", "2025")
     xml = tmp / "sen2.xml"
     s("sen2", "export", "--census", "2026-01-15", "--out", str(xml), "--lea", "999", out=str(xml))
+    s("sen2", "export", "--census", "2026-13-15", "--out", str(xml), "--lea", "999")  # bad date
 
-    imports = {
-        "partners": "name,advice_kinds,contact_name,email,escalation_email\n"
-                    "Hearing Team,medical;other,Hana Hear,hearing@example.org,\n",
-        "cases": "reference,given_name,family_name,dob,upn,year_group,received,source,caseworker\n"
-                 ",Chris,Import,2015-07-07,,5,2025-05-12,parent,casey.worker\n"
-                 ",Dana,Import,2014-08-08,,,2025-05-19,school,new.worker\n",
-        "advice": "reference,kind,partner,requested_on,received_by_body,channel,received_on\n"
-                  "EHC-2025-00005,medical,Hearing Team,2025-05-20,,email,\n",
-        "events": "reference,kind,on,advice_kind,partner,received_by_body,channel,served_on,reason,until,outcome,"
-                  "school,note,details\n"
-                  "EHC-2025-00005,assessment_agreed,2025-05-30,,,,,,,,,,imported,\n",
-        "needs": "reference,primary,secondary,recorded_on,upn_unknown\nEHC-2025-00005,SEMH,SPLD,2025-06-01,UN3\n",
-        "placements": "reference,entry_date,setting,urn,ukprn,sen_setting,sen_setting_other,rank,leaving_date,"
-                      "sen_unit,resourced_provision,residential\n"
-                      "EHC-2025-00002,2025-06-01,Example Secondary,654321,,,,1,,no,yes,\n",
-    }
-    bad = tmp / "bad-cases.csv"
-    bad.write_text("reference,given_name,family_name,dob,received\n,Eve,Import,2030-01-01,2025-05-12\n")
-    s("import", "cases", str(bad), "--errors", str(tmp / "errors.csv"), "--format", "json",
-      out=str(tmp / "errors.csv"))
-    fmts = iter(("json", "table", "csv", "json", "json", "table"))
-    for kind, body in imports.items():
-        path = tmp / f"{kind}.csv"
-        path.write_text(body)
-        opts = ("--create-users",) if kind == "cases" else ()
-        s("import", kind, str(path), *opts, "--format", next(fmts))
-    s("case", "show", "EHC-2025-00005", "--format", "json")
+    for fmt in FORMATS:
+        bad = tmp / f"bad-cases-{fmt}.csv"
+        bad.write_text("reference,given_name,family_name,dob,received\n,Eve,Import,2030-01-01,2025-05-12\n")
+        errors = tmp / f"errors-{fmt}.csv"
+        s("import", "cases", str(bad), "--errors", str(errors), "--format", fmt, out=str(errors))
+    importers = {"json": ("Chris", "new.worker"), "table": ("Dana", "casey.worker"), "csv": ("Eli", "")}
+    for fmt, (given, worker) in importers.items():
+        path = tmp / f"partners-{fmt}.csv"
+        path.write_text("name,advice_kinds,contact_name,email,escalation_email\n"
+                        f"Hearing Team {given},medical;other,Hana Hear,hearing.{fmt}@example.org,\n")
+        s("import", "partners", str(path), "--format", fmt)
+        path = tmp / f"cases-{fmt}.csv"
+        path.write_text("reference,given_name,family_name,dob,upn,year_group,received,source,caseworker\n"
+                        f",{given},Import,2015-07-07,,5,2025-05-12,parent,{worker}\n")
+        s("import", "cases", str(path), "--create-users", "--format", fmt)
+    imported = dict(zip(FORMATS, refs_named(s, "Import", "Chris Import", "Dana Import", "Eli Import")))
+    for fmt, (given, _) in importers.items():
+        ref = imported[fmt]
+        bodies = {
+            "advice": "reference,kind,partner,requested_on,received_by_body,channel,received_on\n"
+                      f"{ref},medical,Hearing Team {given},2025-05-20,,email,\n",
+            "events": "reference,kind,on,advice_kind,partner,received_by_body,channel,served_on,reason,until,"
+                      "outcome,school,note,details\n"
+                      f"{ref},assessment_agreed,2025-05-30,,,,,,,,,,imported,\n",
+            "needs": f"reference,primary,secondary,recorded_on,upn_unknown\n{ref},SEMH,SPLD,2025-06-01,UN3\n",
+            "placements": "reference,entry_date,setting,urn,ukprn,sen_setting,sen_setting_other,rank,leaving_date,"
+                          "sen_unit,resourced_provision,residential\n"
+                          f"{ref},2025-06-01,Example Secondary,654321,,,,1,,no,yes,\n",
+        }
+        for kind, body in bodies.items():
+            path = tmp / f"{kind}-{fmt}.csv"
+            path.write_text(body)
+            s("import", kind, str(path), "--format", fmt)
+    s("case", "show", imported["json"], "--format", "json")
 
     # --- the plan's life: reviews -------------------------------------------------------------
     s.today = "2026-03-02"
-    s.formats("review", "schedule", alex, "--meeting", "2026-04-20", "--on", "2026-03-02",
-              "--channel", "first_class_post")
+    s.each(plans, "review", "schedule", REF, "--meeting", "2026-04-20", "--on", "2026-03-02",
+           "--channel", "first_class_post")
     s.formats("review", "sync-children")
     s.today = "2026-03-27"
-    s("review", "invited", alex, "--on", "2026-03-23", "--channel", "email", "--format", "json")
+    s.each(plans, "review", "invited", REF, "--on", "2026-03-23", "--channel", "email")
     s("review", "circulated", alex, "--on", "2026-04-06", "--format", "json")  # after today
     s.today = "2026-04-08"
-    s("review", "circulated", alex, "--on", "2026-04-06", "--format", "json")
+    s.each(plans, "review", "circulated", REF, "--on", "2026-04-06")
     s.formats("review", "season", "--year", "2026")
     s("review", "season", "--year", "2026", "--late", "--format", "json")
     s.today = "2026-04-21"
-    s("review", "held", alex, "--on", "2026-04-20", "--format", "table")
-    s("review", "report", alex, "--on", "2026-04-21", "--format", "csv")
+    s.each(plans, "review", "held", REF, "--on", "2026-04-20")
+    s.each(plans, "review", "report", REF, "--on", "2026-04-21")
     s.today = "2026-05-05"
     s("review", "decision", alex, "--maintain", "--amend", "--on", "2026-05-05")  # usage error
-    s("review", "decision", alex, "--amend", "--on", "2026-05-05", "--format", "json")
-    s("review", "amend-notice", alex, "--on", "2026-05-05", "--channel", "email", "--format", "json")
+    s.each(plans, "review", "decision", REF, "--amend", "--on", "2026-05-05")
+    s.each(plans, "review", "amend-notice", REF, "--on", "2026-05-05", "--channel", "email")
     s.today = "2026-06-30"
     s.formats("report", "overdue")
-    s("review", "amended-plan", alex, "--on", "2026-06-30", "--format", "json")
+    s.each(plans, "review", "amended-plan", REF, "--on", "2026-06-30")
+    s("review", "no-amend", alex, "--on", "2026-06-30", "--format", "json")
     s("review", "phase-transfer", riley, "--kind", "gap_year")  # refusal
-    s("review", "phase-transfer", sam, "--kind", "sixth_form_same_school", "--on", "2026-06-30", "--format", "json")
+    s.each(samples, "review", "phase-transfer", REF, "--kind", "sixth_form_same_school", "--on", "2026-06-30")
 
     # --- reassessment, disputes ----------------------------------------------------------------
-    s("reassess", "request", sam, "--on", "2026-06-15", "--source", "parent", "--format", "json")
-    s("reassess", "decide", sam, "--agree", "--on", "2026-06-29", "--format", "table")
+    s.each(samples, "reassess", "request", REF, "--on", "2026-06-15", "--source", "parent")
+    s.each(samples, "reassess", "decide", REF, "--agree", "--on", "2026-06-29")
     s.today = "2026-09-14"
-    s("reassess", "draft", sam, "--on", "2026-09-14", "--format", "csv")
+    s.each(samples, "reassess", "draft", REF, "--on", "2026-09-14")
     s.today = "2026-10-05"
-    s("reassess", "plan", sam, "--on", "2026-10-05", "--format", "json")
+    s.each(samples, "reassess", "plan", REF, "--on", "2026-10-05")
 
-    s("appeal", "decision", jo, "--sent", "2025-02-03", "--about", "refusal_to_assess", "--format", "json")
-    s("mediation", "contacted", jo, "--on", "2025-03-01", "--wants-mediation", "--format", "json")
-    s("mediation", "requested", jo, "--on", "2025-03-03", "--health", "--format", "table")
-    s("mediation", "icb-notified", jo, "--on", "2025-03-05", "--format", "csv")
-    s("mediation", "concluded", jo, "--on", "2025-03-20", "--agreement", "assess", "--format", "json")
-    s("mediation", "unavailable", jo, "--on", "2025-03-06", "--format", "json")
-    s("mediation", "certificate", jo, "--on", "2025-03-21", "--format", "json")
-    s("appeal", "lodged", jo, "--on", "2025-04-10", "--format", "table")
-    s("tribunal", "order", jo, "--on", "2025-09-01", "--kind", "assess", "--format", "json")
-    s("tribunal", "complied", jo, "--on", "2025-09-20", "--limb", "assess", "--format", "json")
-    s("tribunal", "unopposed", jo, "--on", "2025-06-01", "--appeal", "assess", "--format", "json")
-    s("appeal", "concluded", jo, "--on", "2025-09-01", "--outcome", "withdrawn", "--format", "csv")
-    s("appeal", "decision", alex, "--sent", "2025-05-20", "--about", "contents", "--format", "table")
-    s("appeal", "lodged", alex, "--on", "2025-06-20", "--format", "json")
-    s("appeal", "concluded", alex, "--on", "2025-08-01", "--outcome", "withdrawn", "--format", "json")
+    s.each(demos, "appeal", "decision", REF, "--sent", "2025-02-03", "--about", "refusal_to_assess")
+    s.each(demos, "mediation", "contacted", REF, "--on", "2025-03-01", "--wants-mediation")
+    s.each(demos, "mediation", "requested", REF, "--on", "2025-03-03", "--health")
+    s.each(demos, "mediation", "icb-notified", REF, "--on", "2025-03-05")
+    s.each(demos, "mediation", "concluded", REF, "--on", "2025-03-20", "--agreement", "assess")
+    s.each(demos, "mediation", "unavailable", REF, "--on", "2025-03-06")
+    s.each(demos, "mediation", "certificate", REF, "--on", "2025-03-21")
+    s.each(demos, "appeal", "lodged", REF, "--on", "2025-04-10")
+    s.each(demos, "tribunal", "order", REF, "--on", "2025-09-01", "--kind", "assess")
+    s.each(demos, "tribunal", "complied", REF, "--on", "2025-09-20", "--limb", "assess")
+    s.each(demos, "tribunal", "unopposed", REF, "--on", "2025-06-01", "--appeal", "assess")
+    s("appeal", "concluded", demos[0], "--on", "2025-09-01", "--outcome", "withdrawn", "--format", "json")
+    s.each(plans, "appeal", "decision", REF, "--sent", "2025-05-20", "--about", "contents")
+    s.each(plans, "appeal", "lodged", REF, "--on", "2025-06-20")
+    s.each(plans, "appeal", "concluded", REF, "--on", "2025-08-01", "--outcome", "withdrawn")
 
     # --- cease and transfer ---------------------------------------------------------------------
-    s("cease", "consult", "EHC-2025-00002", "--on", "2026-10-01", "--format", "json")
-    s("cease", "notice", "EHC-2025-00002", "--on", "2026-10-05", "--reason", "needs_met", "--format", "table")
-    s("cease", "plan", "EHC-2025-00002", "--on", "2026-10-05", "--format", "json")  # too early
+    s.each(samples, "cease", "consult", REF, "--on", "2026-10-01")
+    s.each(samples, "cease", "notice", REF, "--on", "2026-10-05", "--reason", "needs_met")
+    s("cease", "plan", sam, "--on", "2026-10-05", "--format", "json")  # too early
     s.today = "2026-12-08"
-    s("cease", "plan", "EHC-2025-00002", "--on", "2026-12-08", "--format", "csv")
+    s.each(samples, "cease", "plan", REF, "--on", "2026-12-08")
     s("transfer", "in", "--child", "Taylor Moved", "--dob", "2014-05-01", "--on", "2026-11-02",
       "--from-la", "Somerset", "--last-review", "2026-06-10", "--format", "json")
     s("transfer", "in", "--child", "Jordan Moved", "--dob", "2015-05-01", "--on", "2026-11-02", "--format", "table")
-    s("transfer", "informed", "EHC-2026-00001", "--on", "2026-11-20", "--format", "csv")
-    s("transfer", "moving", alex, "--aware", "2026-11-02", "--move", "2026-12-01", "--to-la", "Devon",
-      "--format", "json")
-    s("transfer", "out", alex, "--on", "2026-12-01", "--to-la", "Devon", "--format", "table")
-    s("case", "withdraw", "EHC-2025-00006", "--on", "2026-12-01", "--reason", "moved abroad")
+    s("transfer", "in", "--child", "Quinn Moved", "--dob", "2015-06-01", "--on", "2026-11-02", "--plan-made",
+      "2024-01-10", "--year-group", "6", "--format", "csv")
+    moved = refs_named(s, "Moved", "Taylor Moved", "Jordan Moved", "Quinn Moved")
+    s.each(moved, "transfer", "informed", REF, "--on", "2026-11-20")
+    s.each(plans, "transfer", "moving", REF, "--aware", "2026-11-02", "--move", "2026-12-01", "--to-la", "Devon")
+    s.each(plans, "transfer", "out", REF, "--on", "2026-12-01", "--to-la", "Devon")
+    s("case", "withdraw", imported["table"], "--on", "2026-12-01", "--reason", "moved abroad")
     s.formats("case", "show", sam)
-    s.formats("case", "timeline", jo)
+    s.formats("case", "timeline", demos[0])
     s.formats("deadlines", "recompute")
     s.formats("report", "caseload", "--as-of", "2026-12-01")
     s.formats("report", "overdue", "--as-of", "2026-12-01", "--by", "stage")
     s.formats("report", "forecast", "--as-of", "2026-12-01", "--weeks", "4")
+    s("report", "forecast", "--as-of", "2026-02-30")  # not a date
     dash = tmp / "dashboard.html"
     s("report", "dashboard", "--out", str(dash), "--year", "2026", "--weeks", "8", out=str(dash))
     s.formats("audit", "show", sam)
@@ -360,8 +418,9 @@ def play(s: Scenario) -> None:  # noqa: PLR0915 - one long story, read top to bo
     s("retention", "purge", "--years", "6", "--yes")
     s("retention", "report", "--years", "6", "--format", "json")
     s("case", "list", "--all", "--format", "json")
-    s("dev", "generate", "--plans", "3", "--seed", "7", "--database", f"sqlite:///{tmp / 'gen.sqlite3'}",
-      "--today", "2026-01-05", "--jobs", "1", "--format", "json")
+    for fmt in FORMATS:
+        s("dev", "generate", "--plans", "3", "--seed", "7", "--database", f"sqlite:///{tmp / f'gen-{fmt}.sqlite3'}",
+          "--today", "2026-01-05", "--jobs", "1", "--format", fmt)
 
 
 def first_difference(old: list, new: list) -> str:
