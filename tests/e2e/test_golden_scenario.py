@@ -70,21 +70,29 @@ class Scenario:
 
         result = self.runner.invoke(app, list(argv), env={**self.env, "EHCP_TODAY": self.today, **env},
                                     catch_exceptions=False)
-        stdout = self.normalise(result.stdout)
-        try:
-            parsed: object = json.loads(stdout)
-        except ValueError:
-            parsed = stdout
-        entry = {"argv": [self.normalise(a) for a in argv], "today": self.today, "exit_code": result.exit_code,
-                 "stdout": parsed}
+        entry: dict = {"argv": [self.normalise(a) for a in argv], "today": self.today}
         if env:
             entry["env"] = env
+        entry["exit_code"] = result.exit_code
+        entry.update(self.output(self.normalise(result.stdout)))
         if result.stderr:
-            entry["stderr"] = self.normalise(result.stderr)
+            entry["stderr"] = lines(self.normalise(result.stderr))
         if out is not None:
             entry["file"] = self.digest(Path(out))
         self.entries.append(entry)
         return entry
+
+    @staticmethod
+    def output(stdout: str) -> dict:
+        """JSON as data (readable diffs) when it is laid out as ``emit_json`` lays it out, else the text lines
+        (so a change of layout, not only of values, shows)."""
+        try:
+            data = json.loads(stdout)
+        except ValueError:
+            return {"stdout": lines(stdout)}
+        if stdout == json.dumps(data, indent=2, ensure_ascii=False) + "\n":
+            return {"json": data}
+        return {"json": data, "stdout": lines(stdout)}
 
     def formats(self, *argv: str, extra: tuple[str, ...] = ()) -> dict:
         """The same query in every format it offers; returns the JSON entry."""
@@ -129,16 +137,21 @@ class Scenario:
             return {"bytes": len(data)}
         if len(text) > 20000:
             return {"chars": len(text), "sha256": hashlib.sha256(text.encode()).hexdigest()}
-        return text
+        return lines(text)
+
+
+def lines(text: str) -> list[str]:
+    """Text as its lines, reversibly ("\\n".join gives it back), so the golden file diffs line by line."""
+    return text.split("\n")
 
 
 def ref_of(entry: dict) -> str:
-    return entry["stdout"]["reference"]
+    return entry["json"]["reference"]
 
 
 def refs_named(s: Scenario, term: str, *children: str) -> tuple[str, ...]:
     """References of the cases found by ``term``, in the order of ``children``."""
-    found = {c["child"]: c["reference"] for c in s("case", "find", term, "--format", "json")["stdout"]["cases"]}
+    found = {c["child"]: c["reference"] for c in s("case", "find", term, "--format", "json")["json"]["cases"]}
     return tuple(found[c] for c in children)
 
 
@@ -424,23 +437,27 @@ def play(s: Scenario) -> None:  # noqa: PLR0915 - one long story, read top to bo
 
 
 def first_difference(old: list, new: list) -> str:
-    for i, (a, b) in enumerate(zip(old, new)):
-        if a != b:
-            diff = difflib.unified_diff(json.dumps(a, indent=2).splitlines(), json.dumps(b, indent=2).splitlines(),
+    """The first command whose record differs, with a unified diff of the two records."""
+    for i, (was, now) in enumerate(zip(old, new)):
+        if was != now:
+            diff = difflib.unified_diff(json.dumps(was, indent=2, ensure_ascii=False).splitlines(),
+                                        json.dumps(now, indent=2, ensure_ascii=False).splitlines(),
                                         "golden", "now", lineterm="")
-            return f"entry {i} differs: {b.get('argv')}\n" + "\n".join(diff)
-    return f"the scenario has {len(new)} entries, the golden file {len(old)}"
+            return f"entry {i} differs: ehcp {' '.join(now.get('argv', []))}\n" + "\n".join(diff)
+    if len(old) != len(new):
+        return f"the scenario made {len(new)} entries, the golden file has {len(old)}"
+    return "the entries are equal but the file's layout differs: regenerate it (EHCP_REGOLDEN=1)"
 
 
 def test_golden_scenario(sqlite_url, tmp_path):
     s = Scenario(sqlite_url, tmp_path)
     play(s)
-    text = json.dumps(s.entries, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    text = json.dumps(s.entries, indent=2, ensure_ascii=False) + "\n"
     if os.environ.get("EHCP_REGOLDEN") == "1":
         GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(text)
+        GOLDEN.write_text(text, encoding="utf-8")
         return
     assert GOLDEN.exists(), f"no golden file: run EHCP_REGOLDEN=1 pytest {Path(__file__).name}"
-    golden = GOLDEN.read_text()
+    golden = GOLDEN.read_text(encoding="utf-8")
     if golden != text:
         pytest.fail(first_difference(json.loads(golden), s.entries), pytrace=False)
