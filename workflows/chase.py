@@ -92,7 +92,7 @@ def run_flow(kind: NightKind, as_of: date | None, dry_run: bool) -> dict:
     return {"summary": summary, "rows": rows}
 
 
-def _completed(future) -> bool:  # noqa: ANN001
+def _completed(future) -> bool:
     future.wait()
     return future.state.is_completed()
 

@@ -9,7 +9,8 @@ def markdown(kind: NightKind, summary: dict, rows: list[dict]) -> str:
     title = f"{kind.title} - {summary['as_of']}" + (" (dry run: nothing sent)" if summary.get("dry_run") else "")
     group = kind.audience
     last = "Would send" if summary.get("dry_run") else "Sent"
-    lines = [f"# {title}", "", f"| {group} | Rung | Queued tonight | {last} | Not delivered |", "|---|---|---:|---:|---:|"]
+    lines = [f"# {title}", "", f"| {group} | Rung | Queued tonight | {last} | Not delivered |",
+             "|---|---|---:|---:|---:|"]
     for row in rows:
         sent = row.get("would_send", 0) if summary.get("dry_run") else row["sent"]
         lines.append(f"| {_cell(row['group'])} | {row['rung']} | {row['queued']} | {sent} | {row['failed']} |")

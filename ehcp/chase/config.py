@@ -22,6 +22,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 
@@ -81,7 +82,7 @@ def check_ladder(ladder: tuple[Rung, ...]) -> None:
     if any(not n or len(n) > 30 or ":" in n for n in names):
         raise ValueError("rung names must be 1-30 characters without ':'")
     offsets = [r.offset_days for r in ladder]
-    if any(b <= a for a, b in zip(offsets, offsets[1:])):
+    if any(b <= a for a, b in pairwise(offsets)):
         raise ValueError(f"rung offsets must strictly increase, got {offsets}")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import Any
 
 from ehcp.chase import render
 from ehcp.chase.config import ChaseConfig
@@ -49,18 +50,19 @@ class DeadlineDigest:
                 config: ChaseConfig) -> tuple[list[Digest], list[int]]:
         claimed = ledger.claimed(self.subject_types, token)
         horizon = as_of + timedelta(days=config.digest_days)
-        own: dict[int, list] = defaultdict(list)
+        own: dict[int, list[Any]] = defaultdict(list)
         workers = {r.subject_id for r in claimed if r.subject_type == CASEWORKER}
         for row in ledger.own_deadlines(as_of, horizon, sorted(workers)):
             own[row.caseworker_id].append(row)
         team_of = ledger.teams_of({r.subject_id for r in claimed if r.subject_type == MANAGER})
-        team: dict[int, list] = defaultdict(list)
+        team: dict[int | None, list[Any]] = defaultdict(list)
         for row in ledger.team_overdue(as_of, sorted({t for t in team_of.values() if t})):
             team[row.team_id].append(row)
-        grouped: dict[str, list] = defaultdict(list)
+        grouped: dict[str, list[Any]] = defaultdict(list)
         for row in claimed:
             grouped[row.recipient].append(row)
-        digests, skipped = [], []
+        digests: list[Digest] = []
+        skipped: list[int] = []
         for recipient, rows in grouped.items():
             mine = _unique([d for r in rows if r.subject_type == CASEWORKER for d in own.get(r.subject_id, [])])
             theirs = _unique([d for r in rows if r.subject_type == MANAGER
@@ -76,7 +78,7 @@ DEADLINE_DIGEST = DeadlineDigest()
 
 
 def _digest(recipient: str, rows: list, mine: list, theirs: list, as_of: date, config: ChaseConfig) -> Digest:
-    def cell(d) -> list[str]:  # noqa: ANN001 - a deadline row
+    def cell(d: Any) -> list[str]:  # a deadline row
         return [d.reference, *render.child_cells(d, config.child_fields), d.key, d.due.isoformat(),
                 render.timing(d.due, as_of)]
 

@@ -59,7 +59,8 @@ def mark_failed(ctx: ServiceContext, ledger_ids: Sequence[int], error: str, *, m
     return changed
 
 
-def deliver(ctx: ServiceContext, notifier: Notifier, digests: Iterable[Digest], *, max_attempts: int = 9) -> DeliveryReport:
+def deliver(ctx: ServiceContext, notifier: Notifier, digests: Iterable[Digest], *,
+            max_attempts: int = 9) -> DeliveryReport:
     """Send each digest; record the sent ones in one transaction and each failure class in another."""
     report = DeliveryReport()
     sent_ids: list[int] = []

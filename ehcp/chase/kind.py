@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from ehcp.chase.config import ChaseConfig
 from ehcp.notify.message import Message
@@ -27,18 +27,18 @@ class NightPlan:
     as_of: date
     examined: int = 0
     unchanged: int = 0  # their rung (or a higher one) was already queued on an earlier run
-    queued: Counter = field(default_factory=Counter)      # (group, rung) -> reminders queued now
-    no_contact: Counter = field(default_factory=Counter)  # group -> requests with no e-mail to send to
+    queued: Counter[tuple[str, str]] = field(default_factory=Counter)  # (group, rung) -> reminders queued now
+    no_contact: Counter[str] = field(default_factory=Counter)  # group -> requests with no e-mail to send to
 
     @property
     def total_queued(self) -> int:
         return sum(self.queued.values())
 
-    def rows(self) -> list[dict]:
+    def rows(self) -> list[dict[str, Any]]:
         return [{"group": g, "rung": r, "queued": n} for (g, r), n in sorted(self.queued.items())]
 
-    def summary(self) -> dict:
-        by_rung: Counter = Counter()
+    def summary(self) -> dict[str, Any]:
+        by_rung: Counter[str] = Counter()
         for (_, rung), n in self.queued.items():
             by_rung[rung] += n
         return {"kind": self.kind, "as_of": self.as_of.isoformat(), "examined": self.examined,
@@ -58,12 +58,29 @@ class Digest:
 class NightKind(Protocol):
     """One kind of nightly chase."""
 
-    name: str                        # 'advice' | 'caseworker': the command's, the audit's and the summary's word
-    subject_types: tuple[str, ...]   # the ledger rows this kind queues, claims and delivers
-    planned_action: str              # the audit action of its planning step
-    title: str                       # 'Chase advice': headings of the CLI table and the artifact
-    audience: str                    # heading of the artifact's group column ('Partner', 'Audience')
-    artifact_key: str                # the Prefect artifact's key (dry runs add '-dry-run')
+    @property
+    def name(self) -> str:
+        """'advice' | 'caseworker': the command's, the audit's and the summary's word for it."""
+
+    @property
+    def subject_types(self) -> tuple[str, ...]:
+        """The ledger rows this kind queues, claims and delivers."""
+
+    @property
+    def planned_action(self) -> str:
+        """The audit action of its planning step."""
+
+    @property
+    def title(self) -> str:
+        """'Chase advice': the heading of the CLI's table and of the artifact."""
+
+    @property
+    def audience(self) -> str:
+        """The heading of the artifact's group column ('Partner', 'Audience')."""
+
+    @property
+    def artifact_key(self) -> str:
+        """The Prefect artifact's key (a dry run's adds '-dry-run')."""
 
     def plan(self, ledger: Ledger, as_of: date, config: ChaseConfig) -> NightPlan:
         """Queue tonight's rows in the ledger (the caller's transaction); never queues a row twice."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 CHILD_HEADINGS = {"initials": "Child", "dob": "Born", "upn": "UPN", "year_group": "Year"}
 
@@ -23,7 +24,7 @@ def initials(given_initial: str | None, family_initial: str | None) -> str:
     return "".join(f"{c.upper()}." for c in (given_initial, family_initial) if c)
 
 
-def child_cells(row, fields: Sequence[str]) -> list[str]:  # noqa: ANN001 - a result row
+def child_cells(row: Any, fields: Sequence[str]) -> list[str]:
     return [_CHILD_CELL[name](row) for name in fields]
 
 
@@ -47,8 +48,8 @@ def timing(due: date, as_of: date) -> str:
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Left-aligned columns two spaces apart (one format string for every line: a night's digests
     run to hundreds of thousands of lines)."""
-    columns = list(zip(*rows)) if rows else [() for _ in headers]
-    widths = [max(len(h), max(map(len, column), default=0)) for h, column in zip(headers, columns)]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in headers]
+    widths = [max(len(h), max(map(len, column), default=0)) for h, column in zip(headers, columns, strict=True)]
     line = ("  " + "  ".join(f"{{:<{w}}}" for w in widths)).format
     return "\n".join([line(*headers).rstrip(), line(*("-" * w for w in widths)).rstrip(),
                       *(line(*r).rstrip() for r in rows)])

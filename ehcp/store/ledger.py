@@ -17,22 +17,48 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Protocol
+from collections.abc import Callable, Collection, Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol, cast
 
-from sqlalchemy import (Date, DateTime, Integer, String, and_, any_, bindparam, case, exists, false, func, literal,
-                        literal_column, or_, select, text, update)
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Date,
+    DateTime,
+    Integer,
+    Result,
+    Select,
+    String,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import Case as CaseExpression
+from sqlalchemy.sql.elements import Label
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.selectable import Subquery
 
 from ehcp.store.models import OPEN_REMINDERS, AdviceRequest, Case, Child, Deadline, Partner, Reminder, User
 from ehcp.store.reads import CLOSED_STAGES
 
-LEDGER = Reminder.__table__
-KEY_LENGTH = Reminder.__table__.c.message_key.type.length
+LEDGER = cast(Table, Reminder.__table__)
+KEY_LENGTH: int = cast(String, LEDGER.c.message_key.type).length or 0
 
 # The ledger's subject types: an advice request (chased from its partner), a caseworker's or a
 # manager's daily digest (the subject is the user).
@@ -42,8 +68,11 @@ ADVICE, CASEWORKER, MANAGER = "advice", "caseworker", "manager"
 class LadderRung(Protocol):
     """What the planner's SQL needs of a rung of the escalation ladder (``ehcp.chase.config.Rung``)."""
 
-    name: str
-    escalate: bool
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def escalate(self) -> bool: ...
 
 
 # (index, rung, the latest due date that has reached it), highest rung first: ``rung_thresholds``
@@ -51,19 +80,21 @@ Thresholds = Sequence[tuple[int, LadderRung, date]]
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def ledger_key(recipient: str, as_of: date) -> str:
     """The ledger's message key: the recipient and the night (hashed if too long for the column)."""
     key = f"{as_of.isoformat()}:{recipient}"
-    return key if len(key) <= KEY_LENGTH else f"{as_of.isoformat()}:sha256:{hashlib.sha256(recipient.encode()).hexdigest()}"
+    if len(key) <= KEY_LENGTH:
+        return key
+    return f"{as_of.isoformat()}:sha256:{hashlib.sha256(recipient.encode()).hexdigest()}"
 
 
 ARRAY_OF_INTEGERS = postgresql.ARRAY(Integer)
 
 
-def ids_in(session: Session, column, ids: Sequence[int]):  # noqa: ANN001, ANN201
+def ids_in(session: Session, column: ColumnElement[int], ids: Sequence[int]) -> ColumnElement[bool]:
     """``column IN ids`` as ONE bound parameter (a JSON array on SQLite, an array on PostgreSQL):
     a night marks tens of thousands of ledger rows, and an expanded IN list costs far more to
     compile and bind than the update itself."""
@@ -79,22 +110,22 @@ class _IsoText(FunctionElement):
 
 
 @compiles(_IsoText)
-def _iso_text(element, compiler, **kw) -> str:  # noqa: ANN001
+def _iso_text(element: _IsoText, compiler: SQLCompiler, **kw: Any) -> str:
     return f"CAST({compiler.process(element.clauses, **kw)} AS VARCHAR)"
 
 
 @compiles(_IsoText, "postgresql")
-def _iso_text_pg(element, compiler, **kw) -> str:  # noqa: ANN001
+def _iso_text_pg(element: _IsoText, compiler: SQLCompiler, **kw: Any) -> str:
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
 
 
-def iso_text(column, name: str):  # noqa: ANN001, ANN201
+def iso_text(column: Any, name: str) -> Label[str]:
     """A date column as ISO ``YYYY-MM-DD`` text: SQLite stores it so; PostgreSQL formats it with
     ``to_char`` (a plain CAST would follow the server's DateStyle)."""
     return _IsoText(column).label(name)
 
 
-def _child_columns():  # noqa: ANN202 - initials in SQL: names never leave the database; dob as ISO text
+def _child_columns() -> tuple[Any, ...]:
     return (func.upper(func.substr(Child.given_name, 1, 1)).label("gi"),
             func.upper(func.substr(Child.family_name, 1, 1)).label("fi"),
             iso_text(Child.dob, "dob"), Child.upn, Child.year_group)
@@ -102,14 +133,14 @@ def _child_columns():  # noqa: ANN202 - initials in SQL: names never leave the d
 
 # --- what still needs chasing, stated once -------------------------------------------------------
 
-def advice_still_open():  # noqa: ANN201
+def advice_still_open() -> ColumnElement[bool]:
     """An advice request still needs chasing while its advice has not arrived, its clock is pending
     (not met, missed or disapplied under reg 8(2)) and its case is open. The planner selects by it;
     delivery re-checks it on each claimed row (anything may have changed since the row was queued)."""
     return and_(Deadline.state == "pending", AdviceRequest.received_on.is_(None), Case.stage.not_in(CLOSED_STAGES))
 
 
-def live_deadline(as_of: date):  # noqa: ANN201
+def live_deadline(as_of: date) -> ColumnElement[bool]:
     """A pending window (e.g. the 15-day representation period) that has run is met, not overdue.
 
     STATUS RULE (issue 14): this is the 'met' arm of deadline status, also spelt in
@@ -118,7 +149,7 @@ def live_deadline(as_of: date):  # noqa: ANN201
     return or_(Deadline.is_window == false(), Deadline.due >= as_of)
 
 
-def open_deadline(as_of: date):  # noqa: ANN201
+def open_deadline(as_of: date) -> ColumnElement[bool]:
     """A statutory clock a caseworker must still act on: pending, not advisory, not a run window,
     on an open case. The digests select and list by it."""
     return and_(Deadline.state == "pending", Deadline.advisory == false(), live_deadline(as_of),
@@ -127,7 +158,7 @@ def open_deadline(as_of: date):  # noqa: ANN201
 
 # --- claiming ----------------------------------------------------------------------------------------
 
-def claimable(subject_types: Sequence[str], token: str, lease_minutes: int):  # noqa: ANN201
+def claimable(subject_types: Sequence[str], token: str, lease_minutes: int) -> ColumnElement[bool]:
     """Rows a worker may claim: pending, or claimed by itself or by a worker whose lease has run out.
     The ``status IN (...)`` term lets both databases read only open rows (ix_reminders_open)."""
     expired = now_utc() - timedelta(minutes=lease_minutes)
@@ -156,8 +187,8 @@ class Ledger:
     def _postgresql(self) -> bool:
         return self.session.get_bind().dialect.name == "postgresql"
 
-    def _insert(self):  # noqa: ANN202
-        return (postgresql if self._postgresql else sqlite).insert(LEDGER)
+    def _insert(self) -> postgresql.Insert | sqlite.Insert:
+        return postgresql.insert(LEDGER) if self._postgresql else sqlite.insert(LEDGER)
 
     # --- queueing ---------------------------------------------------------------------------------
 
@@ -189,7 +220,7 @@ class Ledger:
         return inserted
 
     def queue_advice(self, thresholds: Thresholds, as_of: date, stamp: datetime, *,
-                     chunk: int = 1000) -> Counter:
+                     chunk: int = 1000) -> Counter[tuple[str, str]]:
         """Queue tonight's advice chasers; returns (rung, recipient) -> rows queued now.
 
         One ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` picks each request's rung (the highest
@@ -217,7 +248,7 @@ class Ledger:
                           for sid, rung in self.insert_chunked(ADVICE, as_of, stamp, long_rows, chunk))
         return queued
 
-    def _written(self, as_of: date, stamp: datetime) -> Counter:
+    def _written(self, as_of: date, stamp: datetime) -> Counter[tuple[str, str]]:
         """(rung, recipient) -> rows this run wrote: tonight's keys all start with the date, so the
         message_key index finds them (cheaper than RETURNING every row into Python)."""
         night = as_of.isoformat()
@@ -280,7 +311,7 @@ class Ledger:
             condition = and_(condition, LEDGER.c.recipient.in_(list(recipients)))
         result = self.session.execute(update(LEDGER).where(condition)
                                       .values(status="sending", claimed_by=token, claimed_at=now_utc()))
-        return result.rowcount or 0
+        return _rowcount(result)
 
     def skip(self, ledger_ids: Sequence[int]) -> None:
         if ledger_ids:
@@ -292,7 +323,7 @@ class Ledger:
         result = self.session.execute(
             update(LEDGER).where(ids_in(self.session, LEDGER.c.id, ledger_ids), LEDGER.c.status == "sending")
             .values(status="sent", sent_at=now_utc(), attempts=LEDGER.c.attempts + 1, error=None))
-        return result.rowcount or 0
+        return _rowcount(result)
 
     def mark_failed(self, ledger_ids: Sequence[int], error: str, *, max_attempts: int) -> int:
         """A failed delivery: back to 'pending' for the next run, or 'failed' after ``max_attempts``."""
@@ -301,7 +332,7 @@ class Ledger:
             update(LEDGER).where(ids_in(self.session, LEDGER.c.id, ledger_ids), LEDGER.c.status == "sending")
             .values(status=case((attempts >= max_attempts, "failed"), else_="pending"), attempts=attempts,
                     error=error[:1000]))
-        return result.rowcount or 0
+        return _rowcount(result)
 
     def outcome(self, token: str) -> list[Any]:
         """What the run with this claim token did, in counts: rows of (recipient, status, rung, grp,
@@ -371,9 +402,9 @@ class Ledger:
                               *_child_columns())
             .where(Case.caseworker_id.in_(sorted(caseworker_ids)), Deadline.due <= horizon)))
 
-    def teams_of(self, user_ids: Sequence[int]) -> dict[int, int | None]:
+    def teams_of(self, user_ids: Collection[int]) -> dict[int, int | None]:
         return dict(self.session.execute(select(User.id, User.team_id).where(
-            User.id.in_(sorted(user_ids) or [-1]))).all())
+            User.id.in_(sorted(user_ids) or [-1]))).tuples().all())
 
     def team_overdue(self, as_of: date, team_ids: Sequence[int]) -> list[Any]:
         """Overdue open deadlines of these teams' caseworkers (team_id, login, reference, key, due)."""
@@ -388,12 +419,12 @@ class Ledger:
 
 # --- the advice planner's SQL, built from the ladder's thresholds ---------------------------------
 
-def _by_rung(thresholds: Thresholds, value) -> case:  # noqa: ANN001
+def _by_rung(thresholds: Thresholds, value: Callable[[int, LadderRung], Any]) -> CaseExpression[Any]:
     """A CASE over the pending clock's due date: ``value(i, rung)`` of the highest rung reached."""
     return case(*[(Deadline.due <= last, value(i, rung)) for i, rung, last in thresholds], else_=None)
 
 
-def _in_reach(thresholds: Thresholds):  # noqa: ANN202
+def _in_reach(thresholds: Thresholds) -> Select[Any]:
     """Advice still needing chasing whose clock has reached the first rung (ix_deadlines_state_due)."""
     _, _, horizon = thresholds[-1]  # the first rung's
     return (select().select_from(Deadline)
@@ -403,12 +434,12 @@ def _in_reach(thresholds: Thresholds):  # noqa: ANN202
             .where(advice_still_open(), Deadline.due <= horizon))
 
 
-def _recipient(thresholds: Thresholds):  # noqa: ANN202
+def _recipient(thresholds: Thresholds) -> CaseExpression[Any]:
     return _by_rung(thresholds, lambda i, rung: func.coalesce(Partner.escalation_email, Partner.email)
                     if rung.escalate else Partner.email)
 
 
-def _candidates(thresholds: Thresholds, as_of: date):  # noqa: ANN202
+def _candidates(thresholds: Thresholds, as_of: date) -> Subquery:
     """Tonight's new (request, rung, recipient): the highest rung reached, unless it or a higher one
     is already in the ledger."""
     reached = _by_rung(thresholds, lambda i, rung: literal(i))
@@ -425,13 +456,18 @@ def _candidates(thresholds: Thresholds, as_of: date):  # noqa: ANN202
             .subquery("tonight"))
 
 
-def _open_deadlines(as_of: date, horizon_clause):  # noqa: ANN001, ANN202
+def _open_deadlines(as_of: date, horizon_clause: ColumnElement[bool]) -> Select[Any]:
     return (select(Deadline.id).join(Case, Case.id == Deadline.case_id)
             .where(open_deadline(as_of), horizon_clause))
 
 
-def _listed_deadlines(as_of: date, *columns):  # noqa: ANN002, ANN202
+def _listed_deadlines(as_of: date, *columns: Any) -> Select[Any]:
     return (select(*columns).select_from(Deadline).join(Case, Case.id == Deadline.case_id)
             .join(Child, Child.id == Case.child_id)
             .where(open_deadline(as_of))
             .order_by(Deadline.due, Case.reference, Deadline.key))
+
+
+def _rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE changed (an UPDATE's result is a cursor result)."""
+    return cast(CursorResult[Any], result).rowcount or 0

@@ -19,7 +19,7 @@ AS_OF = date(2025, 5, 28)
 CHILD = {"gi": "A", "fi": "E", "dob": "2016-05-04", "upn": None, "year_group": None}
 
 
-def advice_row(ledger_id: int, recipient: str, rung: str, due: str, *, still_open: bool = True, **extra):  # noqa: ANN003, ANN201
+def advice_row(ledger_id: int, recipient: str, rung: str, due: str, *, still_open: bool = True, **extra):
     return SimpleNamespace(ledger_id=ledger_id, recipient=recipient, rung=rung, kind="psychological",
                            requested_on="2025-04-14", still_open=still_open, due=due,
                            reference=f"EHC-2025-{ledger_id:05d}", caseworker_id=1, partner="EP Service",
@@ -29,25 +29,25 @@ def advice_row(ledger_id: int, recipient: str, rung: str, due: str, *, still_ope
 class FakeLedger:
     """Only the reads the digests make; every row handed over as plain attributes."""
 
-    def __init__(self, advice=(), claimed=(), own=(), teams=None, team_rows=()) -> None:  # noqa: ANN001
+    def __init__(self, advice=(), claimed=(), own=(), teams=None, team_rows=()) -> None:
         self.advice, self._claimed, self.own, self.teams, self.team_rows = advice, claimed, own, teams or {}, team_rows
 
-    def claimed_advice(self, token: str):  # noqa: ANN201
+    def claimed_advice(self, token: str):
         return iter(self.advice)
 
     def managers_by_user(self) -> dict[int, list[str]]:
         return {1: ["morgan@la.example"]}
 
-    def claimed(self, subject_types, token):  # noqa: ANN001, ANN201
+    def claimed(self, subject_types, token):
         return list(self._claimed)
 
-    def own_deadlines(self, as_of, horizon, caseworker_ids):  # noqa: ANN001, ANN201
+    def own_deadlines(self, as_of, horizon, caseworker_ids):
         return [d for d in self.own if d.caseworker_id in caseworker_ids]
 
-    def teams_of(self, user_ids):  # noqa: ANN001, ANN201
+    def teams_of(self, user_ids):
         return {u: self.teams.get(u) for u in user_ids}
 
-    def team_overdue(self, as_of, team_ids):  # noqa: ANN001, ANN201
+    def team_overdue(self, as_of, team_ids):
         return [d for d in self.team_rows if d.team_id in team_ids]
 
 
