@@ -44,9 +44,10 @@ import sqlalchemy as sa  # noqa: E402
 from _common import pg_available, pg_create_schema, pg_drop_schema  # noqa: E402
 
 from ehcp.config import Settings  # noqa: E402
-from ehcp.services.chase_config import ChaseConfig  # noqa: E402
-from ehcp.services.chase_run import run_night  # noqa: E402
-from ehcp.services.chasing import plan_night  # noqa: E402
+from ehcp.chase.advice import ADVICE_CHASE  # noqa: E402
+from ehcp.chase.config import ChaseConfig  # noqa: E402
+from ehcp.chase.deadlines import DEADLINE_DIGEST  # noqa: E402
+from ehcp.chase.night import plan_night, run_night  # noqa: E402
 from ehcp.services.context import ServiceContext  # noqa: E402
 from ehcp.store import migrate  # noqa: E402
 from ehcp.store.db import engine_for  # noqa: E402
@@ -251,23 +252,23 @@ def _measure(url: str, name: str) -> None:
     results.append(("floor (1 INSERT...SELECT + commit)", floor_s, f"{floor_rows:,} ledger rows"))
     night_s, night_rows = night_floor(url)
     results.append(("night floor (insert + read + mark sent)", night_s, f"{night_rows:,} rows read"))
-    plan = timed("plan_night (first night)", lambda: plan_night(ctx, AS_OF, config.ladder), results)
+    plan = timed("plan_night (first night)", lambda: plan_night(ctx, ADVICE_CHASE, AS_OF, config), results)
     results[-1] = (*results[-1][:2], f"{plan.total_queued:,} queued of {plan.examined:,} examined")
     with engine_for(url).begin() as conn:  # undo it: the whole night below plans it again, once
         conn.execute(sa.text("DELETE FROM reminders WHERE subject_type = 'advice' AND as_of = :night"),
                      {"night": AS_OF})
     notifier = NullNotifier()
-    night = timed("whole first night (run_night)", lambda: run_night(ctx, "advice", AS_OF, config=config,
+    night = timed("whole first night (run_night)", lambda: run_night(ctx, ADVICE_CHASE, AS_OF, config=config,
                                                                     notifier=notifier), results)
     results[-1] = (*results[-1][:2], f"{night.summary()['messages_sent']} digests, "
                    f"{night.summary()['reminders_sent']:,} reminders, {notifier.bytes / 1e6:.1f} MB of text")
-    again = timed("rerun same night (run_night)", lambda: run_night(ctx, "advice", AS_OF, config=config,
+    again = timed("rerun same night (run_night)", lambda: run_night(ctx, ADVICE_CHASE, AS_OF, config=config,
                                                                     notifier=NullNotifier()), results)
     results[-1] = (*results[-1][:2], f"{again.summary()['messages_sent']} sent")
-    nxt = timed("next night (run_night)", lambda: run_night(ctx, "advice", AS_OF + timedelta(days=1),
+    nxt = timed("next night (run_night)", lambda: run_night(ctx, ADVICE_CHASE, AS_OF + timedelta(days=1),
                                                             config=config, notifier=NullNotifier()), results)
     results[-1] = (*results[-1][:2], f"{nxt.plan.total_queued:,} new rungs, {nxt.summary()['messages_sent']} digests")
-    digest = timed("caseworker digest (run_night)", lambda: run_night(ctx, "caseworker", AS_OF, config=config,
+    digest = timed("caseworker digest (run_night)", lambda: run_night(ctx, DEADLINE_DIGEST, AS_OF, config=config,
                                                                       notifier=NullNotifier()), results)
     results[-1] = (*results[-1][:2], f"{digest.summary()['messages_sent']} digests")
     for label, seconds, note in results:

@@ -1,18 +1,27 @@
 """``ehcp flows ...``: run one night of chasing now, or serve the nightly flows on a schedule.
 
-Prefect is imported only inside the commands that use it (it costs a second or two to import), so
-every other command stays fast.
+Every ``ehcp`` command loads this module, so what is slow to import is imported only by the
+commands that need it, each place saying why: Prefect (a second or two, and it must find its
+environment set first), the chase (SQLAlchemy and the models, ~250 ms) and the schedule's server
+helpers (subprocess, urllib).
 """
 
 from __future__ import annotations
 
 import contextlib
-from typing import Optional
+import os
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from cli.common import context, fail, parse_date, refusals, settings
 from cli.output import Format, console, emit_json, emit_table, error, info
+from workflows.runtime import configure_prefect
+
+if TYPE_CHECKING:
+    from ehcp.chase.kind import NightKind
 
 app = typer.Typer(help="Nightly flows: chase advice from partners, remind caseworkers (Prefect).",
                   no_args_is_help=True)
@@ -21,8 +30,10 @@ app.add_typer(run_app, name="run")
 
 PARTIAL_EXIT = 3
 AS_OF = typer.Option(None, "--as-of", help="The night to run, YYYY-MM-DD (default: EHCP_TODAY or today in London).")
-DRY_RUN = typer.Option(False, "--dry-run", help="Show what would be sent; write nothing, send nothing (computed directly, without Prefect).")
-NO_PREFECT = typer.Option(False, "--no-prefect", help="Call the services directly (cron, tests): same ledger, same result, no Prefect start-up.")
+DRY_RUN = typer.Option(False, "--dry-run", help="Show what would be sent; write nothing, send nothing "
+                                                "(computed directly, without Prefect).")
+NO_PREFECT = typer.Option(False, "--no-prefect", help="Call the services directly (cron, tests): same ledger, "
+                                                      "same result, no Prefect start-up.")
 SHOW = typer.Option(False, "--show-messages", help="With --dry-run: print each message in full.")
 FORMAT = typer.Option(Format.table, "--format", "-f", help="Output format: table or json.")
 VERBOSE = typer.Option(False, "--verbose", "-v", help="Show Prefect's own log lines.")
@@ -30,7 +41,7 @@ VERBOSE = typer.Option(False, "--verbose", "-v", help="Show Prefect's own log li
 
 @run_app.command("chase-advice")
 @refusals
-def chase_advice(as_of: Optional[str] = AS_OF, dry_run: bool = DRY_RUN, no_prefect: bool = NO_PREFECT,
+def chase_advice(as_of: str | None = AS_OF, dry_run: bool = DRY_RUN, no_prefect: bool = NO_PREFECT,
                  show_messages: bool = SHOW, fmt: Format = FORMAT, verbose: bool = VERBOSE) -> None:
     """Chase open advice requests: one digest per partner contact, up the escalation ladder.
 
@@ -45,7 +56,7 @@ def chase_advice(as_of: Optional[str] = AS_OF, dry_run: bool = DRY_RUN, no_prefe
 
 @run_app.command("caseworker-digest")
 @refusals
-def caseworker_digest(as_of: Optional[str] = AS_OF, dry_run: bool = DRY_RUN, no_prefect: bool = NO_PREFECT,
+def caseworker_digest(as_of: str | None = AS_OF, dry_run: bool = DRY_RUN, no_prefect: bool = NO_PREFECT,
                       show_messages: bool = SHOW, fmt: Format = FORMAT, verbose: bool = VERBOSE) -> None:
     """Send each caseworker their deadlines due within 7 days or overdue, and managers their team's overdue.
 
@@ -54,18 +65,18 @@ def caseworker_digest(as_of: Optional[str] = AS_OF, dry_run: bool = DRY_RUN, no_
     _run("caseworker", as_of, dry_run, no_prefect, show_messages, fmt, verbose)
 
 
-def _run(kind: str, as_of_text: str | None, dry_run: bool, no_prefect: bool, show: bool, fmt: Format,
+def _run(kind_name: str, as_of_text: str | None, dry_run: bool, no_prefect: bool, show: bool, fmt: Format,
          verbose: bool) -> None:
-    from ehcp.services.chase_config import load_chase_config
+    from ehcp.chase.config import load_chase_config  # noqa: PLC0415 - slow (SQLAlchemy): only when a night runs
+    from ehcp.chase.night import KINDS, run_night  # noqa: PLC0415 - slow (SQLAlchemy): only when a night runs
 
     as_of = parse_date(as_of_text, "--as-of")
     try:
         config = load_chase_config()
     except (ValueError, TypeError) as exc:
         fail(f"chase configuration: {exc}")
+    kind = KINDS[kind_name]
     if dry_run or no_prefect:
-        from ehcp.services.chase_run import run_night
-
         try:
             result = run_night(context(), kind, as_of, config=config, dry_run=dry_run)
         except ValueError as exc:
@@ -73,7 +84,7 @@ def _run(kind: str, as_of_text: str | None, dry_run: bool, no_prefect: bool, sho
         summary, rows = result.summary(), result.rows()
         messages = [_message_row(d, show) for d in result.previews]
     else:
-        summary, rows = _run_with_prefect(kind, as_of, verbose)
+        summary, rows = _run_with_prefect(kind_name, as_of, verbose)
         messages = []
     _render(kind, summary, rows, messages, fmt, show)
     if summary["messages_failed"]:
@@ -82,25 +93,22 @@ def _run(kind: str, as_of_text: str | None, dry_run: bool, no_prefect: bool, sho
         raise typer.Exit(PARTIAL_EXIT)
 
 
-def _run_with_prefect(kind: str, as_of, verbose: bool) -> tuple[dict, list[dict]]:  # noqa: ANN001
-    import os
-
-    from workflows.runtime import configure_prefect
-
+def _run_with_prefect(kind_name: str, as_of, verbose: bool) -> tuple[dict, list[dict]]:
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
     configure_prefect(settings(), verbose=verbose)
-    from workflows.chase import caseworker_digest_flow, chase_advice_flow
+    import workflows.chase  # noqa: PLC0415 - Prefect: slow, and must find its environment set first
 
-    flow = chase_advice_flow if kind == "advice" else caseworker_digest_flow
+    flow = workflows.chase.FLOWS[kind_name]
     state = flow(as_of=as_of, dry_run=False, return_state=True)
     if not state.is_completed():
-        fail(f"the {flow.name} run ended {state.name}: {(state.message or '').splitlines()[0] if state.message else 'see the Prefect logs'}")
+        reason = state.message.splitlines()[0] if state.message else "see the Prefect logs"
+        fail(f"the {flow.name} run ended {state.name}: {reason}")
     outcome = state.result()
     return outcome["summary"], outcome["rows"]
 
 
-def _message_row(digest, show: bool) -> dict:  # noqa: ANN001
+def _message_row(digest, show: bool) -> dict:
     message = digest.message
     row = {"to": message.to, "cc": ", ".join(message.cc), "subject": message.subject,
            "reminders": len(digest.ledger_ids)}
@@ -109,12 +117,12 @@ def _message_row(digest, show: bool) -> dict:  # noqa: ANN001
     return row
 
 
-def _render(kind: str, summary: dict, rows: list[dict], messages: list[dict], fmt: Format, show: bool) -> None:
+def _render(kind: NightKind, summary: dict, rows: list[dict], messages: list[dict], fmt: Format, show: bool) -> None:
     if fmt is Format.json:
         emit_json({"summary": summary, "rows": rows, **({"messages": messages} if summary["dry_run"] else {})})
         return
     columns = ["group", "rung", "queued", "would_send" if summary["dry_run"] else "sent", "failed"]
-    title = f"{'Chase advice' if kind == 'advice' else 'Caseworker digest'} for {summary['as_of']}"
+    title = f"{kind.title} for {summary['as_of']}"
     if rows:
         emit_table(rows, columns, title=title + (" (dry run)" if summary["dry_run"] else ""))
     else:
@@ -138,18 +146,22 @@ def _render(kind: str, summary: dict, rows: list[dict], messages: list[dict], fm
 @app.command("serve")
 @refusals
 def serve(
-    chase_cron: Optional[str] = typer.Option(None, "--chase-cron", help="Cron for chase-advice (default 30 0 * * *, or chase_cron in ehcp.toml)."),
-    digest_cron: Optional[str] = typer.Option(None, "--digest-cron", help="Cron for caseworker-digest (default 30 0 * * *)."),
-    timezone: Optional[str] = typer.Option(None, "--timezone", help="Time zone of the schedules (default Europe/London)."),
-    port: int = typer.Option(4200, "--port", help="Port of the local Prefect server started when PREFECT_API_URL is not set."),
+    chase_cron: str | None = typer.Option(None, "--chase-cron", help="Cron for chase-advice (default 30 0 * * *, "
+                                                                     "or chase_cron in ehcp.toml)."),
+    digest_cron: str | None = typer.Option(None, "--digest-cron",
+                                           help="Cron for caseworker-digest (default 30 0 * * *)."),
+    timezone: str | None = typer.Option(None, "--timezone", help="Time zone of the schedules (default Europe/London)."),
+    port: int = typer.Option(4200, "--port", help="Port of the local Prefect server started when "
+                                                  "PREFECT_API_URL is not set."),
 ) -> None:
     """Serve both flows on their schedules until stopped (Ctrl-C).
 
     Uses PREFECT_API_URL if set; otherwise starts a local Prefect server (UI on 127.0.0.1:PORT, history
     under the data directory) for as long as it serves.
     """
-    from ehcp.services.chase_config import load_chase_config
-    from workflows.schedule import check_schedule
+    # slow imports (SQLAlchemy; subprocess and urllib for the local server), only when serving
+    from ehcp.chase.config import load_chase_config  # noqa: PLC0415 - slow, see above
+    from workflows.schedule import check_schedule, local_server, serve_nightly  # noqa: PLC0415 - slow, see above
 
     config = load_chase_config()
     chase, digest, tz = chase_cron or config.chase_cron, digest_cron or config.digest_cron, timezone or config.timezone
@@ -158,16 +170,9 @@ def serve(
         check_schedule(digest, tz)
     except ValueError as exc:
         fail(str(exc))
-    import os
-    import warnings
-    from pathlib import Path
-
-    from workflows.runtime import configure_prefect
-
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     configure_prefect(settings())
     warnings.filterwarnings("ignore", category=RuntimeWarning, module="prefect")
-    from workflows.schedule import local_server, serve_nightly
 
     with contextlib.ExitStack() as stack:
         if not os.environ.get("PREFECT_API_URL"):
@@ -178,8 +183,6 @@ def serve(
             except RuntimeError as exc:
                 fail(str(exc))
         info(f"serving chase-advice ({chase}) and caseworker-digest ({digest}) in {tz}; Ctrl-C to stop")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             serve_nightly(chase, digest, tz)
-        except KeyboardInterrupt:
-            pass
     info("stopped")

@@ -1,6 +1,6 @@
 """The nightly Prefect flows: chase advice from partners, and the caseworker digest.
 
-Thin by design: every rule lives in ``ehcp.services.chase_*``; a flow plans (one task), then hands
+Thin by design: every rule lives in ``ehcp.chase``; a flow plans (one task), then hands
 the recipients to ``deliver_batch`` in chunks (one task per chunk of digests, never per case), and
 publishes a markdown artifact of counts. Idempotency is in the database's reminder ledger, not in
 Prefect's cache (tasks use ``NO_CACHE``), so a re-run, a retry or a run without Prefect never sends
@@ -17,12 +17,15 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import task_run
 from prefect.tasks import exponential_backoff
 
+from ehcp.chase import night
+from ehcp.chase.advice import ADVICE_CHASE
+from ehcp.chase.claim import new_token, pending_recipients
+from ehcp.chase.config import ChaseConfig, load_chase_config
+from ehcp.chase.deadlines import DEADLINE_DIGEST
+from ehcp.chase.deliver import run_report
+from ehcp.chase.kind import NightKind, NightPlan
 from ehcp.config import load_settings
 from ehcp.notify import notifier_for
-from ehcp.services import chase_run
-from ehcp.services.chase_config import ChaseConfig, load_chase_config
-from ehcp.services.chase_delivery import run_report
-from ehcp.services.chase_messages import new_token, pending_recipients
 from ehcp.services.context import ServiceContext
 from workflows.summary import markdown
 
@@ -34,20 +37,20 @@ class DeliveryIncomplete(RuntimeError):
 
 
 @task(name="plan", cache_policy=NO_CACHE)
-def plan(ctx: ServiceContext, kind: str, as_of: date, config: ChaseConfig) -> tuple[chase_run.NightPlan, list[str]]:
-    night = chase_run.plan_kind(ctx, kind, as_of, config)
+def plan(ctx: ServiceContext, kind: NightKind, as_of: date, config: ChaseConfig) -> tuple[NightPlan, list[str]]:
+    planned = night.plan_night(ctx, kind, as_of, config)
     recipients = pending_recipients(ctx, kind, lease_minutes=config.lease_minutes)
     get_run_logger().info("planned %s reminders (%s examined); %s recipients to deliver to",
-                          night.total_queued, night.examined, len(recipients))
-    return night, recipients
+                          planned.total_queued, planned.examined, len(recipients))
+    return planned, recipients
 
 
 @task(name="deliver_batch", cache_policy=NO_CACHE, retries=DELIVERY_RETRIES,
       retry_delay_seconds=exponential_backoff(backoff_factor=10))
-def deliver_batch(ctx: ServiceContext, kind: str, recipients: list[str], as_of: date, token: str,
+def deliver_batch(ctx: ServiceContext, kind: NightKind, recipients: list[str], as_of: date, token: str,
                   config: ChaseConfig) -> dict:
     notifier = notifier_for(ctx.settings, config.notify_templates)
-    report = chase_run.deliver_batch(ctx, kind, recipients, as_of, token, notifier, config)
+    report = night.deliver_batch(ctx, kind, recipients, as_of, token, notifier, config)
     logger = get_run_logger()
     logger.info("batch of %s recipients: %s messages sent, %s failed",
                 len(recipients), report.messages_sent, report.messages_failed)
@@ -58,12 +61,11 @@ def deliver_batch(ctx: ServiceContext, kind: str, recipients: list[str], as_of: 
 
 
 @task(name="preview", cache_policy=NO_CACHE)
-def preview(ctx: ServiceContext, kind: str, as_of: date, config: ChaseConfig) -> chase_run.NightResult:
-    night, digests = chase_run.preview_night(ctx, kind, as_of, config)
-    return chase_run.NightResult(kind, as_of, True, night, previews=digests)
+def preview(ctx: ServiceContext, kind: NightKind, as_of: date, config: ChaseConfig) -> night.NightResult:
+    return night.preview_night(ctx, kind, as_of, config)
 
 
-def run_flow(kind: str, as_of: date | None, dry_run: bool) -> dict:
+def run_flow(kind: NightKind, as_of: date | None, dry_run: bool) -> dict:
     """The shared body of both flows; returns the run's summary and per-group rows (no personal data)."""
     ctx = ServiceContext(load_settings())
     config = load_chase_config()
@@ -73,38 +75,38 @@ def run_flow(kind: str, as_of: date | None, dry_run: bool) -> dict:
         result = preview(ctx, kind, as_of, config)
     else:
         notifier_for(ctx.settings, config.notify_templates)  # refuse a misconfigured notifier before planning
-        night, recipients = plan(ctx, kind, as_of, config)
+        planned, recipients = plan(ctx, kind, as_of, config)
         token = new_token()
         futures = [deliver_batch.submit(ctx, kind, batch, as_of, token, config)
-                   for batch in chase_run.batches(recipients, config.batch_size)]
+                   for batch in night.batches(recipients, config.batch_size)]
         failed_batches = sum(1 for f in futures if not _completed(f))
-        result = chase_run.NightResult(kind, as_of, False, night, run_report(ctx, token))
+        result = night.NightResult(kind, as_of, False, planned, run_report(ctx, token))
         if failed_batches:
             logger.warning("%s delivery batch(es) failed after retries; their messages stay pending", failed_batches)
     summary, rows = result.summary(), result.rows()
-    create_markdown_artifact(markdown=markdown(kind, summary, rows), key=_artifact_key(kind, dry_run),
-                             description=f"{kind} run for {as_of.isoformat()}")
-    logger.info("%s: %s messages sent (%s reminders), %s not delivered", kind, summary["messages_sent"],
+    create_markdown_artifact(markdown=markdown(kind, summary, rows),
+                             key=kind.artifact_key + ("-dry-run" if dry_run else ""),
+                             description=f"{kind.name} run for {as_of.isoformat()}")
+    logger.info("%s: %s messages sent (%s reminders), %s not delivered", kind.name, summary["messages_sent"],
                 summary["reminders_sent"], summary["messages_failed"])
     return {"summary": summary, "rows": rows}
 
 
-def _completed(future) -> bool:  # noqa: ANN001
+def _completed(future) -> bool:
     future.wait()
     return future.state.is_completed()
-
-
-def _artifact_key(kind: str, dry_run: bool) -> str:
-    return ("chase-advice" if kind == "advice" else "caseworker-digest") + ("-dry-run" if dry_run else "")
 
 
 @flow(name="chase-advice", log_prints=False)
 def chase_advice_flow(as_of: date | None = None, dry_run: bool = False) -> dict:
     """Chase overdue advice: one digest per partner contact, up the escalation ladder, never twice."""
-    return run_flow("advice", as_of, dry_run)
+    return run_flow(ADVICE_CHASE, as_of, dry_run)
 
 
 @flow(name="caseworker-digest", log_prints=False)
 def caseworker_digest_flow(as_of: date | None = None, dry_run: bool = False) -> dict:
     """Remind caseworkers of their deadlines due within 7 days or overdue; managers get their team's overdue."""
-    return run_flow("caseworker", as_of, dry_run)
+    return run_flow(DEADLINE_DIGEST, as_of, dry_run)
+
+
+FLOWS = {ADVICE_CHASE.name: chase_advice_flow, DEADLINE_DIGEST.name: caseworker_digest_flow}

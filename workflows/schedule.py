@@ -49,7 +49,7 @@ def cron_hours(expr: str) -> set[int]:
     if len(fields) != 5:
         raise ValueError(f"cron expression {expr!r} needs 5 fields (minute hour day month weekday)")
     expanded = []
-    for field, (low, high), name in zip(fields, FIELD_RANGES, FIELD_NAMES):
+    for field, (low, high), name in zip(fields, FIELD_RANGES, FIELD_NAMES, strict=True):
         try:
             expanded.append(_expand(field, low, high, name))
         except ValueError as exc:
@@ -97,7 +97,7 @@ def _wait_healthy(url: str, server: subprocess.Popen, timeout: float, log_path: 
         if server.poll() is not None:
             raise RuntimeError(f"the Prefect server exited (status {server.returncode}); see {log_path}")
         try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:  # noqa: S310 - loopback
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
@@ -108,10 +108,10 @@ def _wait_healthy(url: str, server: subprocess.Popen, timeout: float, log_path: 
 
 def serve_nightly(chase_cron: str, digest_cron: str, timezone: str) -> None:
     """Serve both flows until interrupted (Prefect's ``serve``)."""
-    from prefect import serve
-    from prefect.schedules import Cron
+    from prefect import serve  # noqa: PLC0415 - Prefect: slow, imported only to serve
+    from prefect.schedules import Cron  # noqa: PLC0415 - Prefect: slow, imported only to serve
 
-    from workflows.chase import caseworker_digest_flow, chase_advice_flow
+    from workflows.chase import caseworker_digest_flow, chase_advice_flow  # noqa: PLC0415 - imports Prefect: only to serve
 
     serve(
         chase_advice_flow.to_deployment(name="nightly", schedules=[Cron(chase_cron, timezone=timezone)],

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-TITLES = {"advice": "Chase advice", "caseworker": "Caseworker digest"}
+from ehcp.chase.kind import NightKind
 
 
-def markdown(kind: str, summary: dict, rows: list[dict]) -> str:
-    title = f"{TITLES.get(kind, kind)} - {summary['as_of']}" + (" (dry run: nothing sent)" if summary.get("dry_run") else "")
-    group = "Partner" if kind == "advice" else "Audience"
+def markdown(kind: NightKind, summary: dict, rows: list[dict]) -> str:
+    title = f"{kind.title} - {summary['as_of']}" + (" (dry run: nothing sent)" if summary.get("dry_run") else "")
+    group = kind.audience
     last = "Would send" if summary.get("dry_run") else "Sent"
-    lines = [f"# {title}", "", f"| {group} | Rung | Queued tonight | {last} | Not delivered |", "|---|---|---:|---:|---:|"]
+    lines = [f"# {title}", "", f"| {group} | Rung | Queued tonight | {last} | Not delivered |",
+             "|---|---|---:|---:|---:|"]
     for row in rows:
         sent = row.get("would_send", 0) if summary.get("dry_run") else row["sent"]
         lines.append(f"| {_cell(row['group'])} | {row['rung']} | {row['queued']} | {sent} | {row['failed']} |")

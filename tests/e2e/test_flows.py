@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ehcp.services.chasing import plan_night
+from ehcp.chase.advice import ADVICE_CHASE
+from ehcp.chase.night import plan_night
 from tests.integration.test_chase import EP, PAEDS, build_scenario
 
 REPO = Path(__file__).resolve().parents[2]
@@ -62,7 +63,7 @@ def test_prefect_flow_resumes_a_crashed_night_then_sends_nothing_on_rerun(prefec
     scenario = build_scenario(sqlite_url, make_ctx, tmp_path)
     for name, value in flow_env(scenario, tmp_path).items():
         monkeypatch.setenv(name, value)
-    plan_night(scenario.ctx, date(2025, 5, 28))  # ledger written, then the night "crashed"
+    plan_night(scenario.ctx, ADVICE_CHASE, date(2025, 5, 28))  # ledger written, then the night "crashed"
 
     first = chase_advice_flow()  # as of EHCP_TODAY
     assert first["summary"]["messages_sent"] == 2 and first["summary"]["reminders_sent"] == 3

@@ -22,10 +22,10 @@ import pytest
 from sqlalchemy import func, select
 
 from ehcp.notify.outbox import OutboxNotifier
-from ehcp.services.chase_config import ChaseConfig
-from ehcp.services.chase_messages import pending_messages
-from ehcp.services.chase_run import run_night
-from ehcp.services.chasing import plan_night
+from ehcp.chase.advice import ADVICE_CHASE
+from ehcp.chase.claim import pending_messages
+from ehcp.chase.config import ChaseConfig
+from ehcp.chase.night import plan_night, run_night
 from ehcp.store.models import AuditRecord, Reminder
 
 EP, EP_LEAD, PAEDS, MANAGER = "ep@nhs.example", "ep.lead@nhs.example", "paeds@nhs.example", "morgan@la.example"
@@ -40,7 +40,7 @@ class Scenario:
 
     def run(self, as_of: date, **kwargs):  # noqa: ANN003, ANN201
         kwargs.setdefault("notifier", OutboxNotifier(self.outbox))
-        return run_night(self.ctx, "advice", as_of, config=kwargs.pop("config", self.config), **kwargs)
+        return run_night(self.ctx, ADVICE_CHASE, as_of, config=kwargs.pop("config", self.config), **kwargs)
 
     def emails(self) -> list:
         return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(self.outbox.glob("*.eml"))]
@@ -167,7 +167,7 @@ def test_a_skipped_night_sends_the_highest_rung_reached_and_no_lower_one(scenari
 
 
 def test_interrupted_after_ledger_write_delivers_exactly_once_on_the_next_run(scenario):
-    plan = plan_night(scenario.ctx, date(2025, 5, 28))  # ... and the process dies before delivery
+    plan = plan_night(scenario.ctx, ADVICE_CHASE, date(2025, 5, 28))  # ... and the process dies before delivery
     assert plan.total_queued == 3
     assert {status for *_, status, _ in scenario.ledger()} == {"pending"}
     assert not scenario.outbox.exists()
@@ -179,8 +179,8 @@ def test_interrupted_after_ledger_write_delivers_exactly_once_on_the_next_run(sc
 
 
 def test_rows_claimed_by_a_crashed_worker_are_delivered_once_after_the_lease(scenario):
-    plan_night(scenario.ctx, date(2025, 5, 28))
-    claimed = pending_messages(scenario.ctx, as_of=date(2025, 5, 28))  # claimed, then the worker dies
+    plan_night(scenario.ctx, ADVICE_CHASE, date(2025, 5, 28))
+    claimed = pending_messages(scenario.ctx, ADVICE_CHASE, as_of=date(2025, 5, 28))  # claimed, then the worker dies
     assert len(claimed) == 2
     assert scenario.run(date(2025, 5, 28)).summary()["messages_sent"] == 0  # the claim is still live
     lapsed = replace(scenario.config, lease_minutes=0)
@@ -287,7 +287,7 @@ def test_runs_are_audited_with_counts_only(scenario):
 def test_a_contact_address_too_long_for_a_plain_message_key_is_still_chased_once(db_url, make_ctx, tmp_path):
     """The set-based planner writes '<date>:<recipient>' keys in SQL; an address that would overflow the
     key column goes through the hashing path instead - chased once, keyed like every other row."""
-    from ehcp.services.chasing import KEY_LENGTH, ledger_key
+    from ehcp.store.ledger import KEY_LENGTH, ledger_key
     from ehcp.store.models import Partner
 
     scenario = build_scenario(db_url, make_ctx, tmp_path)
@@ -310,13 +310,13 @@ def test_digest_dates_are_iso_whatever_the_servers_date_style(scenario):
     """The digest query reads dates as text; PostgreSQL's CAST would follow DateStyle ('26/05/2025')."""
     from sqlalchemy import text
 
-    from ehcp.services.chase_messages import _text
+    from ehcp.store.ledger import iso_text
     from ehcp.store.models import Deadline
 
     with scenario.ctx.uow(write=False) as uow:
         if uow.session.get_bind().dialect.name == "postgresql":
             uow.session.execute(text("SET LOCAL DateStyle = 'SQL, DMY'"))
-        dues = set(uow.session.scalars(select(_text(Deadline.due, "due"))))
+        dues = set(uow.session.scalars(select(iso_text(Deadline.due, "due"))))
     assert "2025-05-26" in dues and all(len(d) == 10 and d[4] == "-" for d in dues)
 
 
@@ -326,13 +326,12 @@ def test_claiming_reads_only_the_open_reminders_through_their_partial_index(sqli
     from sqlalchemy import and_, update
     from sqlalchemy.dialects import sqlite
 
-    from ehcp.services.chase_messages import _claimable
-    from ehcp.services.chasing import LEDGER
+    from ehcp.store.ledger import ADVICE, LEDGER, claimable
     from ehcp.store.db import engine_for
 
-    claim = (update(LEDGER).where(and_(_claimable("advice", "token", 30), LEDGER.c.recipient.in_(["a@nhs.example"])))
+    claim = (update(LEDGER).where(and_(claimable((ADVICE,), "token", 30), LEDGER.c.recipient.in_(["a@nhs.example"])))
              .values(status="sending", claimed_by="token"))
-    listing = select(LEDGER.c.recipient).where(_claimable("advice", "", 30)).group_by(LEDGER.c.recipient)
+    listing = select(LEDGER.c.recipient).where(claimable((ADVICE,), "", 30)).group_by(LEDGER.c.recipient)
     with engine_for(sqlite_url).connect() as conn:
         for query in (claim, listing):
             sql = str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))

@@ -7,8 +7,7 @@ from datetime import date
 
 import pytest
 
-from ehcp.services.chase_config import DEFAULT_LADDER, ChaseConfig, Rung, load_chase_config
-from ehcp.services.chasing import rung_reached
+from ehcp.chase.config import DEFAULT_LADDER, ChaseConfig, Rung, load_chase_config, rung_reached
 from workflows.schedule import check_schedule, cron_hours
 
 

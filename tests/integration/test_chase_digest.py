@@ -14,7 +14,8 @@ from email import message_from_bytes, policy
 import pytest
 
 from ehcp.notify.outbox import OutboxNotifier
-from ehcp.services.chase_run import run_night
+from ehcp.chase.deadlines import DEADLINE_DIGEST
+from ehcp.chase.night import run_night
 from tests.integration.test_chase import MANAGER, build_scenario
 
 CASEWORKER = "casey@la.example"
@@ -26,7 +27,7 @@ def scenario(db_url, make_ctx, tmp_path):  # noqa: ANN201
 
 
 def digest(scenario, as_of: date):  # noqa: ANN001, ANN201
-    return run_night(scenario.ctx, "caseworker", as_of, notifier=OutboxNotifier(scenario.outbox))
+    return run_night(scenario.ctx, DEADLINE_DIGEST, as_of, notifier=OutboxNotifier(scenario.outbox))
 
 
 def emails(scenario) -> list:  # noqa: ANN001
@@ -73,6 +74,6 @@ def test_a_manager_with_own_cases_gets_one_combined_message(scenario):
 
 
 def test_digest_dry_run_writes_nothing(scenario):
-    result = run_night(scenario.ctx, "caseworker", date(2025, 5, 28), dry_run=True)
+    result = run_night(scenario.ctx, DEADLINE_DIGEST, date(2025, 5, 28), dry_run=True)
     assert sorted(d.message.to for d in result.previews) == [CASEWORKER, MANAGER]
     assert not scenario.outbox.exists() and scenario.ledger() == []

@@ -1,9 +1,10 @@
-"""Nightly chasing, step 3: hand digests to a notifier and record the outcome in the ledger.
+"""Handing digests to a notifier and recording the outcome in the ledger.
 
-``mark_sent`` / ``mark_failed`` are one transaction each with one audit record of counts. A failed
-row goes back to 'pending' (the next run retries it, merged into that night's digest) until it has
-failed ``max_attempts`` times, then it is 'failed' and reported. Error texts are kept in the ledger
-only; audit records and logs carry counts and error class names, never addresses or content.
+The sent rows are recorded in one transaction and each class of failure in another, each with one
+audit record of counts. A failed row goes back to 'pending' (the next run retries it, merged into
+that night's digest) until it has failed ``max_attempts`` times, then it is 'failed' and reported.
+Error texts are kept in the ledger only; audit records and logs carry counts and error class names,
+never addresses or content.
 """
 
 from __future__ import annotations
@@ -12,14 +13,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, func, select, update
-
+from ehcp.chase.kind import Digest
 from ehcp.notify import Notifier
-from ehcp.services.chase_messages import Digest
-from ehcp.services.chasing import ADVICE, LEDGER, ids_in, now_utc
 from ehcp.services.context import ServiceContext
 from ehcp.store import audit
-from ehcp.store.models import AdviceRequest, Partner
+from ehcp.store.ledger import Ledger
 
 
 @dataclass
@@ -32,14 +30,6 @@ class DeliveryReport:
     failed: Counter = field(default_factory=Counter)   # (group, rung) -> reminders not delivered
     errors: Counter = field(default_factory=Counter)   # error class -> messages
 
-    def add(self, other: "DeliveryReport") -> "DeliveryReport":
-        for name in ("messages_sent", "reminders_sent", "messages_failed", "reminders_failed"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.sent.update(other.sent)
-        self.failed.update(other.failed)
-        self.errors.update(other.errors)
-        return self
-
     def summary(self) -> dict:
         return {"messages_sent": self.messages_sent, "reminders_sent": self.reminders_sent,
                 "messages_failed": self.messages_failed, "reminders_failed": self.reminders_failed,
@@ -51,10 +41,7 @@ def mark_sent(ctx: ServiceContext, ledger_ids: Sequence[int]) -> int:
     if not ledger_ids:
         return 0
     with ctx.uow() as uow:
-        result = uow.session.execute(
-            update(LEDGER).where(ids_in(uow.session, LEDGER.c.id, ledger_ids), LEDGER.c.status == "sending")
-            .values(status="sent", sent_at=now_utc(), attempts=LEDGER.c.attempts + 1, error=None))
-        changed = result.rowcount or 0
+        changed = Ledger(uow.session).mark_sent(ledger_ids)
         audit.append(uow.session, actor=ctx.actor, action="reminders_sent", detail={"reminders": changed})
         uow.commit()
     return changed
@@ -65,19 +52,15 @@ def mark_failed(ctx: ServiceContext, ledger_ids: Sequence[int], error: str, *, m
     if not ledger_ids:
         return 0
     with ctx.uow() as uow:
-        attempts = LEDGER.c.attempts + 1
-        result = uow.session.execute(
-            update(LEDGER).where(ids_in(uow.session, LEDGER.c.id, ledger_ids), LEDGER.c.status == "sending")
-            .values(status=case((attempts >= max_attempts, "failed"), else_="pending"), attempts=attempts,
-                    error=error[:1000]))
-        changed = result.rowcount or 0
+        changed = Ledger(uow.session).mark_failed(ledger_ids, error, max_attempts=max_attempts)
         audit.append(uow.session, actor=ctx.actor, action="reminders_failed",
                      detail={"reminders": changed, "error": error.split(":")[0][:80]})
         uow.commit()
     return changed
 
 
-def deliver(ctx: ServiceContext, notifier: Notifier, digests: Iterable[Digest], *, max_attempts: int = 9) -> DeliveryReport:
+def deliver(ctx: ServiceContext, notifier: Notifier, digests: Iterable[Digest], *,
+            max_attempts: int = 9) -> DeliveryReport:
     """Send each digest; record the sent ones in one transaction and each failure class in another."""
     report = DeliveryReport()
     sent_ids: list[int] = []
@@ -108,20 +91,11 @@ def deliver(ctx: ServiceContext, notifier: Notifier, digests: Iterable[Digest], 
 def run_report(ctx: ServiceContext, token: str) -> DeliveryReport:
     """What the run with this claim token delivered, read back from the ledger (so Prefect retries,
     partial batches and the no-Prefect path all report the same way). Counts only."""
-    group = case((LEDGER.c.subject_type == ADVICE, func.coalesce(Partner.name, "(no partner)")),
-                 else_=LEDGER.c.subject_type + "s")
-    query = (select(LEDGER.c.recipient, LEDGER.c.status, LEDGER.c.rung, group.label("grp"), LEDGER.c.error,
-                    func.count().label("n"))
-             .select_from(LEDGER)
-             .outerjoin(AdviceRequest, and_(LEDGER.c.subject_type == ADVICE, AdviceRequest.id == LEDGER.c.subject_id))
-             .outerjoin(Partner, Partner.id == AdviceRequest.partner_id)
-             .where(LEDGER.c.claimed_by == token)
-             .group_by(LEDGER.c.recipient, LEDGER.c.status, LEDGER.c.rung, group, LEDGER.c.error))
     report = DeliveryReport()
     delivered: set[str] = set()
     undelivered: dict[str, str] = {}
     with ctx.uow(write=False) as uow:
-        for row in uow.session.execute(query):
+        for row in Ledger(uow.session).outcome(token):
             rung = row.rung.split(":")[0]
             if row.status == "sent":
                 delivered.add(row.recipient)

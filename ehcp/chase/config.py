@@ -1,4 +1,5 @@
-"""Configuration of the nightly chasing: the escalation ladder, what identifies a child, schedules.
+"""Configuration of the nightly chasing: the escalation ladder (and when a rung is reached), what
+identifies a child, schedules.
 
 Defaults are the dataclass defaults; an ``ehcp.toml`` (``EHCP_CONFIG``, else ``./ehcp.toml``) may
 override them in a ``[chase]`` table, and a few environment variables override that::
@@ -20,6 +21,8 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
+from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 
@@ -79,8 +82,20 @@ def check_ladder(ladder: tuple[Rung, ...]) -> None:
     if any(not n or len(n) > 30 or ":" in n for n in names):
         raise ValueError("rung names must be 1-30 characters without ':'")
     offsets = [r.offset_days for r in ladder]
-    if any(b <= a for a, b in zip(offsets, offsets[1:])):
+    if any(b <= a for a, b in pairwise(offsets)):
         raise ValueError(f"rung offsets must strictly increase, got {offsets}")
+
+
+def rung_thresholds(ladder: tuple[Rung, ...], as_of: date) -> list[tuple[int, Rung, date]]:
+    """(index, rung, the latest due date that has reached it on ``as_of``), highest rung first: rung
+    i is reached once ``due <= as_of - offset_i`` (offsets strictly increase). The planner's SQL is
+    built from these, so this is the rule it applies."""
+    return [(i, rung, as_of - timedelta(days=rung.offset_days)) for i, rung in reversed(list(enumerate(ladder)))]
+
+
+def rung_reached(ladder: tuple[Rung, ...], due: date, as_of: date) -> int:
+    """Index of the highest rung reached on ``as_of`` by a clock due on ``due`` (-1 if none yet)."""
+    return next((i for i, _, last in rung_thresholds(ladder, as_of) if due <= last), -1)
 
 
 def _toml_table(env: dict[str, str]) -> dict:
