@@ -255,6 +255,26 @@ def section_of(rule_id: str) -> str:
     raise KeyError(f"{rule_id} is placed in no section of ehcp.rules.docs.SECTIONS")
 
 
+def version_record(rule: Rule) -> dict[str, object]:
+    """One version of a rule as plain data (``ehcp rules list`` rows, ``rules show`` versions)."""
+    return {"rule": rule.rule_id, "key": rule.key, "version": rule.version,
+            "effective_from": rule.effective_from, "effective_to": rule.effective_to,
+            "period": _period(rule), "length": rule.length, "unit": rule.unit, "convention": rule.convention,
+            "citation": rule.citation, "trigger": rule.trigger, "binds": rule.binds, "kind": _kind(rule).split(" ")[0],
+            "exceptions": [r for r in EXCEPTION_REASONS if r in rule.exceptions], "note": rule.note}
+
+
+def rule_record(rule_id: str, rules: RuleSet = DEFAULT_RULES) -> dict[str, object]:
+    """Everything known about one rule id: its latest version's fields and every version."""
+    versions = versions_of(rule_id, rules)
+    latest = versions[-1]
+    record = {k: v for k, v in version_record(latest).items() if k not in ("version", "effective_from",
+                                                                           "effective_to", "note")}
+    record.update(counting=CONVENTION_TEXT[latest.convention][1], section=section_of(rule_id),
+                  versions=[version_record(rule) for rule in versions])
+    return record
+
+
 def rules_md(rules: RuleSet = DEFAULT_RULES) -> str:
     """docs/rules.md: every rule id with its versions."""
     out = [HEADER, "# Rules: every statutory clock ehcp computes\n",
@@ -299,7 +319,7 @@ def _rule_section(rule_id: str, versions: tuple[Rule, ...]) -> list[str]:
 
 def _policy_options(spec: Field[Any]) -> str:
     choices = spec.metadata.get("choices") or ()
-    return ", ".join(f"`{c!r}`" for c in choices) if choices else "any value of the default's type"
+    return ", ".join(f"`{c!r}`" for c in choices) if choices else "a value of the default's type"
 
 
 def policies_md() -> str:
@@ -311,7 +331,7 @@ def policies_md() -> str:
         raise KeyError(f"policy questions without text in ehcp.rules.docs.QUESTIONS: {sorted(missing)}")
     out = [HEADER, "# Policies: the readings the law leaves open\n",
            "Where the law is unclear, or sources disagree, ehcp makes the reading a named policy with a default "
-           "(`ehcp.rules.policy.Policy`). An authority may choose another option in `ehcp.toml` (`[policy]`). "
+           "(a field of `ehcp.rules.policy.Policy`); `Policy.from_mapping` reads other choices from plain settings. "
            "Question codes Q1-Q24 are cited in the code and in rule notes.\n",
            "| question | setting | what it decides | options | default |", "|---|---|---|---|---|"]
     for spec in specs:
