@@ -7,7 +7,6 @@ import typer
 from cli.common import FORMAT_OPTION, SHOW_FORMAT_OPTION
 from cli.output import Format, console, emit, emit_json, emit_table, error
 from ehcp.rules import DEFAULT_RULES, UnknownRule
-from ehcp.rules.docs import rule_record, version_record
 
 app = typer.Typer(help="The statutory rules: every clock, its citation, counting and versions.",
                   no_args_is_help=True)
@@ -32,6 +31,8 @@ def list_rules(fmt: Format = FORMAT_OPTION) -> None:
 
     Example: ehcp rules list --format csv
     """
+    from ehcp.rules.docs import version_record  # slow import: the docs generator, compiled only for `rules`
+
     rows = [version_record(rule) for rule in DEFAULT_RULES]
     if fmt is not Format.json:
         rows = [_flat(row) for row in rows]
@@ -51,6 +52,8 @@ def show_rule(rule: str = typer.Argument(..., help="A rule id (R-FINAL-PLAN) or 
     except UnknownRule as exc:
         error(str(exc))
         raise typer.Exit(1) from None
+    from ehcp.rules.docs import rule_record  # slow import: the docs generator, compiled only for `rules`
+
     record = rule_record(rule_id)
     if fmt is Format.json:
         emit_json(record)
