@@ -1,6 +1,7 @@
 """Everything the code cites can be looked up in the repository's own docs/.
 
-Scans ehcp/, cli/, workflows/ and calendars/ (code, docstrings, output strings) for rule ids (R-...),
+Scans ehcp/, cli/, workflows/ and calendars/ (code, docstrings, output strings), the README and docs/
+for rule ids (R-...),
 counting conventions (C-...), policy questions (Q..), worked-example ids (G..), and for every
 reference to statutory-timescales.md, contract.md, sen2.md or statutory-examples.json (tests/ too):
 each must resolve to a file in the repository and, where a section number follows, to a heading of it.
@@ -28,8 +29,10 @@ HEADING = re.compile(r"^#+ (\d+(?:\.\d+)?)[. ]", re.MULTILINE)
 
 
 def _sources(dirs=CODE_DIRS) -> dict[str, str]:
-    return {str(path.relative_to(ROOT)): path.read_text(encoding="utf-8")
-            for d in dirs for path in sorted((ROOT / d).rglob("*.py")) if path.name != Path(__file__).name}
+    """The Python files under ``dirs`` (this test's own examples aside), the README and docs/*.md."""
+    paths = [path for d in dirs for path in sorted((ROOT / d).rglob("*.py")) if path.name != Path(__file__).name]
+    paths += [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+    return {str(path.relative_to(ROOT)): path.read_text(encoding="utf-8") for path in paths}
 
 
 def _found(pattern: re.Pattern, dirs=CODE_DIRS) -> dict[str, set[str]]:
