@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from dataclasses import Field, fields
+from datetime import date
 from typing import Any
 from pathlib import Path
 
@@ -317,9 +318,29 @@ def _rule_section(rule_id: str, versions: tuple[Rule, ...]) -> list[str]:
     return lines
 
 
+def policy_value(value: object) -> str:
+    """A policy value as it is written in settings: ISO dates, lists for tuples, lower-case booleans."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return "[" + ", ".join(policy_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return "none" if value is None else str(value)
+
+
 def _policy_options(spec: Field[Any]) -> str:
     choices = spec.metadata.get("choices") or ()
-    return ", ".join(f"`{c!r}`" for c in choices) if choices else "a value of the default's type"
+    if choices:
+        return ", ".join(f"`{policy_value(c)}`" for c in choices)
+    default = spec.default
+    if isinstance(default, date):
+        return "a date"
+    if isinstance(default, tuple):
+        return "a list of " + ("whole numbers" if all(isinstance(v, int) for v in default) else "letters")
+    return "none, or a whole number" if default is None else "a whole number"
 
 
 def policies_md() -> str:
@@ -338,20 +359,20 @@ def policies_md() -> str:
         question = spec.metadata["question"]
         link = f"[{question}](#{question.lower()})" if question != "-" else "-"
         out.append(f"| {link} | `{spec.name}` | {_md(spec.metadata['help'])} | {_md(_policy_options(spec))} | "
-                   f"`{spec.default!r}` |")
+                   f"`{policy_value(spec.default)}` |")
     for code, (question, reason) in sorted(QUESTIONS.items(), key=lambda kv: int(kv[0][1:])):
         answered = [s for s in specs if s.metadata["question"] == code]
         out += ["", f"## {code}", "", f"{question}", ""]
         for spec in answered:
             applied = " Not yet applied by the domain." if spec.name in NOT_YET_APPLIED else ""
             out.append(f"- Setting `{spec.name}`: {spec.metadata['help']}. Options: {_policy_options(spec)}. "
-                       f"Default: `{spec.default!r}`.{applied}")
+                       f"Default: `{policy_value(spec.default)}`.{applied}")
         if not answered:
             out.append(f"- No setting: {ANSWERED_ELSEWHERE.get(code, 'not a choice')}.")
         out.append(f"- Why the default: {reason}")
     out += ["", "## Constants and local practice", "",
             "Settings that answer no open question: named constants of the law, or local practice."]
-    out += [f"- `{s.name}` (default `{s.default!r}`): {s.metadata['help']}." for s in specs
+    out += [f"- `{s.name}` (default `{policy_value(s.default)}`): {s.metadata['help']}." for s in specs
             if s.metadata["question"] == "-"]
     return "\n".join(out) + "\n"
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from datetime import date
 
 import pytest
 
 from ehcp.rules import DEFAULT_RULES, Policy
-from ehcp.rules.docs import DOCS, QUESTIONS, SECTIONS, documents, main, rule_ids, section_of
+from ehcp.rules.docs import DOCS, QUESTIONS, SECTIONS, documents, main, policy_value, rule_ids, section_of
 
 
 @pytest.mark.parametrize("name", sorted(documents()))
@@ -40,9 +41,14 @@ def test_rules_md_has_every_rule_version_with_its_dates_and_citation():
 def test_policies_md_has_every_setting_with_its_default_and_every_question():
     text = documents()["policies.md"]
     for spec in fields(Policy):
-        assert f"`{spec.name}`" in text and f"`{spec.default!r}`" in text
+        assert f"`{spec.name}`" in text and f"`{policy_value(spec.default)}`" in text
     for code in QUESTIONS:
         assert f"\n## {code}\n" in text
+
+
+def test_policy_values_are_written_as_settings_are():
+    assert [policy_value(v) for v in (True, date(2015, 3, 23), ("a", "b"), "regulation", None, 140)] == \
+        ["true", "2015-03-23", '["a", "b"]', '"regulation"', "none", "140"]
 
 
 def test_every_rule_sits_in_one_section_of_the_law():
