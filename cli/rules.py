@@ -16,7 +16,7 @@ LIST_COLUMNS = ["rule", "key", "version", "effective_from", "effective_to", "per
 SHOW_FIELDS = ["rule", "key", "citation", "trigger", "period", "convention", "counting", "binds", "kind",
                "exceptions", "section"]
 SCREEN_COLUMNS = ["rule", "version", "effective_from", "effective_to", "period", "convention", "citation"]
-VERSION_COLUMNS = ["version", "effective_from", "effective_to", "period", "citation", "exceptions", "note"]
+VERSION_COLUMNS = ["version", "effective_from", "effective_to", "period", "kind", "citation", "exceptions", "note"]
 
 
 def _flat(row: dict) -> dict:
@@ -47,8 +47,10 @@ def show_rule(rule: str = typer.Argument(..., help="A rule id (R-FINAL-PLAN) or 
 
     Example: ehcp rules show R-AMEND-FINAL
     """
+    name = rule.strip()
+    name = name.upper() if name.upper().startswith("R-") else name  # ids are upper case, keys lower
     try:
-        rule_id = DEFAULT_RULES.versions(rule.strip())[0].rule_id
+        rule_id = DEFAULT_RULES.versions(name)[0].rule_id
     except UnknownRule as exc:
         error(str(exc))
         raise typer.Exit(1) from None

@@ -310,11 +310,12 @@ def _rule_section(rule_id: str, versions: tuple[Rule, ...]) -> list[str]:
              f"- Section of the law: [{section_of(rule_id)}](statutory-timescales.md#{_anchor(section_of(rule_id))})"
              " of statutory-timescales.md"]
     if latest.absence_min_days:
-        lines.append(f"- Absence counts from {latest.absence_min_days} days")
-    lines += ["", "| version | in force | period | citation | exceptions | note |", "|---|---|---|---|---|---|"]
+        lines.append(f"- Absence from the area disapplies it after {latest.absence_min_days} days (not 28)")
+    lines += ["", "| version | in force | period | kind | citation | exceptions | note |",
+              "|---|---|---|---|---|---|---|"]
     for rule in versions:
-        lines.append(f"| {rule.version} | {_in_force(rule)} | {_md(_period(rule))} | {_md(rule.citation)} | "
-                     f"{_exceptions(rule.exceptions)} | {_md(rule.note) or '-'} |")
+        lines.append(f"| {rule.version} | {_in_force(rule)} | {_md(_period(rule))} | {_kind(rule).split(' ')[0]} | "
+                     f"{_md(rule.citation)} | {_exceptions(rule.exceptions)} | {_md(rule.note) or '-'} |")
     return lines
 
 

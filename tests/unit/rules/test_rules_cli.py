@@ -43,7 +43,8 @@ def test_list_table_names_the_rules():
 def test_show_by_id_or_deadline_key_gives_citation_trigger_counting_and_versions():
     by_id = json.loads(run("show", "R-ADVICE-RESPOND", "--format", "json").stdout)
     by_key = json.loads(run("show", "advice.medical.2", "--format", "json").stdout)
-    assert by_id == by_key
+    lower = json.loads(run("show", "r-advice-respond", "--format", "json").stdout)
+    assert by_id == by_key == lower
     assert by_id["citation"] == "SEND Regulations 2014 reg 8(1)"
     assert by_id["trigger"] == "advice request received by the body"
     assert by_id["convention"] == "C-WEEKS" and by_id["period"] == "6 weeks"
