@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import admin, advice, cases, reports
+from cli import admin, advice, cases, reports, rules
 
 app = typer.Typer(
     name="ehcp",
@@ -25,6 +25,7 @@ app.add_typer(advice.partner_app, name="partner")
 app.add_typer(reports.app, name="report")
 app.add_typer(admin.user_app, name="user")
 app.add_typer(admin.deadlines_app, name="deadlines")
+app.add_typer(rules.app, name="rules")
 
 
 def _register_optional() -> None:

@@ -1,7 +1,7 @@
 """A deterministic synthetic case load at national scale (``ehcp dev generate``, bench/generate.py).
 
 Same seed, size and today -> the same rows, byte for byte: one ``random.Random(seed)`` drives
-everything, in a fixed order. The distributions follow the DfE figures (shared/docs/sen2.md s.4-5):
+everything, in a fixed order. The distributions follow the DfE figures (docs/sen2.md s.4-5):
 
 * requests grow ~11% a year over up to ten years; 25% refused, ~3% withdrawn before a decision;
   85% of decisions within 6 weeks;

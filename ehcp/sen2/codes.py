@@ -1,4 +1,4 @@
-"""SEN2 code lists as data, versioned by collection (census) year (docs: shared/docs/sen2.md section 2).
+"""SEN2 code lists as data, versioned by collection (census) year (docs/sen2.md section 2).
 
 Each list is a mapping code -> meaning. ``codes(name, year)`` gives the list in force for a
 collection year; ``items_for(year)`` says which year-dependent items the return carries.

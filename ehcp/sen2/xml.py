@@ -1,6 +1,6 @@
 """Write the SEN2 person-level XML from an :class:`ehcp.sen2.extract.Extract`.
 
-Spec followed: the element outline of shared/docs/sen2.md section 2.1 (rebuilt from parsers of real
+Spec followed: the element outline of docs/sen2.md section 2.1 (rebuilt from parsers of real
 SEN2 files and the 2023 technical specification v1.1 contents, with the 2024/2025 changes of section
 2.3; 2025 guide v1.4 and the 2026 guide as cited there). The DfE XSD was not available: check tag
 spelling and order against it before a real submission.

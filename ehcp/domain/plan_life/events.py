@@ -12,7 +12,7 @@ from ehcp.domain.machine.event import Event
 REASSESSMENT_SOURCES = ("parent", "young_person", "school", "commissioning_body")  # s.44(2)
 REFUSAL_GROUNDS = ("not_necessary", "within_6_months")  # reg 24
 REASSESSMENT_OUTCOMES = ("plan_issued", "no_change")  # reg 27(2); s.51(2) no change is appealable
-# SEN2 CeaseReason 1-9 (sen2.md 4.6); "transferred" (5) is a reg 15 transfer, not a s.45 decision.
+# SEN2 CeaseReason 1-9 (sen2.md 2.2, item 4.6); "transferred" (5) is a reg 15 transfer, not a s.45 decision.
 CEASE_REASONS = ("max_age", "needs_met", "higher_education", "employment", "transferred",
                  "no_longer_engaging", "moved_outside_england", "deceased", "other")
 

@@ -1,4 +1,4 @@
-"""Worked examples of statutory-examples.json sections 6-8 through the domain's events (named by G-id)."""
+"""Worked examples (docs/worked-examples.md) of statutory-timescales.md sections 6-8 through the domain's events (named by G-id)."""
 
 from __future__ import annotations
 

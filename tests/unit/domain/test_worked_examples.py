@@ -1,4 +1,4 @@
-"""One test per worked example of statutory-examples.json that the domain covers (named by G-id)."""
+"""One test per worked example of docs/worked-examples.md that the domain covers (named by G-id)."""
 
 from __future__ import annotations
 
