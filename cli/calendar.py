@@ -7,8 +7,8 @@ from typing import Optional
 
 import typer
 
-from cli.common import FORMAT_OPTION, context, parse_date, refusals
-from cli.output import Format, emit, info
+from cli.common import context, parse_date, refusals
+from cli.output import Format, emit, emit_json, info, output_options
 
 app = typer.Typer(help="Working days, bank holidays and school term calendars.", no_args_is_help=True)
 
@@ -35,10 +35,11 @@ def import_(
 
 @app.command("show")
 @refusals
+@output_options()
 def show(
     year: Optional[int] = typer.Option(None, "--year", help="Bank holidays of this year (default: this year)."),
     setting: Optional[str] = typer.Option(None, "--setting", help="Only this setting's closures."),
-    fmt: Format = FORMAT_OPTION,
+    fmt: Format = Format.table,
 ) -> None:
     """Show the non-working days of a year and the recorded closures."""
     from datetime import date
@@ -53,8 +54,6 @@ def show(
     holidays = [{"date": d, "name": n} for d, n in cal.holidays_between(date(year, 1, 1), date(year, 12, 31))]
     closures = list_closures(ctx, setting)
     if fmt is Format.json:
-        from cli.output import emit_json
-
         emit_json({"year": year, "holidays": holidays, "closures": closures})
         return
     emit(holidays, ["date", "name"], fmt, key="holidays", title=f"Non-working days {year} (England and Wales)")

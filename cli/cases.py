@@ -6,8 +6,8 @@ from typing import Optional
 
 import typer
 
-from cli.common import FORMAT_OPTION, SHOW_FORMAT_OPTION, context, parse_date, refusals, settings
-from cli.output import Format, emit, emit_json, info, rag_style
+from cli.common import context, parse_date, refusals, settings
+from cli.output import Format, emit, emit_case, emit_json, info, output_options, rag_style
 
 app = typer.Typer(help="Open, move and look at cases.", no_args_is_help=True)
 
@@ -16,6 +16,7 @@ STAGE_HELP = "assessment, not_assessed, draft, final, no_plan, review, ceased or
 
 @app.command("new")
 @refusals
+@output_options(listing=False)
 def new(
     child: str = typer.Option(..., "--child", help="The child's or young person's name, e.g. 'Alex Example'."),
     dob: str = typer.Option(..., "--dob", help="Date of birth, YYYY-MM-DD."),
@@ -25,7 +26,7 @@ def new(
     year_group: Optional[int] = typer.Option(None, "--year-group", help="National curriculum year (NCY)."),
     force: bool = typer.Option(False, "--force", help="Open a case even if this child already has one."),
     reason: Optional[str] = typer.Option(None, "--reason", help="Why (kept in the audit trail)."),
-    fmt: Format = SHOW_FORMAT_OPTION,
+    fmt: Format = Format.table,
 ) -> None:
     """Open a case for a new request for an EHC needs assessment.
 
@@ -205,21 +206,18 @@ def assign(
 
 @app.command("show")
 @refusals
-def show(reference: str = typer.Argument(...), fmt: Format = SHOW_FORMAT_OPTION) -> None:
+@output_options(listing=False)
+def show(reference: str = typer.Argument(...), fmt: Format = Format.table) -> None:
     """Show a case: the child, stage, every deadline with its citation and status, advice, notes."""
     from ehcp.services.views import show_case
 
-    view = show_case(settings(), reference)
-    if fmt is Format.json:
-        emit_json(view)
-        return
-    from cli.render import render_case
-
-    render_case(view)
+    cfg = settings()
+    emit_case(show_case(cfg, reference), fmt, due_soon_days=cfg.due_soon_days)
 
 
 @app.command("list")
 @refusals
+@output_options()
 def list_(
     stage: Optional[str] = typer.Option(None, "--stage", help=f"Only this stage: request, {STAGE_HELP}."),
     overdue: bool = typer.Option(False, "--overdue", help="Only cases with an overdue statutory deadline."),
@@ -227,21 +225,23 @@ def list_(
     everyone: bool = typer.Option(False, "--all", help="Every caseworker's cases."),
     due_within: Optional[int] = typer.Option(None, "--due-within", help="Next deadline within N days."),
     sort: str = typer.Option("next_due", "--sort", help="next_due, reference, received or stage."),
-    fmt: Format = FORMAT_OPTION,
+    fmt: Format = Format.table,
 ) -> None:
     """List your caseload with each case's next deadline (RAG coloured)."""
     from ehcp.services.views import list_cases
 
-    rows, scope = list_cases(settings(), mine=not everyone, stage=stage, overdue_only=overdue,
+    cfg = settings()
+    rows, scope = list_cases(cfg, mine=not everyone, stage=stage, overdue_only=overdue,
                              caseworker=caseworker, due_within=due_within, sort=sort)
     columns = ["reference", "child", "stage", "caseworker", "next_deadline", "next_due", "days_left", "overdue"]
     emit(rows, columns, fmt, key="cases", title=f"Cases ({scope}, {len(rows)})",
-         row_style=lambda r: rag_style(r["days_left"]))
+         row_style=lambda r: rag_style(r["days_left"], due_soon_days=cfg.due_soon_days))
 
 
 @app.command("timeline")
 @refusals
-def timeline(reference: str = typer.Argument(...), fmt: Format = FORMAT_OPTION) -> None:
+@output_options()
+def timeline(reference: str = typer.Argument(...), fmt: Format = Format.table) -> None:
     """The whole chronology of a case: events, deadlines met or missed, notes, who did what."""
     from ehcp.services.views import timeline as build
 
@@ -260,8 +260,9 @@ def _short(detail: dict) -> str:
 
 @app.command("find")
 @refusals
+@output_options()
 def find(term: str = typer.Argument(..., help="Name, reference, UPN or date of birth."),
-         fmt: Format = FORMAT_OPTION) -> None:
+         fmt: Format = Format.table) -> None:
     """Find cases by child's name, reference, UPN or date of birth."""
     from ehcp.services.views import find_cases
 

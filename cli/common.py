@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import functools
-import sys
 from datetime import date
 from typing import Any, Callable, TypeVar
 
 import typer
 
-from cli.output import Format, error
+from cli.output import error
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format: table, csv or json.")
-SHOW_FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format: table or json.")
 
 
 def settings(*, check_actor: bool = True):  # noqa: ANN201
@@ -107,7 +103,3 @@ def _database_problem(exc: Exception) -> str | None:
 def fail(message: str) -> None:
     error(message)
     raise typer.Exit(1)
-
-
-def is_tty() -> bool:
-    return sys.stdout.isatty()

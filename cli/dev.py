@@ -6,14 +6,15 @@ from typing import Optional
 
 import typer
 
-from cli.common import SHOW_FORMAT_OPTION, parse_date, refusals, settings
-from cli.output import Format, emit_json, info
+from cli.common import parse_date, refusals, settings
+from cli.output import Format, emit_json, info, output_options
 
 app = typer.Typer(help="Developer tools: synthetic data for demos and benchmarks.", no_args_is_help=True)
 
 
 @app.command("generate")
 @refusals
+@output_options(listing=False)
 def generate(
     plans: int = typer.Option(25_000, "--plans", min=1, max=5_000_000,
                               help="About how many EHC plans are held on today's date (25000 = Kent with "
@@ -25,7 +26,7 @@ def generate(
                                                                "EHCP_TODAY or the London date)."),
     jobs: int = typer.Option(1, "--jobs", min=1, max=64, help="Worker processes building the histories and "
                                                                "their deadlines (the rows do not depend on it)."),
-    fmt: Format = SHOW_FORMAT_OPTION,
+    fmt: Format = Format.table,
 ) -> None:
     """Write a synthetic case load with DfE-like distributions into an empty database.
 

@@ -12,8 +12,8 @@ from typing import Optional
 
 import typer
 
-from cli.common import SHOW_FORMAT_OPTION, context, refusals
-from cli.output import Format, emit, emit_json, error, info
+from cli.common import context, refusals
+from cli.output import Format, emit, emit_json, error, info, output_options
 from ehcp.importing.spec import describe
 
 app = typer.Typer(help="Import cases, partners, advice requests, events, placements and SEN types of need from "
@@ -80,12 +80,13 @@ def _write_errors(path: Path, errors: list) -> None:
                                            "\n\nA child already on file (same UPN, or same name and date of "
                                            "birth) is linked, not duplicated."))
 @refusals
+@output_options(listing=False)
 def cases(
     path: Path = FILE_ARGUMENT,
     errors_file: Optional[Path] = ERRORS_OPTION,
     create_users: bool = typer.Option(False, "--create-users", help="Register unknown caseworker logins as "
                                                                      "caseworkers instead of refusing the row."),
-    fmt: Format = SHOW_FORMAT_OPTION,
+    fmt: Format = Format.table,
 ) -> None:
     _run("cases", path, errors_file, fmt, create_users=create_users)
 
@@ -107,8 +108,9 @@ PLAIN_KINDS = (
 
 
 def _plain_command(kind: str):  # noqa: ANN202
+    @output_options(listing=False)
     def command(path: Path = FILE_ARGUMENT, errors_file: Optional[Path] = ERRORS_OPTION,
-                fmt: Format = SHOW_FORMAT_OPTION) -> None:
+                fmt: Format = Format.table) -> None:
         _run(kind, path, errors_file, fmt)
 
     command.__name__ = kind

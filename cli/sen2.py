@@ -7,8 +7,8 @@ from typing import Optional
 
 import typer
 
-from cli.common import FORMAT_OPTION, SHOW_FORMAT_OPTION, context, parse_date, refusals, settings
-from cli.output import Format, emit, emit_json, info
+from cli.common import context, parse_date, refusals, settings
+from cli.output import Format, emit, emit_json, info, output_options
 
 app = typer.Typer(help="The SEN2 statutory return (DfE person-level XML): data, checks, explain, summary, export.",
                   no_args_is_help=True)
@@ -46,6 +46,7 @@ def _extract(census):  # noqa: ANN001, ANN202
 
 @app.command("placement")
 @refusals
+@output_options(listing=False)
 def placement(reference: str = REF,
               start: str = typer.Option(..., "--from", help="Entry date YYYY-MM-DD."),
               setting: Optional[str] = typer.Option(None, "--setting", help="Setting name (created if new)."),
@@ -59,7 +60,7 @@ def placement(reference: str = REF,
               sen_unit: bool = typer.Option(False, "--sen-unit", help="In an SEN unit."),
               resourced: bool = typer.Option(False, "--resourced-provision", help="In resourced provision."),
               residential: Optional[str] = typer.Option(None, "--residential", help="A 38-51 weeks, B 52 weeks."),
-              fmt: Format = SHOW_FORMAT_OPTION) -> None:
+              fmt: Format = Format.table) -> None:
     """Record where the child is placed (SEN2 PlacementDetail); an open placement of the same rank ends.
 
     Example: ehcp sen2 placement EHC-2025-00042 --setting "Oak Primary" --urn 123456 --from 2025-09-03
@@ -75,10 +76,11 @@ def placement(reference: str = REF,
 
 @app.command("need")
 @refusals
+@output_options(listing=False)
 def need(reference: str = REF, primary: str = typer.Option(..., "--primary", help="Primary SEN type, e.g. ASD."),
          secondary: Optional[list[str]] = typer.Option(None, "--secondary", help="Secondary SEN type (repeatable)."),
          on: Optional[str] = typer.Option(None, "--on", help="Date recorded (default today)."),
-         fmt: Format = SHOW_FORMAT_OPTION) -> None:
+         fmt: Format = Format.table) -> None:
     """Set the plan's SEN types of need (SEN2 SENneed), replacing those recorded before.
 
     Types: SPLD MLD SLD PMLD SEMH SLCN HI VI MSI PD ASD DS OTH.
@@ -92,10 +94,11 @@ def need(reference: str = REF, primary: str = typer.Option(..., "--primary", hel
 
 @app.command("upn-unknown")
 @refusals
+@output_options(listing=False)
 def upn_unknown(reference: str = REF,
                 code: Optional[str] = typer.Option(None, "--code", help="UN1, UN2, UN3, UN5, UN8, UN9 or UN10."),
                 clear: bool = typer.Option(False, "--clear", help="Remove the reason."),
-                fmt: Format = SHOW_FORMAT_OPTION) -> None:
+                fmt: Format = Format.table) -> None:
     """Record why the child has no UPN or ULN (SEN2 UPNunknown).
 
     Example: ehcp sen2 upn-unknown EHC-2025-00042 --code UN1
@@ -142,7 +145,8 @@ def export(census: str = typer.Option(..., "--census", help="Census date YYYY-MM
 
 @app.command("check")
 @refusals
-def check(census: Optional[str] = CENSUS, fmt: Format = FORMAT_OPTION) -> None:
+@output_options()
+def check(census: Optional[str] = CENSUS, fmt: Format = Format.table) -> None:
     """Pre-submission checks: each problem with the case reference and how to fix it (exit 0 either way).
 
     Example: ehcp sen2 check --census 2026-01-15 --format csv
@@ -158,7 +162,8 @@ def check(census: Optional[str] = CENSUS, fmt: Format = FORMAT_OPTION) -> None:
 
 @app.command("explain")
 @refusals
-def explain(reference: str = REF, census: Optional[str] = CENSUS, fmt: Format = FORMAT_OPTION) -> None:
+@output_options()
+def explain(reference: str = REF, census: Optional[str] = CENSUS, fmt: Format = Format.table) -> None:
     """Why each SEN2 item of a case has its value (which events).
 
     Example: ehcp sen2 explain EHC-2025-00042 --census 2026-01-15
@@ -179,8 +184,9 @@ def explain(reference: str = REF, census: Optional[str] = CENSUS, fmt: Format = 
 
 @app.command("summary")
 @refusals
+@output_options()
 def summary(year: Optional[int] = typer.Option(None, "--year", help="Calendar year of activity (default: last year)."),
-            fmt: Format = FORMAT_OPTION) -> None:
+            fmt: Format = Format.table) -> None:
     """Headline figures the DfE will publish from the return (they agree with 'ehcp report timeliness').
 
     Example: ehcp sen2 summary --year 2025
