@@ -1,4 +1,8 @@
-"""``ehcp advice ...`` and ``ehcp partner ...``: advice requests and the partners who give advice."""
+"""``ehcp advice ...`` and ``ehcp partner ...``: advice requests and the partners who give advice.
+
+Services are imported inside the commands: they load the ORM (about a second), which no other
+command should pay for at start-up (``bench/bench_cli.py``).
+"""
 
 from __future__ import annotations
 

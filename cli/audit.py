@@ -1,4 +1,8 @@
-"""``ehcp audit ...``: the hash-chained audit trail (who did what, when, to which case, and why)."""
+"""``ehcp audit ...``: the hash-chained audit trail (who did what, when, to which case, and why).
+
+Services are imported inside the commands: they load the ORM (about a second), which no other
+command should pay for at start-up (``bench/bench_cli.py``).
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,12 @@
-"""``ehcp calendar ...``: bank holidays, proclaimed holidays and school term calendars."""
+"""``ehcp calendar ...``: bank holidays, proclaimed holidays and school term calendars.
+
+Services are imported inside the commands: they load the ORM (about a second), which no other
+command should pay for at start-up (``bench/bench_cli.py``).
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Optional
 
@@ -9,6 +14,7 @@ import typer
 
 from cli.common import context, parse_date, refusals
 from cli.output import Format, emit, emit_json, info, output_options
+from ehcp.services.errors import Refused
 
 app = typer.Typer(help="Working days, bank holidays and school term calendars.", no_args_is_help=True)
 
@@ -22,7 +28,6 @@ def import_(
 ) -> None:
     """Import a term calendar; closures of 4 weeks or more feed the reg 5(4)/10(4) exceptions."""
     from ehcp.services.calendars_admin import import_ics
-    from ehcp.services.errors import Refused
 
     try:
         data = file.read_bytes()
@@ -42,8 +47,6 @@ def show(
     fmt: Format = Format.table,
 ) -> None:
     """Show the non-working days of a year and the recorded closures."""
-    from datetime import date
-
     from ehcp.services.calendar import working_calendar
     from ehcp.services.calendars_admin import list_closures
 

@@ -1,7 +1,12 @@
-"""``ehcp dev ...``: developer tools - a deterministic synthetic case load for demos and benchmarks."""
+"""``ehcp dev ...``: developer tools - a deterministic synthetic case load for demos and benchmarks.
+
+The generator, services and migrations are imported inside the command: they load the ORM and
+Alembic, which no other command should pay for at start-up (``bench/bench_cli.py``).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Optional
 
 import typer
@@ -36,8 +41,6 @@ def generate(
 
     Example: ehcp dev generate --plans 25000 --seed 1 --database sqlite:///kent-scale.sqlite3
     """
-    import dataclasses
-
     from ehcp.importing.synthetic import generate as run
     from ehcp.services.context import ServiceContext
     from ehcp.store import migrate

@@ -3,10 +3,13 @@
 Each file is all or nothing: every row is checked first; if any row is refused nothing is written,
 the rejected rows (line, column, reason) are listed on stderr (and in ``--errors FILE.csv``), and
 the exit status is 1. Columns: docs/import.md.
+The importer and permissions are imported inside the command: they load the ORM (about a second),
+which no other command should pay for at start-up (``bench/bench_cli.py``).
 """
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Optional
 
@@ -67,8 +70,6 @@ def _report(refused, errors_file: Optional[Path], fmt: Format) -> None:  # noqa:
 
 
 def _write_errors(path: Path, errors: list) -> None:
-    import csv
-
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["line", "column", "reason"])

@@ -4,7 +4,8 @@ Each row is one command of the shape "record what happened to a case, then show 
 its group and name, the service that records it, its parameters (name, type, Typer declaration, the
 service keyword it becomes, the flag named when its date is not YYYY-MM-DD), the summary printed on
 stderr and the help text. ``build`` turns the rows into the Typer groups of ``GROUPS``; ``cli.main``
-registers them and the few hand-written commands of a group (``cli.review``) join after the rows.
+registers them. A group's hand-written commands (``cli.cases``, ``cli.review``) stand before or after
+its rows, as ``HAND_WRITTEN`` says.
 
 Services are named "module.function" under ``ehcp.services`` and imported when the command runs:
 importing them loads the ORM (about a second), which would break the start-up budget of every other
@@ -22,9 +23,9 @@ from typing import Any, Optional
 import typer
 from typer.models import ParameterInfo
 
-from cli import review
+from cli import cases, review
 from cli.common import context, parse_date, refusals
-from cli.output import SHOW_FORMAT_OPTION, Format, emit_recorded
+from cli.output import SHOW_FORMAT_OPTION, Format, emit_move, emit_recorded
 
 Values = dict[str, Any]
 
@@ -60,9 +61,15 @@ class Command:
     help: str
     prepare: Callable[[Values], Values] | None = None
     prints_reference: bool = False  # a new case's reference, last on stdout (not with --format json)
+    move: bool = False  # a stage move (``case ...``): no --format, one line on stderr
 
 
-def option(name: str, *decls: str, default: Any = ..., help: str, type: Any = str,  # noqa: ANN401, A002 - named as typer.Option names them
+def move(name: str, params: tuple[Param, ...], help: str, prepare: Callable[[Values], Values]) -> Command:  # noqa: A002 - as Command names it
+    """A ``case`` stage move: ``cases.advance_case`` with the stage ``prepare`` sets."""
+    return Command("case", name, "cases.advance_case", params, "", help, prepare=prepare, move=True)
+
+
+def option(name: str, *decls: str, default: Any = ..., help: str | None, type: Any = str,  # noqa: ANN401, A002 - named as typer.Option names them
            to: str | None = None, date: bool = False) -> Param:
     """A ``typer.Option`` parameter; ``date=True`` parses it as YYYY-MM-DD, naming its first flag."""
     return Param(name, type, typer.Option(default, *decls, help=help), to=to, date=decls[0] if date else None)
@@ -95,6 +102,33 @@ def served_on(help: str) -> Param:  # noqa: A002 - named as typer.Option names i
     return option("served_on", "--served-on", default=None, type=Optional[str], help=help, date=True)
 
 
+def to_stage(stage: str) -> Callable[[Values], Values]:
+    def prepare(values: Values) -> Values:
+        return {**values, "to": stage}
+
+    return prepare
+
+
+def assessment_decision(values: Values) -> Values:
+    assess = values.pop("assess")
+    return {**values, "to": "assessment" if assess else "not_assessed"}
+
+
+def draft_details(values: Values) -> Values:
+    """How the draft was sent, and its proven service date if known."""
+    served = values.pop("served_on")
+    details = {"served_on": parse_date(served, "--served-on")} if served else {}
+    return {**values, "to": "draft", **details}
+
+
+def move_details(values: Values) -> Values:
+    """``case advance``: the details given (channel, served on, outcome); nothing for those not given."""
+    details = {"channel": values.pop("channel"), "served_on": values.pop("served_on"), "outcome": values.pop("outcome")}
+    if details["served_on"]:
+        details["served_on"] = parse_date(details["served_on"], "--served-on")
+    return {**values, **{key: value for key, value in details.items() if value}}
+
+
 def review_outcome(values: Values) -> Values:
     """Exactly one of --maintain, --amend or --cease."""
     flags = {name: values.pop(name) for name in ("maintain", "amend", "cease")}
@@ -105,7 +139,8 @@ def review_outcome(values: Values) -> Values:
 
 
 def reassessment_outcome(values: Values) -> Values:
-    return {**values, "outcome": "no_change" if values.pop("no_change") else "plan_issued"}
+    no_change = values.pop("no_change")
+    return {**values, "outcome": "no_change" if no_change else "plan_issued"}
 
 
 def child_details(values: Values) -> Values:
@@ -120,6 +155,7 @@ def child_details(values: Values) -> Values:
 
 
 GROUPS: Mapping[str, str] = {
+    "case": "Open, move and look at cases.",
     "review": "Annual reviews, amendments and phase transfers (CFA 2014 s.44; SEND Regulations 2014 regs 18-22).",
     "reassess": "Re-assessment of a plan (CFA 2014 s.44(2); SEND Regulations 2014 regs 24-27).",
     "cease": "Ceasing to maintain a plan (CFA 2014 s.45; SEND Regulations 2014 reg 31).",
@@ -130,7 +166,54 @@ GROUPS: Mapping[str, str] = {
     "tribunal": "Tribunal orders (reg 44) and unopposed appeals (reg 45).",
 }
 
+REASON = option("reason", "--reason", default=None, type=Optional[str], help=None)
+CASE = Param("reference", str, typer.Argument(...))
+STAGES = "assessment, not_assessed, draft, final, no_plan, review, ceased or withdrawn"
+
 COMMANDS: tuple[Command, ...] = (
+    # -- case stages (CFA 2014 s.36-39; regs 3-13) -----------------------------------------------------
+    move("advance", (
+        REF,
+        option("to", "--to", help=f"Stage to move to: {STAGES}."),
+        ON,
+        option("reason", "--reason", default=None, type=Optional[str], help="Why (kept in the audit trail)."),
+        option("channel", "--channel", default=None, type=Optional[str],
+               help="How a draft was sent: email, hand, portal, first_class_post, second_class_post."),
+        option("served_on", "--served-on", default=None, type=Optional[str],
+               help="Proven date a draft was served, if known."),
+        option("outcome", "--outcome", default=None, type=Optional[str],
+               help="Review outcome when moving review -> final: maintain or amend."),
+        option("expect_version", "--expect-version", default=None, type=Optional[int], to="expected_version",
+               help="Optimistic lock: the case version you looked at ('case show --format json' gives it); "
+                    "refused with 'changed by X at T, please re-check' if someone changed the case since."),
+    ), """
+        Move a case to its next stage; an illegal move is refused with the rule that forbids it.
+
+        Moving a closed case (not_assessed, no_plan, ceased, withdrawn) again needs the 'reopen_case'
+        permission (manager or admin) when permissions are enforced.
+
+        Example: ehcp case advance EHC-2025-00042 --to assessment --on 2025-04-10
+    """, move_details),
+    move("decide", (
+        CASE,
+        option("assess", "--assess/--no-assess", type=bool, help="Whether the LA will assess."),
+        on("Date the decision was notified."),
+        REASON,
+    ), "Record the decision whether to assess (reg 4/5: within 6 weeks of the request).", assessment_decision),
+    move("draft", (
+        CASE, on("Date the draft plan was sent."),
+        channel("email, hand, portal, first_class_post or second_class_post."),
+        option("served_on", "--served-on", default=None, type=Optional[str], help="Proven date of service, if known."),
+        REASON,
+    ), "Record that the draft plan was sent (starts the parent's 15-day window, reg 13(1)).", draft_details),
+    move("finalise", (CASE, on("Date the final plan was issued."), REASON),
+         "Record that the final EHC plan was issued (reg 13(2): within 20 weeks of the request).", to_stage("final")),
+    move("no-plan", (CASE, on("Date the decision not to issue was notified."), REASON),
+         "Record a decision not to issue a plan after assessment (reg 10: within 16 weeks).", to_stage("no_plan")),
+    move("withdraw", (
+        CASE, on("Date the request was withdrawn."),
+        option("reason", "--reason", help="Why the case is withdrawn."),
+    ), "Withdraw a case from any open stage.", to_stage("withdrawn")),
     # -- review (CFA 2014 s.44; regs 18-22) -------------------------------------------------------------
     Command("review", "schedule", "reviews.schedule_review", (
         REF,
@@ -484,6 +567,9 @@ def record(command: Command, fmt: Format, values: Values) -> None:
             value = kwargs.pop(param.name)
             kwargs[param.to or param.name] = parse_date(value, param.date) if param.date else value
     result = service(command)(ctx, **kwargs)
+    if command.move:
+        emit_move(result)
+        return
     emit_recorded(result, fmt, summary, due_soon_days=ctx.settings.due_soon_days)
     if command.prints_reference and fmt is not Format.json:
         typer.echo(result.reference)
@@ -492,23 +578,38 @@ def record(command: Command, fmt: Format, values: Values) -> None:
 def typer_command(command: Command) -> Callable[..., None]:
     """A Typer callback for a row: its parameters and ``--format`` as the signature, its help as the docstring."""
 
-    def run(fmt: Format, **values: Any) -> None:  # noqa: ANN401 - the row's parameters, by name
+    def run(fmt: Format = Format.table, **values: Any) -> None:  # noqa: ANN401 - the row's parameters, by name
         record(command, fmt, values)
 
-    fmt = inspect.Parameter("fmt", inspect.Parameter.KEYWORD_ONLY, default=SHOW_FORMAT_OPTION, annotation=Format)
-    run.__signature__ = inspect.Signature([p.as_parameter() for p in command.params] + [fmt])  # type: ignore[attr-defined]
+    params = [p.as_parameter() for p in command.params]
+    if not command.move:
+        params.append(inspect.Parameter("fmt", inspect.Parameter.KEYWORD_ONLY, default=SHOW_FORMAT_OPTION,
+                                        annotation=Format))
+    run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     run.__doc__ = inspect.cleandoc(command.help)
     run.__name__ = run.__qualname__ = f"{command.group}_{command.name}".replace("-", "_")
     return refusals(run)
 
 
+HAND_WRITTEN: Mapping[str, tuple[tuple[typer.Typer, ...], tuple[typer.Typer, ...]]] = {
+    "case": ((cases.opening,), (cases.app,)),  # new; then the moves; then waive ... find
+    "review": ((), (review.app,)),  # season, sync-children
+}
+
+
 def build(commands: tuple[Command, ...] = COMMANDS) -> dict[str, typer.Typer]:
-    """One Typer group per entry of ``GROUPS``, holding its rows in table order (then, for ``review``,
-    the hand-written ``season`` and ``sync-children``)."""
-    apps = {name: typer.Typer(help=help_, no_args_is_help=True) for name, help_ in GROUPS.items()}
-    for command in commands:
-        apps[command.group].command(command.name)(typer_command(command))
-    apps["review"].add_typer(review.app)
+    """One Typer group per entry of ``GROUPS``: its hand-written commands before, its rows in table order,
+    its hand-written commands after (Typer lists a group's commands in the order they are added)."""
+    apps = {}
+    for group, help_ in GROUPS.items():
+        rows = typer.Typer()
+        for command in commands:
+            if command.group == group:
+                rows.command(command.name)(typer_command(command))
+        before, after = HAND_WRITTEN.get(group, ((), ()))
+        apps[group] = typer.Typer(help=help_, no_args_is_help=True)
+        for part in (*before, rows, *after):
+            apps[group].add_typer(part)
     return apps
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import (admin, advice, audit, calendar, cases, demo, dev, flows, importing, lifecycle, reports, retention,
-                 sen2)
+from cli import admin, advice, audit, calendar, demo, dev, flows, importing, lifecycle, reports, retention, sen2
 
 app = typer.Typer(
     name="ehcp",
@@ -25,7 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(admin.db_app, name="db")
-app.add_typer(cases.app, name="case")
+app.add_typer(lifecycle.APPS["case"], name="case")
 app.add_typer(advice.advice_app, name="advice")
 app.add_typer(advice.partner_app, name="partner")
 app.add_typer(reports.app, name="report")
@@ -36,8 +35,13 @@ app.add_typer(calendar.app, name="calendar")
 app.add_typer(demo.app, name="demo")
 app.add_typer(importing.app, name="import")
 app.add_typer(dev.app, name="dev")
-for _group, _app in lifecycle.APPS.items():
-    app.add_typer(_app, name=_group)
+app.add_typer(lifecycle.APPS["review"], name="review")
+app.add_typer(lifecycle.APPS["reassess"], name="reassess")
+app.add_typer(lifecycle.APPS["cease"], name="cease")
+app.add_typer(lifecycle.APPS["transfer"], name="transfer")
+app.add_typer(lifecycle.APPS["mediation"], name="mediation")
+app.add_typer(lifecycle.APPS["appeal"], name="appeal")
+app.add_typer(lifecycle.APPS["tribunal"], name="tribunal")
 app.add_typer(audit.app, name="audit")
 app.add_typer(retention.app, name="retention")
 app.add_typer(sen2.app, name="sen2")

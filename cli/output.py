@@ -3,7 +3,8 @@
 - ``output_options``: the shared ``--format/-f`` option every command takes (sqlite-utils style).
 - ``emit``: a listing as a table, CSV, JSON (``{key: rows, **extra}``) or, with ``out``, xlsx or a file.
 - ``emit_report``: a report (``ehcp.reports``) in the same formats.
-- ``emit_case``: one case (``case show``); ``emit_recorded``: what a lifecycle command recorded.
+- ``emit_case``: one case (``case show``); ``emit_recorded``: what a lifecycle command recorded;
+  ``emit_move``: a case's stage move.
 - ``emit_json``, ``emit_csv``, ``emit_table``: the three formatters the rest are built from.
 - ``info`` and ``error``: one line on stderr.
 
@@ -24,12 +25,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import typer
 
-if TYPE_CHECKING:
-    from ehcp.reports.result import Report
+from ehcp.reports.result import Report
+from ehcp.reports.result import Table as ReportTable
+from ehcp.reports.xlsx import write_workbook
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -161,9 +163,7 @@ def emit(
 ) -> None:
     """Emit a listing in the chosen format (JSON: ``{key: rows, **extra}``), to ``out`` if given."""
     if fmt.value == "xlsx":
-        from ehcp.reports.result import Report, Table
-
-        table = Table(key, list(columns), [dict(r) for r in rows], title)
+        table = ReportTable(key, list(columns), [dict(r) for r in rows], title)
         emit_report(Report(title or key, {key: table.rows}, [table], footer or ""), fmt, out=out)
         return
     fmt = Format(fmt.value)
@@ -181,8 +181,6 @@ def emit_report(report: Report, fmt: Format | ReportFormat, *, out: str | Path |
     """Emit a report: JSON is its document; CSV its main listing; a table per listing on screen
     (then the footer); or an .xlsx workbook (``out`` required) with one sheet per table or group."""
     if fmt.value == "xlsx":
-        from ehcp.reports.xlsx import write_workbook
-
         if out is None:
             raise ValueError("--format xlsx needs --out FILE")
         write_workbook(out, report, made_on=made_on)
@@ -252,6 +250,11 @@ def emit_case(view: dict, fmt: Format, *, due_soon_days: int) -> None:
         out.print(f"exception: {e.get('reason')} from {e['on']} to {e.get('until') or '-'}")
     for n in view["notes"]:
         out.print(f"note ({n['actor']}, {str(n['at'])[:16]}): {n['text']}")
+
+
+def emit_move(moved: Any) -> None:  # noqa: ANN401 - a services CaseMoved
+    """A case's stage move: one line on stderr."""
+    info(f"{moved.reference}: {moved.from_stage} -> {moved.to_stage} on {moved.on.isoformat()}")
 
 
 RECORDED_COLUMNS = ["key", "due", "status", "met_on", "citation"]

@@ -1,4 +1,8 @@
-"""``ehcp retention ...``: records past their retention date (date of birth + 31 years by default)."""
+"""``ehcp retention ...``: records past their retention date (date of birth + 31 years by default).
+
+Services are imported inside the commands: they load the ORM (about a second), which no other
+command should pay for at start-up (``bench/bench_cli.py``).
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,12 @@
-"""``ehcp sen2 ...``: the SEN2 statutory return - record its data, check, explain, summarise, export."""
+"""``ehcp sen2 ...``: the SEN2 statutory return - record its data, check, explain, summarise, export.
+
+The SEN2 extract, checks and services are imported inside the commands: they load SQLAlchemy and the
+ORM (about a second), which no other command should pay for at start-up (``bench/bench_cli.py``).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
@@ -9,6 +14,7 @@ import typer
 
 from cli.common import context, parse_date, refusals, settings
 from cli.output import Format, emit, emit_json, info, output_options
+from ehcp.services.errors import Refused
 
 app = typer.Typer(help="The SEN2 statutory return (DfE person-level XML): data, checks, explain, summary, export.",
                   no_args_is_help=True)
@@ -34,7 +40,6 @@ def _census(value: Optional[str]):  # noqa: ANN202
 
 def _extract(census):  # noqa: ANN001, ANN202
     from ehcp.sen2.extract import extract
-    from ehcp.services.errors import Refused
     from ehcp.services.views import read_connection
 
     try:
@@ -103,7 +108,6 @@ def upn_unknown(reference: str = REF,
 
     Example: ehcp sen2 upn-unknown EHC-2025-00042 --code UN1
     """
-    from ehcp.services.errors import Refused
     from ehcp.services.sen2_data import record_upn_unknown
 
     if (code is None) == (not clear):
@@ -121,10 +125,7 @@ def export(census: str = typer.Option(..., "--census", help="Census date YYYY-MM
     Run 'ehcp sen2 check' first. The file holds personal data (OFFICIAL-SENSITIVE); the export is audited.
     Example: ehcp sen2 export --census 2026-01-15 --lea 886 --out sen2_2026.xml
     """
-    from datetime import datetime, timezone
-
     from ehcp.sen2 import xml
-    from ehcp.services.errors import Refused
     from ehcp.services.permissions import authorise
 
     if not (lea.isdigit() and len(lea) == 3):
@@ -169,7 +170,6 @@ def explain(reference: str = REF, census: Optional[str] = CENSUS, fmt: Format = 
     Example: ehcp sen2 explain EHC-2025-00042 --census 2026-01-15
     """
     from ehcp.sen2.summary import explain as run
-    from ehcp.services.errors import Refused
     from ehcp.services.views import read_connection
 
     day = _census(census)
