@@ -80,10 +80,10 @@ def on(help: str = "Date it happened, YYYY-MM-DD.") -> Param:  # noqa: A002 - na
 
 
 REF = Param("reference", str, typer.Argument(..., help="Case reference, e.g. EHC-2025-00042."))
+CASE = Param("reference", str, typer.Argument(...))  # the same, without help (as these commands always had)
 ON = on()
+REASON = option("reason", "--reason", default=None, type=Optional[str], help=None)
 CHANNELS = "email, hand, portal, first_class_post or second_class_post"
-SERVED_ON = option("served_on", "--served-on", default=None, type=Optional[str], date=True,
-                   help="Proven date of service, if known.")
 DECISIONS = ("refusal_to_assess, no_plan, contents, placement, contents_and_placement, no_amendment, "
              "reassessment_refused or cease")
 ORDERS = "assess, make_and_maintain, amend, placement, cease, continue, continue_amend or remit"
@@ -166,15 +166,11 @@ GROUPS: Mapping[str, str] = {
     "tribunal": "Tribunal orders (reg 44) and unopposed appeals (reg 45).",
 }
 
-REASON = option("reason", "--reason", default=None, type=Optional[str], help=None)
-CASE = Param("reference", str, typer.Argument(...))
-STAGES = "assessment, not_assessed, draft, final, no_plan, review, ceased or withdrawn"
-
 COMMANDS: tuple[Command, ...] = (
     # -- case stages (CFA 2014 s.36-39; regs 3-13) -----------------------------------------------------
     move("advance", (
         REF,
-        option("to", "--to", help=f"Stage to move to: {STAGES}."),
+        option("to", "--to", help=f"Stage to move to: {cases.STAGE_HELP}."),
         ON,
         option("reason", "--reason", default=None, type=Optional[str], help="Why (kept in the audit trail)."),
         option("channel", "--channel", default=None, type=Optional[str],
@@ -278,7 +274,7 @@ COMMANDS: tuple[Command, ...] = (
         Example: ehcp review decision EHC-2025-00042 --maintain --on 2025-11-25
     """, prepare=review_outcome),
     Command("review", "amend-notice", "reviews.send_amendment_notice", (
-        REF, ON, channel(f"How it was sent: {CHANNELS}."), SERVED_ON,
+        REF, ON, channel(f"How it was sent: {CHANNELS}."), served_on("Proven date of service, if known."),
     ), "amendment notice sent", """
         Send the plan with the proposed amendments (reg 22(2)).
 
@@ -473,8 +469,7 @@ COMMANDS: tuple[Command, ...] = (
         Example: ehcp mediation contacted EHC-2025-00042 --on 2025-12-23 --no-mediation
     """),
     Command("mediation", "requested", "lifecycle_disputes.mediation_requested", (
-        Param("reference", str, typer.Argument(...)),
-        on("Date the LA was told."),
+        CASE, on("Date the LA was told."),
         option("health", "--health", default=False, type=bool,
                help="The mediation issues include health care provision: tell each commissioning body within "
                     "3 working days."),

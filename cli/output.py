@@ -4,7 +4,7 @@
 - ``emit``: a listing as a table, CSV, JSON (``{key: rows, **extra}``) or, with ``out``, xlsx or a file.
 - ``emit_report``: a report (``ehcp.reports``) in the same formats.
 - ``emit_case``: one case (``case show``); ``emit_recorded``: what a lifecycle command recorded;
-  ``emit_move``: a case's stage move.
+  ``emit_move``: a case's stage move; ``emit_noted``: SEN2 data noted on a case.
 - ``emit_json``, ``emit_csv``, ``emit_table``: the three formatters the rest are built from.
 - ``info`` and ``error``: one line on stderr.
 
@@ -250,6 +250,18 @@ def emit_case(view: dict, fmt: Format, *, due_soon_days: int) -> None:
         out.print(f"exception: {e.get('reason')} from {e['on']} to {e.get('until') or '-'}")
     for n in view["notes"]:
         out.print(f"note ({n['actor']}, {str(n['at'])[:16]}): {n['text']}")
+
+
+def emit_noted(result: Any, fmt: Format, summary: str) -> None:  # noqa: ANN401 - a services record of SEN2 data
+    """Data noted on a case without clocks (SEN2 placements, needs). JSON: the result's document;
+    table: a summary on stderr, the details given on stdout."""
+    if fmt is Format.json:
+        emit_json(result.to_dict())
+        return
+    info(f"{result.reference}: {summary}")
+    for key, value in result.details.items():
+        if value not in (None, [], ""):
+            typer.echo(f"{key.replace('_', ' ')}: {value}")
 
 
 def emit_move(moved: Any) -> None:  # noqa: ANN401 - a services CaseMoved

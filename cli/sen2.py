@@ -13,23 +13,13 @@ from typing import Optional
 import typer
 
 from cli.common import context, parse_date, refusals, settings
-from cli.output import Format, emit, emit_json, info, output_options
+from cli.output import Format, emit, emit_json, emit_noted, info, output_options
 from ehcp.services.errors import Refused
 
 app = typer.Typer(help="The SEN2 statutory return (DfE person-level XML): data, checks, explain, summary, export.",
                   no_args_is_help=True)
 REF = typer.Argument(..., help="Case reference, e.g. EHC-2025-00042.")
 CENSUS = typer.Option(None, "--census", help="Census date YYYY-MM-DD (default: the next census day).")
-
-
-def _show(result, fmt: Format, summary: str) -> None:  # noqa: ANN001
-    if fmt is Format.json:
-        emit_json(result.to_dict())
-        return
-    info(f"{result.reference}: {summary}")
-    for key, value in result.details.items():
-        if value not in (None, [], ""):
-            typer.echo(f"{key.replace('_', ' ')}: {value}")
 
 
 def _census(value: Optional[str]):  # noqa: ANN202
@@ -76,7 +66,7 @@ def placement(reference: str = REF,
                                sen_setting=sen_setting, sen_setting_other=other, rank=rank,
                                leaving_date=parse_date(until, "--to"), sen_unit=sen_unit,
                                resourced_provision=resourced, residential=residential)
-    _show(record_placement(context(), reference, details), fmt, "placement recorded")
+    emit_noted(record_placement(context(), reference, details), fmt, "placement recorded")
 
 
 @app.command("need")
@@ -93,7 +83,7 @@ def need(reference: str = REF, primary: str = typer.Option(..., "--primary", hel
     """
     from ehcp.services.sen2_data import record_needs
 
-    _show(record_needs(context(), reference, primary=primary, secondary=secondary or [], on=parse_date(on, "--on")),
+    emit_noted(record_needs(context(), reference, primary=primary, secondary=secondary or [], on=parse_date(on, "--on")),
           fmt, "SEN types recorded")
 
 
@@ -112,7 +102,7 @@ def upn_unknown(reference: str = REF,
 
     if (code is None) == (not clear):
         raise Refused("give --code or --clear")
-    _show(record_upn_unknown(context(), reference, None if clear else code), fmt, "UPN-unknown reason recorded")
+    emit_noted(record_upn_unknown(context(), reference, None if clear else code), fmt, "UPN-unknown reason recorded")
 
 
 @app.command("export")
