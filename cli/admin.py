@@ -6,8 +6,8 @@ from typing import Optional
 
 import typer
 
-from cli.common import FORMAT_OPTION, context, refusals, settings
-from cli.output import Format, emit, info
+from cli.common import context, refusals, settings
+from cli.output import FORMAT_OPTION, Format, emit, info
 
 db_app = typer.Typer(help="Create, migrate and check the database.", no_args_is_help=True)
 user_app = typer.Typer(

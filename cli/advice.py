@@ -1,4 +1,8 @@
-"""``ehcp advice ...`` and ``ehcp partner ...``: advice requests and the partners who give advice."""
+"""``ehcp advice ...`` and ``ehcp partner ...``: advice requests and the partners who give advice.
+
+Services are imported inside the commands: they load the ORM (about a second), which no other
+command should pay for at start-up (``bench/bench_cli.py``).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,8 @@ from typing import List, Optional
 
 import typer
 
-from cli.common import FORMAT_OPTION, SHOW_FORMAT_OPTION, context, parse_date, refusals, settings
-from cli.output import Format, emit, emit_json, info, rag_style
+from cli.common import context, parse_date, refusals, settings
+from cli.output import Format, emit, emit_json, info, output_options, rag_style
 
 advice_app = typer.Typer(help="Advice requested from partners (reg 6) and received (reg 8: 6 weeks).",
                          no_args_is_help=True)
@@ -53,20 +57,23 @@ def received(
 
 @advice_app.command("list")
 @refusals
+@output_options()
 def list_(
     overdue: bool = typer.Option(False, "--overdue", help="Only requests past their 6-week date."),
     partner: Optional[str] = typer.Option(None, "--partner", help="Only this partner."),
     reference: Optional[str] = typer.Option(None, "--case", help="Only this case."),
     outstanding: bool = typer.Option(False, "--outstanding", help="Only requests not yet answered."),
-    fmt: Format = FORMAT_OPTION,
+    fmt: Format = Format.table,
 ) -> None:
     """List advice requests with their due dates and status."""
     from ehcp.services.advice_views import list_advice
 
-    rows = list_advice(settings(), overdue=overdue, partner=partner, reference=reference, outstanding=outstanding)
+    cfg = settings()
+    rows = list_advice(cfg, overdue=overdue, partner=partner, reference=reference, outstanding=outstanding)
     emit(rows, ["reference", "kind", "partner", "requested_on", "received_by_body_on", "due", "received_on",
                 "status", "days_overdue"], fmt, key="advice", title=f"Advice requests ({len(rows)})",
-         row_style=lambda r: rag_style(-r["days_overdue"] if r["days_overdue"] else None, r["status"]))
+         row_style=lambda r: rag_style(-r["days_overdue"] if r["days_overdue"] else None, r["status"],
+                                       due_soon_days=cfg.due_soon_days))
 
 
 @partner_app.command("add")
@@ -88,7 +95,8 @@ def add(
 
 @partner_app.command("list")
 @refusals
-def partners(fmt: Format = FORMAT_OPTION) -> None:
+@output_options()
+def partners(fmt: Format = Format.table) -> None:
     """List partner organisations."""
     from ehcp.services.partners import list_partners
 
@@ -99,7 +107,8 @@ def partners(fmt: Format = FORMAT_OPTION) -> None:
 
 @partner_app.command("show")
 @refusals
-def show(name: str = typer.Argument(...), fmt: Format = SHOW_FORMAT_OPTION) -> None:
+@output_options(listing=False)
+def show(name: str = typer.Argument(...), fmt: Format = Format.table) -> None:
     """Show one partner organisation."""
     from ehcp.services.partners import show_partner
 

@@ -1,11 +1,15 @@
-"""``ehcp audit ...``: the hash-chained audit trail (who did what, when, to which case, and why)."""
+"""``ehcp audit ...``: the hash-chained audit trail (who did what, when, to which case, and why).
+
+Services are imported inside the commands: they load the ORM (about a second), which no other
+command should pay for at start-up (``bench/bench_cli.py``).
+"""
 
 from __future__ import annotations
 
 import typer
 
-from cli.common import FORMAT_OPTION, context, refusals
-from cli.output import Format, emit, info
+from cli.common import context, fail, refusals
+from cli.output import Format, emit, info, output_options
 
 app = typer.Typer(help="Check and read the tamper-evident audit trail.", no_args_is_help=True)
 
@@ -21,14 +25,13 @@ def verify() -> None:
     if report.ok:
         info(f"audit trail intact: {report.records} records")
         return
-    from cli.common import fail
-
     fail(f"audit trail broken at record {report.first_broken_id}: {report.problem}")
 
 
 @app.command("show")
 @refusals
-def show(reference: str = typer.Argument(..., help="Case reference."), fmt: Format = FORMAT_OPTION) -> None:
+@output_options()
+def show(reference: str = typer.Argument(..., help="Case reference."), fmt: Format = Format.table) -> None:
     """Every audit record of one case, oldest first."""
     from ehcp.services.audit_views import case_audit
 

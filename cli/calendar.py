@@ -1,14 +1,20 @@
-"""``ehcp calendar ...``: bank holidays, proclaimed holidays and school term calendars."""
+"""``ehcp calendar ...``: bank holidays, proclaimed holidays and school term calendars.
+
+Services are imported inside the commands: they load the ORM (about a second), which no other
+command should pay for at start-up (``bench/bench_cli.py``).
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from cli.common import FORMAT_OPTION, context, parse_date, refusals
-from cli.output import Format, emit, info
+from cli.common import context, parse_date, refusals
+from cli.output import Format, emit, emit_json, info, output_options
+from ehcp.services.errors import Refused
 
 app = typer.Typer(help="Working days, bank holidays and school term calendars.", no_args_is_help=True)
 
@@ -22,7 +28,6 @@ def import_(
 ) -> None:
     """Import a term calendar; closures of 4 weeks or more feed the reg 5(4)/10(4) exceptions."""
     from ehcp.services.calendars_admin import import_ics
-    from ehcp.services.errors import Refused
 
     try:
         data = file.read_bytes()
@@ -35,14 +40,13 @@ def import_(
 
 @app.command("show")
 @refusals
+@output_options()
 def show(
     year: Optional[int] = typer.Option(None, "--year", help="Bank holidays of this year (default: this year)."),
     setting: Optional[str] = typer.Option(None, "--setting", help="Only this setting's closures."),
-    fmt: Format = FORMAT_OPTION,
+    fmt: Format = Format.table,
 ) -> None:
     """Show the non-working days of a year and the recorded closures."""
-    from datetime import date
-
     from ehcp.services.calendar import working_calendar
     from ehcp.services.calendars_admin import list_closures
 
@@ -53,8 +57,6 @@ def show(
     holidays = [{"date": d, "name": n} for d, n in cal.holidays_between(date(year, 1, 1), date(year, 12, 31))]
     closures = list_closures(ctx, setting)
     if fmt is Format.json:
-        from cli.output import emit_json
-
         emit_json({"year": year, "holidays": holidays, "closures": closures})
         return
     emit(holidays, ["date", "name"], fmt, key="holidays", title=f"Non-working days {year} (England and Wales)")

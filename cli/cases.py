@@ -1,4 +1,10 @@
-"""``ehcp case ...``: open, move and look at cases."""
+"""``ehcp case ...``: open cases and look at them.
+
+The stage moves (``advance``, ``decide``, ``draft``, ``finalise``, ``no-plan``, ``withdraw``) are rows of
+the lifecycle table (``cli.lifecycle``), which builds the ``case`` group: ``opening`` (``new``), then
+its rows, then ``app`` (the rest). Services are imported inside the commands: they load the ORM (about
+a second), which a command that does not need them should not pay for at start-up (``bench/bench_cli.py``).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +12,18 @@ from typing import Optional
 
 import typer
 
-from cli.common import FORMAT_OPTION, SHOW_FORMAT_OPTION, context, parse_date, refusals, settings
-from cli.output import Format, emit, emit_json, info, rag_style
+from cli.common import context, parse_date, refusals, settings
+from cli.output import Format, emit, emit_case, emit_json, info, output_options, rag_style
 
-app = typer.Typer(help="Open, move and look at cases.", no_args_is_help=True)
+opening = typer.Typer()
+app = typer.Typer()
 
 STAGE_HELP = "assessment, not_assessed, draft, final, no_plan, review, ceased or withdrawn"
 
 
-@app.command("new")
+@opening.command("new")
 @refusals
+@output_options(listing=False)
 def new(
     child: str = typer.Option(..., "--child", help="The child's or young person's name, e.g. 'Alex Example'."),
     dob: str = typer.Option(..., "--dob", help="Date of birth, YYYY-MM-DD."),
@@ -25,7 +33,7 @@ def new(
     year_group: Optional[int] = typer.Option(None, "--year-group", help="National curriculum year (NCY)."),
     force: bool = typer.Option(False, "--force", help="Open a case even if this child already has one."),
     reason: Optional[str] = typer.Option(None, "--reason", help="Why (kept in the audit trail)."),
-    fmt: Format = SHOW_FORMAT_OPTION,
+    fmt: Format = Format.table,
 ) -> None:
     """Open a case for a new request for an EHC needs assessment.
 
@@ -43,108 +51,6 @@ def new(
     else:
         typer.echo(f"Opened case for a request received {opened.received.isoformat()} (stage: {opened.stage})")
         typer.echo(opened.reference)
-
-
-def _move(reference: str, to: str, on: str, reason: Optional[str], expected_version: Optional[int] = None,
-          **details: object) -> None:
-    from ehcp.services.cases import advance_case
-
-    moved = advance_case(context(), reference, to=to, on=parse_date(on, "--on"), reason=reason,
-                         expected_version=expected_version, **details)
-    info(f"{moved.reference}: {moved.from_stage} -> {moved.to_stage} on {moved.on.isoformat()}")
-
-
-@app.command("advance")
-@refusals
-def advance(
-    reference: str = typer.Argument(..., help="Case reference, e.g. EHC-2025-00042."),
-    to: str = typer.Option(..., "--to", help=f"Stage to move to: {STAGE_HELP}."),
-    on: str = typer.Option(..., "--on", help="Date it happened, YYYY-MM-DD."),
-    reason: Optional[str] = typer.Option(None, "--reason", help="Why (kept in the audit trail)."),
-    channel: Optional[str] = typer.Option(None, "--channel", help="How a draft was sent: email, hand, portal, first_class_post, second_class_post."),
-    served_on: Optional[str] = typer.Option(None, "--served-on", help="Proven date a draft was served, if known."),
-    outcome: Optional[str] = typer.Option(None, "--outcome", help="Review outcome when moving review -> final: maintain or amend."),
-    expect_version: Optional[int] = typer.Option(
-        None, "--expect-version",
-        help="Optimistic lock: the case version you looked at ('case show --format json' gives it); "
-             "refused with 'changed by X at T, please re-check' if someone changed the case since."),
-) -> None:
-    """Move a case to its next stage; an illegal move is refused with the rule that forbids it.
-
-    Moving a closed case (not_assessed, no_plan, ceased, withdrawn) again needs the 'reopen_case'
-    permission (manager or admin) when permissions are enforced.
-
-    Example: ehcp case advance EHC-2025-00042 --to assessment --on 2025-04-10
-    """
-    details: dict[str, object] = {}
-    if channel:
-        details["channel"] = channel
-    if served_on:
-        details["served_on"] = parse_date(served_on, "--served-on")
-    if outcome:
-        details["outcome"] = outcome
-    _move(reference, to, on, reason, expect_version, **details)
-
-
-@app.command("decide")
-@refusals
-def decide(
-    reference: str = typer.Argument(...),
-    assess: bool = typer.Option(..., "--assess/--no-assess", help="Whether the LA will assess."),
-    on: str = typer.Option(..., "--on", help="Date the decision was notified."),
-    reason: Optional[str] = typer.Option(None, "--reason"),
-) -> None:
-    """Record the decision whether to assess (reg 4/5: within 6 weeks of the request)."""
-    _move(reference, "assessment" if assess else "not_assessed", on, reason)
-
-
-@app.command("draft")
-@refusals
-def draft(
-    reference: str = typer.Argument(...),
-    on: str = typer.Option(..., "--on", help="Date the draft plan was sent."),
-    channel: str = typer.Option("email", "--channel", help="email, hand, portal, first_class_post or second_class_post."),
-    served_on: Optional[str] = typer.Option(None, "--served-on", help="Proven date of service, if known."),
-    reason: Optional[str] = typer.Option(None, "--reason"),
-) -> None:
-    """Record that the draft plan was sent (starts the parent's 15-day window, reg 13(1))."""
-    details: dict[str, object] = {"channel": channel}
-    if served_on:
-        details["served_on"] = parse_date(served_on, "--served-on")
-    _move(reference, "draft", on, reason, **details)
-
-
-@app.command("finalise")
-@refusals
-def finalise(
-    reference: str = typer.Argument(...),
-    on: str = typer.Option(..., "--on", help="Date the final plan was issued."),
-    reason: Optional[str] = typer.Option(None, "--reason"),
-) -> None:
-    """Record that the final EHC plan was issued (reg 13(2): within 20 weeks of the request)."""
-    _move(reference, "final", on, reason)
-
-
-@app.command("no-plan")
-@refusals
-def no_plan(
-    reference: str = typer.Argument(...),
-    on: str = typer.Option(..., "--on", help="Date the decision not to issue was notified."),
-    reason: Optional[str] = typer.Option(None, "--reason"),
-) -> None:
-    """Record a decision not to issue a plan after assessment (reg 10: within 16 weeks)."""
-    _move(reference, "no_plan", on, reason)
-
-
-@app.command("withdraw")
-@refusals
-def withdraw(
-    reference: str = typer.Argument(...),
-    on: str = typer.Option(..., "--on", help="Date the request was withdrawn."),
-    reason: str = typer.Option(..., "--reason", help="Why the case is withdrawn."),
-) -> None:
-    """Withdraw a case from any open stage."""
-    _move(reference, "withdrawn", on, reason)
 
 
 @app.command("waive")
@@ -205,21 +111,18 @@ def assign(
 
 @app.command("show")
 @refusals
-def show(reference: str = typer.Argument(...), fmt: Format = SHOW_FORMAT_OPTION) -> None:
+@output_options(listing=False)
+def show(reference: str = typer.Argument(...), fmt: Format = Format.table) -> None:
     """Show a case: the child, stage, every deadline with its citation and status, advice, notes."""
     from ehcp.services.views import show_case
 
-    view = show_case(settings(), reference)
-    if fmt is Format.json:
-        emit_json(view)
-        return
-    from cli.render import render_case
-
-    render_case(view)
+    cfg = settings()
+    emit_case(show_case(cfg, reference), fmt, due_soon_days=cfg.due_soon_days)
 
 
 @app.command("list")
 @refusals
+@output_options()
 def list_(
     stage: Optional[str] = typer.Option(None, "--stage", help=f"Only this stage: request, {STAGE_HELP}."),
     overdue: bool = typer.Option(False, "--overdue", help="Only cases with an overdue statutory deadline."),
@@ -227,21 +130,23 @@ def list_(
     everyone: bool = typer.Option(False, "--all", help="Every caseworker's cases."),
     due_within: Optional[int] = typer.Option(None, "--due-within", help="Next deadline within N days."),
     sort: str = typer.Option("next_due", "--sort", help="next_due, reference, received or stage."),
-    fmt: Format = FORMAT_OPTION,
+    fmt: Format = Format.table,
 ) -> None:
     """List your caseload with each case's next deadline (RAG coloured)."""
     from ehcp.services.views import list_cases
 
-    rows, scope = list_cases(settings(), mine=not everyone, stage=stage, overdue_only=overdue,
+    cfg = settings()
+    rows, scope = list_cases(cfg, mine=not everyone, stage=stage, overdue_only=overdue,
                              caseworker=caseworker, due_within=due_within, sort=sort)
     columns = ["reference", "child", "stage", "caseworker", "next_deadline", "next_due", "days_left", "overdue"]
     emit(rows, columns, fmt, key="cases", title=f"Cases ({scope}, {len(rows)})",
-         row_style=lambda r: rag_style(r["days_left"]))
+         row_style=lambda r: rag_style(r["days_left"], due_soon_days=cfg.due_soon_days))
 
 
 @app.command("timeline")
 @refusals
-def timeline(reference: str = typer.Argument(...), fmt: Format = FORMAT_OPTION) -> None:
+@output_options()
+def timeline(reference: str = typer.Argument(...), fmt: Format = Format.table) -> None:
     """The whole chronology of a case: events, deadlines met or missed, notes, who did what."""
     from ehcp.services.views import timeline as build
 
@@ -260,8 +165,9 @@ def _short(detail: dict) -> str:
 
 @app.command("find")
 @refusals
+@output_options()
 def find(term: str = typer.Argument(..., help="Name, reference, UPN or date of birth."),
-         fmt: Format = FORMAT_OPTION) -> None:
+         fmt: Format = Format.table) -> None:
     """Find cases by child's name, reference, UPN or date of birth."""
     from ehcp.services.views import find_cases
 

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import functools
-import sys
 from datetime import date
 from typing import Any, Callable, TypeVar
 
 import typer
 
-from cli.output import Format, error
+from cli.output import error
+from ehcp.config import load_settings
+from ehcp.dates import parse_iso_date
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format: table, csv or json.")
-SHOW_FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format: table or json.")
 
 
 def settings(*, check_actor: bool = True):  # noqa: ANN201
     """The settings; once permissions are enforced, an unknown EHCP_USER is refused here (exit 1)."""
-    from ehcp.config import load_settings
-
     cfg = load_settings()
     if check_actor:
         _check_actor(cfg)
@@ -30,7 +26,8 @@ def settings(*, check_actor: bool = True):  # noqa: ANN201
 def _check_actor(cfg) -> None:  # noqa: ANN001
     """Refuse an unknown or deactivated login when enforcement is on; silent on a database without
     tables (the command itself then says 'run ehcp db upgrade'). Core SQL only, so that read
-    commands do not pay for importing the ORM."""
+    commands do not pay for importing the ORM; SQLAlchemy itself is imported here, not at start-up,
+    so that ``--help`` does not pay for it either."""
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
     from ehcp.services.errors import Refused
@@ -52,14 +49,13 @@ def _check_actor(cfg) -> None:  # noqa: ANN001
 
 
 def context():  # noqa: ANN201
+    # the services load the ORM (about a second): imported when a command needs them, not at start-up
     from ehcp.services.context import ServiceContext
 
     return ServiceContext(settings())
 
 
 def parse_date(value: str | None, what: str) -> date | None:
-    from ehcp.dates import parse_iso_date
-
     return None if value is None else parse_iso_date(value, what=what)
 
 
@@ -107,7 +103,3 @@ def _database_problem(exc: Exception) -> str | None:
 def fail(message: str) -> None:
     error(message)
     raise typer.Exit(1)
-
-
-def is_tty() -> bool:
-    return sys.stdout.isatty()

@@ -1,19 +1,25 @@
-"""``ehcp dev ...``: developer tools - a deterministic synthetic case load for demos and benchmarks."""
+"""``ehcp dev ...``: developer tools - a deterministic synthetic case load for demos and benchmarks.
+
+The generator, services and migrations are imported inside the command: they load the ORM and
+Alembic, which no other command should pay for at start-up (``bench/bench_cli.py``).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Optional
 
 import typer
 
-from cli.common import SHOW_FORMAT_OPTION, parse_date, refusals, settings
-from cli.output import Format, emit_json, info
+from cli.common import parse_date, refusals, settings
+from cli.output import Format, emit_json, info, output_options
 
 app = typer.Typer(help="Developer tools: synthetic data for demos and benchmarks.", no_args_is_help=True)
 
 
 @app.command("generate")
 @refusals
+@output_options(listing=False)
 def generate(
     plans: int = typer.Option(25_000, "--plans", min=1, max=5_000_000,
                               help="About how many EHC plans are held on today's date (25000 = Kent with "
@@ -25,7 +31,7 @@ def generate(
                                                                "EHCP_TODAY or the London date)."),
     jobs: int = typer.Option(1, "--jobs", min=1, max=64, help="Worker processes building the histories and "
                                                                "their deadlines (the rows do not depend on it)."),
-    fmt: Format = SHOW_FORMAT_OPTION,
+    fmt: Format = Format.table,
 ) -> None:
     """Write a synthetic case load with DfE-like distributions into an empty database.
 
@@ -35,8 +41,6 @@ def generate(
 
     Example: ehcp dev generate --plans 25000 --seed 1 --database sqlite:///kent-scale.sqlite3
     """
-    import dataclasses
-
     from ehcp.importing.synthetic import generate as run
     from ehcp.services.context import ServiceContext
     from ehcp.store import migrate

@@ -3,17 +3,20 @@
 Each file is all or nothing: every row is checked first; if any row is refused nothing is written,
 the rejected rows (line, column, reason) are listed on stderr (and in ``--errors FILE.csv``), and
 the exit status is 1. Columns: docs/import.md.
+The importer and permissions are imported inside the command: they load the ORM (about a second),
+which no other command should pay for at start-up (``bench/bench_cli.py``).
 """
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from cli.common import SHOW_FORMAT_OPTION, context, refusals
-from cli.output import Format, emit, emit_json, error, info
+from cli.common import context, refusals
+from cli.output import Format, emit, emit_json, error, info, output_options
 from ehcp.importing.spec import describe
 
 app = typer.Typer(help="Import cases, partners, advice requests, events, placements and SEN types of need from "
@@ -67,8 +70,6 @@ def _report(refused, errors_file: Optional[Path], fmt: Format) -> None:  # noqa:
 
 
 def _write_errors(path: Path, errors: list) -> None:
-    import csv
-
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["line", "column", "reason"])
@@ -80,12 +81,13 @@ def _write_errors(path: Path, errors: list) -> None:
                                            "\n\nA child already on file (same UPN, or same name and date of "
                                            "birth) is linked, not duplicated."))
 @refusals
+@output_options(listing=False)
 def cases(
     path: Path = FILE_ARGUMENT,
     errors_file: Optional[Path] = ERRORS_OPTION,
     create_users: bool = typer.Option(False, "--create-users", help="Register unknown caseworker logins as "
                                                                      "caseworkers instead of refusing the row."),
-    fmt: Format = SHOW_FORMAT_OPTION,
+    fmt: Format = Format.table,
 ) -> None:
     _run("cases", path, errors_file, fmt, create_users=create_users)
 
@@ -107,8 +109,9 @@ PLAIN_KINDS = (
 
 
 def _plain_command(kind: str):  # noqa: ANN202
+    @output_options(listing=False)
     def command(path: Path = FILE_ARGUMENT, errors_file: Optional[Path] = ERRORS_OPTION,
-                fmt: Format = SHOW_FORMAT_OPTION) -> None:
+                fmt: Format = Format.table) -> None:
         _run(kind, path, errors_file, fmt)
 
     command.__name__ = kind

@@ -1,10 +1,15 @@
-"""The ``ehcp`` command: a thin Typer app over the services. Case commands never import Prefect."""
+"""The ``ehcp`` command: a thin Typer app over the services; the whole command tree is below.
+
+Every command module imports only Typer and the CLI's own helpers at start-up; services, the ORM,
+rich and Prefect are imported when a command runs (``bench/bench_cli.py`` keeps ``case show`` within
+1.5x ``import sqlalchemy``). Case commands never import Prefect.
+"""
 
 from __future__ import annotations
 
 import typer
 
-from cli import admin, advice, cases, reports, rules
+from cli import admin, advice, audit, calendar, demo, dev, flows, importing, lifecycle, reports, retention, rules, sen2
 
 app = typer.Typer(
     name="ehcp",
@@ -19,37 +24,28 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(admin.db_app, name="db")
-app.add_typer(cases.app, name="case")
+app.add_typer(lifecycle.APPS["case"], name="case")
 app.add_typer(advice.advice_app, name="advice")
 app.add_typer(advice.partner_app, name="partner")
 app.add_typer(reports.app, name="report")
 app.add_typer(admin.user_app, name="user")
 app.add_typer(admin.deadlines_app, name="deadlines")
 app.add_typer(rules.app, name="rules")
-
-
-def _register_optional() -> None:
-    """Sub-apps whose modules exist (flows, calendar, demo, import, dev) - each imports its heavy parts lazily."""
-    import importlib
-
-    for module, name in (("cli.flows", "flows"), ("cli.calendar", "calendar"), ("cli.demo", "demo"),
-                         ("cli.importing", "import"), ("cli.dev", "dev"), ("cli.lifecycle", None),
-                         ("cli.audit", "audit"), ("cli.retention", "retention"),
-                         ("cli.sen2", "sen2")):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        if name is None:  # a module offering several command groups: APPS = {"review": app, ...}
-            for group, sub in mod.APPS.items():
-                app.add_typer(sub, name=group)
-        else:
-            app.add_typer(mod.app, name=name)
-
-
-_register_optional()
+app.add_typer(flows.app, name="flows")
+app.add_typer(calendar.app, name="calendar")
+app.add_typer(demo.app, name="demo")
+app.add_typer(importing.app, name="import")
+app.add_typer(dev.app, name="dev")
+app.add_typer(lifecycle.APPS["review"], name="review")
+app.add_typer(lifecycle.APPS["reassess"], name="reassess")
+app.add_typer(lifecycle.APPS["cease"], name="cease")
+app.add_typer(lifecycle.APPS["transfer"], name="transfer")
+app.add_typer(lifecycle.APPS["mediation"], name="mediation")
+app.add_typer(lifecycle.APPS["appeal"], name="appeal")
+app.add_typer(lifecycle.APPS["tribunal"], name="tribunal")
+app.add_typer(audit.app, name="audit")
+app.add_typer(retention.app, name="retention")
+app.add_typer(sen2.app, name="sen2")
 
 
 def run() -> None:

@@ -1,7 +1,16 @@
-"""One formatter for every listing command: ``--format table|csv|json`` (reports add ``xlsx``).
+"""The CLI's one output module: every command's data goes through one formatter per output kind.
+
+- ``output_options``: the shared ``--format/-f`` option every command takes (sqlite-utils style).
+- ``emit``: a listing as a table, CSV, JSON (``{key: rows, **extra}``) or, with ``out``, xlsx or a file.
+- ``emit_report``: a report (``ehcp.reports``) in the same formats.
+- ``emit_case``: one case (``case show``); ``emit_recorded``: what a lifecycle command recorded;
+  ``emit_move``: a case's stage move; ``emit_noted``: SEN2 data noted on a case.
+- ``emit_json``, ``emit_csv``, ``emit_table``: the three formatters the rest are built from.
+- ``info`` and ``error``: one line on stderr.
 
 Data goes to stdout (or, with ``out``, to a file), messages to stderr. JSON is one document with
 stable keys. Colour is off when stdout is not a terminal or ``NO_COLOR`` is set (rich honours both).
+Rich is imported when a table is drawn, not at start-up (it costs what a JSON command does not need).
 """
 
 from __future__ import annotations
@@ -9,16 +18,22 @@ from __future__ import annotations
 import contextlib
 import csv
 import enum
+import inspect
 import json
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any, TypeVar
 
-if TYPE_CHECKING:
-    from ehcp.reports.result import Report
+import typer
+
+from ehcp.reports.result import Report
+from ehcp.reports.result import Table as ReportTable
+from ehcp.reports.xlsx import write_workbook
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 FILE_WIDTH = 200  # columns for a table written to a file
 
@@ -36,6 +51,30 @@ class ReportFormat(str, enum.Enum):
     csv = "csv"
     json = "json"
     xlsx = "xlsx"
+
+
+FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format: table, csv or json.")
+SHOW_FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format: table or json.")
+
+
+def output_options(*, listing: bool = True) -> Callable[[F], F]:
+    """Give a command the shared ``--format/-f`` option on its ``fmt`` parameter.
+
+    The command declares ``fmt: Format = Format.table`` (so it can also be called as a plain function);
+    the decorator makes that parameter the CLI option: table, csv or json for a listing, table or json
+    (``listing=False``) for one record.
+    """
+    option = FORMAT_OPTION if listing else SHOW_FORMAT_OPTION
+
+    def decorate(func: F) -> F:
+        signature = inspect.signature(func)
+        params = [p.replace(default=option) if p.name == "fmt" else p for p in signature.parameters.values()]
+        if "fmt" not in signature.parameters:
+            raise TypeError(f"{func.__name__} has no fmt parameter for --format")
+        func.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+        return func
+
+    return decorate
 
 
 def _plain(value: Any) -> Any:
@@ -124,9 +163,7 @@ def emit(
 ) -> None:
     """Emit a listing in the chosen format (JSON: ``{key: rows, **extra}``), to ``out`` if given."""
     if fmt.value == "xlsx":
-        from ehcp.reports.result import Report, Table
-
-        table = Table(key, list(columns), [dict(r) for r in rows], title)
+        table = ReportTable(key, list(columns), [dict(r) for r in rows], title)
         emit_report(Report(title or key, {key: table.rows}, [table], footer or ""), fmt, out=out)
         return
     fmt = Format(fmt.value)
@@ -144,8 +181,6 @@ def emit_report(report: Report, fmt: Format | ReportFormat, *, out: str | Path |
     """Emit a report: JSON is its document; CSV its main listing; a table per listing on screen
     (then the footer); or an .xlsx workbook (``out`` required) with one sheet per table or group."""
     if fmt.value == "xlsx":
-        from ehcp.reports.xlsx import write_workbook
-
         if out is None:
             raise ValueError("--format xlsx needs --out FILE")
         write_workbook(out, report, made_on=made_on)
@@ -163,17 +198,111 @@ def emit_report(report: Report, fmt: Format | ReportFormat, *, out: str | Path |
             console(stream).print(report.footer, style="dim")
 
 
-def rag_style(days_left: int | None, status: str | None = None) -> str | None:
-    """Red for overdue, amber for due within a week, green otherwise."""
+def rag_style(days_left: int | None, status: str | None = None, *, due_soon_days: int) -> str | None:
+    """Red for overdue, amber for due within the settings' due-soon window (EHCP_DUE_SOON_DAYS), green otherwise.
+
+    TODO(issue 14, domain): colour by the domain's one deadline-status rule once it is merged, instead of
+    this reading of ``days_left``; until then it keeps today's behaviour with the configured window.
+    """
     if status in ("met", "disapplied", "missed"):
         return "dim" if status != "missed" else "red"
     if days_left is None:
         return None
     if days_left < 0:
         return "bold red"
-    if days_left <= 7:
+    if days_left <= due_soon_days:
         return "yellow"
     return "green"
+
+
+def emit_case(view: dict, fmt: Format, *, due_soon_days: int) -> None:
+    """``case show``: JSON is the view; the table is the child and stage, the deadlines (RAG coloured)
+    with their citations, the advice requests, exceptions and notes."""
+    if fmt is Format.json:
+        emit_json(view)
+        return
+    from rich.table import Table
+
+    out = console()
+    child = view["child"]
+    out.print(f"[bold]{view['reference']}[/bold]  {child['name']} (born {child['dob']})  "
+              f"stage: [bold]{view['stage']}[/bold]  received: {view['received']}  "
+              f"caseworker: {view['caseworker'] or '-'}")
+    table = Table(title=f"Deadlines as of {view['as_of']}", header_style="bold")
+    for col in ("key", "due", "practical last working day", "status", "met on", "exception", "citation"):
+        table.add_column(col, no_wrap=col in ("key", "due", "status", "met on"))
+    for d in view["deadlines"]:
+        days = (d["due"] - view["as_of"]).days
+        label = d["status"] + (" (advisory)" if d["advisory"] else "")
+        table.add_row(d["key"], str(d["due"]), str(d["practical_last_working_day"]), label,
+                      str(d["met_on"] or ""), d["exception"] or "", d["citation"],
+                      style=rag_style(days, d["status"], due_soon_days=due_soon_days))
+    out.print(table)
+    if view["advice"]:
+        advice = Table(title="Advice requests", header_style="bold")
+        for col in ("kind", "partner", "requested", "body received request", "advice received"):
+            advice.add_column(col)
+        for a in view["advice"]:
+            advice.add_row(a["kind"], a["partner"] or "", str(a["requested_on"]),
+                           str(a["received_by_body_on"]), str(a["received_on"] or "outstanding"))
+        out.print(advice)
+    for e in view["exceptions"]:
+        out.print(f"exception: {e.get('reason')} from {e['on']} to {e.get('until') or '-'}")
+    for n in view["notes"]:
+        out.print(f"note ({n['actor']}, {str(n['at'])[:16]}): {n['text']}")
+
+
+def emit_noted(result: Any, fmt: Format, summary: str) -> None:  # noqa: ANN401 - a services record of SEN2 data
+    """Data noted on a case without clocks (SEN2 placements, needs). JSON: the result's document;
+    table: a summary on stderr, the details given on stdout."""
+    if fmt is Format.json:
+        emit_json(result.to_dict())
+        return
+    info(f"{result.reference}: {summary}")
+    for key, value in result.details.items():
+        if value not in (None, [], ""):
+            typer.echo(f"{key.replace('_', ' ')}: {value}")
+
+
+def emit_move(moved: Any) -> None:  # noqa: ANN401 - a services CaseMoved
+    """A case's stage move: one line on stderr."""
+    info(f"{moved.reference}: {moved.from_stage} -> {moved.to_stage} on {moved.on.isoformat()}")
+
+
+RECORDED_COLUMNS = ["key", "due", "status", "met_on", "citation"]
+
+
+def emit_recorded(result: Any, fmt: Format, summary: str, *, due_soon_days: int) -> None:  # noqa: ANN401 - a services Recorded
+    """What a lifecycle command recorded. JSON: the result's document. Table: a summary and warnings on
+    stderr; the dates it implies and the clocks changed (RAG coloured) on stdout."""
+    if fmt is Format.json:
+        emit_json(result.to_dict())
+        return
+    info(f"{result.reference}: {summary} (stage: {result.stage})")
+    for warning in result.warnings:
+        info(f"warning: {warning}")
+    for key, value in result.details.items():
+        if value is not None:
+            typer.echo(f"{key.replace('_', ' ')}: {_spoken(value)}")
+    if result.dropped:
+        typer.echo(f"no longer apply: {', '.join(result.dropped)}")
+    rows = [d.to_dict(result.as_of) for d in result.deadlines]
+    if rows:
+        emit_table(rows, RECORDED_COLUMNS, title=f"Deadlines changed (as of {result.as_of.isoformat()})",
+                   row_style=lambda r: _recorded_style(r, result.as_of, due_soon_days))
+
+
+def _recorded_style(row: Mapping[str, Any], as_of: date, due_soon_days: int) -> str | None:
+    if row["status"] in ("met", "missed", "disapplied"):
+        return rag_style(None, row["status"], due_soon_days=due_soon_days)
+    return rag_style((date.fromisoformat(row["due"]) - as_of).days, due_soon_days=due_soon_days)
+
+
+def _spoken(value: Any) -> str:  # noqa: ANN401 - any detail value a service returns
+    """A detail value as a caseworker reads it: yes/no, ISO dates, else its text."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def error(message: str) -> None:

@@ -1,4 +1,8 @@
-"""``ehcp retention ...``: records past their retention date (date of birth + 31 years by default)."""
+"""``ehcp retention ...``: records past their retention date (date of birth + 31 years by default).
+
+Services are imported inside the commands: they load the ORM (about a second), which no other
+command should pay for at start-up (``bench/bench_cli.py``).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,8 @@ from typing import Optional
 
 import typer
 
-from cli.common import FORMAT_OPTION, context, fail, refusals
-from cli.output import Format, emit, info
+from cli.common import context, fail, refusals
+from cli.output import Format, emit, info, output_options
 
 app = typer.Typer(help="Retention of SEN files: date of birth + 31 years (EHCP_RETENTION_YEARS).",
                   no_args_is_help=True)
@@ -16,7 +20,8 @@ YEARS = typer.Option(None, "--years", min=1, max=120, help="Retention period aft
 
 @app.command("report")
 @refusals
-def report(years: Optional[int] = YEARS, fmt: Format = FORMAT_OPTION) -> None:
+@output_options()
+def report(years: Optional[int] = YEARS, fmt: Format = Format.table) -> None:
     """List cases whose child is past the retention date (initials only; audited)."""
     from ehcp.services.retention import report as build
 

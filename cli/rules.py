@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli.common import FORMAT_OPTION, SHOW_FORMAT_OPTION
-from cli.output import Format, console, emit, emit_json, emit_table, error
+from cli.output import FORMAT_OPTION, SHOW_FORMAT_OPTION, Format, console, emit, emit_json, emit_table, error
 from ehcp.rules import DEFAULT_RULES, UnknownRule
 
 app = typer.Typer(help="The statutory rules: every clock, its citation, counting and versions.",

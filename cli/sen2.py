@@ -1,29 +1,25 @@
-"""``ehcp sen2 ...``: the SEN2 statutory return - record its data, check, explain, summarise, export."""
+"""``ehcp sen2 ...``: the SEN2 statutory return - record its data, check, explain, summarise, export.
+
+The SEN2 extract, checks and services are imported inside the commands: they load SQLAlchemy and the
+ORM (about a second), which no other command should pay for at start-up (``bench/bench_cli.py``).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from cli.common import FORMAT_OPTION, SHOW_FORMAT_OPTION, context, parse_date, refusals, settings
-from cli.output import Format, emit, emit_json, info
+from cli.common import context, parse_date, refusals, settings
+from cli.output import Format, emit, emit_json, emit_noted, info, output_options
+from ehcp.services.errors import Refused
 
 app = typer.Typer(help="The SEN2 statutory return (DfE person-level XML): data, checks, explain, summary, export.",
                   no_args_is_help=True)
 REF = typer.Argument(..., help="Case reference, e.g. EHC-2025-00042.")
 CENSUS = typer.Option(None, "--census", help="Census date YYYY-MM-DD (default: the next census day).")
-
-
-def _show(result, fmt: Format, summary: str) -> None:  # noqa: ANN001
-    if fmt is Format.json:
-        emit_json(result.to_dict())
-        return
-    info(f"{result.reference}: {summary}")
-    for key, value in result.details.items():
-        if value not in (None, [], ""):
-            typer.echo(f"{key.replace('_', ' ')}: {value}")
 
 
 def _census(value: Optional[str]):  # noqa: ANN202
@@ -34,7 +30,6 @@ def _census(value: Optional[str]):  # noqa: ANN202
 
 def _extract(census):  # noqa: ANN001, ANN202
     from ehcp.sen2.extract import extract
-    from ehcp.services.errors import Refused
     from ehcp.services.views import read_connection
 
     try:
@@ -46,6 +41,7 @@ def _extract(census):  # noqa: ANN001, ANN202
 
 @app.command("placement")
 @refusals
+@output_options(listing=False)
 def placement(reference: str = REF,
               start: str = typer.Option(..., "--from", help="Entry date YYYY-MM-DD."),
               setting: Optional[str] = typer.Option(None, "--setting", help="Setting name (created if new)."),
@@ -59,7 +55,7 @@ def placement(reference: str = REF,
               sen_unit: bool = typer.Option(False, "--sen-unit", help="In an SEN unit."),
               resourced: bool = typer.Option(False, "--resourced-provision", help="In resourced provision."),
               residential: Optional[str] = typer.Option(None, "--residential", help="A 38-51 weeks, B 52 weeks."),
-              fmt: Format = SHOW_FORMAT_OPTION) -> None:
+              fmt: Format = Format.table) -> None:
     """Record where the child is placed (SEN2 PlacementDetail); an open placement of the same rank ends.
 
     Example: ehcp sen2 placement EHC-2025-00042 --setting "Oak Primary" --urn 123456 --from 2025-09-03
@@ -70,15 +66,16 @@ def placement(reference: str = REF,
                                sen_setting=sen_setting, sen_setting_other=other, rank=rank,
                                leaving_date=parse_date(until, "--to"), sen_unit=sen_unit,
                                resourced_provision=resourced, residential=residential)
-    _show(record_placement(context(), reference, details), fmt, "placement recorded")
+    emit_noted(record_placement(context(), reference, details), fmt, "placement recorded")
 
 
 @app.command("need")
 @refusals
+@output_options(listing=False)
 def need(reference: str = REF, primary: str = typer.Option(..., "--primary", help="Primary SEN type, e.g. ASD."),
          secondary: Optional[list[str]] = typer.Option(None, "--secondary", help="Secondary SEN type (repeatable)."),
          on: Optional[str] = typer.Option(None, "--on", help="Date recorded (default today)."),
-         fmt: Format = SHOW_FORMAT_OPTION) -> None:
+         fmt: Format = Format.table) -> None:
     """Set the plan's SEN types of need (SEN2 SENneed), replacing those recorded before.
 
     Types: SPLD MLD SLD PMLD SEMH SLCN HI VI MSI PD ASD DS OTH.
@@ -86,26 +83,26 @@ def need(reference: str = REF, primary: str = typer.Option(..., "--primary", hel
     """
     from ehcp.services.sen2_data import record_needs
 
-    _show(record_needs(context(), reference, primary=primary, secondary=secondary or [], on=parse_date(on, "--on")),
+    emit_noted(record_needs(context(), reference, primary=primary, secondary=secondary or [], on=parse_date(on, "--on")),
           fmt, "SEN types recorded")
 
 
 @app.command("upn-unknown")
 @refusals
+@output_options(listing=False)
 def upn_unknown(reference: str = REF,
                 code: Optional[str] = typer.Option(None, "--code", help="UN1, UN2, UN3, UN5, UN8, UN9 or UN10."),
                 clear: bool = typer.Option(False, "--clear", help="Remove the reason."),
-                fmt: Format = SHOW_FORMAT_OPTION) -> None:
+                fmt: Format = Format.table) -> None:
     """Record why the child has no UPN or ULN (SEN2 UPNunknown).
 
     Example: ehcp sen2 upn-unknown EHC-2025-00042 --code UN1
     """
-    from ehcp.services.errors import Refused
     from ehcp.services.sen2_data import record_upn_unknown
 
     if (code is None) == (not clear):
         raise Refused("give --code or --clear")
-    _show(record_upn_unknown(context(), reference, None if clear else code), fmt, "UPN-unknown reason recorded")
+    emit_noted(record_upn_unknown(context(), reference, None if clear else code), fmt, "UPN-unknown reason recorded")
 
 
 @app.command("export")
@@ -118,10 +115,7 @@ def export(census: str = typer.Option(..., "--census", help="Census date YYYY-MM
     Run 'ehcp sen2 check' first. The file holds personal data (OFFICIAL-SENSITIVE); the export is audited.
     Example: ehcp sen2 export --census 2026-01-15 --lea 886 --out sen2_2026.xml
     """
-    from datetime import datetime, timezone
-
     from ehcp.sen2 import xml
-    from ehcp.services.errors import Refused
     from ehcp.services.permissions import authorise
 
     if not (lea.isdigit() and len(lea) == 3):
@@ -142,7 +136,8 @@ def export(census: str = typer.Option(..., "--census", help="Census date YYYY-MM
 
 @app.command("check")
 @refusals
-def check(census: Optional[str] = CENSUS, fmt: Format = FORMAT_OPTION) -> None:
+@output_options()
+def check(census: Optional[str] = CENSUS, fmt: Format = Format.table) -> None:
     """Pre-submission checks: each problem with the case reference and how to fix it (exit 0 either way).
 
     Example: ehcp sen2 check --census 2026-01-15 --format csv
@@ -158,13 +153,13 @@ def check(census: Optional[str] = CENSUS, fmt: Format = FORMAT_OPTION) -> None:
 
 @app.command("explain")
 @refusals
-def explain(reference: str = REF, census: Optional[str] = CENSUS, fmt: Format = FORMAT_OPTION) -> None:
+@output_options()
+def explain(reference: str = REF, census: Optional[str] = CENSUS, fmt: Format = Format.table) -> None:
     """Why each SEN2 item of a case has its value (which events).
 
     Example: ehcp sen2 explain EHC-2025-00042 --census 2026-01-15
     """
     from ehcp.sen2.summary import explain as run
-    from ehcp.services.errors import Refused
     from ehcp.services.views import read_connection
 
     day = _census(census)
@@ -179,8 +174,9 @@ def explain(reference: str = REF, census: Optional[str] = CENSUS, fmt: Format = 
 
 @app.command("summary")
 @refusals
+@output_options()
 def summary(year: Optional[int] = typer.Option(None, "--year", help="Calendar year of activity (default: last year)."),
-            fmt: Format = FORMAT_OPTION) -> None:
+            fmt: Format = Format.table) -> None:
     """Headline figures the DfE will publish from the return (they agree with 'ehcp report timeliness').
 
     Example: ehcp sen2 summary --year 2025

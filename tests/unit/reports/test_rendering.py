@@ -173,3 +173,31 @@ def test_emit_report_formats_and_out(tmp_path, capsys):
     assert (tmp_path / "e.csv").read_text() == "a,d\n1,2025-01-02\n"
     emit(rows, ["a", "d"], ReportFormat.xlsx, key="rows", out=tmp_path / "e.xlsx")
     assert (tmp_path / "e.xlsx").stat().st_size > 0
+
+
+def test_rag_colours_follow_the_configured_due_soon_window():
+    from cli.output import rag_style
+
+    assert rag_style(10, due_soon_days=14) == "yellow"  # EHCP_DUE_SOON_DAYS=14: ten days left is amber
+    assert rag_style(10, due_soon_days=7) == "green"
+    assert (rag_style(7, due_soon_days=7), rag_style(-1, due_soon_days=7)) == ("yellow", "bold red")
+    assert (rag_style(None, "missed", due_soon_days=7), rag_style(3, "met", due_soon_days=7)) == ("red", "dim")
+
+
+def test_output_options_makes_fmt_the_shared_format_option_and_keeps_the_plain_default():
+    import inspect
+
+    from typer.models import OptionInfo
+
+    from cli.output import Format, output_options
+
+    @output_options(listing=False)
+    def command(reference: str, fmt: Format = Format.table) -> Format:
+        return fmt
+
+    assert command("EHC-2025-00042") is Format.table
+    option = inspect.signature(command).parameters["fmt"].default
+    assert isinstance(option, OptionInfo) and option.param_decls == ("--format", "-f")
+    assert option.help == "Output format: table or json." and option.default is Format.table
+    with pytest.raises(TypeError, match="no fmt parameter"):
+        output_options()(lambda reference: None)
