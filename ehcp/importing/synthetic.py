@@ -33,7 +33,7 @@ import math
 from array import array
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 
 from ehcp.domain import events as ev
@@ -169,13 +169,18 @@ class Generator:
 
     # -- SEN2 items ----------------------------------------------------------------------------------
     def _cease_notices(self, events: list) -> list:
-        """A cease notice with its reason a few weeks before each ceased plan (after the events before it)."""
+        """Before each ceased plan: the family consulted, then the decision to cease with its reason
+        (reg 31), the plan ceasing once the appeal period has run (s.45; about three months), later if need be."""
         out = []
         for e in events:
             if e.kind == "plan_ceased":
+                rng = self.sen2
                 before = max((x.on for x in out), default=e.on)
-                on = min(e.on, max(before, e.on - timedelta(days=self.sen2.randint(14, 42))))
-                out.append(ev.CeaseNoticeSent(on=on, reason=_pick(self.sen2, CEASE_REASONS)))
+                consulted = max(before, e.on - timedelta(days=rng.randint(90, 150)))
+                notice = consulted + timedelta(days=rng.randint(14, 28))
+                out.append(ev.CeaseConsulted(on=consulted))
+                out.append(ev.CeaseNoticeSent(on=notice, reason=_pick(rng, CEASE_REASONS)))
+                e = replace(e, on=max(e.on, _add_months(notice, 3) + timedelta(days=rng.randint(5, 25))))
             out.append(e)
         return out
 
