@@ -58,6 +58,11 @@ CASES = (
                              "not before 2014-09-01)"),
     Column("source", False, f"who asked: {', '.join(REQUEST_SOURCES)} (default parent)"),
     Column("caseworker", False, "login of the caseworker (an existing user, or see --create-users), optional"),
+    Column("sex", False, "SEN2 sex: M or F, optional"),
+    Column("ethnicity", False, "SEN2 ethnicity, the CBDS code (e.g. WBRI; REFU refused, NOBT not yet obtained), "
+                               "optional"),
+    Column("postcode", False, "home postcode, e.g. AB1 2CD, optional"),
+    Column("uln", False, "unique learner number (10 digits), optional"),
 )
 
 PARTNERS = (
