@@ -12,6 +12,8 @@ Decisions on sen2.md's [gap] markers:
   the settings ``sen2_dmo``, ``sen2_dco``, ``sen2_dsco`` (Y, N or R): the caller refuses without them.
 * AssessmentOutcome ``S`` (8, Q3): never produced; a plan made after another LA's assessment arrives
   as a transfer in and is recorded H.
+* ULN: written as recorded, 10 digits (CBDS). The community 2025/2026 schemas' pattern says 8 digits
+  (a known defect, shared/sen2-schema/README.md); the DfE XSD decides.
 * Limits: at most two PlanDetail (the schema's maximum; the main placement first) and two SENneed are
   written; ``ehcp sen2 check`` reports the records beyond them, and input refuses them.
 * StartDate is the first plan's issue (or transfer-in) date, so "new plans" count by first issue.

@@ -88,3 +88,13 @@ def test_a_missing_item_is_reported_by_the_schema_with_the_person(db_url, make_c
     found = list(schema_findings(path, xsd, [p.references[0] for p in people]))
     assert [(f.reference, f.item) for f in found] == [(refs["A"], "Sex")]
     assert "M or F" in found[0].fix
+
+
+def test_a_ten_digit_uln_meets_only_the_community_schemas_known_defect(db_url, make_ctx, tmp_path):
+    """ULNs are 10 digits (CBDS); the LIIA schema's pattern says 8 (shared/sen2-schema/README.md keeps it
+    as written). The export writes the real ULN, and that pattern is the schema's only complaint."""
+    build(make_ctx, db_url)
+    with engine_for(db_url).begin() as conn:
+        conn.exec_driver_sql("UPDATE children SET uln = '1234567890' WHERE family_name = 'Able'")
+    errors, _ = schema_errors(db_url, 2026, tmp_path)
+    assert len(errors) == 1 and "UniqueLearnerNumber" in errors[0] and "[1-9][0-9]{7}" in errors[0]
