@@ -31,6 +31,11 @@ def new(
     source: str = typer.Option("parent", "--source", help="Who asked: parent, young_person, school or other."),
     upn: Optional[str] = typer.Option(None, "--upn", help="Unique pupil number, if known."),
     year_group: Optional[int] = typer.Option(None, "--year-group", help="National curriculum year (NCY)."),
+    sex: Optional[str] = typer.Option(None, "--sex", help="SEN2 sex: M or F."),
+    ethnicity: Optional[str] = typer.Option(None, "--ethnicity", help="SEN2 ethnicity (CBDS code, e.g. WBRI; "
+                                                                        "REFU refused, NOBT not yet obtained)."),
+    postcode: Optional[str] = typer.Option(None, "--postcode", help="Home postcode, e.g. AB1 2CD."),
+    uln: Optional[str] = typer.Option(None, "--uln", help="Unique learner number (10 digits), if known."),
     force: bool = typer.Option(False, "--force", help="Open a case even if this child already has one."),
     reason: Optional[str] = typer.Option(None, "--reason", help="Why (kept in the audit trail)."),
     fmt: Format = Format.table,
@@ -43,7 +48,8 @@ def new(
 
     given, family = split_name(child)
     details = ChildDetails(given_name=given, family_name=family, dob=parse_date(dob, "--dob"),
-                           upn=upn, year_group=year_group)
+                           upn=upn, year_group=year_group, sex=sex, ethnicity=ethnicity, postcode=postcode,
+                           uln=uln)
     opened = open_case(context(), details, received=parse_date(received, "--received"),
                        source=source, force=force, reason=reason)
     if fmt is Format.json:

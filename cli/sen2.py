@@ -105,50 +105,163 @@ def upn_unknown(reference: str = REF,
     emit_noted(record_upn_unknown(context(), reference, None if clear else code), fmt, "UPN-unknown reason recorded")
 
 
+def _header(day, lea: str, *, strict: bool = True):  # noqa: ANN001, ANN202
+    """The return's header from the settings; a missing or wrong officer setting refuses (``strict``) or,
+    for ``check``, is returned as a finding with a placeholder so the schema check still runs."""
+    from datetime import datetime, timezone
+
+    from ehcp.sen2 import codes
+    from ehcp.sen2.checks import Finding
+    from ehcp.sen2.xml import Header
+    from ehcp.services.errors import Refused
+
+    s = settings()
+    year = codes.collection_year(day)
+    wanted = [("sen2_dmo", "EHCP_SEN2_DMO"), ("sen2_dco", "EHCP_SEN2_DCO")]
+    if year >= 2026:  # DSCO compulsory from the 2026 collection (voluntary in 2025)
+        wanted.append(("sen2_dsco", "EHCP_SEN2_DSCO"))
+    values, findings = {}, []
+    for name, var in (("sen2_dmo", "EHCP_SEN2_DMO"), ("sen2_dco", "EHCP_SEN2_DCO"), ("sen2_dsco", "EHCP_SEN2_DSCO")):
+        raw = getattr(s, name)
+        value = str(raw).strip().upper() if raw not in (None, "") else None
+        if value is not None and value not in codes.OFFICER or value is None and (name, var) in wanted:
+            problem = (f"setting {name} ({var}) is {raw!r}, not Y, N or R" if value is not None
+                       else f"setting {name} ({var}) is not set: the {year} return needs it (Y, N or R)")
+            if strict:
+                raise Refused(problem)
+            findings.append(Finding("-", "header_setting", name.removeprefix("sen2_").upper(), problem,
+                                    f"set {name} in ehcp.toml or {var} in the environment"))
+            value = "N" if (name, var) in wanted else None
+        values[name.removeprefix("sen2_")] = value
+    made_at = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    return Header(year=year, census=day, lea=lea, made_at=made_at, **values), findings
+
+
+def _lea(lea: str) -> str:
+    from ehcp.services.errors import Refused
+
+    if not (lea.isdigit() and len(lea) == 3):
+        raise Refused(f"--lea {lea!r} must be the 3-digit LA number")
+    return lea
+
+
+@app.command("plan")
+@refusals
+@output_options(listing=False)
+def plan(reference: str = REF,
+         res: Optional[str] = typer.Option(None, "--res", help="PlanRes: A 38-51 weeks, B 52 weeks residential."),
+         wbp: Optional[str] = typer.Option(None, "--wbp", help="PlanWBP: A apprenticeship, T traineeship, "
+                                                               "S supported internship."),
+         pb: Optional[bool] = typer.Option(None, "--pb/--no-pb", help="PB: a personal budget was taken up."),
+         oa: Optional[bool] = typer.Option(None, "--oa/--no-oa", help="OA: organised arrangements in place."),
+         dp: Optional[str] = typer.Option(None, "--dp", help="DP direct payment: E education, S social care, "
+                                                             "H health, I integrated."),
+         transfer_la: Optional[str] = typer.Option(None, "--transfer-la", help="LA number (3 digits) the plan "
+                                                                                "came from (TransferLA)."),
+         exported_la: Optional[str] = typer.Option(None, "--exported-la", help="LA number (3 digits) the plan "
+                                                                                "went to (Exported)."),
+         fmt: Format = Format.table) -> None:
+    """Record SEN2 items of the plan that no event carries (NamedPlan PlanRes, PlanWBP, PB, OA, DP) and
+    the LA numbers of a transfer.
+
+    Example: ehcp sen2 plan EHC-2025-00042 --pb --oa --dp E
+    """
+    from ehcp.services.sen2_data import PlanItems, record_plan_items
+
+    items = PlanItems(residential=res, work_based=wbp, personal_budget=pb, organised_arrangements=oa,
+                      direct_payment=dp, transfer_la=transfer_la, exported_la=exported_la)
+    emit_noted(record_plan_items(context(), reference, items), fmt, "plan items recorded")
+
+
 @app.command("export")
 @refusals
 def export(census: str = typer.Option(..., "--census", help="Census date YYYY-MM-DD, e.g. 2026-01-15."),
            out: Path = typer.Option(..., "--out", "-o", help="The XML file to write."),
-           lea: str = typer.Option(..., "--lea", help="Your 3-digit LA number.")) -> None:
-    """Write the person-level SEN2 XML for the collection year before the census date.
+           lea: str = typer.Option(..., "--lea", help="Your 3-digit LA number."),
+           serial: int = typer.Option(1, "--serial", min=1, max=999, help="SerialNo of this submission (1-999).")) -> None:
+    """Write the person-level SEN2 XML for the collection year of the census date, in that year's
+    element names and order (2023 to 2026 layouts), a person at a time.
 
-    Run 'ehcp sen2 check' first. The file holds personal data (OFFICIAL-SENSITIVE); the export is audited.
+    The header's DMO, DCO and (from 2026) DSCO come from the settings sen2_dmo, sen2_dco, sen2_dsco
+    (ehcp.toml or EHCP_SEN2_DMO ...). Run 'ehcp sen2 check' first. The file holds personal data
+    (OFFICIAL-SENSITIVE); the export is audited.
     Example: ehcp sen2 export --census 2026-01-15 --lea 886 --out sen2_2026.xml
     """
-    from ehcp.sen2 import xml
-    from ehcp.services.permissions import authorise
+    from dataclasses import replace
 
-    if not (lea.isdigit() and len(lea) == 3):
-        raise Refused(f"--lea {lea!r} must be the 3-digit LA number")
+    from ehcp.sen2 import xml
+    from ehcp.sen2.extract import persons
+    from ehcp.services.permissions import authorise
+    from ehcp.services.views import read_connection
+
     day = parse_date(census, "--census")
-    data = _extract(day)
+    header, _ = _header(day, _lea(lea))
+    header = replace(header, serial=serial)
     authorise(context(), "export_personal_data", action="personal_data_exported",
-              detail={"report": "sen2", "census": day.isoformat(), "file": out.name, "persons": len(data.persons)})
+              detail={"report": "sen2", "census": day.isoformat(), "file": out.name})
     try:
-        count = xml.write(data, str(out), lea=lea, made_at=datetime.now(timezone.utc).replace(microsecond=0,
-                                                                                             tzinfo=None),
-                          release="1")
+        with read_connection(settings()) as conn, out.open("wb") as handle:
+            count = xml.write(persons(conn, day), handle, header)
+    except KeyError as exc:
+        raise Refused(str(exc.args[0])) from None
     except OSError as exc:
         raise Refused(f"cannot write {out}: {exc.strerror or exc}") from None
-    info(f"wrote {out}: {count} persons, collection {data.year} (period {data.start} to {data.end}) "
+    start = f"{header.year - 1}-01-01"
+    info(f"wrote {out}: {count} persons, collection {header.year} (period {start} to {header.year - 1}-12-31) "
          "(OFFICIAL-SENSITIVE)")
 
 
 @app.command("check")
 @refusals
 @output_options()
-def check(census: Optional[str] = CENSUS, fmt: Format = Format.table) -> None:
-    """Pre-submission checks: each problem with the case reference and how to fix it (exit 0 either way).
+def check(census: Optional[str] = CENSUS,
+          schema: Optional[Path] = typer.Option(None, "--schema", help="Also validate the export against this XSD "
+                                                                       "(the DfE's, from the technical specification)."),
+          lea: str = typer.Option("000", "--lea", help="LA number written in the file the schema check validates."),
+          fmt: Format = Format.table) -> None:
+    """Pre-submission checks: each problem with the case reference, item and how to fix it (exit 0 either
+    way). With --schema, the return is also written to a temporary file and validated against the XSD.
 
-    Example: ehcp sen2 check --census 2026-01-15 --format csv
+    Example: ehcp sen2 check --census 2026-01-15 --schema SEN2_2026.xsd --format csv
     """
-    from ehcp.sen2.checks import COLUMNS, run_checks
+    import tempfile
 
-    data = _extract(_census(census))
-    findings = [f.to_dict() for f in run_checks(data)]
-    emit(findings, COLUMNS, fmt, key="findings", title=f"SEN2 checks, census {data.census}",
-         extra={"census": data.census, "year": data.year, "persons": len(data.persons)})
-    info(f"{len(findings)} problem(s) in {len(data.persons)} person record(s)")
+    from ehcp.sen2 import codes, xml
+    from ehcp.sen2.checks import COLUMNS, Return, run_checks
+    from ehcp.sen2.extract import persons
+    from ehcp.services.errors import Refused
+    from ehcp.services.views import read_connection
+
+    day = _census(census)
+    year = codes.collection_year(day)
+    if schema is not None and not schema.is_file():
+        raise Refused(f"--schema {schema}: no such file")
+    header, findings = _header(day, _lea(lea), strict=False)
+    references: list[str] = []
+
+    def counted(people):  # noqa: ANN001, ANN202
+        for p in people:
+            references.append(p.references[0])
+            yield p
+
+    found = []
+    try:
+        with read_connection(settings()) as conn:
+            found = [f.to_dict() for f in run_checks(Return(day, year), counted(persons(conn, day)))]
+            if schema is not None:
+                from ehcp.sen2.schema import schema_findings  # xmlschema loads only for --schema
+
+                with tempfile.TemporaryDirectory() as tmp:
+                    path = Path(tmp) / "sen2.xml"
+                    with path.open("wb") as handle:
+                        xml.write(persons(conn, day), handle, header)
+                    found += [f.to_dict() for f in schema_findings(path, schema, references)]
+    except KeyError as exc:
+        raise Refused(str(exc.args[0])) from None
+    rows = [f.to_dict() for f in findings] + found
+    emit(rows, COLUMNS, fmt, key="findings", title=f"SEN2 checks, census {day}",
+         extra={"census": day, "year": year, "persons": len(references), "schema": str(schema) if schema else None})
+    info(f"{len(rows)} problem(s) in {len(references)} person record(s)")
 
 
 @app.command("explain")

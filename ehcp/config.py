@@ -9,6 +9,7 @@
 | EHCP_CONFIG         | path of an ``ehcp.toml``                            | ``./ehcp.toml`` if present            |
 | EHCP_ENFORCE_PERMISSIONS | 1: roles checked, unknown logins refused       | on from the first ``ehcp user add``   |
 | EHCP_RETENTION_YEARS | SEN file retention: date of birth + N years        | 31                                    |
+| EHCP_SEN2_DMO, EHCP_SEN2_DCO, EHCP_SEN2_DSCO | SEN2 header: designated medical / clinical / social care officer in post (Y, N or R) | none: ``sen2 export`` refuses |
 
 Secrets (SMTP password, GOV.UK Notify key) come only from the environment or ``ehcp.toml`` and are
 never printed: ``Settings.__repr__`` masks them.
@@ -61,6 +62,9 @@ class Settings:
     due_soon_days: int = 7
     enforce_permissions: bool = False  # roles checked, unknown logins refused (also `ehcp user enforce on`)
     retention_years: int = 31  # SEN files kept to date of birth + this many years
+    sen2_dmo: str | None = None  # SEN2 header DMO/DCO/DSCO: Y, N or R (R: recruitment in progress)
+    sen2_dco: str | None = None
+    sen2_dsco: str | None = None
 
     @property
     def today(self) -> date:
@@ -88,6 +92,9 @@ _ENV = {
     "due_soon_days": "EHCP_DUE_SOON_DAYS",
     "enforce_permissions": "EHCP_ENFORCE_PERMISSIONS",
     "retention_years": "EHCP_RETENTION_YEARS",
+    "sen2_dmo": "EHCP_SEN2_DMO",
+    "sen2_dco": "EHCP_SEN2_DCO",
+    "sen2_dsco": "EHCP_SEN2_DSCO",
 }
 
 

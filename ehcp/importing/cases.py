@@ -25,9 +25,12 @@ from ehcp.importing.errors import FieldError, RowError, read
 from ehcp.importing.session import ImportResult, case_ids, file_name, finish, import_transaction, refuse_if_any
 from ehcp.importing.writer import BulkWriter, NewCase, NewChild, chunks
 from ehcp.services.context import ServiceContext
+from ehcp.services.errors import Refused
+from ehcp.services.sen2_person import PersonItems, checked_person_items
 from ehcp.store.models import Case, Child, User
 
 COLUMNS = spec.CASES
+PERSON_COLUMNS = ("sex", "ethnicity", "postcode", "uln")  # columns 9-12 of spec.CASES
 _GENERATED = re.compile(r"^EHC-(\d{4})-(\d{5,})$")
 CHUNK = 5000
 
@@ -81,8 +84,23 @@ class _Run:
         match = _GENERATED.match(last or "")
         return int(match.group(2)) if match else 0
 
+    def person(self, line: int, values: list[str], ix: tuple[int, ...]) -> PersonItems:
+        """The SEN2 person items of the row (columns sex, ethnicity, postcode, uln), each checked as
+        ``case new`` checks it; a bad one is added to ``errors``."""
+        found = {}
+        for name, position in zip(PERSON_COLUMNS, ix[9:13]):
+            value = values[position].strip()
+            if not value:
+                continue
+            try:
+                found[name] = getattr(checked_person_items(PersonItems(**{name: value}), self.today), name)
+            except Refused as exc:
+                self.errors.append(RowError(line, name, str(exc)))
+        return PersonItems(**found)
+
     def parse(self, line: int, values: list[str], ix: tuple[int, ...]) -> tuple | None:
-        """(line, reference, given, family, dob, upn, year_group, received, source, caseworker, event)
+        """(line, reference, given, family, dob, upn, year_group, received, source, caseworker, event,
+        person items)
         or None (the problems added to ``errors``). ``ix`` holds each column's position (-1: absent,
         which reads the '' the reader appends to every row)."""
         errors = self.errors
@@ -115,6 +133,7 @@ class _Run:
                 else:
                     errors.append(RowError(line, "caseworker", f"unknown user {login!r}; add them with "
                                            "'ehcp user add' first, or import with --create-users"))
+        person = self.person(line, values, ix)
         today = self.today
         if dob is None or received is None or dob > today or received > today or received < dob:
             self._dates(line, dob, received)
@@ -133,7 +152,7 @@ class _Run:
         except IllegalMove as exc:
             errors.append(RowError(line, "received", exc.reason))
             return None
-        return (line, ref, given, family, dob, upn, year_group, received, source, worker, event)
+        return (line, ref, given, family, dob, upn, year_group, received, source, worker, event, person)
 
     def _dates(self, line: int, dob: date | None, received: date | None) -> None:
         today = self.today
@@ -150,12 +169,14 @@ class _Run:
         existing = self._existing_children(rows) if self.has_children else {}
         children, derived, derive = self.children, self.derived, self.writer.derive
         cases = []
-        for line, ref, given, family, dob, upn, year_group, received, source, worker, event in rows:
+        for line, ref, given, family, dob, upn, year_group, received, source, worker, event, person in rows:
             named = (family, given, dob)
             child = children.get(upn or named)
             if child is None:
                 child = (upn and children.get(named)) or existing.get(upn or named) or \
-                    (upn and existing.get(named)) or NewChild(given, family, dob, upn=upn, year_group=year_group)
+                    (upn and existing.get(named)) or \
+                    NewChild(given, family, dob, upn=upn, year_group=year_group, sex=person.sex,
+                             ethnicity=person.ethnicity, postcode=person.postcode, uln=person.uln)
                 children[upn or named] = child
                 children.setdefault(named, child)
             if worker.__class__ is str:

@@ -82,7 +82,7 @@ def import_placements(ctx: ServiceContext, path: Path) -> ImportResult:
                 ukprn=read("ukprn", _blank_none(data.digits, "UKPRN", 8)),
                 sen_setting=read("sen_setting", _blank_none(data.checked_code, "sen_setting", "SEN setting code")),
                 sen_setting_other=read("sen_setting_other", f.text, "sen_setting_other", limit=200),
-                rank=read("rank", f.small_int, "rank", low=1, high=9) or 1,
+                rank=read("rank", f.small_int, "rank", low=1, high=2) or 1,
                 leaving_date=read("leaving_date", f.iso_date, "leaving_date", required=False),
                 sen_unit=bool(read("sen_unit", _flag, "sen_unit")),
                 resourced_provision=bool(read("resourced_provision", _flag, "resourced_provision")),

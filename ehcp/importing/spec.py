@@ -53,6 +53,11 @@ CASES = (
                              "not before 2014-09-01)"),
     Column("source", False, f"who asked: {', '.join(REQUEST_SOURCES)} (default parent)"),
     Column("caseworker", False, "login of the caseworker (an existing user, or see --create-users), optional"),
+    Column("sex", False, "SEN2 sex: M or F, optional"),
+    Column("ethnicity", False, "SEN2 ethnicity, the CBDS code (e.g. WBRI; REFU refused, NOBT not yet obtained), "
+                               "optional"),
+    Column("postcode", False, "home postcode, e.g. AB1 2CD, optional"),
+    Column("uln", False, "unique learner number (10 digits), optional"),
 )
 
 PARTNERS = (
@@ -104,7 +109,7 @@ PLACEMENTS = (  # SEN2 PlacementDetail (sen2.md module 4b); checked as 'ehcp sen
     Column("sen_setting", False, "no URN: SEN2 setting code OLA, OPA, EHE, EYP, OTH, NEET, NIEC or NIEO "
                                  "(one of setting, urn, ukprn, sen_setting is required)"),
     Column("sen_setting_other", False, "the detail for sen_setting OTH"),
-    Column("rank", False, "1 main placement (default), 2 second ... 9; a new row ends the open placement "
+    Column("rank", False, "1 main placement (default) or 2 secondary; a new row ends the open placement "
                           "of the same rank the day before its entry_date"),
     Column("leaving_date", False, "date the child left, if they have (not before entry_date)"),
     Column("sen_unit", False, "yes/no (default no): placed in an SEN unit"),
@@ -115,7 +120,7 @@ PLACEMENTS = (  # SEN2 PlacementDetail (sen2.md module 4b); checked as 'ehcp sen
 NEEDS = (  # SEN2 SENneed (module 4a) and UPNunknown; checked as 'ehcp sen2 need' checks them
     Column("reference", True, "case reference (the case must already exist); one row per case"),
     Column("primary", True, "primary SEN type: SPLD MLD SLD PMLD SEMH SLCN HI VI MSI PD ASD DS OTH"),
-    Column("secondary", False, "secondary SEN types, separated by ';'"),
+    Column("secondary", False, "the secondary SEN type (at most one), optional"),
     Column("recorded_on", False, "date the needs were recorded, YYYY-MM-DD (default today)"),
     Column("upn_unknown", False, "why the child has no UPN/ULN: UN1, UN2, UN3, UN5, UN8, UN9 or UN10"),
 )

@@ -12,9 +12,14 @@ everything, in a fixed order. The distributions follow the DfE figures (docs/sen
   slow); advice still out on "today" is left open (what the nightly chase works on);
 * annual review cycles after the plan (meeting, decision: amend 60%, maintain 38%, cease 2%;
   amendment notice and amended plan for most amendments), ~3% of plans ceasing between reviews;
-* one caseworker per ~200 open cases; synthetic names only (invented words).
-
-Not generated: the primary need (sen2.md s.4.4) - the schema has no column for it yet.
+* one caseworker per ~200 open cases; synthetic names only (invented words);
+* every SEN2 item a real authority holds (so ``sen2 export`` + ``sen2 check --schema`` is clean):
+  sex, ethnicity (national shares, roughly), a ZZ99 pseudo-postcode, a UPN for 92% (else the
+  UPN-unknown reason that fits the age), and for each plan a main placement from the plan's start
+  (school URN, college UKPRN at 16+, or an SEN setting code; 4% with a secondary placement), residential
+  and work-based codes for a few, a primary need (sen2.md s.4.4 shares) and a secondary for 40%, the
+  personal budget items, and a cease notice with its reason before every ceased plan.
+  These come from a second random stream per chunk, so the case histories are those of earlier versions.
 
 ``--plans N`` is the number of plans held on today's date (stage final or review): a small pilot
 run estimates how many requests that takes. Everything is written by the bulk writer that CSV import
@@ -28,7 +33,7 @@ import math
 from array import array
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 
 from ehcp.domain import events as ev
@@ -66,6 +71,14 @@ PARTNERS = (  # name, kind, mean days to answer, spread (days)
 )
 REVIEW_OUTCOMES = (("amend", 0.60), ("maintain", 0.38), ("cease", 0.02))
 UTC = timezone.utc
+SEXES = (("M", 0.72), ("F", 0.28))  # EHC plans: about 7 in 10 boys (DfE caseload)
+ETHNICITIES = (("WBRI", 0.66), ("WOTH", 0.05), ("MWBC", 0.02), ("MOTH", 0.03), ("AIND", 0.02), ("APKN", 0.04),
+               ("ABAN", 0.02), ("BAFR", 0.04), ("BCRB", 0.02), ("CHNE", 0.01), ("OOTH", 0.03), ("WROM", 0.01),
+               ("REFU", 0.01), ("NOBT", 0.04))
+NEEDS = (("ASD", 0.33), ("SLCN", 0.21), ("SEMH", 0.14), ("MLD", 0.08), ("SPLD", 0.04), ("SLD", 0.05),
+         ("PMLD", 0.01), ("PD", 0.03), ("HI", 0.02), ("VI", 0.01), ("MSI", 0.005), ("DS", 0.015), ("OTH", 0.03))
+CEASE_REASONS = (("max_age", 0.18), ("needs_met", 0.30), ("higher_education", 0.06), ("employment", 0.05),
+                 ("no_longer_engaging", 0.12), ("moved_outside_england", 0.09), ("other", 0.20))
 
 
 @dataclass
@@ -91,6 +104,13 @@ class Story:
     worker: int  # index into the caseworkers
     events: list
     advice: list[NewAdvice]
+    placements: list[tuple] = field(default_factory=list)  # PLACEMENT_COLUMNS without id and case_id
+    needs: list[str] = field(default_factory=list)  # primary first
+    plan_items: tuple | None = None  # (personal_budget, organised_arrangements, direct_payment)
+
+
+PLACEMENT_COLUMNS = ("id", "case_id", "urn", "ukprn", "sen_setting", "sen_setting_other", "placement_rank",
+                     "entry_date", "leaving_date", "sen_unit", "resourced_provision", "residential", "work_based")
 
 
 def _pick(rng: random.Random, table: tuple) -> str:
@@ -115,6 +135,7 @@ class Generator:
 
     def __init__(self, seed: int | str, today: date, caseworkers: int) -> None:
         self.rng = random.Random(seed)
+        self.sen2 = random.Random(f"{seed}:sen2")  # SEN2 items: a stream of their own
         self.today = today
         self.caseworkers = max(1, caseworkers)
         self.partners_by_kind: dict[str, list[tuple[int, int, int]]] = {}
@@ -132,13 +153,77 @@ class Generator:
         events: list = [ev.RequestReceived(on=received, source=source, dob=child.dob)]  # as 'case new' records it
         advice: list[NewAdvice] = []
         self._history(received, events, advice)
+        events = self._cease_notices(events)
         kept = [e for e in ordered(events) if e.on <= today]
         answered = {e.request_id: e.on for e in kept if e.kind == "advice_received"}
         asked = {e.request_id for e in kept if e.kind == "advice_requested"}
         advice = [a for a in advice if a.local in asked]
         for a in advice:
             a.received_on = answered.get(a.local)
-        return Story(received, source, child, worker, kept, advice)
+        story = Story(received, source, child, worker, kept, advice)
+        self._person_items(child, received)
+        issued = next((e.on for e in kept if e.kind == "final_plan_issued"), None)
+        if issued is not None:
+            self._plan_items(story, issued)
+        return story
+
+    # -- SEN2 items ----------------------------------------------------------------------------------
+    def _cease_notices(self, events: list) -> list:
+        """Before each ceased plan: the family consulted, then the decision to cease with its reason
+        (reg 31), the plan ceasing once the appeal period has run (s.45; about three months), later if need be."""
+        out = []
+        for e in events:
+            if e.kind == "plan_ceased":
+                rng = self.sen2
+                before = max((x.on for x in out), default=e.on)
+                consulted = max(before, e.on - timedelta(days=rng.randint(90, 150)))
+                notice = consulted + timedelta(days=rng.randint(14, 28))
+                out.append(ev.CeaseConsulted(on=consulted))
+                out.append(ev.CeaseNoticeSent(on=notice, reason=_pick(rng, CEASE_REASONS)))
+                e = replace(e, on=max(e.on, _add_months(notice, 3) + timedelta(days=rng.randint(5, 25))))
+            out.append(e)
+        return out
+
+    def _person_items(self, child: NewChild, received: date) -> None:
+        rng = self.sen2
+        child.sex = _pick(rng, SEXES)
+        child.ethnicity = _pick(rng, ETHNICITIES)
+        child.postcode = f"ZZ99 {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        age = (received - child.dob).days // 365
+        if rng.random() < 0.92 and age >= 4:
+            child.upn = rng.choice("ABCDEFGHJKLMNPQRTUVWXYZ") + f"{rng.randrange(10 ** 12):012d}"
+        else:
+            child.upn_unknown = "UN1" if age < 6 else ("UN9" if age >= 16 else "UN2")
+
+    def _plan_items(self, story: Story, issued: date) -> None:
+        """Where the child is placed from the plan (and before), the types of need, the personal budget."""
+        rng, child = self.sen2, story.child
+        age = (issued - child.dob).days // 365
+        entry = issued - timedelta(days=rng.randint(0, 400))
+        entry = max(entry, child.dob + timedelta(days=730))
+        u = rng.random()
+        urn = ukprn = setting = None
+        if age >= 16 and u < 0.45:
+            ukprn = f"1{rng.randrange(10 ** 7):07d}"
+        elif u < 0.90 or age < 2:
+            urn = f"{rng.randint(100000, 149999)}"
+        else:
+            setting = "EYP" if age < 5 else ("NEET" if age >= 16 and rng.random() < 0.5 else rng.choice(("EHE", "OLA")))
+        res = rng.choice("AB") if rng.random() < 0.03 else None
+        wbp = rng.choice("ATS") if age >= 16 and rng.random() < 0.08 else None
+        unit, rp = rng.random() < 0.05, rng.random() < 0.06
+        story.placements.append((urn, ukprn, setting, None, 1, entry, None, unit, rp, res, wbp))
+        if rng.random() < 0.04:
+            story.placements.append((None, None, "OTH", "therapy sessions", 2, issued, None, False, False, None, None))
+        primary = _pick(rng, NEEDS)
+        story.needs = [primary]
+        if rng.random() < 0.40:
+            second = _pick(rng, NEEDS)
+            if second != primary:
+                story.needs.append(second)
+        budget = rng.random() < 0.08
+        story.plan_items = (budget, budget and rng.random() < 0.5,
+                            rng.choice("ESHI") if budget and rng.random() < 0.6 else None)
 
     def _child(self, received: date) -> NewChild:
         rng = self.rng
@@ -454,6 +539,7 @@ def generate(ctx, plans: int, seed: int, *, today: date | None = None, chunk: in
                 for case, (_, derived) in zip(cases, pairs):
                     case.derived = derived
                 writer.write_cases(cases)
+                _write_sen2_items(writer, batch, cases, today)
                 writer.commit()
                 done += len(batch)
                 if progress:
@@ -473,6 +559,22 @@ def generate(ctx, plans: int, seed: int, *, today: date | None = None, chunk: in
             pool.join()
     summary.seconds = clock.perf_counter() - started
     return summary
+
+
+def _write_sen2_items(writer, stories: list[Story], cases: list[NewCase], today: date) -> None:  # noqa: ANN001
+    """The placements, needs and plan items of the stories whose cases ``write_cases`` just wrote."""
+    d = writer.d
+    placements = [(case.id, *p) for story, case in zip(stories, cases) for p in story.placements]
+    rows = [(pid, case_id, urn, ukprn, setting, other, rank, d(entry), None, unit, rp, res, wbp)
+            for pid, (case_id, urn, ukprn, setting, other, rank, entry, _, unit, rp, res, wbp)
+            in zip(writer.reserve("placements", len(placements)), placements)]
+    writer.insert("placements", PLACEMENT_COLUMNS, rows)
+    needs = [(case.id, t, rank) for story, case in zip(stories, cases) for rank, t in enumerate(story.needs, 1)]
+    writer.insert("sen_needs", ("id", "case_id", "sen_type", "sen_type_rank", "recorded_on"),
+                  [(nid, case_id, t, rank, d(today)) for nid, (case_id, t, rank)
+                   in zip(writer.reserve("sen_needs", len(needs)), needs)])
+    writer.insert("sen2_plans", ("case_id", "personal_budget", "organised_arrangements", "direct_payment"),
+                  [(case.id, *story.plan_items) for story, case in zip(stories, cases) if story.plan_items])
 
 
 def _email(name: str, who: str = "advice") -> str:

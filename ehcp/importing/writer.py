@@ -35,7 +35,8 @@ from ehcp.rules.policy import DEFAULT_POLICY
 from ehcp.services.case_log import _advice_request_ids
 from ehcp.store.models import AdviceRequest, Case, Deadline
 
-CHILD_COLUMNS = ("id", "given_name", "family_name", "dob", "upn", "uln", "year_group", "home_la")
+CHILD_COLUMNS = ("id", "given_name", "family_name", "dob", "upn", "uln", "year_group", "home_la", "sex", "ethnicity",
+                 "postcode", "upn_unknown")
 CASE_COLUMNS = ("id", "reference", "child_id", "stage", "received", "source", "caseworker_id", "opened_at",
                 "closed_on", "version", "updated_at", "updated_by")
 ADVICE_COLUMNS = ("id", "case_id", "kind", "partner_id", "requested_on", "received_by_body_on", "channel",
@@ -58,6 +59,10 @@ class NewChild:
     year_group: int | None = None
     home_la: str | None = None
     id: int | None = None  # set by the writer (or an existing child's id)
+    sex: str | None = None  # SEN2 person items (ehcp.services.sen2_person)
+    ethnicity: str | None = None
+    postcode: str | None = None
+    upn_unknown: str | None = None
 
 
 @dataclass(slots=True)
@@ -95,6 +100,7 @@ class NewCase:
     reasons: list[str | None] | None = None
     opened_at: datetime | None = None
     derived: tuple | None = None  # (stage, deadline rows) if the caller already has them from derive()
+    id: int | None = None  # set by write_cases
 
 
 @dataclass(slots=True)
@@ -362,12 +368,13 @@ class BulkWriter:
             child.id = child_id
         case_ids = self.reserve("cases", len(cases))
         advice_ids = iter(self.reserve("advice_requests", sum(len(c.advice) for c in cases)))
-        children = [(ch.id, ch.given_name, ch.family_name, d(ch.dob), ch.upn, ch.uln, ch.year_group, ch.home_la)
-                    for ch in new_children]
+        children = [(ch.id, ch.given_name, ch.family_name, d(ch.dob), ch.upn, ch.uln, ch.year_group, ch.home_la,
+                     ch.sex, ch.ethnicity, ch.postcode, ch.upn_unknown) for ch in new_children]
         case_rows, advice_rows, event_rows, deadline_rows = [], [], [], []
         default_stamp = stamp(self.now)
         default_actor = self.actor
         for case, case_id in zip(cases, case_ids):
+            case.id = case_id
             actor = case.actor or default_actor
             events = case.events
             stage, deadlines = case.derived or derive(events)

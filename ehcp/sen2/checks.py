@@ -1,15 +1,22 @@
 """Pre-submission checks in the spirit of the DfE's SEN2 validation (sen2.md 2.4; the DfE's own rule
-list was a [gap]), run over the same extract as the export. Each finding names the case reference
-(never the child's name), the check, what is wrong and how to fix it in ehcp.
+list was a [gap]), run over the same persons as the export. Each finding names the case reference
+(never the child's name), the check, the item, what is wrong and how to fix it in ehcp.
+
+Besides the guide's required-when rules the product can know (a person with neither UPN, ULN nor a
+reason; an active plan without a placement on census day or a primary need; a plan naming no
+setting; a cease without a reason ...), the checks enforce the schema's limits (PlacementRank 1-2, at
+most two SENneed) and code lists (Sex, Ethnicity, UPN and ULN formats, LA numbers for transfers).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 
 from ehcp.sen2 import codes
-from ehcp.sen2.extract import CaseReturn, Extract, PersonReturn
+from ehcp.sen2.extract import CaseReturn, PersonReturn
 
 COLUMNS = ["reference", "check", "item", "problem", "fix"]
 
@@ -26,11 +33,47 @@ class Finding:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Return:
+    """What every check needs to know of the return: its census and collection year."""
+
+    census: date
+    year: int
+
+
 def _v(items: dict | None, name: str):  # noqa: ANN202
     return items[name].value if items and name in items else None
 
 
-def check_upn(data: Extract, p: PersonReturn) -> list[Finding]:
+UPN_PATTERN = re.compile(r"[A-Za-z]\d{12}|[A-Za-z]\d{11}[A-Za-z]")  # CBDS UPN (13 characters)
+CHILD_EDIT = "ehcp child edit {ref}"  # [issue 15] the command that corrects the child record
+
+
+def check_person_items(data: Return, p: PersonReturn) -> list[Finding]:
+    """Sex and Ethnicity are required on every Person (items 1.4-1.5), from the year's code lists;
+    UPN and ULN, when given, must have the CBDS form."""
+    ref, out = p.references[0], []
+    edit = CHILD_EDIT.format(ref=ref)
+    for item, name, option in (("Sex", "sex", "--sex M|F"), ("Ethnicity", "ethnicity", "--ethnicity WBRI|...|NOBT")):
+        value, allowed = _v(p.person, item), codes.codes(name, data.year)
+        if not value:
+            out.append(Finding(ref, f"{name}_missing", item, f"no {item} on the child record (required)",
+                               f"record it: {edit} {option} (REFU/NOBT when refused or not yet known)"
+                               if name == "ethnicity" else f"record it: {edit} {option}"))
+        elif value not in allowed:
+            out.append(Finding(ref, f"{name}_missing", item, f"{value} is not a {data.year} {item} code",
+                               f"correct it: {edit} {option}"))
+    upn, uln = _v(p.person, "UPN"), _v(p.person, "UniqueLearnerNumber")
+    if upn and not UPN_PATTERN.fullmatch(upn):
+        out.append(Finding(ref, "upn_invalid", "UPN", f"UPN {upn!r} is not a letter, 11 digits and a digit or letter",
+                           f"correct the UPN: {edit} --upn ..."))
+    if uln and not (uln.isdigit() and len(uln) == 10):
+        out.append(Finding(ref, "uln_invalid", "UniqueLearnerNumber", f"ULN {uln!r} is not 10 digits",
+                           f"correct the ULN: {edit} --uln ..."))
+    return out
+
+
+def check_upn(data: Return, p: PersonReturn) -> list[Finding]:
     upn, uln, why = (_v(p.person, "UPN"), _v(p.person, "UniqueLearnerNumber"), _v(p.person, "UPNunknown"))
     ref = p.references[0]
     if not (upn or uln or why):
@@ -42,7 +85,7 @@ def check_upn(data: Extract, p: PersonReturn) -> list[Finding]:
     return []
 
 
-def check_age(data: Extract, p: PersonReturn) -> list[Finding]:
+def check_age(data: Return, p: PersonReturn) -> list[Finding]:
     dob = _v(p.person, "PersonBirthDate")
     out = []
     for r in p.requests:
@@ -54,7 +97,7 @@ def check_age(data: Extract, p: PersonReturn) -> list[Finding]:
     return out
 
 
-def check_request(data: Extract, r: CaseReturn) -> list[Finding]:
+def check_request(data: Return, r: CaseReturn) -> list[Finding]:
     out = []
     outcome, day = _v(r.request, "RequestOutcome"), _v(r.request, "RequestOutcomeDate")
     received = _v(r.request, "ReceivedDate")
@@ -73,7 +116,7 @@ def check_request(data: Extract, r: CaseReturn) -> list[Finding]:
     return out
 
 
-def check_assessment(data: Extract, r: CaseReturn) -> list[Finding]:
+def check_assessment(data: Return, r: CaseReturn) -> list[Finding]:
     out: list[Finding] = []
     if r.assessment is None:
         return out
@@ -98,13 +141,17 @@ def check_assessment(data: Extract, r: CaseReturn) -> list[Finding]:
     return out
 
 
-def check_active(data: Extract, r: CaseReturn) -> list[Finding]:
+def check_active(data: Return, r: CaseReturn) -> list[Finding]:
     out: list[Finding] = []
     if r.active is None:
         return out
     if not any(n["SENtypeRank"] == 1 for n in r.needs):
         out.append(Finding(r.reference, "sen_type_missing", "SENtype", "active plan without a primary SEN type",
                            f"ehcp sen2 need {r.reference} --primary ASD [--secondary SLCN]"))
+    if len(r.needs) > codes.MAX_NEEDS or any(n["SENtypeRank"] > codes.MAX_NEEDS for n in r.needs):
+        out.append(Finding(r.reference, "sen_need_limit", "SENneed",
+                           f"{len(r.needs)} SEN types recorded; the return holds a primary and at most one "
+                           "secondary need", f"ehcp sen2 need {r.reference} --primary TYPE [--secondary TYPE]"))
     allowed = codes.codes("sen_type", data.year)
     for n in r.needs:
         if n["SENtype"] not in allowed:
@@ -124,9 +171,31 @@ def check_active(data: Extract, r: CaseReturn) -> list[Finding]:
     return out
 
 
-def check_placements(data: Extract, r: CaseReturn) -> list[Finding]:
+def check_plan(data: Return, r: CaseReturn) -> list[Finding]:
+    """A named plan names where the child is to be educated (PlanDetail, item 4.7); a transfer names
+    the other authority by its 3-digit LA number (items 2.8, 5.1)."""
+    out = []
+    if r.plan is not None and not r.plan_details:
+        out.append(Finding(r.reference, "plan_detail_missing", "PlanDetail",
+                           "the plan names no placement (URN, UKPRN or SEN setting)",
+                           f"ehcp sen2 placement {r.reference} --setting NAME --urn URN --from DATE "
+                           "(or --sen-setting OTH|EHE|...)"))
+    for item, option in (("TransferLA", "--transfer-la"), ("Exported", "--exported-la")):
+        if item in r.unexported:
+            out.append(Finding(r.reference, "la_number", item,
+                               f"the transfer names the authority {r.unexported[item]!r}, not its 3-digit LA number",
+                               f"ehcp sen2 plan {r.reference} {option} NNN"))
+    return out
+
+
+def check_placements(data: Return, r: CaseReturn) -> list[Finding]:
     out = []
     for p in r.all_placements:
+        if p["PlacementRank"] > codes.MAX_PLACEMENT_RANK:
+            out.append(Finding(r.reference, "placement_rank_limit", "PlacementRank",
+                               f"placement from {p['EntryDate']} has rank {p['PlacementRank']}; the return holds "
+                               "rank 1 (primary) and 2 (secondary) only",
+                               "end it, or record it again with --rank 1 or 2"))
         given = [k for k, v in p["_raw"].items() if v]
         if len(given) != 1:
             out.append(Finding(r.reference, "placement_identity", "URN/UKPRN/SENsetting",
@@ -140,17 +209,18 @@ def check_placements(data: Extract, r: CaseReturn) -> list[Finding]:
     return out
 
 
-PERSON_CHECKS = (check_upn, check_age)
-REQUEST_CHECKS = (check_request, check_assessment, check_active, check_placements)
-CHECKS = ("upn_missing", "upn_unknown_code", "age_out_of_range", "dates_out_of_order", "outcome_inconsistent",
-          "cease_reason_missing", "sen_type_missing", "sen_type_invalid", "placement_missing", "placement_rank",
-          "placement_identity")
+PERSON_CHECKS = (check_person_items, check_upn, check_age)
+REQUEST_CHECKS = (check_request, check_assessment, check_plan, check_active, check_placements)
+CHECKS = ("upn_missing", "upn_unknown_code", "upn_invalid", "uln_invalid", "sex_missing", "ethnicity_missing",
+          "age_out_of_range", "dates_out_of_order", "outcome_inconsistent", "cease_reason_missing",
+          "plan_detail_missing", "la_number", "sen_type_missing", "sen_type_invalid", "sen_need_limit",
+          "placement_missing", "placement_rank", "placement_rank_limit", "placement_identity")
 
 
-def run_checks(data: Extract) -> list[Finding]:
-    """Every finding, person by person in the order of the return."""
+def run_checks(data: Return, persons: Iterable[PersonReturn] | None = None) -> list[Finding]:
+    """Every finding, person by person in the order of the return (``persons``, else ``data.persons``)."""
     findings: list[Finding] = []
-    for p in data.persons:
+    for p in data.persons if persons is None else persons:
         for check in PERSON_CHECKS:
             findings += check(data, p)
         for r in p.requests:

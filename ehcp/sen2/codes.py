@@ -63,8 +63,54 @@ UPN_UNKNOWN = {"UN1": "under 6 and no UPN yet", "UN2": "never attended a state-f
                "UN10": "request led to no further action before UPN/ULN were known"}
 # Module 5a: ReviewOutcome, from 2024 (voluntary in 2024) [secondary].
 REVIEW_OUTCOME = {"A": "amend", "C": "cease", "M": "maintain"}
-# Module 4a/5b: PlanRes / RES [secondary].
+# Module 4a/5b: PlanRes / Res [secondary].
 RESIDENTIAL = {"A": "38-51 weeks", "B": "52 weeks"}
+# Module 4a/5b: PlanWBP / WBP, work-based learning [secondary: the LIIA 2024-2026 schemas].
+WORK_BASED = {"A": "apprenticeship", "T": "traineeship", "S": "supported internship"}
+# Module 4a: DP, the direct payment's part of the personal budget [secondary: the LIIA schemas].
+DIRECT_PAYMENT = {"E": "education only", "S": "social care only", "H": "health only",
+                  "I": "integrated payment for a combination"}
+# Module 1: Sex (item 1.4; GenderCurrent in 2023) [secondary: the LIIA 2024-2026 schemas accept M and F only;
+# an earlier community schema also accepted U].
+SEX = {"M": "male", "F": "female"}
+# Header: DMO, DCO, DSCO - a designated medical / clinical / social care officer in post [secondary].
+OFFICER = {"Y": "yes", "N": "no", "R": "recruitment in progress"}
+# Module 1: Ethnicity, the CBDS extended codes (item 1.5) [secondary: as listed in the LIIA 2025/2026
+# schemas, shared/sen2-schema]; REFU refused, NOBT not yet obtained.
+ETHNICITY = {"WBRI": "White - British", "WCOR": "White - Cornish", "WENG": "White - English",
+             "WNIR": "White - Northern Irish", "WSCO": "White - Scottish", "WWEL": "White - Welsh",
+             "WOWB": "Other White British", "WIRI": "White - Irish", "WIRT": "White - Irish Traveller",
+             "WOTH": "Any Other White Background", "WALB": "Albanian", "WBOS": "Bosnian - Herzegovinian",
+             "WCRO": "Croatian", "WGRE": "Greek/ Greek Cypriot", "WGRK": "Greek", "WGRC": "Greek Cypriot",
+             "WITA": "Italian", "WKOS": "Kosovan", "WPOR": "Portuguese", "WSER": "Serbian",
+             "WTUR": "Turkish/ Turkish Cypriot", "WTUK": "Turkish", "WTUC": "Turkish Cypriot",
+             "WEUR": "White European", "WEEU": "White Eastern European", "WWEU": "White Western European",
+             "WOTW": "White Other", "WROM": "Gypsy / Roma", "WROG": "Gypsy", "WROR": "Roma",
+             "WROO": "Other Gypsy/Roma", "MWBC": "White and Black Caribbean", "MWBA": "White and Black African",
+             "MWAS": "White and Asian", "MWAP": "White and Pakistani", "MWAI": "White and Indian",
+             "MWAO": "White and Any Other Asian Background", "ABRI": "Asian - British", "AWEL": "Asian - Welsh",
+             "MOTH": "Any Other Mixed Background", "MAOE": "Asian and Any Other Ethnic Group",
+             "MABL": "Asian and Black", "MACH": "Asian and Chinese", "MBOE": "Black and Any Other Ethnic Group",
+             "MBCH": "Black and Chinese", "MCOE": "Chinese and Any Other Ethnic Group",
+             "MWOE": "White and Any Other Ethnic Group", "MWCH": "White and Chinese",
+             "MOTM": "Other Mixed Background", "AIND": "Indian", "APKN": "Pakistani",
+             "AMPK": "Mirpuri - Pakistani", "AKPA": "Kashmiri Pakistani", "AOPK": "Other Pakistani",
+             "ABAN": "Bangladeshi", "AOTH": "Any Other Asian Background", "AAFR": "African Asian",
+             "AKAO": "Kashmiri Other", "ANEP": "Nepali", "ASNL": "Sri Lankan Sinhalese",
+             "ASLT": "Sri Lankan Tamil", "ASRO": "Sri Lankan Other", "AOTA": "Other Asian",
+             "BBRI": "Black - British", "BWEL": "Black - Welsh", "BCRB": "Black Caribbean",
+             "BAFR": "Black - African", "BANN": "Black - Angolan", "BCON": "Black - Congolese",
+             "BGHA": "Black - Ghanaian", "BNGN": "Black - Nigerian", "BSLN": "Black - Sierra Leonean",
+             "BSOM": "Black - Somali", "BSUD": "Black - Sudanese", "BAOF": "Other Black African",
+             "BOTH": "Any Other Black Background", "BEUR": "Black European", "BNAM": "Black North American",
+             "BOTB": "Other Black", "CHNE": "Chinese", "CHKC": "Hong Kong Chinese", "CMAL": "Malaysian Chinese",
+             "CSNG": "Singaporean Chinese", "CTWN": "Taiwanese", "COCH": "Other Chinese",
+             "OOTH": "Any Other Ethnic Group", "OAFG": "Afghan", "ORAB": "Arab", "OARA": "Arab Other",
+             "OEGY": "Egyptian", "OFIL": "Filipino", "OIRN": "Iranian", "OIRQ": "Iraqi", "OJPN": "Japanese",
+             "OKOR": "Korean", "OKRD": "Kurdish", "OLAM": "Latin/ South/ Central American", "OLEB": "Lebanese",
+             "OLIB": "Libyan", "OMAL": "Malay", "OMRC": "Moroccan", "OPOL": "Polynesian", "OTHA": "Thai",
+             "OVIE": "Vietnamese", "OYEM": "Yemeni", "OOEG": "Other Ethnic Group", "REFU": "refused",
+             "NOBT": "information not yet obtained"}
 
 _BY_NAME = {
     "request_source": {2025: REQUEST_SOURCE},
@@ -76,15 +122,25 @@ _BY_NAME = {
     "upn_unknown": {2023: UPN_UNKNOWN},
     "review_outcome": {2024: REVIEW_OUTCOME},
     "residential": {2023: RESIDENTIAL},
+    "work_based": {2023: WORK_BASED},
+    "direct_payment": {2023: DIRECT_PAYMENT},
+    "sex": {2023: SEX},
+    "ethnicity": {2023: ETHNICITY},
+    "officer": {2023: OFFICER},
 }
+# Limits of the return [secondary: the LIIA 2025/2026 schemas]: PlacementRank 1 (primary) or 2
+# (secondary); at most two SENneed per active plan (SENtypeRank 1-2); at most two PlanDetail.
+MAX_PLACEMENT_RANK = 2
+MAX_NEEDS = 2
 NAMES = tuple(_BY_NAME)
 
-# Items that depend on the collection year (sen2.md 2.3) [secondary]. 2026: one secondary source says
-# RequestSource, DSCO and the review/phase-transfer dates become compulsory [gap]; treated like 2025.
+# Items that depend on the collection year (sen2.md 2.3) [secondary]; the element names and order of
+# each year are in ehcp.sen2.layout.
 _ITEMS = {
     2023: frozenset({"GenderCurrent", "ActivePlanRES"}),
     2024: frozenset({"Sex", "ReviewMeeting", "ReviewOutcome", "PlacementRES"}),
-    2025: frozenset({"Sex", "ReviewMeeting", "ReviewOutcome", "PlacementRES", "RequestSource", "ReviewDraft"}),
+    2025: frozenset({"Sex", "ReviewMeeting", "ReviewOutcome", "PlacementRES", "RequestSource", "ReviewDraft",
+                     "PhaseTransfer", "DSCO"}),
 }
 
 # The ehcp vocabulary -> SEN2 codes.

@@ -102,7 +102,7 @@ def explain(conn: Connection, census: date, reference: str) -> list[dict]:
                 for name, item in (items or {}).items():
                     rows.append({"module": module, "item": name, "value": item.value, "why": item.why})
             for p_ in r.placements:
-                where = p_.get("URN") or p_.get("UKPRN") or p_.get("SENsetting")
+                where = p_.get("URN") or p_.get("UKPRN") or p_.get("SENSetting")
                 rows.append({"module": "PlacementDetail", "item": f"rank {p_['PlacementRank']}", "value": where,
                              "why": f"placement {p_.get('_setting') or ''} {p_['EntryDate']} to "
                                     f"{p_['LeavingDate'] or 'open'} (ehcp sen2 placement)"})

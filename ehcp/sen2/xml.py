@@ -1,39 +1,58 @@
-"""Write the SEN2 person-level XML from an :class:`ehcp.sen2.extract.Extract`.
-
-Spec followed: the element outline of docs/sen2.md section 2.1 (rebuilt from parsers of real
-SEN2 files and the 2023 technical specification v1.1 contents, with the 2024/2025 changes of section
-2.3; 2025 guide v1.4 and the 2026 guide as cited there). The DfE XSD was not available: check tag
-spelling and order against it before a real submission.
+"""Write the SEN2 person-level XML from the extract's persons, one ``Person`` at a time (a national-
+scale return is never held in memory), in the element names and order of the collection year
+(ehcp.sen2.layout).
 
 Decisions on sen2.md's [gap] markers:
-* Tag spelling and order (2.1 [gap]): as in the 2.1 outline (``SENsetting``, ``SENSettingOther``,
-  ``SENtype``, ``PlanWBP``); no namespace.
-* Booleans (8, Q1): ``1``/``0``. Dates ISO ``YYYY-MM-DD``; ``DateTime`` ``YYYY-MM-DDThh:mm:ss``.
+* Names and order: the community schemas of each year (layout.py); no namespace.
+* Booleans: ``1``/``0``. Dates ISO ``YYYY-MM-DD``; ``DateTime`` ``YYYY-MM-DDThh:mm:ss``; ``SerialNo``
+  three digits.
 * Blank items are omitted rather than written as empty elements (e.g. RequestOutcomeDate for A/W/H,
-  AssessmentOutcomeDate while a plan is pending).
+  AssessmentOutcomeDate while a plan is pending, a PostCode not recorded).
+* Header DMO/DCO (and DSCO from 2026, when it became compulsory; written in 2025 when set) come from
+  the settings ``sen2_dmo``, ``sen2_dco``, ``sen2_dsco`` (Y, N or R): the caller refuses without them.
 * AssessmentOutcome ``S`` (8, Q3): never produced; a plan made after another LA's assessment arrives
   as a transfer in and is recorded H.
-* Week20 day counting (3.2 [gap]) is not in the file; the summary uses the rule book's Policy Q4
-  (received + 140 days, received = day 0), as ``report timeliness`` does.
-* 2026 compulsory items (2.3 [gap]): treated as the 2025 item set.
-* Items the case model does not hold are left out, not guessed: Sex/GenderCurrent, Ethnicity,
-  PostCode (1 [gap] for the Sex codes), RYA, Exported, the mediation/tribunal flags, PlanRes/PlanWBP,
-  PB/OA/DP (codes: [gap]), PhaseTransferDueDate/FinalDate and the LA-level DMO/DCO/DSCO ([gap]).
+* ULN: written as recorded, 10 digits (CBDS). The community 2025/2026 schemas' pattern says 8 digits
+  (a known defect, shared/sen2-schema/README.md); the DfE XSD decides.
+* Limits: at most two PlanDetail (the schema's maximum; the main placement first) and two SENneed are
+  written; ``ehcp sen2 check`` reports the records beyond them, and input refuses them.
 * StartDate is the first plan's issue (or transfer-in) date, so "new plans" count by first issue.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
 
-from ehcp.sen2.extract import Extract, Item
+from ehcp.sen2 import codes
+from ehcp.sen2.extract import Item, PersonReturn
+from ehcp.sen2.layout import Layout, layout
 
 SOFTWARE = "ehcp"
+INDENT = "  "
+
+
+@dataclass(frozen=True)
+class Header:
+    """The return's header: who sends it, when, and the LA-level officer items (Y, N or R)."""
+
+    year: int
+    census: date
+    lea: str
+    made_at: datetime
+    dmo: str
+    dco: str
+    dsco: str | None = None
+    release: str = "1"
+    serial: int = 1
 
 
 def _text(value: Any) -> str | None:
+    if isinstance(value, Item):
+        value = value.value
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -46,71 +65,92 @@ def _text(value: Any) -> str | None:
 
 
 def _add(parent: ET.Element, name: str, value: Any) -> None:
-    if isinstance(value, Item):
-        value = value.value
     text = _text(value)
     if text is not None:
         ET.SubElement(parent, name).text = text
 
 
-def _items(parent: ET.Element, items: dict[str, Any], order: tuple[str, ...]) -> None:
-    for name in order:
-        if name in items:
-            _add(parent, name, items[name])
-
-
-PERSON = ("Surname", "Forename", "PersonBirthDate", "UPN", "UniqueLearnerNumber", "UPNunknown")
-REQUEST = ("ReceivedDate", "RequestSource", "RequestOutcomeDate", "RequestOutcome")
-ASSESSMENT = ("AssessmentOutcome", "AssessmentOutcomeDate", "Week20")
-PLAN = ("StartDate", "CeaseDate", "CeaseReason")
-DETAIL = ("URN", "UKPRN", "SENsetting", "SENSettingOther", "PlacementRank", "SENunitIndicator",
-          "ResourcedProvisionIndicator")
-ACTIVE = ("TransferLA", "ReviewMeeting", "ReviewOutcome", "LastReview", "ReviewDraft")
-PLACEMENT = ("URN", "UKPRN", "SENsetting", "SENSettingOther", "PlacementRank", "EntryDate", "LeavingDate",
-             "SENunitIndicator", "ResourcedProvisionIndicator", "RES")
-NEED = ("SENtype", "SENtypeRank")
-
-
-def build(data: Extract, *, lea: str, made_at: datetime, release: str = "1", serial: int = 1) -> ET.Element:
-    """The ``Message`` element of the return."""
-    message = ET.Element("Message")
-    header = ET.SubElement(message, "Header")
+def header_element(h: Header) -> ET.Element:
+    lay = layout(h.year)
+    header = ET.Element("Header")
     details = ET.SubElement(header, "CollectionDetails")
     _add(details, "Collection", "SEN2")
-    _add(details, "Year", data.year)
-    _add(details, "ReferenceDate", data.census)
+    _add(details, "Year", h.year)
+    _add(details, "ReferenceDate", h.census)
     source = ET.SubElement(header, "Source")
-    for name, value in (("SourceLevel", "L"), ("LEA", lea), ("SoftwareCode", SOFTWARE), ("Release", release),
-                        ("SerialNo", serial), ("DateTime", made_at)):
-        _add(source, name, value)
-    persons = ET.SubElement(message, "Persons")
-    for p in data.persons:
-        person = ET.SubElement(persons, "Person")
-        _items(person, p.person, PERSON)
-        for r in p.requests:
-            request = ET.SubElement(person, "Requests")
-            _items(request, r.request, REQUEST)
-            if r.assessment is not None:
-                assessment = ET.SubElement(request, "Assessment")
-                _items(assessment, r.assessment, ASSESSMENT)
-                if r.plan is not None:
-                    plan = ET.SubElement(assessment, "NamedPlan")
-                    _items(plan, r.plan, PLAN)
-                    for d in r.plan_details:
-                        _items(ET.SubElement(plan, "PlanDetail"), d, DETAIL)
-            if r.active is not None:
-                active = ET.SubElement(request, "ActivePlans")
-                _items(active, r.active, ACTIVE)
-                for d in r.placements:
-                    _items(ET.SubElement(active, "PlacementDetail"), d, PLACEMENT)
-                for n in r.needs:
-                    _items(ET.SubElement(active, "SENneed"), n, NEED)
-    return message
+    values = {"SourceLevel": "L", "LEA": h.lea, "SoftwareCode": SOFTWARE, "Release": h.release,
+              "SerialNo": f"{h.serial:03d}", "DateTime": h.made_at, "DMO": h.dmo, "DCO": h.dco, "DSCO": h.dsco}
+    for name in lay.source:
+        _add(source, name, values[name])
+    return header
 
 
-def write(data: Extract, out: Any, *, lea: str, made_at: datetime, release: str = "1") -> int:
-    """Write the XML (UTF-8, declaration, indented) to a path or binary stream; returns persons written."""
-    root = build(data, lea=lea, made_at=made_at, release=release)
-    ET.indent(root)
-    ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
-    return len(data.persons)
+def person_element(p: PersonReturn, lay: Layout) -> ET.Element:
+    person = ET.Element("Person")
+    for name in lay.person:
+        _add(person, name, p.person.get("Sex" if name == "GenderCurrent" else name))
+    for r in p.requests:
+        request = ET.SubElement(person, "Requests")
+        for name in lay.request:
+            _add(request, name, r.request.get(name))
+        if r.assessment is not None:
+            assessment = ET.SubElement(request, "Assessment")
+            for name in lay.assessment:
+                _add(assessment, name, r.assessment.get(name))
+            if r.plan is not None:
+                _plan(ET.SubElement(assessment, "NamedPlan"), r, lay)
+        if r.active is not None:
+            _active(ET.SubElement(request, "ActivePlans"), r, lay)
+    return person
+
+
+def _plan(plan: ET.Element, r: Any, lay: Layout) -> None:
+    details = sorted(r.plan_details, key=lambda d: d["PlacementRank"])[:2]
+    for name in lay.plan:
+        if name == "PlanDetail":
+            for d in details:
+                _row(ET.SubElement(plan, "PlanDetail"), d, lay.detail)
+        else:
+            _add(plan, name, r.plan.get(name))
+
+
+def _active(active: ET.Element, r: Any, lay: Layout) -> None:
+    main = next((p for p in r.placements if p["PlacementRank"] == 1), {})
+    for name in lay.active:
+        if name == "PlacementDetail":
+            for d in r.placements:
+                _row(ET.SubElement(active, "PlacementDetail"), d, lay.placement)
+        elif name == "SENneed":
+            for n in [n for n in r.needs if n["SENtypeRank"] <= codes.MAX_NEEDS][:codes.MAX_NEEDS]:
+                _row(ET.SubElement(active, "SENneed"), n, lay.need)
+        elif name in ("Res", "WBP"):  # 2023: on ActivePlans, from the main placement
+            _add(active, name, main.get(name))
+        else:
+            _add(active, name, r.active.get(name))
+
+
+def _row(parent: ET.Element, row: dict, order: tuple[str, ...]) -> None:
+    for name in order:
+        _add(parent, name, row.get(name))
+
+
+def write(persons: Iterable[PersonReturn], out: IO[bytes], header: Header) -> int:
+    """Write the return to the binary stream ``out`` (UTF-8, declaration, indented), one person at a
+    time; returns the number of persons written."""
+    lay = layout(header.year)
+    out.write(b"<?xml version='1.0' encoding='utf-8'?>\n<Message>\n")
+    head = header_element(header)
+    ET.indent(head, space=INDENT, level=1)
+    out.write(INDENT.encode() + ET.tostring(head, encoding="utf-8", xml_declaration=False) + b"\n")
+    count = 0
+    for p in persons:
+        if count == 0:
+            out.write(INDENT.encode() + b"<Persons>\n")
+        element = person_element(p, lay)
+        ET.indent(element, space=INDENT, level=2)
+        out.write(INDENT.encode() * 2 + ET.tostring(element, encoding="utf-8", xml_declaration=False) + b"\n")
+        count += 1
+    if count:
+        out.write(INDENT.encode() + b"</Persons>\n")
+    out.write(b"</Message>\n")
+    return count

@@ -6,7 +6,7 @@ Each public function is one transaction with one audit record per change, and ra
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import or_, select
@@ -20,6 +20,7 @@ from ehcp.services.case_log import append_event, case_events, load_case, now_utc
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Conflict, Refused
 from ehcp.services.permissions import require
+from ehcp.services.sen2_person import PersonItems, checked_person_items
 from ehcp.services.users import acting_user, find_user
 from ehcp.store import audit
 from ehcp.store.models import Case, Child, Note
@@ -36,6 +37,9 @@ class ChildDetails:
     uln: str | None = None
     year_group: int | None = None
     home_la: str | None = None
+    sex: str | None = None  # SEN2 person items, checked by ehcp.services.sen2_person
+    ethnicity: str | None = None
+    postcode: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,8 @@ def open_case(ctx: ServiceContext, child: ChildDetails, *, received: date, sourc
         raise Refused(f"received date {received} is before the child's date of birth {child.dob}")
     if source not in REQUEST_SOURCES:
         raise Refused(f"unknown request source {source!r}; sources are {', '.join(REQUEST_SOURCES)}")
+    items = checked_person_items(PersonItems(child.sex, child.ethnicity, child.postcode, child.uln), today)
+    child = replace(child, sex=items.sex, ethnicity=items.ethnicity, postcode=items.postcode, uln=items.uln)
     with ctx.uow() as uow:
         session = uow.session
         existing_child = _matching_child(session, child)

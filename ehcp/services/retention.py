@@ -18,7 +18,7 @@ from ehcp.services.context import ServiceContext
 from ehcp.services.permissions import require
 from ehcp.store import audit
 from ehcp.store.models import (AdviceRequest, Case, CaseEvent, Child, Deadline, Note, Placement, Reminder,
-                               SenNeed)
+                               Sen2Plan, SenNeed)
 
 ERASED_DOB = date(1900, 1, 1)
 
@@ -74,7 +74,7 @@ def purge(ctx: ServiceContext, years: int | None = None) -> list[str]:
             counts = _erase_case(session, case.id)
             if child.erased_on is None:
                 child.given_name, child.family_name, child.dob = "", "[erased]", ERASED_DOB
-                child.upn = child.uln = child.home_la = None
+                child.upn = child.uln = child.home_la = child.postcode = child.sex = child.ethnicity = None
                 child.year_group = child.setting_id = None
                 child.erased_on = ctx.today
             audit.append(session, actor=ctx.actor, action="records_purged", case_id=case.id,
@@ -97,7 +97,7 @@ def _erase_case(session: Session, case_id: int) -> dict[str, int]:
     counts["advice_requests"] = session.execute(delete(AdviceRequest).where(AdviceRequest.case_id == case_id)).rowcount
     counts["notes"] = session.execute(delete(Note).where(Note.case_id == case_id)).rowcount
     counts["events"] = session.execute(delete(CaseEvent).where(CaseEvent.case_id == case_id)).rowcount
-    for name, model in (("placements", Placement), ("sen_needs", SenNeed)):  # SEN2 data (sen2 placement/need)
+    for name, model in (("placements", Placement), ("sen_needs", SenNeed), ("sen2_plans", Sen2Plan)):  # SEN2 data (sen2 placement/need)
         n = session.execute(delete(model).where(model.case_id == case_id)).rowcount
         if n:
             counts[name] = n

@@ -1,5 +1,7 @@
 """Recording the data the SEN2 return needs and the event log does not carry: placements (settings by
-URN/UKPRN or an SEN2 setting code), SEN types of need, and the UPN-unknown reason.
+URN/UKPRN or an SEN2 setting code), SEN types of need, the UPN-unknown reason, the plan's residential,
+work-based and personal-budget items and transfer LA numbers; and checking the person items (sex,
+ethnicity, postcode, ULN) that ``case new`` and ``import cases`` record on the child.
 
 Each function is one transaction with one audit record, and raises Refused (nothing written) for an
 unknown code, a date in the future or out of order, or an incomplete placement.
@@ -19,8 +21,9 @@ from ehcp.services.cases import check_not_future, check_text
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
 from ehcp.services.permissions import require
+from ehcp.services.sen2_person import digits
 from ehcp.store import audit
-from ehcp.store.models import Child, Placement, SenNeed, Setting
+from ehcp.store.models import Child, Placement, Sen2Plan, SenNeed, Setting
 
 LATEST = codes.LAST_YEAR
 
@@ -60,21 +63,12 @@ def checked_code(value: str | None, name: str, what: str) -> str | None:
     return code
 
 
-def digits(value: str | None, what: str, length: int) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if not (value.isdigit() and len(value) == length):
-        raise Refused(f"{what} {value!r} must be {length} digits")
-    return value
-
-
 def check_placement(p: PlacementDetails, today: date) -> None:
     check_not_future(p.entry_date, today, "entry date")
     if p.leaving_date is not None and p.leaving_date < p.entry_date:
         raise Refused(f"leaving date {p.leaving_date} is before the entry date {p.entry_date}")
-    if p.rank < 1 or p.rank > 9:
-        raise Refused(f"placement rank {p.rank} must be 1 (main) to 9")
+    if p.rank not in (1, codes.MAX_PLACEMENT_RANK):
+        raise Refused(f"placement rank {p.rank} must be 1 (main) or 2 (secondary): the SEN2 return holds no other")
     if p.sen_setting_other is not None:
         check_text(p.sen_setting_other, "setting detail")
 
@@ -138,6 +132,8 @@ def sen_types(primary: str, secondary: list[str] | None = None) -> list[str]:
     types = [checked_code(primary, "sen_type", "SEN type")] + [checked_code(s, "sen_type", "SEN type") for s in secondary or []]
     if len(set(types)) != len(types):
         raise Refused(f"an SEN type is given twice: {', '.join(types)}")
+    if len(types) > codes.MAX_NEEDS:
+        raise Refused(f"{len(types)} SEN types given; the SEN2 return holds a primary and one secondary need")
     return types
 
 
@@ -183,3 +179,47 @@ def record_upn_unknown(ctx: ServiceContext, reference: str, code: str | None) ->
         audit.append(session, actor=ctx.actor, action="sen2_upn_unknown_recorded", case_id=case.id, detail=detail)
         uow.commit()
         return Sen2Recorded(case.reference, "upn_unknown", detail)
+
+
+@dataclass(frozen=True)
+class PlanItems:
+    """Items of the plan itself (SEN2 module 4a) and transfer LA numbers; None leaves an item as it is."""
+
+    residential: str | None = None
+    work_based: str | None = None
+    personal_budget: bool | None = None
+    organised_arrangements: bool | None = None
+    direct_payment: str | None = None
+    transfer_la: str | None = None
+    exported_la: str | None = None
+
+
+def record_plan_items(ctx: ServiceContext, reference: str, items: PlanItems) -> Sen2Recorded:
+    """Record the plan's PlanRes (A/B), PlanWBP (A/T/S), personal budget (PB, OA, DP E/S/H/I) and the
+    3-digit LA numbers of a transfer in (TransferLA) or out (Exported). Raises Refused for an
+    unknown code, an LA number not of 3 digits, or nothing to record."""
+    values = {"residential": checked_code(items.residential, "residential", "residential code"),
+              "work_based": checked_code(items.work_based, "work_based", "work-based learning code"),
+              "personal_budget": items.personal_budget, "organised_arrangements": items.organised_arrangements,
+              "direct_payment": checked_code(items.direct_payment, "direct_payment", "direct payment code"),
+              "transfer_la": digits(items.transfer_la, "LA number", 3),
+              "exported_la": digits(items.exported_la, "LA number", 3)}
+    given = {k: v for k, v in values.items() if v is not None}
+    if not given:
+        raise Refused("nothing to record: give --res, --wbp, --pb/--no-pb, --oa/--no-oa, --dp, --transfer-la or "
+                      "--exported-la")
+    with ctx.uow() as uow:
+        session = uow.session
+        case = load_case(session, reference, lock=True)
+        require(session, ctx.settings, "act_on_cases")
+        row = session.get(Sen2Plan, case.id)
+        if row is None:
+            row = Sen2Plan(case_id=case.id)
+            session.add(row)
+        before = {k: getattr(row, k) for k in given}
+        for key, value in given.items():
+            setattr(row, key, value)
+        detail = {**given, "before": before}
+        audit.append(session, actor=ctx.actor, action="sen2_plan_items_recorded", case_id=case.id, detail=detail)
+        uow.commit()
+        return Sen2Recorded(case.reference, "plan_items", detail)

@@ -113,6 +113,11 @@ class Child(Base):
     erased_on: Mapped[date | None] = mapped_column(Date)
     # SEN2 UPNunknown (UN1..UN10): why neither UPN nor ULN is available.
     upn_unknown: Mapped[str | None] = mapped_column(String(4))
+    # SEN2 person items (module 1), DfE/CBDS codes checked by ehcp.sen2.codes: sex M/F, ethnicity
+    # (4-letter extended code), home postcode.
+    sex: Mapped[str | None] = mapped_column(String(1))
+    ethnicity: Mapped[str | None] = mapped_column(String(4))
+    postcode: Mapped[str | None] = mapped_column(String(8))
     __table_args__ = (Index("ix_children_name_dob", "family_name", "given_name", "dob"),)
 
     @property
@@ -300,3 +305,19 @@ class SenNeed(Base):
     sen_type_rank: Mapped[int] = mapped_column(Integer, default=1)
     recorded_on: Mapped[date] = mapped_column(Date)
     __table_args__ = (UniqueConstraint("case_id", "sen_type_rank"),)
+
+
+class Sen2Plan(Base):
+    """SEN2 items of a case's plan that no event carries (module 4a NamedPlan; 5a TransferLA; 2 Exported):
+    the residential and work-based codes named in the plan, the personal budget (PB, OA, DP), and the
+    3-digit LA numbers of the authority a plan came from or went to, when the event named it otherwise."""
+
+    __tablename__ = "sen2_plans"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    residential: Mapped[str | None] = mapped_column(String(1))  # PlanRes A/B
+    work_based: Mapped[str | None] = mapped_column(String(1))  # PlanWBP A/T/S
+    personal_budget: Mapped[bool | None] = mapped_column(Boolean)  # PB
+    organised_arrangements: Mapped[bool | None] = mapped_column(Boolean)  # OA
+    direct_payment: Mapped[str | None] = mapped_column(String(1))  # DP E/S/H/I
+    transfer_la: Mapped[str | None] = mapped_column(String(3))  # TransferLA
+    exported_la: Mapped[str | None] = mapped_column(String(3))  # Exported

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 from tests.e2e.conftest import Ehcp
 
+REPO = Path(__file__).resolve().parents[2]
+SCHEMAS = Path(os.environ.get("EHCP_SEN2_SCHEMA_DIR") or REPO.parent / "shared" / "sen2-schema")
+OFFICERS = {"EHCP_SEN2_DMO": "Y", "EHCP_SEN2_DCO": "n", "EHCP_SEN2_DSCO": "R"}
+
 
 @pytest.fixture
 def sen2(db_url, tmp_path) -> Ehcp:
     run = Ehcp(db_url, tmp_path, today="2026-01-14")
-    run.ref = run.json("case", "new", "--child", "Ada Able", "--dob", "2017-03-01",
-                       "--received", "2025-01-06")["reference"]
+    run.env.update(OFFICERS)
+    run.ref = run.json("case", "new", "--child", "Ada Able", "--dob", "2017-03-01", "--received", "2025-01-06",
+                       "--sex", "f", "--ethnicity", "wbri", "--postcode", "zz99 3cz")["reference"]
     run("case", "advance", run.ref, "--to", "assessment", "--on", "2025-02-10")
     run("case", "advance", run.ref, "--to", "draft", "--on", "2025-04-14")
     run("case", "advance", run.ref, "--to", "final", "--on", "2025-05-26")
@@ -24,7 +31,8 @@ def sen2(db_url, tmp_path) -> Ehcp:
 def test_record_check_explain_export_and_summarise(sen2, tmp_path):
     ref = sen2.ref
     found = sen2.json("sen2", "check", "--census", "2026-01-15")["findings"]
-    assert {f["check"] for f in found} == {"upn_missing", "sen_type_missing", "placement_missing"}
+    assert {f["check"] for f in found} == {"upn_missing", "sen_type_missing", "placement_missing",
+                                           "plan_detail_missing"}
     assert {f["reference"] for f in found} == {ref}
     sen2("sen2", "placement", ref, "--setting", "Oak Primary", "--urn", "123456", "--from", "2024-09-04")
     sen2("sen2", "need", ref, "--primary", "ASD", "--secondary", "SLCN")
@@ -42,6 +50,8 @@ def test_record_check_explain_export_and_summarise(sen2, tmp_path):
     root = ET.parse(out).getroot()
     assert root.find("Header/CollectionDetails/ReferenceDate").text == "2026-01-15"
     person = root.find("Persons/Person")
+    assert [person.find(n).text for n in ("Sex", "Ethnicity", "PostCode")] == ["F", "WBRI", "ZZ99 3CZ"]
+    assert [root.find(f"Header/Source/{n}").text for n in ("SerialNo", "DMO", "DCO", "DSCO")] == ["001", "Y", "N", "R"]
     assert person.find("UPNunknown").text == "UN8"
     assert person.find("Requests/Assessment/AssessmentOutcomeDate").text == "2025-05-26"
     assert person.find("Requests/ActivePlans/PlacementDetail/URN").text == "123456"
@@ -70,6 +80,44 @@ def test_refusals_are_one_line(sen2, tmp_path):
     assert "not in the SEN2 return" in r.stderr
     r = sen2("sen2", "check", "--census", "2021-01-14", code=1)
     assert "no SEN2 code lists" in r.stderr
+    r = sen2("sen2", "export", "--census", "2026-01-15", "--lea", "886", "--out", str(tmp_path / "x.xml"), code=1,
+             EHCP_SEN2_DSCO="")
+    assert len(r.stderr.strip().splitlines()) == 1 and "sen2_dsco" in r.stderr and not (tmp_path / "x.xml").exists()
+    r = sen2("sen2", "placement", sen2.ref, "--urn", "123456", "--from", "2025-09-01", "--rank", "3", code=1)
+    assert "rank 3" in r.stderr
+    r = sen2("sen2", "need", sen2.ref, "--primary", "ASD", "--secondary", "SLCN", "--secondary", "SEMH", code=1)
+    assert "one secondary" in r.stderr
+    r = sen2("case", "new", "--child", "Bo Bell", "--dob", "2017-03-01", "--received", "2025-01-06", "--sex", "X",
+             code=1)
+    assert "unknown sex" in r.stderr
+    r = sen2("case", "new", "--child", "Bo Bell", "--dob", "2017-03-01", "--received", "2025-01-06",
+             "--ethnicity", "WHITE", code=1)
+    assert "unknown ethnicity" in r.stderr
+    r = sen2("sen2", "plan", sen2.ref, "--transfer-la", "Camden", code=1)
+    assert "3 digits" in r.stderr
+
+
+def test_check_with_the_schema_and_plan_items(sen2, tmp_path):
+    xsd = SCHEMAS / "adapted" / "sen2_schema_2026_adapted.xsd"
+    if not xsd.is_file():
+        if os.environ.get("EHCP_REQUIRE_SEN2_SCHEMA") == "1":
+            pytest.fail(f"{xsd} is missing")
+        pytest.skip(f"{xsd} not found (the community schemas live in ../shared/sen2-schema)")
+    ref = sen2.ref
+    found = sen2.json("sen2", "check", "--census", "2026-01-15", "--schema", str(xsd), EHCP_SEN2_DMO="")["findings"]
+    checks = {(f["check"], f["item"]) for f in found}
+    assert ("header_setting", "DMO") in checks and ("schema", "PlanDetail") not in checks
+    sen2("sen2", "placement", ref, "--setting", "Oak Primary", "--urn", "123456", "--from", "2024-09-04")
+    sen2("sen2", "need", ref, "--primary", "ASD")
+    sen2("sen2", "upn-unknown", ref, "--code", "UN8")
+    sen2("sen2", "plan", ref, "--pb", "--no-oa", "--dp", "e")
+    doc = sen2.json("sen2", "check", "--census", "2026-01-15", "--schema", str(xsd))
+    assert doc["findings"] == [] and doc["persons"] == 1
+    out = tmp_path / "sen2.xml"
+    sen2("sen2", "export", "--census", "2026-01-15", "--lea", "886", "--out", str(out), "--serial", "7")
+    root = ET.parse(out).getroot()
+    assert root.find("Header/Source/SerialNo").text == "007"
+    assert [root.find(f".//NamedPlan/{n}").text for n in ("PB", "OA", "DP")] == ["1", "0", "E"]
 
 
 def test_placements_and_needs_imported_from_csv_clear_the_checks(sen2, tmp_path):

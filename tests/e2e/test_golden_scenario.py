@@ -53,7 +53,8 @@ class Scenario:
         self.today = "2025-01-06"
         self.env = {"EHCP_DATABASE_URL": url, "EHCP_USER": "golden.admin", "EHCP_OUTBOX": str(tmp / "outbox"),
                     "NO_COLOR": "1", "EHCP_CONFIG": str(tmp / "missing.toml"), "COLUMNS": "120",
-                    "EHCP_NOTIFIER": "outbox", "TERM": "dumb"}
+                    "EHCP_NOTIFIER": "outbox", "TERM": "dumb",
+                    "EHCP_SEN2_DMO": "Y", "EHCP_SEN2_DCO": "N", "EHCP_SEN2_DSCO": "R"}  # SEN2 header (issue 17)
         self.runner = CliRunner()
         self.entries: list[dict] = []
 

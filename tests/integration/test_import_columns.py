@@ -63,7 +63,7 @@ def test_every_file_kind_documents_its_columns():
         for column in columns:
             assert column.name in text and column.help
     assert [c.name for c in spec.CASES] == ["reference", "given_name", "family_name", "dob", "upn", "year_group",
-                                            "received", "source", "caseworker"]
+                                            "received", "source", "caseworker", "sex", "ethnicity", "postcode", "uln"]
 
 
 def test_the_bulk_writer_fills_every_column_of_the_tables_it_writes():

@@ -75,12 +75,11 @@ def test_imported_placements_are_what_the_sen2_command_records(ctx, db_url, make
 def test_imported_needs_replace_earlier_ones_and_record_upn_unknown(ctx, tmp_path):
     record_needs(ctx, "EHC-2025-00001", primary="MLD")
     path = write(tmp_path, "needs.csv", NEEDS,
-                 "EHC-2025-00001,ASD,SLCN;SEMH,2025-11-01,",
+                 "EHC-2025-00001,ASD,SLCN,2025-11-01,",
                  "EHC-2025-00002,SPLD,,,UN2")
     assert import_file(ctx, "needs", path).counts == {"cases": 2, "upn_unknown_reasons": 1}
     assert rows(ctx, SenNeed, "case_id", "sen_type", "sen_type_rank", "recorded_on") == [
-        (1, "ASD", 1, date(2025, 11, 1)), (1, "SLCN", 2, date(2025, 11, 1)), (1, "SEMH", 3, date(2025, 11, 1)),
-        (2, "SPLD", 1, date(2025, 12, 1))]
+        (1, "ASD", 1, date(2025, 11, 1)), (1, "SLCN", 2, date(2025, 11, 1)), (2, "SPLD", 1, date(2025, 12, 1))]
     assert rows(ctx, Child, "id", "upn_unknown") == [(1, None), (2, "UN2"), (3, None)]
 
 
@@ -99,6 +98,8 @@ def test_imported_needs_replace_earlier_ones_and_record_upn_unknown(ctx, tmp_pat
     ("needs", NEEDS, "EHC-2025-00001,,,,", "primary"),
     ("needs", NEEDS, "EHC-2025-00001,XYZ,,,", "primary"),
     ("needs", NEEDS, "EHC-2025-00001,ASD,ASD,,", "primary"),
+    ("needs", NEEDS, "EHC-2025-00001,ASD,SLCN;SEMH,,", "primary"),  # SEN2 holds two needs at most
+    ("placements", PLACEMENTS, "EHC-2025-00001,2025-09-03,Oak Primary,,,,,3,,,,", "rank"),  # ranks 1-2 only
     ("needs", NEEDS, "EHC-2025-00001,ASD,,2026-01-01,", "recorded_on"),
     ("needs", NEEDS, "EHC-2025-00001,ASD,,,UN4", "upn_unknown"),
     ("needs", NEEDS, "EHC-2025-00009,ASD,,,", "reference"),

@@ -4,6 +4,7 @@ on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
 from datetime import date, datetime
 
@@ -14,204 +15,25 @@ from ehcp.reports.result import Period
 from ehcp.reports.timeliness import timeliness_report
 from ehcp.sen2 import xml
 from ehcp.sen2.checks import CHECKS, run_checks
-from ehcp.sen2.extract import extract
+from ehcp.sen2.extract import extract, persons
 from ehcp.sen2.summary import explain, summary
 from ehcp.store.db import engine_for
 from tests.integration.sen2_cases import build
 
 CENSUS = date(2026, 1, 15)
 MADE_AT = datetime(2026, 1, 20, 9, 0, 0)
-EXPECTED = """
-<Message>
-  <Header>
-    <CollectionDetails>
-      <Collection>SEN2</Collection>
-      <Year>2026</Year>
-      <ReferenceDate>2026-01-15</ReferenceDate>
-    </CollectionDetails>
-    <Source>
-      <SourceLevel>L</SourceLevel>
-      <LEA>886</LEA>
-      <SoftwareCode>ehcp</SoftwareCode>
-      <Release>1</Release>
-      <SerialNo>1</SerialNo>
-      <DateTime>2026-01-20T09:00:00</DateTime>
-    </Source>
-  </Header>
-  <Persons>
-    <Person>
-      <Surname>Able</Surname>
-      <Forename>Ada</Forename>
-      <PersonBirthDate>2017-03-01</PersonBirthDate>
-      <UPN>A12345678901A</UPN>
-      <Requests>
-        <ReceivedDate>2025-01-06</ReceivedDate>
-        <RequestSource>1</RequestSource>
-        <RequestOutcomeDate>2025-02-10</RequestOutcomeDate>
-        <RequestOutcome>Y</RequestOutcome>
-        <Assessment>
-          <AssessmentOutcome>Y</AssessmentOutcome>
-          <AssessmentOutcomeDate>2025-05-26</AssessmentOutcomeDate>
-          <Week20>0</Week20>
-          <NamedPlan>
-            <StartDate>2025-05-26</StartDate>
-            <PlanDetail>
-              <URN>123456</URN>
-              <PlacementRank>1</PlacementRank>
-              <SENunitIndicator>0</SENunitIndicator>
-              <ResourcedProvisionIndicator>0</ResourcedProvisionIndicator>
-            </PlanDetail>
-          </NamedPlan>
-        </Assessment>
-        <ActivePlans>
-          <PlacementDetail>
-            <URN>123456</URN>
-            <PlacementRank>1</PlacementRank>
-            <EntryDate>2024-09-04</EntryDate>
-            <SENunitIndicator>0</SENunitIndicator>
-            <ResourcedProvisionIndicator>0</ResourcedProvisionIndicator>
-          </PlacementDetail>
-          <SENneed>
-            <SENtype>ASD</SENtype>
-            <SENtypeRank>1</SENtypeRank>
-          </SENneed>
-          <SENneed>
-            <SENtype>SLCN</SENtype>
-            <SENtypeRank>2</SENtypeRank>
-          </SENneed>
-        </ActivePlans>
-      </Requests>
-    </Person>
-    <Person>
-      <Surname>Brown</Surname>
-      <Forename>Ben</Forename>
-      <PersonBirthDate>2021-05-05</PersonBirthDate>
-      <UPNunknown>UN1</UPNunknown>
-      <Requests>
-        <ReceivedDate>2025-03-03</ReceivedDate>
-        <RequestSource>1</RequestSource>
-        <RequestOutcomeDate>2025-04-07</RequestOutcomeDate>
-        <RequestOutcome>N</RequestOutcome>
-      </Requests>
-    </Person>
-    <Person>
-      <Surname>Clark</Surname>
-      <Forename>Cara</Forename>
-      <PersonBirthDate>2014-02-02</PersonBirthDate>
-      <UPN>C12345678901C</UPN>
-      <Requests>
-        <ReceivedDate>2024-06-03</ReceivedDate>
-        <RequestSource>1</RequestSource>
-        <RequestOutcome>H</RequestOutcome>
-        <Assessment>
-          <AssessmentOutcome>H</AssessmentOutcome>
-          <Week20>0</Week20>
-          <NamedPlan>
-            <StartDate>2024-10-14</StartDate>
-            <PlanDetail>
-              <SENsetting>EHE</SENsetting>
-              <PlacementRank>1</PlacementRank>
-              <SENunitIndicator>0</SENunitIndicator>
-              <ResourcedProvisionIndicator>0</ResourcedProvisionIndicator>
-            </PlanDetail>
-          </NamedPlan>
-        </Assessment>
-        <ActivePlans>
-          <ReviewMeeting>2025-09-15</ReviewMeeting>
-          <ReviewOutcome>M</ReviewOutcome>
-          <LastReview>2025-10-06</LastReview>
-          <PlacementDetail>
-            <SENsetting>EHE</SENsetting>
-            <PlacementRank>1</PlacementRank>
-            <EntryDate>2024-10-14</EntryDate>
-            <SENunitIndicator>0</SENunitIndicator>
-            <ResourcedProvisionIndicator>0</ResourcedProvisionIndicator>
-          </PlacementDetail>
-          <SENneed>
-            <SENtype>SEMH</SENtype>
-            <SENtypeRank>1</SENtypeRank>
-          </SENneed>
-        </ActivePlans>
-      </Requests>
-    </Person>
-    <Person>
-      <Surname>Dixon</Surname>
-      <Forename>Dan</Forename>
-      <PersonBirthDate>2009-09-09</PersonBirthDate>
-      <UPN>D12345678901D</UPN>
-      <Requests>
-        <ReceivedDate>2025-02-03</ReceivedDate>
-        <RequestSource>1</RequestSource>
-        <RequestOutcomeDate>2025-03-10</RequestOutcomeDate>
-        <RequestOutcome>Y</RequestOutcome>
-        <Assessment>
-          <AssessmentOutcome>Y</AssessmentOutcome>
-          <AssessmentOutcomeDate>2025-07-21</AssessmentOutcomeDate>
-          <Week20>1</Week20>
-          <NamedPlan>
-            <StartDate>2025-07-21</StartDate>
-            <PlanDetail>
-              <UKPRN>10001234</UKPRN>
-              <PlacementRank>1</PlacementRank>
-              <SENunitIndicator>0</SENunitIndicator>
-              <ResourcedProvisionIndicator>0</ResourcedProvisionIndicator>
-            </PlanDetail>
-          </NamedPlan>
-        </Assessment>
-        <ActivePlans>
-          <PlacementDetail>
-            <UKPRN>10001234</UKPRN>
-            <PlacementRank>1</PlacementRank>
-            <EntryDate>2025-07-21</EntryDate>
-            <SENunitIndicator>0</SENunitIndicator>
-            <ResourcedProvisionIndicator>0</ResourcedProvisionIndicator>
-          </PlacementDetail>
-          <SENneed>
-            <SENtype>MLD</SENtype>
-            <SENtypeRank>1</SENtypeRank>
-          </SENneed>
-        </ActivePlans>
-      </Requests>
-    </Person>
-    <Person>
-      <Surname>Evans</Surname>
-      <Forename>Eve</Forename>
-      <PersonBirthDate>2019-01-01</PersonBirthDate>
-      <UPN>E12345678901E</UPN>
-      <Requests>
-        <ReceivedDate>2025-09-01</ReceivedDate>
-        <RequestSource>1</RequestSource>
-        <RequestOutcomeDate>2025-10-06</RequestOutcomeDate>
-        <RequestOutcome>Y</RequestOutcome>
-        <Assessment>
-          <AssessmentOutcome>A</AssessmentOutcome>
-          <Week20>0</Week20>
-        </Assessment>
-      </Requests>
-    </Person>
-    <Person>
-      <Surname>Ford</Surname>
-      <Forename>Finn</Forename>
-      <PersonBirthDate>2008-08-08</PersonBirthDate>
-      <UPN>F12345678901F</UPN>
-      <Requests>
-        <ReceivedDate>2023-01-09</ReceivedDate>
-        <RequestSource>1</RequestSource>
-        <RequestOutcome>H</RequestOutcome>
-        <Assessment>
-          <AssessmentOutcome>H</AssessmentOutcome>
-          <Week20>0</Week20>
-          <NamedPlan>
-            <StartDate>2023-05-22</StartDate>
-            <CeaseDate>2025-09-08</CeaseDate>
-            <CeaseReason>2</CeaseReason>
-          </NamedPlan>
-        </Assessment>
-      </Requests>
-    </Person>
-  </Persons>
-</Message>
-"""
+HEADER = dict(lea="886", made_at=MADE_AT, dmo="Y", dco="N", dsco="R")
+
+
+def export(url: str, census: date = CENSUS) -> bytes:
+    out = io.BytesIO()
+    with engine_for(url).connect() as conn:
+        xml.write(persons(conn, census), out, xml.Header(year=census.year, census=census, **HEADER))
+    return out.getvalue()
+
+
+def person_of(root: ET.Element, surname: str) -> ET.Element:
+    return next(p for p in root.iter("Person") if p.find("Surname").text == surname)
 
 
 @pytest.fixture
@@ -224,49 +46,62 @@ def the_extract(url: str, census: date = CENSUS):
         return extract(conn, census)
 
 
-def elements(root: ET.Element) -> list[tuple[str, str]]:
-    """(path, text) of every element, in document order; a path carries each step's position."""
-    out: list[tuple[str, str]] = []
+def test_export_writes_the_2026_names_and_order(cases):
+    root = ET.fromstring(export(cases[0]))
+    source = [e.tag for e in root.find("Header/Source")]
+    assert source[-3:] == ["DMO", "DCO", "DSCO"] and root.find("Header/Source/SerialNo").text == "001"
+    ada = person_of(root, "Able")
+    assert [e.tag for e in ada][:7] == ["Surname", "Forename", "PersonBirthDate", "Sex", "Ethnicity", "PostCode",
+                                       "UPN"]
+    assert ada.find("PostCode").text == "ZZ99 3CZ"
+    plan = ada.find("Requests/Assessment/NamedPlan")
+    assert [e.tag for e in plan][:2] == ["StartDate", "PlanDetail"]
+    assert plan.find("PlanDetail/URN").text == "123456"
+    cara = [e.tag for e in person_of(root, "Clark").find("Requests/ActivePlans")]
+    assert cara == ["PlacementDetail", "SENneed", "ReviewMeeting", "ReviewOutcome", "PhaseTransferDueDate", "LastReview"]
+    assert person_of(root, "Clark").find("Requests/ActivePlans/PlacementDetail/SENSetting").text == "EHE"
+    assert not root.findall(".//SENsetting") and not root.findall(".//RES")
 
-    def walk(node: ET.Element, path: str) -> None:
-        out.append((path, (node.text or "").strip()))
-        seen: dict[str, int] = {}
-        for child in node:
-            seen[child.tag] = seen.get(child.tag, 0) + 1
-            walk(child, f"{path}/{child.tag}[{seen[child.tag]}]")
 
-    walk(root, root.tag)
-    return out
-
-
-def test_export_matches_the_expected_xml_element_by_element(cases):
+def test_lastreview_follows_reviewmeeting_in_2025(cases):
     url, _ = cases
-    got = elements(xml.build(the_extract(url), lea="886", made_at=MADE_AT))
-    want = elements(ET.fromstring(EXPECTED.strip()))
-    for (gp, gt), (wp, wt) in zip(got, want):
-        assert (gp, gt) == (wp, wt)
-    assert len(got) == len(want)
+    root = ET.fromstring(export(url, date(2025, 1, 16)))
+    assert root.find("Header/CollectionDetails/Year").text == "2025"
+    for active in root.iter("ActivePlans"):
+        tags = [e.tag for e in active]
+        if "LastReview" in tags and "ReviewMeeting" in tags:
+            assert tags.index("LastReview") == tags.index("ReviewMeeting") + 1
 
 
-def test_export_file_is_utf8_xml_with_a_declaration(cases, tmp_path):
-    url, _ = cases
-    out = tmp_path / "sen2.xml"
-    assert xml.write(the_extract(url), str(out), lea="886", made_at=MADE_AT) == 6
-    raw = out.read_bytes()
+def test_transfers_mediation_tribunal_and_plan_items(cases):
+    root = ET.fromstring(export(cases[0]))
+    hal = person_of(root, "Hill").find("Requests")
+    assert hal.find("ActivePlans/TransferLA").text == "202"
+    assert [hal.find(f"Assessment/NamedPlan/{n}").text for n in ("PB", "OA", "DP")] == ["1", "1", "E"]
+    lia = person_of(root, "Lane").find("Requests")
+    assert lia.find("Exported").text == "201" and lia.find("Assessment/NamedPlan/CeaseReason").text == "5"
+    jon = person_of(root, "Jones").find("Requests/Assessment")
+    assert (jon.find("AssessmentOutcome").text, jon.find("AssessmentMediation").text,
+            jon.find("AssessmentTribunal").text) == ("N", "1", "1")
+    kim = person_of(root, "King").find("Requests")
+    assert (kim.find("RequestMediation").text, kim.find("RequestTribunal").text) == ("1", "1")
+    assert person_of(root, "Irwin").find("Requests/RequestOutcome").text == "W"
+
+
+def test_export_file_is_utf8_xml_with_a_declaration(cases):
+    raw = export(cases[0])
     assert raw.startswith(b"<?xml version='1.0' encoding='utf-8'?>")
-    assert ET.parse(out).getroot().find("Header/Source/LEA").text == "886"
+    assert ET.fromstring(raw).find("Header/Source/LEA").text == "886"
 
 
 def test_items_follow_the_collection_year(cases):
     url, refs = cases
-    root = xml.build(the_extract(url, date(2025, 1, 16)), lea="886", made_at=MADE_AT)
-    assert root.find("Header/CollectionDetails/Year").text == "2025"
+    root = ET.fromstring(export(url, date(2025, 1, 16)))
     assert root.findall(".//RequestSource")  # from 2025
-    root24 = xml.build(the_extract(url, date(2024, 1, 18)), lea="886", made_at=MADE_AT)
-    assert not root24.findall(".//RequestSource")
-    # C: received 2024-06-03 is after the 2024 census: not in that return; F's plan was active
+    root24 = ET.fromstring(export(url, date(2024, 1, 18)))
+    assert not root24.findall(".//RequestSource") and not root24.findall(".//DSCO")
     people = [p.find("Surname").text for p in root24.iter("Person")]
-    assert people == ["Ford", "Green"]
+    assert people == ["Ford", "Green", "Lane"]
 
 
 def test_the_hand_built_set_passes_every_check(cases):
@@ -320,6 +155,23 @@ def _break(check: str, url: str, refs: dict) -> str:
         _sql(url, "UPDATE placements SET placement_rank = 2 WHERE case_id = :c", c=ca)
     elif check == "placement_identity":
         _sql(url, PLACEMENT, c=ca, urn="654321", s="EHE", entry=date(2025, 6, 1), leaving=date(2025, 6, 30), f=False)
+    elif check in ("upn_invalid", "uln_invalid", "sex_missing", "ethnicity_missing"):
+        column, value = {"upn_invalid": ("upn", "12345"), "uln_invalid": ("uln", "123"), "sex_missing": ("sex", None),
+                         "ethnicity_missing": ("ethnicity", "XXXX")}[check]
+        _sql(url, f"UPDATE children SET {column} = :v WHERE id = (SELECT child_id FROM cases WHERE id = :c)",
+             v=value, c=ca)
+    elif check == "plan_detail_missing":  # a plan without a placement
+        _sql(url, "DELETE FROM placements WHERE case_id = :c", c=ca)
+    elif check == "la_number":  # TransferLA holding the authority's name
+        h = refs["H"]
+        _sql(url, "UPDATE case_events SET payload = :p WHERE kind = 'plan_transferred_in' AND case_id = :c",
+             p='{"from_la": "Camden", "plan_made": "2024-03-01"}', c=_case_id(url, h))
+        return h
+    elif check == "sen_need_limit":  # a third need
+        _sql(url, "INSERT INTO sen_needs (case_id, sen_type, sen_type_rank, recorded_on) VALUES (:c, 'MLD', 3, :d)",
+             c=ca, d=date(2025, 6, 1))
+    elif check == "placement_rank_limit":  # --rank 3
+        _sql(url, "UPDATE placements SET placement_rank = 3 WHERE case_id = :c", c=ca)
     else:  # pragma: no cover
         raise AssertionError(check)
     return a
@@ -352,8 +204,8 @@ def test_explain_names_the_events_behind_each_item(cases):
 def test_summary_headlines(cases):
     url, _ = cases
     doc = summary(the_extract(url))
-    assert doc["requests"] == 4 and doc["requests_by_outcome"] == {"Y": 3, "N": 1, "A": 0, "W": 0, "H": 0}
-    assert (doc["refusals"], doc["assessments"], doc["plans_issued"], doc["new_plans"]) == (1, 2, 2, 2)
+    assert doc["requests"] == 8 and doc["requests_by_outcome"] == {"Y": 4, "N": 2, "A": 0, "W": 1, "H": 1}
+    assert (doc["refusals"], doc["assessments"], doc["plans_issued"], doc["new_plans"]) == (2, 3, 2, 2)
     t = doc["twenty_weeks"]
     assert (t["including"]["issued"], t["including"]["within"]) == (2, 1)  # A day 140 on time; D day 168
     assert (t["excluding"]["issued"], t["excluding"]["within"]) == (1, 1)  # D (Week20 = 1) leaves both sides

@@ -79,7 +79,9 @@ def test_names_are_synthetic_words_only():
     for story in sample(4, 500):
         assert story.child.given_name in synthetic.GIVEN
         assert story.child.family_name in synthetic.FAMILY
-        assert story.child.upn is None
+        upn, reason = story.child.upn, story.child.upn_unknown
+        assert (upn is None) != (reason is None)  # a synthetic UPN, or the reason there is none
+        assert upn is None or (len(upn) == 13 and upn[0].isalpha() and upn[1:].isdigit())
 
 
 def test_requests_for_a_plan_count_is_stable():

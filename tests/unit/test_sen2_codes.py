@@ -44,3 +44,32 @@ def test_census_dates():
     assert census_for_activity_year(2025) == date(2026, 1, 15)
     assert next_census(date(2026, 1, 10)) == date(2026, 1, 15)
     assert next_census(date(2026, 1, 16)) == date(2027, 1, 21)
+
+
+def test_person_and_plan_code_lists():
+    assert set(codes.codes("sex", 2026)) == {"M", "F"}
+    ethnicity = codes.codes("ethnicity", 2026)
+    assert len(ethnicity) == 108 and {"WBRI", "REFU", "NOBT"} <= set(ethnicity)
+    assert all(len(code) == 4 and code.isupper() for code in ethnicity)
+    assert set(codes.codes("work_based", 2026)) == {"A", "T", "S"}
+    assert set(codes.codes("direct_payment", 2026)) == {"E", "S", "H", "I"}
+    assert set(codes.codes("officer", 2026)) == {"Y", "N", "R"}
+    assert (codes.MAX_PLACEMENT_RANK, codes.MAX_NEEDS) == (2, 2)
+
+
+def test_layouts_by_year():
+    """Element order per collection year (shared/sen2-schema): LastReview moves to the end in 2026."""
+    from ehcp.sen2.layout import layout
+
+    assert layout(2025).active.index("LastReview") == layout(2025).active.index("ReviewMeeting") + 1
+    assert layout(2026).active[-1] == "LastReview" and layout(2027) == layout(2026)
+    for year in (2023, 2024, 2025, 2026):
+        lay = layout(year)
+        assert lay.plan[:2] == ("StartDate", "PlanDetail")
+        assert lay.active[1] == "PlacementDetail" and "SENSetting" in lay.detail
+        assert "SENsetting" not in lay.placement and "RES" not in lay.placement
+    assert "GenderCurrent" in layout(2023).person and "Sex" in layout(2024).person
+    assert "DSCO" not in layout(2024).source and layout(2025).source[-1] == "DSCO"
+    assert "RequestSource" in layout(2025).request and "RequestSource" not in layout(2024).request
+    with pytest.raises(KeyError):
+        layout(2022)
