@@ -211,6 +211,3 @@ def band_rows(twenty: dict) -> list[dict]:
              "excluding": twenty["excluding"]["bands"][key],
              "excluding_rate": twenty["excluding"]["band_rates"][key]} for key, label in labels.items()]
 
-
-def calendar_year(day: date) -> Period:
-    return Period.year(day.year)
