@@ -14,9 +14,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import Boolean, Connection, Date, bindparam, text
 
+from ehcp.domain.deadlines import PENDING
 from ehcp.reports.dialect import sql_for
 from ehcp.reports.result import DFE_NOTE, Report, Table
-from ehcp.store.reads import PENDING, STATUS_SQL
+from ehcp.store.reads import STATUS_SQL
 
 GROUPS = {
     "stage": "c.stage",
