@@ -22,7 +22,6 @@ excluding exceptions, its bands and average weeks, and the 6-week, 16-week and r
 
 from __future__ import annotations
 
-from datetime import date
 
 from sqlalchemy import Connection, Date, Integer, String, bindparam, text
 

@@ -16,7 +16,7 @@ from ehcp.services.calendar import working_calendar
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Conflict, Refused
 from ehcp.services.permissions import require
-from ehcp.services.recording import Recorded, Step, check_version, record
+from ehcp.services.recording import Recorded, Step, record
 from ehcp.services.users import acting_user, find_user
 from ehcp.store.models import Case, Child
 from ehcp.store.uow import UnitOfWork
