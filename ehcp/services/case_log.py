@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timezone
 
-from ehcp.domain import Event, compute_deadlines, current_stage
+from ehcp.domain import AdviceRequested, Event, compute_deadlines, current_stage
 from ehcp.services.errors import UnknownCase
 from ehcp.store.models import Case
 from ehcp.store.uow import UnitOfWork
@@ -65,7 +65,7 @@ def advice_request_ids(events: Sequence[Event]) -> dict[str, int]:
     counts: dict[str, int] = {}
     ids: dict[str, int] = {}
     for event in events:
-        if event.kind != "advice_requested" or event.request_id is None:
+        if not isinstance(event, AdviceRequested) or event.request_id is None:
             continue
         advice = event.advice_kind
         counts[advice] = counts.get(advice, 0) + 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ehcp.domain import CLOSED_STAGES, Stage, plan_move
 from ehcp.domain import events as ev
@@ -137,7 +138,7 @@ def parse_stage(name: str) -> Stage:
 
 
 def advance_case(ctx: ServiceContext, reference: str, *, to: str, on: date, reason: str | None = None,
-                 expected_version: int | None = None, **details: object) -> Recorded:
+                 expected_version: int | None = None, **details: Any) -> Recorded:
     """Move a case to ``to`` on ``on``; raises Refused naming the rule when the law does not allow it,
     Conflict when ``expected_version`` is given and someone changed the case since, and Refused
     naming the permission when a caseworker moves a closed case (``reopen_case``)."""

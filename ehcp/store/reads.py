@@ -40,7 +40,7 @@ STATUS_SQL = status_sql()
 _DEADLINE_TYPES = dict(due=Date, met_on=Date, practical_last_working_day=Date, advisory=Boolean)
 
 
-def status_params(today: date, due_soon_days: int) -> dict[str, date]:
+def status_params(today: date, due_soon_days: int) -> dict[str, object]:
     """The parameters of :data:`STATUS_SQL`: today, the last due-soon day, and SQL true."""
     return {"today": today, "soon": today + timedelta(days=due_soon_days), "true": True}
 
