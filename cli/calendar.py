@@ -47,13 +47,14 @@ def show(
     fmt: Format = Format.table,
 ) -> None:
     """Show the non-working days of a year and the recorded closures."""
-    from ehcp.services.calendar import working_calendar
+    from datetime import date
+
+    from ehcp.services.calendar import calendar_in_force
     from ehcp.services.calendars_admin import list_closures
 
     ctx = context()
     year = year or ctx.today.year
-    with ctx.uow(write=False) as uow:
-        cal = working_calendar(uow.session)
+    cal = calendar_in_force(ctx)
     holidays = [{"date": d, "name": n} for d, n in cal.holidays_between(date(year, 1, 1), date(year, 12, 31))]
     closures = list_closures(ctx, setting)
     if fmt is Format.json:

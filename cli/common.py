@@ -8,7 +8,7 @@ from typing import Any, Callable, TypeVar
 
 import typer
 
-from cli.output import error
+from cli.output import emit_json, error
 from ehcp.config import load_settings
 from ehcp.dates import parse_iso_date
 
@@ -24,28 +24,10 @@ def settings(*, check_actor: bool = True):  # noqa: ANN201
 
 
 def _check_actor(cfg) -> None:  # noqa: ANN001
-    """Refuse an unknown or deactivated login when enforcement is on; silent on a database without
-    tables (the command itself then says 'run ehcp db upgrade'). Core SQL only, so that read
-    commands do not pay for importing the ORM; SQLAlchemy itself is imported here, not at start-up,
-    so that ``--help`` does not pay for it either."""
-    from sqlalchemy.exc import OperationalError, ProgrammingError
+    """Refuse an unknown or deactivated login when enforcement is on (ehcp.services.login)."""
+    from ehcp.services.login import check_login
 
-    from ehcp.services.errors import Refused
-    from ehcp.services.views import read_connection
-    from ehcp.store.reads import actor_standing
-
-    try:
-        with read_connection(cfg) as conn:
-            flag, active, users = actor_standing(conn, cfg.user)
-    except (OperationalError, ProgrammingError):
-        return
-    if not (flag or cfg.enforce_permissions) or users == 0:
-        return
-    if active is None:
-        raise Refused(f"unknown user {cfg.user!r} (EHCP_USER); an admin must add them with "
-                      f"'ehcp user add {cfg.user} --role caseworker'")
-    if not active:
-        raise Refused(f"user {cfg.user!r} is deactivated")
+    check_login(cfg)
 
 
 def context():  # noqa: ANN201
@@ -60,7 +42,11 @@ def parse_date(value: str | None, what: str) -> date | None:
 
 
 def refusals(func: F) -> F:
-    """Map a refusal to one line on stderr and exit 1; a database that is not set up likewise."""
+    """Map a refusal to one line on stderr and exit 1; a database that is not set up likewise.
+
+    With ``--format json`` a refusal also prints one JSON document on stdout:
+    ``{"error": {"message", "rule", "citation", "stage", "target"}}`` (the law's refusals carry the
+    rule and citation; other refusals null)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -69,7 +55,12 @@ def refusals(func: F) -> F:
 
         try:
             return func(*args, **kwargs)
-        except (Refused, BadDate) as exc:
+        except Refused as exc:
+            error(str(exc))
+            if _wants_json(kwargs.get("fmt")):
+                emit_json({"error": exc.to_dict()})
+            raise typer.Exit(1) from None
+        except BadDate as exc:
             error(str(exc))
             raise typer.Exit(1) from None
         except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
@@ -82,22 +73,15 @@ def refusals(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _wants_json(fmt: object) -> bool:
+    """Whether the command was asked for ``--format json`` (every command names the option ``fmt``)."""
+    return getattr(fmt, "value", fmt) == "json"
+
+
 def _database_problem(exc: Exception) -> str | None:
-    from sqlalchemy.exc import OperationalError, ProgrammingError
-    from sqlalchemy.orm.exc import StaleDataError as OrmStale
+    from ehcp.store.errors import database_problem
 
-    text = str(getattr(exc, "orig", exc))
-    if isinstance(exc, (OperationalError, ProgrammingError)):
-        if "no such table" in text or "does not exist" in text:
-            return "the database has no ehcp tables yet; run 'ehcp db upgrade' first"
-        return f"database error: {text.splitlines()[0]}"
-    if isinstance(exc, OrmStale):
-        return "the case was changed by someone else while you worked; please re-check and try again"
-    from sqlalchemy.exc import IntegrityError
-
-    if isinstance(exc, IntegrityError):
-        return f"refused by the database (nothing written): {text.splitlines()[0]}"
-    return None
+    return database_problem(exc)
 
 
 def fail(message: str) -> None:

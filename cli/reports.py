@@ -22,8 +22,8 @@ AS_OF = typer.Option(None, "--as-of", help="Date to report at (default today, Lo
 
 
 def _run(build: Callable, fmt: ReportFormat, out: Optional[Path], as_of: Optional[str] = None) -> None:
-    """Open a read connection, build the report with (conn, day), and emit it."""
-    from ehcp.services.views import read_connection
+    """Build the report with (conn, day) in one read transaction (ehcp.services.reporting), and emit it."""
+    from ehcp.services.reporting import run_report
 
     if fmt is ReportFormat.xlsx and out is None:
         raise typer.BadParameter("--format xlsx needs --out FILE", param_hint="--out")
@@ -31,8 +31,7 @@ def _run(build: Callable, fmt: ReportFormat, out: Optional[Path], as_of: Optiona
     day = parse_date(as_of, "--as-of") or cfg.today
     if out is not None:
         _authorise_export(fmt, out)
-    with read_connection(cfg) as conn:
-        report = build(conn, day)
+    report = run_report(cfg, build, day)
     with _writing(out):
         emit_report(report, fmt, out=out, made_on=cfg.today)
         if out is not None and fmt is not ReportFormat.xlsx:
@@ -191,13 +190,12 @@ def dashboard(
     as_of: Optional[str] = AS_OF,
 ) -> None:
     """One self-contained HTML page of headline figures and charts, for a board meeting."""
-    from ehcp.reports.dashboard import build_dashboard, render_html
-    from ehcp.services.views import read_connection
+    from ehcp.reports.dashboard import render_html
+    from ehcp.services.reporting import dashboard as figures
 
     cfg = settings()
     day = parse_date(as_of, "--as-of") or cfg.today
-    with read_connection(cfg) as conn:
-        data = build_dashboard(conn, as_of=day, year=year or day.year, weeks=weeks)
+    data = figures(cfg, as_of=day, year=year or day.year, weeks=weeks)
     with _writing(out):
         out.write_text(render_html(data), encoding="utf-8")
     info(f"wrote {out}")

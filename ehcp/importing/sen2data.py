@@ -104,7 +104,7 @@ def import_placements(ctx: ServiceContext, path: Path) -> ImportResult:
         refuse_if_any(path, rows.source, rows.errors)
         ended = 0
         for _, ref, p in parsed:
-            detail = data.add_placement(uow.session, cases[ref], p, urn=p.urn, ukprn=p.ukprn,
+            detail = data.add_placement(uow, cases[ref], p, urn=p.urn, ukprn=p.ukprn,
                                         sen_setting=p.sen_setting, residential=p.residential)
             ended += len(detail["ended_placements"])
         result = ImportResult("placements", file_name(path), rows.source.rows_read,
@@ -138,7 +138,7 @@ def import_needs(ctx: ServiceContext, path: Path) -> ImportResult:
         refuse_if_any(path, rows.source, rows.errors)
         reasons = 0
         for _, ref, types, day, upn_unknown in parsed:
-            data.replace_needs(uow.session, cases[ref], types, day)
+            data.replace_needs(uow, cases[ref], types, day)
             if upn_unknown:
                 uow.session.execute(Child.__table__.update()
                                     .where(Child.id == select(Case.child_id).where(Case.id == cases[ref])

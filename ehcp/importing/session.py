@@ -55,8 +55,8 @@ def _transaction(ctx: ServiceContext) -> Iterator[tuple]:
 
     with ctx.uow() as uow:
         session = uow.session
-        require(session, ctx.settings, "bulk_import")  # a manager or admin, once permissions are enforced
-        writer = BulkWriter(session, calendar=working_calendar(session), today=ctx.today, actor=ctx.actor)
+        require(uow, ctx.settings, "bulk_import")  # a manager or admin, once permissions are enforced
+        writer = BulkWriter(session, calendar=working_calendar(uow), today=ctx.today, actor=ctx.actor)
         try:
             yield uow, writer
         except BaseException:

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from ehcp.domain import (AdviceReceived, AdviceRequested, Event, body_receipt, compute_deadlines,
                          current_stage)
 from ehcp.rules.policy import DEFAULT_POLICY
-from ehcp.services.case_log import _advice_request_ids
+from ehcp.services.case_log import advice_request_ids as _advice_request_ids
 from ehcp.store.models import AdviceRequest, Case, Deadline
 
 CHILD_COLUMNS = ("id", "given_name", "family_name", "dob", "upn", "uln", "year_group", "home_la", "sex", "ethnicity",

@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import Connection, Date, Integer, String, bindparam, text
 
+from ehcp.domain.deadlines import PENDING
 from ehcp.reports.result import DFE_NOTE, Report, Table
 from ehcp.store.reads import CLOSED_STAGES_SQL
 
@@ -22,7 +23,7 @@ FROM cases c
 LEFT JOIN users u ON u.id = c.caseworker_id
 LEFT JOIN teams t ON t.id = u.team_id
 LEFT JOIN (SELECT DISTINCT d.case_id FROM deadlines d
-           WHERE d.state = 'pending' AND d.due < :as_of AND d.advisory = :false
+           WHERE d.state = '""" + PENDING + """' AND d.due < :as_of AND d.advisory = :false
              AND d.is_window = :false) od ON od.case_id = c.id
 WHERE c.stage NOT IN """ + CLOSED_STAGES_SQL + """
 GROUP BY COALESCE(u.login, '(unassigned)'), COALESCE(t.name, '(no team)'), c.stage

@@ -26,6 +26,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, Date, bindparam, text
 
+from ehcp.domain.deadlines import PENDING
 from ehcp.reports import stats
 from ehcp.reports.dialect import from_dayno, sql_for, to_dayno
 from ehcp.reports.result import DFE_NOTE, Report, Table
@@ -70,7 +71,7 @@ WITH lat AS (
          (SELECT MAX({n_on}) FROM case_events e WHERE e.case_id = c.id AND e.kind = 'assessment_agreed') AS agreed_n,
          (SELECT MAX({n_on}) FROM case_events e WHERE e.case_id = c.id AND e.kind = 'draft_plan_sent') AS drafted_n
   FROM deadlines d JOIN cases c ON c.id = d.case_id LEFT JOIN users u ON u.id = c.caseworker_id
-  WHERE d.key = 'final_plan' AND d.state = 'pending' AND d.due >= :as_of AND d.due <= :horizon
+  WHERE d.key = 'final_plan' AND d.state = '""" + PENDING + """' AND d.due >= :as_of AND d.due <= :horizon
     AND c.stage IN ('request', 'assessment', 'draft')
 ), adv AS (
   SELECT a.case_id, COUNT(*) AS outstanding,

@@ -1,10 +1,11 @@
 """The overdue report: every pending deadline past its date, oldest first, in one indexed query.
 
-Counts as the Regulations and the Code do: a deadline is overdue the day after its due date (status
-``overdue`` = state ``pending`` and ``due < as_of``, the same test as ``STATUS_SQL``); disapplied
+Counts as the Regulations and the Code do: a deadline is overdue the day after its due date (the
+status column is ``ehcp.store.reads.STATUS_SQL``, built from the domain's status rule); disapplied
 clocks (an exception applies) are never overdue; advisory clocks (Code of Practice "should") are
 reported apart from statutory ones. With ``due_within=N`` the deadlines due from ``as_of`` to
-``as_of + N`` days are listed too (status ``due_soon``). The query walks ``ix_deadlines_state_due``.
+``as_of + N`` days are listed too (status ``due_soon``: the report's due-soon window is ``N``, given
+on the command line, rather than ``EHCP_DUE_SOON_DAYS``). The query walks ``ix_deadlines_state_due``.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import Boolean, Connection, Date, bindparam, text
 
+from ehcp.domain.deadlines import PENDING
 from ehcp.reports.dialect import sql_for
 from ehcp.reports.result import DFE_NOTE, Report, Table
+from ehcp.store.reads import STATUS_SQL
 
 GROUPS = {
     "stage": "c.stage",
@@ -26,7 +29,7 @@ GROUPS = {
 
 OVERDUE_SQL = """
 SELECT c.reference, c.stage, d.key, d.rule, d.due, {days} AS days_overdue,
-       CASE WHEN d.due < :as_of THEN 'overdue' ELSE 'due_soon' END AS status,
+       """ + STATUS_SQL.replace("{", "{{").replace("}", "}}") + """ AS status,
        d.advisory, COALESCE(u.login, '(unassigned)') AS caseworker, t.name AS team, p.name AS partner,
        d.citation, {group} AS "group"
 FROM deadlines d
@@ -35,7 +38,7 @@ LEFT JOIN users u ON u.id = c.caseworker_id
 LEFT JOIN teams t ON t.id = u.team_id
 LEFT JOIN advice_requests a ON a.id = d.advice_request_id
 LEFT JOIN partners p ON p.id = a.partner_id
-WHERE d.state = 'pending' AND d.due < :until
+WHERE d.state = '""" + PENDING + """' AND d.due < :until
   AND NOT (d.is_window = :true AND d.due < :as_of)  -- a window that has run is met, not overdue
 ORDER BY d.due, c.reference, d.key
 """
@@ -59,8 +62,10 @@ def overdue_rows(conn: Connection, *, as_of: date, by: str = "rule", due_within:
     check_grouping(by)
     until = as_of + timedelta(days=due_within + 1) if due_within else as_of
     sql = OVERDUE_SQL.format(group=GROUPS[by], days=sql_for(conn).days(":as_of", "d.due"))
-    query = text(sql).bindparams(bindparam("as_of", type_=Date), bindparam("until", type_=Date))
-    result = conn.execute(query.columns(due=Date, advisory=Boolean), {"as_of": as_of, "until": until, "true": True})
+    query = text(sql).bindparams(*(bindparam(name, type_=Date) for name in ("as_of", "until", "today", "soon")))
+    # STATUS_SQL on today = as_of: a listed row is overdue before as_of, due soon up to the last day listed
+    params = {"as_of": as_of, "until": until, "today": as_of, "soon": until - timedelta(days=1), "true": True}
+    result = conn.execute(query.columns(due=Date, advisory=Boolean), params)
     keys = list(result.keys())
     return [dict(zip(keys, row)) for row in result.all()]  # one fetchall, not a fetch per row
 

@@ -17,6 +17,7 @@ from datetime import date
 
 from sqlalchemy import Connection, Date, Integer, String, bindparam, text
 
+from ehcp.domain.deadlines import PENDING
 from ehcp.reports import stats
 from ehcp.reports.dialect import sql_for
 from ehcp.reports.result import DFE_NOTE, Period, Report, Table, rate
@@ -29,7 +30,7 @@ SELECT COALESCE(p.name, '(no partner)') AS partner, a.kind,
 FROM advice_requests a
 LEFT JOIN partners p ON p.id = a.partner_id
 LEFT JOIN (SELECT DISTINCT d.advice_request_id FROM deadlines d
-           WHERE d.state = 'pending' AND d.due < :as_of AND d.advice_request_id IS NOT NULL) od
+           WHERE d.state = '""" + PENDING + """' AND d.due < :as_of AND d.advice_request_id IS NOT NULL) od
        ON od.advice_request_id = a.id
 LEFT JOIN (SELECT r.subject_id, COUNT(*) AS rungs FROM reminders r
            WHERE r.subject_type = 'advice' AND r.status = 'sent' GROUP BY r.subject_id) ch

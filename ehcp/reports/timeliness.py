@@ -22,10 +22,10 @@ excluding exceptions, its bands and average weeks, and the 6-week, 16-week and r
 
 from __future__ import annotations
 
-from datetime import date
 
 from sqlalchemy import Connection, Date, Integer, String, bindparam, text
 
+from ehcp.domain.deadlines import DISAPPLIED
 from ehcp.reports.dialect import sql_for
 from ehcp.reports.result import DFE_NOTE, Period, Report, Table, rate
 
@@ -40,7 +40,7 @@ WITH issued AS (
   WHERE e.kind = 'final_plan_issued' AND e."on" <= :end GROUP BY e.case_id
 ), plans AS (
   SELECT i.issued_on, {days} AS days,
-         CASE WHEN d.state = 'disapplied' OR d.exception IS NOT NULL THEN 1 ELSE 0 END AS exc
+         CASE WHEN d.state = '""" + DISAPPLIED + """' OR d.exception IS NOT NULL THEN 1 ELSE 0 END AS exc
   FROM issued i JOIN cases c ON c.id = i.case_id
   LEFT JOIN deadlines d ON d.case_id = i.case_id AND d.key = 'final_plan'
   WHERE i.issued_on >= :start AND i.issued_on <= :end
@@ -211,6 +211,3 @@ def band_rows(twenty: dict) -> list[dict]:
              "excluding": twenty["excluding"]["bands"][key],
              "excluding_rate": twenty["excluding"]["band_rates"][key]} for key, label in labels.items()]
 
-
-def calendar_year(day: date) -> Period:
-    return Period.year(day.year)

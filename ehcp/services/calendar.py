@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from calendars import WorkingDayCalendar, england_and_wales
-from ehcp.store.models import ExtraHoliday
+from ehcp.services.context import ServiceContext
+from ehcp.store.uow import UnitOfWork
 
 _cache: dict[tuple, WorkingDayCalendar] = {}
 
 
-def working_calendar(session: Session) -> WorkingDayCalendar:
+def working_calendar(uow: UnitOfWork) -> WorkingDayCalendar:
     """England and Wales working days, with the one-off holidays recorded in the database."""
-    extra = {row.day: row.name for row in session.scalars(select(ExtraHoliday))}
+    extra = uow.calendars.extra_holidays()
     key = tuple(sorted(extra.items()))
     if key not in _cache:
         _cache[key] = england_and_wales(extra_holidays=extra)
     return _cache[key]
+
+
+def calendar_in_force(ctx: ServiceContext) -> WorkingDayCalendar:
+    """The working-day calendar as the database has it now (its own read transaction)."""
+    with ctx.uow(write=False) as uow:
+        return working_calendar(uow)

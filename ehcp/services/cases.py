@@ -8,22 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
-
-from ehcp.domain import CLOSED_STAGES, IllegalMove, Stage, plan_move
+from ehcp.domain import CLOSED_STAGES, Stage, plan_move
 from ehcp.domain import events as ev
 from ehcp.domain.vocabulary import EXCEPTION_REASONS, REQUEST_SOURCES
+from ehcp.services.case_log import load_case, now_utc, sync_deadlines, write_event
 from ehcp.services.calendar import working_calendar
-from ehcp.services.case_log import append_event, case_events, load_case, now_utc
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Conflict, Refused
 from ehcp.services.permissions import require
 from ehcp.services.sen2_person import PersonItems, checked_person_items
+from ehcp.services.recording import Recorded, Step, record
 from ehcp.services.users import acting_user, find_user
-from ehcp.store import audit
-from ehcp.store.models import Case, Child, Note
+from ehcp.store.models import Case, Child
+from ehcp.store.uow import UnitOfWork
 
 STAGES = tuple(stage.value for stage in Stage)
 
@@ -47,14 +46,6 @@ class CaseOpened:
     reference: str
     received: date
     stage: str
-
-
-@dataclass(frozen=True)
-class CaseMoved:
-    reference: str
-    from_stage: str
-    to_stage: str
-    on: date
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -111,48 +102,36 @@ def open_case(ctx: ServiceContext, child: ChildDetails, *, received: date, sourc
     items = checked_person_items(PersonItems(child.sex, child.ethnicity, child.postcode, child.uln), today)
     child = replace(child, sex=items.sex, ethnicity=items.ethnicity, postcode=items.postcode, uln=items.uln)
     with ctx.uow() as uow:
-        session = uow.session
-        existing_child = _matching_child(session, child)
-        if existing_child is not None and not force:
-            refs = _references_for(session, existing_child.id)
-            raise Conflict(
-                f"{child.given_name} {child.family_name} (born {child.dob}) already has "
-                f"case(s) {', '.join(refs) or 'on file'}; use --force to open another case for this child"
-            )
-        require(session, ctx.settings, "act_on_cases")
-        user = acting_user(session, ctx.actor, ctx.settings)
-        child_row = existing_child or Child(**child.__dict__)
-        session.add(child_row)
-        session.flush()
-        stamp = now_utc()
-        case = Case(reference=_next_reference(session, received.year), child_id=child_row.id,
-                    stage=Stage.REQUEST.value, received=received, source=source,
-                    caseworker_id=user.id, opened_at=stamp, updated_at=stamp, updated_by=ctx.actor)
-        session.add(case)
-        session.flush()
-        append_event(session, case, ev.RequestReceived(on=received, source=source, dob=child.dob),
-                     actor=ctx.actor, today=today, reason=reason, action="case_opened")
+        child_row = new_child(uow, child, force=force)
+        require(uow, ctx.settings, "act_on_cases")
+        user = acting_user(uow, ctx.actor, ctx.settings)
+        case = open_file(uow, ctx, child_row, received=received, stage=Stage.REQUEST.value, source=source,
+                         caseworker_id=user.id)
+        event = ev.RequestReceived(on=received, source=source, dob=child.dob)
+        history = write_event(uow, case, event, [], actor=ctx.actor, reason=reason, action="case_opened")
+        sync_deadlines(uow, case, history, calendar=working_calendar(uow), today=today)
         uow.commit()
         return CaseOpened(case.reference, received, case.stage)
 
 
-def _matching_child(session: Session, child: ChildDetails) -> Child | None:
-    same_name = (Child.family_name == child.family_name) & (Child.given_name == child.given_name) & (Child.dob == child.dob)
-    clause = or_(same_name, Child.upn == child.upn) if child.upn else same_name
-    return session.scalars(select(Child).where(clause).limit(1)).first()
+def new_child(uow: UnitOfWork, child: ChildDetails, *, force: bool) -> Child:
+    """The child's row: a new one, or (with ``force``) the one already on file; without ``force``
+    a child who already has a case is a Conflict."""
+    existing = uow.cases.matching_child(child.given_name, child.family_name, child.dob, child.upn)
+    if existing is not None and not force:
+        refs = ", ".join(uow.cases.references_for_child(existing.id)) or "on file"
+        raise Conflict(f"{child.given_name} {child.family_name} (born {child.dob}) already has "
+                       f"case(s) {refs}; use --force to open another case for this child")
+    return uow.cases.add_child(existing or Child(**child.__dict__))
 
 
-def _references_for(session: Session, child_id: int) -> list[str]:
-    return list(session.scalars(select(Case.reference).where(Case.child_id == child_id).order_by(Case.id)))
-
-
-def _next_reference(session: Session, year: int) -> str:
-    prefix = f"EHC-{year}-"
-    last = session.scalar(
-        select(Case.reference).where(Case.reference.like(f"{prefix}%")).order_by(Case.reference.desc()).limit(1)
-    )
-    number = int(last.removeprefix(prefix)) + 1 if last else 1
-    return f"{prefix}{number:05d}"
+def open_file(uow: UnitOfWork, ctx: ServiceContext, child: Child, *, received: date, stage: str, source: str,
+              caseworker_id: int) -> Case:
+    """A new case row for ``child``, numbered in the year of ``received``."""
+    stamp = now_utc()
+    return uow.cases.add(Case(reference=uow.cases.next_reference(received.year), child_id=child.id, stage=stage,
+                              received=received, source=source, caseworker_id=caseworker_id, opened_at=stamp,
+                              updated_at=stamp, updated_by=ctx.actor))
 
 
 def parse_stage(name: str) -> Stage:
@@ -162,64 +141,35 @@ def parse_stage(name: str) -> Stage:
         raise Refused(f"unknown stage {name!r}; stages are {', '.join(STAGES)}") from None
 
 
-def check_version(case: Case, expected_version: int | None) -> None:
-    """Optimistic locking: raise Conflict if the case changed since the caller read ``expected_version``."""
-    if expected_version is None or case.version == expected_version:
-        return
-    at = case.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC") if case.updated_at else "an unknown time"
-    raise Conflict(f"{case.reference}: changed by {case.updated_by} at {at}, please re-check "
-                   f"(version {case.version}; you had version {expected_version})")
-
-
 def advance_case(ctx: ServiceContext, reference: str, *, to: str, on: date, reason: str | None = None,
-                 expected_version: int | None = None, **details: object) -> CaseMoved:
+                 expected_version: int | None = None, **details: Any) -> Recorded:
     """Move a case to ``to`` on ``on``; raises Refused naming the rule when the law does not allow it,
     Conflict when ``expected_version`` is given and someone changed the case since, and Refused
     naming the permission when a caseworker moves a closed case (``reopen_case``)."""
     target = parse_stage(to)
     check_reason(reason)
     check_not_future(on, ctx.today, "date")
-    with ctx.uow() as uow:
-        case = load_case(uow.session, reference, lock=True)
-        check_version(case, expected_version)
-        require(uow.session, ctx.settings, "reopen_case" if case.stage in CLOSED_STAGES else "act_on_cases")
-        history = case_events(uow.session, case.id)
-        try:
-            event = plan_move(history, to=target, on=on, calendar=working_calendar(uow.session), **details)
-        except IllegalMove as exc:
-            raise Refused(f"{case.reference}: {exc}") from None
-        from_stage = case.stage
-        append_event(uow.session, case, event, actor=ctx.actor, today=ctx.today, reason=reason,
-                     action="case_advanced")
-        uow.commit()
-        return CaseMoved(case.reference, from_stage, case.stage, on)
+
+    def move(step: Step) -> list[ev.Event]:
+        return [plan_move(step.history, to=target, on=on, calendar=step.calendar, **details)]
+
+    return record(ctx, reference, move, action="case_advanced", reason=reason, permission=_move_permission,
+                  expected_version=expected_version, planned=True)
 
 
-def record_event(ctx: ServiceContext, reference: str, event, *, reason: str | None = None,  # noqa: ANN001
+def _move_permission(case: Case) -> str:
+    return "reopen_case" if case.stage in CLOSED_STAGES else "act_on_cases"
+
+
+def record_event(ctx: ServiceContext, reference: str, event: ev.Event, *, reason: str | None = None,
                  action: str | None = None, permission: str = "act_on_cases",
                  expected_version: int | None = None) -> str:
-    """Record a non-moving event (an exception, a waiver, a consultation) after domain validation."""
+    """Record a non-moving event (an exception, a waiver, a consultation) after domain validation;
+    returns the case reference."""
     check_reason(reason)
     check_not_future(event.on, ctx.today, "date")
-    with ctx.uow() as uow:
-        case = load_case(uow.session, reference, lock=True)
-        check_version(case, expected_version)
-        require(uow.session, ctx.settings, permission)
-        history = case_events(uow.session, case.id)
-        try:
-            validate_event(history, event, working_calendar(uow.session))
-        except IllegalMove as exc:
-            raise Refused(f"{case.reference}: {exc}") from None
-        append_event(uow.session, case, event, actor=ctx.actor, today=ctx.today, reason=reason, action=action)
-        uow.commit()
-        return case.reference
-
-
-def validate_event(history: list, event, calendar) -> None:  # noqa: ANN001
-    """Raise IllegalMove if the law does not allow recording ``event`` after ``history``."""
-    from ehcp.domain import check_event
-
-    check_event(history, event, calendar=calendar)
+    return record(ctx, reference, lambda step: [event], action=action or event.kind, reason=reason,
+                  permission=permission, expected_version=expected_version).reference
 
 
 def record_exception(ctx: ServiceContext, reference: str, *, reason: str, start: date,
@@ -239,11 +189,9 @@ def record_exception(ctx: ServiceContext, reference: str, *, reason: str, start:
 
 def _closure_from_calendar(ctx: ServiceContext, reference: str, day: date) -> tuple[date, date]:
     """The closure containing ``day`` in the child's setting calendar, else the LA default calendar."""
-    from ehcp.services.calendars_admin import closure_containing
-
     with ctx.uow(write=False) as uow:
-        case = load_case(uow.session, reference)
-        closure = closure_containing(uow.session, day, case.child.setting_id)
+        case = load_case(uow, reference)
+        closure = uow.calendars.closure_containing(day, case.child.setting_id)
     if closure is None:
         raise Refused(f"no imported closure includes {day}; give --to (the re-opening date) "
                       "or import the setting's calendar with 'ehcp calendar import'")
@@ -253,11 +201,11 @@ def _closure_from_calendar(ctx: ServiceContext, reference: str, day: date) -> tu
 def add_note(ctx: ServiceContext, reference: str, text: str) -> str:
     check_text(text, "note", 5000)
     with ctx.uow() as uow:
-        case = load_case(uow.session, reference, lock=True)
-        require(uow.session, ctx.settings, "act_on_cases")
-        uow.session.add(Note(case_id=case.id, at=now_utc(), actor=ctx.actor, text=text))
-        audit.append(uow.session, actor=ctx.actor, action="note_added", case_id=case.id,
-                     detail={"reference": case.reference, "length": len(text)})
+        case = load_case(uow, reference, lock=True)
+        require(uow, ctx.settings, "act_on_cases")
+        uow.notes.add(case.id, at=now_utc(), actor=ctx.actor, text=text)
+        uow.audit.append(actor=ctx.actor, action="note_added", case_id=case.id,
+                         detail={"reference": case.reference, "length": len(text)})
         uow.commit()
         return case.reference
 
@@ -265,14 +213,14 @@ def add_note(ctx: ServiceContext, reference: str, text: str) -> str:
 def assign_case(ctx: ServiceContext, reference: str, login: str, reason: str | None = None) -> str:
     check_reason(reason)
     with ctx.uow() as uow:
-        case = load_case(uow.session, reference, lock=True)
-        require(uow.session, ctx.settings, "act_on_cases")
-        user = find_user(uow.session, login)
+        case = load_case(uow, reference, lock=True)
+        require(uow, ctx.settings, "act_on_cases")
+        user = find_user(uow, login)
         before = case.caseworker_id
         case.caseworker_id = user.id
         case.updated_at = now_utc()
         case.updated_by = ctx.actor
-        audit.append(uow.session, actor=ctx.actor, action="case_assigned", case_id=case.id,
-                     detail={"reference": case.reference, "from_user_id": before, "to": login}, reason=reason)
+        uow.audit.append(actor=ctx.actor, action="case_assigned", case_id=case.id,
+                         detail={"reference": case.reference, "from_user_id": before, "to": login}, reason=reason)
         uow.commit()
         return case.reference

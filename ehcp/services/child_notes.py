@@ -1,21 +1,20 @@
-"""Bring every open case's log into step with its child record (date of birth, year group), so the
+"""The child record in the case's log: the ``child_noted`` event that brings a log into step with
+the child's date of birth and year group, and the sweep that does so for every open case, so the
 under-5, year 9 and phase-transfer clocks of cases opened before those clocks existed are rows of
 the deadlines table too (and so reach the caseworker digest)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import select
-
-from ehcp.domain import OPEN_STAGES
+from ehcp.domain import OPEN_STAGES, IllegalMove, check_event, child_facts, ordered
+from ehcp.domain import events as ev
+from ehcp.domain import academic_year
 from ehcp.services.calendar import working_calendar
-from ehcp.services.case_log import append_event, case_events
+from ehcp.services.case_log import sync_deadlines, write_event
 from ehcp.services.context import ServiceContext
-from ehcp.services.lifecycle_common import child_note
-from ehcp.store import audit
 from ehcp.store.models import Case
-
 
 
 @dataclass
@@ -24,19 +23,51 @@ class Synced:
     noted: list[str] = field(default_factory=list)
 
 
+def child_note(case: Case, history: list, today: date, calendar: object, *, first: date | None = None) -> list[ev.Event]:
+    """A child_noted event if the log's idea of the child differs from the child record.
+
+    Dated ``first`` (the earliest event being recorded with it), not today: a note dated today
+    would come after a back-dated move (a review held last week) and the move would be refused as
+    out of order. The recorded year group is taken back to that date's academic year. Falls back
+    to today if the earlier date is refused (before the case began), and to no note on a closed case.
+    """
+    child = case.child
+    facts = child_facts(ordered(history))
+    same_dob = facts.dob == child.dob
+    if child.year_group is None:
+        same_year = facts.year_group is None
+    else:
+        same_year = facts.year_group is not None and facts.ncy(today) == child.year_group
+    if same_dob and same_year:
+        return []
+    for on in dict.fromkeys((min(first or today, today), today)):
+        year_group = None if child.year_group is None else (
+            child.year_group - (academic_year(today) - academic_year(on)))
+        note = ev.ChildNoted(on, child.dob, year_group)
+        try:
+            check_event(history, note, calendar=calendar)
+        except IllegalMove:
+            continue
+        return [note]
+    return []  # a closed case: nothing to plan for
+
+
 def sync_children(ctx: ServiceContext) -> Synced:
     """One transaction: a ``child_noted`` event (dated today) on each open case whose log differs
     from its child record; one audit record per event and one summary."""
     result = Synced()
     with ctx.uow() as uow:
-        session = uow.session
-        calendar = working_calendar(session)
-        for case in session.scalars(select(Case).where(Case.stage.in_(sorted(s.value for s in OPEN_STAGES))).order_by(Case.id)):
+        calendar = working_calendar(uow)
+        for case in uow.cases.in_stages(s.value for s in OPEN_STAGES):
             result.cases += 1
-            for event in child_note(case, case_events(session, case.id), ctx.today, calendar):
-                append_event(session, case, event, actor=ctx.actor, today=ctx.today, action="child_noted")
+            history = uow.events.history(case.id)
+            notes = child_note(case, history, ctx.today, calendar)
+            for event in notes:
+                history = write_event(uow, case, event, history, actor=ctx.actor, action="child_noted")
                 result.noted.append(case.reference)
-        audit.append(session, actor=ctx.actor, action="children_synced",
-                     detail={"cases": result.cases, "noted": len(result.noted)})
+            if notes:
+                sync_deadlines(uow, case, history, calendar=calendar, today=ctx.today)
+        uow.audit.append(actor=ctx.actor, action="children_synced",
+                         detail={"cases": result.cases, "noted": len(result.noted)})
         uow.commit()
     return result

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
-
 from ehcp.services.advice import receive_advice, request_advice
 from ehcp.services.cases import ChildDetails, advance_case, open_case, record_exception
 from ehcp.services.context import ServiceContext
 from ehcp.services.partners import add_partner
-from ehcp.store.models import Partner
 
 DEMO_PARTNERS = (
     ("Educational Psychology Service (demo)", "psychological", "ep.service@example.org", "ep.manager@example.org"),
@@ -25,7 +22,7 @@ DEMO_PARTNERS = (
 
 def already_seeded(ctx: ServiceContext) -> bool:
     with ctx.uow(write=False) as uow:
-        return uow.session.scalar(select(Partner.id).where(Partner.name == DEMO_PARTNERS[0][0])) is not None
+        return uow.partners.get(DEMO_PARTNERS[0][0]) is not None
 
 
 def seed(ctx: ServiceContext) -> list[str]:

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from ehcp.domain import IllegalMove, check_event
+from ehcp.domain import IllegalMove, check_event, compute_deadlines
 from ehcp.domain import events as ev
+from ehcp.domain.plan_life import latest_sufficient_awareness
+from ehcp.rules import DEFAULT_POLICY
 from ehcp.services.calendar import working_calendar
-from ehcp.services.case_log import append_event, now_utc
-from ehcp.services.cases import ChildDetails, _matching_child, _next_reference, _references_for, check_text
+from ehcp.services.case_log import sync_deadlines, write_event
+from ehcp.services.cases import ChildDetails, check_text, new_child, open_file
 from ehcp.services.context import ServiceContext
-from ehcp.services.errors import Conflict, Refused
+from ehcp.services.errors import refused_by_law
 from ehcp.services.lifecycle_common import Recorded, check_dates, record
 from ehcp.services.users import acting_user
-from ehcp.store.models import Case, Child
 
 
 def transfer_in(ctx: ServiceContext, child: ChildDetails, *, on: date, from_la: str | None = None,
@@ -35,32 +36,18 @@ def transfer_in(ctx: ServiceContext, child: ChildDetails, *, on: date, from_la: 
     event = ev.PlanTransferredIn(on, from_la and check_text(from_la, "authority", 60), plan_made, last_reviewed,
                                  child.dob, child.year_group)
     with ctx.uow() as uow:
-        session = uow.session
-        calendar = working_calendar(session)
+        calendar = working_calendar(uow)
         try:
             check_event([], event, calendar=calendar)
         except IllegalMove as exc:
-            raise Refused(str(exc)) from None
-        existing = _matching_child(session, child)
-        if existing is not None and not force:
-            refs = ", ".join(_references_for(session, existing.id)) or "on file"
-            raise Conflict(f"{child.given_name} {child.family_name} (born {child.dob}) already has case(s) {refs}; "
-                           "use --force to open another case for this child")
-        child_row = existing or Child(**child.__dict__)
-        session.add(child_row)
-        session.flush()
-        stamp = now_utc()
-        case = Case(reference=_next_reference(session, on.year), child_id=child_row.id, stage="final", received=on,
-                    source="other", caseworker_id=acting_user(session, ctx.actor, ctx.settings).id, opened_at=stamp,
-                    updated_at=stamp, updated_by=ctx.actor)
-        session.add(case)
-        session.flush()
-        history = append_event(session, case, event, actor=ctx.actor, today=ctx.today, reason=reason,
-                               action="plan_transferred_in")
-        uow.commit()
-        from ehcp.domain import compute_deadlines
-
+            raise refused_by_law(None, exc) from None
+        child_row = new_child(uow, child, force=force)
+        user = acting_user(uow, ctx.actor, ctx.settings)
+        case = open_file(uow, ctx, child_row, received=on, stage="final", source="other", caseworker_id=user.id)
+        history = write_event(uow, case, event, [], actor=ctx.actor, reason=reason, action="plan_transferred_in")
         deadlines = compute_deadlines(history, calendar=calendar, today=ctx.today)
+        sync_deadlines(uow, case, history, calendar=calendar, today=ctx.today, computed=deadlines)
+        uow.commit()
         return Recorded(case.reference, case.stage, [event.kind], deadlines, ctx.today)
 
 
@@ -74,9 +61,6 @@ def notify_move(ctx: ServiceContext, reference: str, *, aware: date, move_date: 
     """This LA became aware on ``aware`` that the child moves out on ``move_date`` (reg 15(2))."""
 
     def details(history: list, calendar: object) -> dict:
-        from ehcp.domain.plan_life import latest_sufficient_awareness
-        from ehcp.rules import DEFAULT_POLICY
-
         return {"aware_by_for_transfer_on_the_day": latest_sufficient_awareness(
             move_date, calendar, DEFAULT_POLICY.la_transfer_notice)}
 

@@ -6,14 +6,11 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from ehcp.domain.vocabulary import ADVICE_KINDS
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import NotFound, Refused
-from ehcp.store import audit
 from ehcp.store.models import Partner
+from ehcp.store.uow import UnitOfWork
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -45,10 +42,10 @@ def check_advice_kind(kind: str) -> str:
     return kind
 
 
-def find_partner(session: Session, name: str) -> Partner:
-    partner = session.scalars(select(Partner).where(Partner.name == name)).one_or_none()
+def find_partner(uow: UnitOfWork, name: str) -> Partner:
+    partner = uow.partners.get(name)
     if partner is None:
-        names = list(session.scalars(select(Partner.name)))
+        names = uow.partners.names()
         near = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(near)}?" if near else "; add it with 'ehcp partner add'"
         raise NotFound(f"unknown partner {name!r}{hint}")
@@ -69,23 +66,21 @@ def add_partner(ctx: ServiceContext, name: str, *, email: str | None = None,
     check_email(escalation_email, "--escalation-email")
     check_kinds(kinds or [])
     with ctx.uow() as uow:
-        if uow.session.scalars(select(Partner).where(Partner.name == name)).one_or_none():
+        if uow.partners.get(name) is not None:
             raise Refused(f"partner {name!r} already exists")
-        partner = Partner(name=name, email=email, escalation_email=escalation_email,
-                          advice_kinds=",".join(kinds) if kinds else None, contact_name=contact_name)
-        uow.session.add(partner)
-        uow.session.flush()
-        audit.append(uow.session, actor=ctx.actor, action="partner_added",
-                     detail={"partner": name, "kinds": kinds or []})
+        partner = uow.partners.add(Partner(name=name, email=email, escalation_email=escalation_email,
+                                           advice_kinds=",".join(kinds) if kinds else None,
+                                           contact_name=contact_name))
+        uow.audit.append(actor=ctx.actor, action="partner_added", detail={"partner": name, "kinds": kinds or []})
         uow.commit()
         return _view(partner)
 
 
 def list_partners(ctx: ServiceContext) -> list[PartnerView]:
     with ctx.uow(write=False) as uow:
-        return [_view(p) for p in uow.session.scalars(select(Partner).order_by(Partner.name))]
+        return [_view(p) for p in uow.partners.all()]
 
 
 def show_partner(ctx: ServiceContext, name: str) -> PartnerView:
     with ctx.uow(write=False) as uow:
-        return _view(find_partner(uow.session, name))
+        return _view(find_partner(uow, name))

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from ehcp.config import Settings
+from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
-from ehcp.store import audit
-from ehcp.store.models import SystemFlag, User
+from ehcp.store.models import User
+from ehcp.store.uow import UnitOfWork
 
 ENFORCE_FLAG = "enforce_permissions"
 ANY = ("caseworker", "manager", "admin")
@@ -35,54 +33,57 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def enforcement_on(session: Session, settings: Settings) -> bool:
+def enforcement_on(uow: UnitOfWork, settings: Settings) -> bool:
     if settings.enforce_permissions:
         return True
-    value = session.scalar(select(SystemFlag.value).where(SystemFlag.name == ENFORCE_FLAG))
-    return value == "on"
+    return uow.flags.value(ENFORCE_FLAG) == "on"
 
 
-def set_enforcement(session: Session, settings: Settings, on: bool) -> None:
+def set_enforcement(uow: UnitOfWork, settings: Settings, on: bool) -> None:
     """``ehcp user enforce on|off``: an admin (or the bootstrap user) switches enforcement."""
-    require(session, settings, "manage_users", always=True)
-    row = session.get(SystemFlag, ENFORCE_FLAG)
-    stamp = datetime.now(timezone.utc)
-    if row is None:
-        row = SystemFlag(name=ENFORCE_FLAG, value="off", changed_at=stamp, changed_by=settings.user)
-        session.add(row)
-    row.value, row.changed_at, row.changed_by = ("on" if on else "off"), stamp, settings.user
-    audit.append(session, actor=settings.user, action="permissions_enforced" if on else "permissions_relaxed",
-                 detail={"enforce": on})
+    require(uow, settings, "manage_users", always=True)
+    uow.flags.set(ENFORCE_FLAG, "on" if on else "off", at=datetime.now(timezone.utc), by=settings.user)
+    uow.audit.append(actor=settings.user, action="permissions_enforced" if on else "permissions_relaxed",
+                     detail={"enforce": on})
 
 
-def _user(session: Session, login: str) -> User | None:
-    return session.scalars(select(User).where(User.login == login)).one_or_none()
+def enforce(ctx: ServiceContext, state: str) -> bool:
+    """``ehcp user enforce on|off|status``: switch enforcement (an admin) and say whether it is on."""
+    with ctx.uow(write=state != "status") as uow:
+        if state != "status":
+            set_enforcement(uow, ctx.settings, state == "on")
+            uow.commit()
+        return enforcement_on(uow, ctx.settings)
 
 
-def check_actor(session: Session, settings: Settings) -> User | None:
+def unknown_user(login: str) -> Refused:
+    return Refused(f"unknown user {login!r} (EHCP_USER); an admin must add them with "
+                   f"'ehcp user add {login} --role caseworker'")
+
+
+def check_actor(uow: UnitOfWork, settings: Settings) -> User | None:
     """Refuse an unknown or inactive login when enforcement is on (and users exist)."""
-    if not enforcement_on(session, settings):
-        return _user(session, settings.user)
-    user = _user(session, settings.user)
+    if not enforcement_on(uow, settings):
+        return uow.users.get(settings.user)
+    user = uow.users.get(settings.user)
     if user is None:
-        if session.scalar(select(func.count(User.id))) == 0:
+        if uow.users.count() == 0:
             return None
-        raise Refused(f"unknown user {settings.user!r} (EHCP_USER); an admin must add them with "
-                      f"'ehcp user add {settings.user} --role caseworker'")
+        raise unknown_user(settings.user)
     if not user.active:
         raise Refused(f"user {settings.user!r} is deactivated")
     return user
 
 
-def require(session: Session, settings: Settings, permission: str, *, always: bool = False) -> User | None:
+def require(uow: UnitOfWork, settings: Settings, permission: str, *, always: bool = False) -> User | None:
     """Raise Refused unless the acting user holds ``permission`` (only checked while enforced,
     or ``always``: user management is checked whenever users exist)."""
     roles = PERMISSIONS[permission]
-    if not (always or enforcement_on(session, settings)):
-        return _user(session, settings.user)
-    user = check_actor(session, settings)
+    if not (always or enforcement_on(uow, settings)):
+        return uow.users.get(settings.user)
+    user = check_actor(uow, settings)
     if user is None:
-        if always and session.scalar(select(func.count(User.id))):
+        if always and uow.users.count():
             raise Refused(f"permission {permission!r} needs role {' or '.join(roles)}; "
                           f"{settings.user} is not a registered user")
         return None  # no users yet: bootstrap
@@ -93,10 +94,11 @@ def require(session: Session, settings: Settings, permission: str, *, always: bo
     return user
 
 
-def authorise(ctx, permission: str, *, action: str | None = None, detail: dict | None = None) -> None:  # noqa: ANN001
+def authorise(ctx: ServiceContext, permission: str, *, action: str | None = None,
+              detail: dict | None = None) -> None:
     """Check ``permission`` for the acting user in its own transaction; audit a bulk read if ``action``."""
     with ctx.uow() as uow:
-        require(uow.session, ctx.settings, permission)
+        require(uow, ctx.settings, permission)
         if action:
-            audit.append(uow.session, actor=ctx.actor, action=action, detail=detail or {})
+            uow.audit.append(actor=ctx.actor, action=action, detail=detail or {})
         uow.commit()

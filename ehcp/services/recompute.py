@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
-from ehcp.services.case_log import case_events, sync_deadlines
+from ehcp.services.calendar import working_calendar
+from ehcp.services.case_log import sync_deadlines
 from ehcp.services.context import ServiceContext
-from ehcp.store import audit
-from ehcp.store.models import Case
 
 
 @dataclass
@@ -22,12 +19,13 @@ def recompute_all(ctx: ServiceContext) -> RecomputeResult:
     """One transaction over all cases; one audit record summarising the changes."""
     result = RecomputeResult()
     with ctx.uow() as uow:
-        session = uow.session
-        for case in session.scalars(select(Case).order_by(Case.id)):
+        calendar = working_calendar(uow)
+        for case in uow.cases.all():
             result.cases += 1
-            for key in sync_deadlines(session, case, case_events(session, case.id), today=ctx.today):
+            history = uow.events.history(case.id)
+            for key in sync_deadlines(uow, case, history, calendar=calendar, today=ctx.today):
                 result.changes.append({"reference": case.reference, "key": key})
-        audit.append(session, actor=ctx.actor, action="deadlines_recomputed",
-                     detail={"cases": result.cases, "changed": len(result.changes)})
+        uow.audit.append(actor=ctx.actor, action="deadlines_recomputed",
+                         detail={"cases": result.cases, "changed": len(result.changes)})
         uow.commit()
     return result

@@ -11,14 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
-
 from ehcp.services.context import ServiceContext
 from ehcp.services.permissions import require
-from ehcp.store import audit
-from ehcp.store.models import (AdviceRequest, Case, CaseEvent, Child, Deadline, Note, Placement, Reminder,
-                               Sen2Plan, SenNeed)
+from ehcp.store.models import Case, Child
+from ehcp.store.uow import UnitOfWork
 
 ERASED_DOB = date(1900, 1, 1)
 
@@ -38,12 +34,10 @@ class Due:
     retain_until: date
 
 
-def _due(session: Session, today: date, years: int) -> list[tuple[Case, Child, date]]:
+def _due(uow: UnitOfWork, today: date, years: int) -> list[tuple[Case, Child, date]]:
     latest_dob = date(today.year - years, today.month, min(today.day, 28))
-    rows = session.execute(select(Case, Child).join(Child, Child.id == Case.child_id)
-                           .where(Child.erased_on.is_(None), Child.dob <= latest_dob).order_by(Case.reference))
     out = []
-    for case, child in rows.unique():
+    for case, child in uow.cases.born_by(latest_dob):
         until = retention_until(child.dob, years)
         if until <= today:
             out.append((case, child, until))
@@ -54,11 +48,11 @@ def report(ctx: ServiceContext, years: int | None = None) -> list[Due]:
     """Cases whose child is past the retention date (audited as a bulk read)."""
     years = years or ctx.settings.retention_years
     with ctx.uow() as uow:
-        require(uow.session, ctx.settings, "export_personal_data")
+        require(uow, ctx.settings, "export_personal_data")
         due = [Due(c.reference, c.stage, f"{ch.given_name[:1]}{ch.family_name[:1]}".upper(), until)
-               for c, ch, until in _due(uow.session, ctx.today, years)]
-        audit.append(uow.session, actor=ctx.actor, action="retention_reported",
-                     detail={"years": years, "cases": len(due)})
+               for c, ch, until in _due(uow, ctx.today, years)]
+        uow.audit.append(actor=ctx.actor, action="retention_reported",
+                         detail={"years": years, "cases": len(due)})
         uow.commit()
     return due
 
@@ -67,38 +61,20 @@ def purge(ctx: ServiceContext, years: int | None = None) -> list[str]:
     """Erase every case past retention (needs 'purge_records'); returns the references purged."""
     years = years or ctx.settings.retention_years
     with ctx.uow() as uow:
-        session = uow.session
-        require(session, ctx.settings, "purge_records")
+        require(uow, ctx.settings, "purge_records")
         purged = []
-        for case, child, until in _due(session, ctx.today, years):
-            counts = _erase_case(session, case.id)
+        for case, child, until in _due(uow, ctx.today, years):
+            counts = uow.cases.erase_records(case.id)
             if child.erased_on is None:
                 child.given_name, child.family_name, child.dob = "", "[erased]", ERASED_DOB
                 child.upn = child.uln = child.home_la = child.postcode = child.sex = child.ethnicity = None
                 child.year_group = child.setting_id = None
                 child.erased_on = ctx.today
-            audit.append(session, actor=ctx.actor, action="records_purged", case_id=case.id,
-                         detail={"reference": case.reference, "retention_years": years,
-                                 "retain_until": until.isoformat(), **counts})
+            uow.audit.append(actor=ctx.actor, action="records_purged", case_id=case.id,
+                             detail={"reference": case.reference, "retention_years": years,
+                                     "retain_until": until.isoformat(), **counts})
             purged.append(case.reference)
-        session.flush()
+        uow.flush()
         uow.commit()
     return purged
 
-
-def _erase_case(session: Session, case_id: int) -> dict[str, int]:
-    advice_ids = list(session.scalars(select(AdviceRequest.id).where(AdviceRequest.case_id == case_id)))
-    deadline_ids = list(session.scalars(select(Deadline.id).where(Deadline.case_id == case_id)))
-    counts = {}
-    counts["reminders"] = session.execute(delete(Reminder).where(
-        ((Reminder.subject_type == "advice") & Reminder.subject_id.in_(advice_ids or [-1]))
-        | ((Reminder.subject_type == "deadline") & Reminder.subject_id.in_(deadline_ids or [-1])))).rowcount
-    counts["deadlines"] = session.execute(delete(Deadline).where(Deadline.case_id == case_id)).rowcount
-    counts["advice_requests"] = session.execute(delete(AdviceRequest).where(AdviceRequest.case_id == case_id)).rowcount
-    counts["notes"] = session.execute(delete(Note).where(Note.case_id == case_id)).rowcount
-    counts["events"] = session.execute(delete(CaseEvent).where(CaseEvent.case_id == case_id)).rowcount
-    for name, model in (("placements", Placement), ("sen_needs", SenNeed), ("sen2_plans", Sen2Plan)):  # SEN2 data (sen2 placement/need)
-        n = session.execute(delete(model).where(model.case_id == case_id)).rowcount
-        if n:
-            counts[name] = n
-    return counts

@@ -14,17 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from ehcp.domain import academic_year, child_facts, compute_deadlines, ncy_from_dob, ordered
 from ehcp.domain import events as ev
 from ehcp.domain.review import deadline_in, planning_dates
 from ehcp.rules import DEFAULT_POLICY, DEFAULT_RULES
 from ehcp.services.calendar import working_calendar
-from ehcp.services.case_log import case_events
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
-from ehcp.store.models import Case, Child, Deadline
+from ehcp.store.models import Case, Child
+from ehcp.store.uow import UnitOfWork
 
 COLUMNS = ("reference", "child", "ncy", "transfer", "transfer_date", "deadline", "latest_meeting",
            "latest_notice", "meeting", "notice", "amended_plan", "status", "late")
@@ -54,12 +52,11 @@ def review_season(ctx: ServiceContext, year: int | None = None) -> Season:
         raise Refused(f"--year {year}: give a transfer year from 2015 (SEND Regulations 2014 reg 18) "
                       f"to {today.year + 25}")
     with ctx.uow(write=False) as uow:
-        session = uow.session
-        calendar = working_calendar(session)
-        candidates = _candidates(session, year, today)
+        calendar = working_calendar(uow)
+        candidates = _candidates(uow, year, today)
         rows = []
         for case, child in candidates:
-            row = _row(case, child, case_events(session, case.id), year, today, calendar)
+            row = _row(case, child, uow.events.history(case.id), year, today, calendar)
             if row is not None:
                 rows.append(row)
     rows.sort(key=lambda r: (not r["late"], r["deadline"], r["latest_meeting"], r["reference"]))
@@ -67,12 +64,10 @@ def review_season(ctx: ServiceContext, year: int | None = None) -> Season:
     return Season(year, today, rows, {"cohort": len(rows), "late": sum(r["late"] for r in rows), **counts})
 
 
-def _candidates(session, year: int, today: date) -> list[tuple[Case, Child]]:  # noqa: ANN001
+def _candidates(uow: UnitOfWork, year: int, today: date) -> list[tuple[Case, Child]]:
     """Maintained plans whose child moves on in ``year`` by year group, or with a transfer clock then."""
-    plans = session.execute(select(Case, Child).join(Child, Child.id == Case.child_id)
-                            .where(Case.stage.in_(("final", "review"))).order_by(Case.reference)).all()
-    clocked = set(session.scalars(select(Deadline.case_id).where(
-        Deadline.key.like("phase_transfer%"), Deadline.due >= date(year - 1, 6, 1), Deadline.due <= date(year, 12, 31))))
+    plans = uow.cases.with_children(("final", "review"))
+    clocked = uow.deadlines.case_ids_due_between("phase_transfer", date(year - 1, 6, 1), date(year, 12, 31))
     wanted = set(DEFAULT_POLICY.phase_transfer_ncys)
     return [(case, child) for case, child in plans
             if case.id in clocked or _ncy_before_move(child, year, today) in wanted]

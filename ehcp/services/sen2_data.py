@@ -12,9 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
-
 from ehcp.sen2 import codes
 from ehcp.services.case_log import load_case
 from ehcp.services.cases import check_not_future, check_text
@@ -22,8 +19,8 @@ from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
 from ehcp.services.permissions import require
 from ehcp.services.sen2_person import digits
-from ehcp.store import audit
-from ehcp.store.models import Child, Placement, Sen2Plan, SenNeed, Setting
+from ehcp.store.models import Placement, Setting
+from ehcp.store.uow import UnitOfWork
 
 LATEST = codes.LAST_YEAR
 
@@ -85,43 +82,37 @@ def record_placement(ctx: ServiceContext, reference: str, p: PlacementDetails) -
     if not (p.setting or urn or ukprn or sen_setting):
         raise Refused("give --setting, --urn, --ukprn or --sen-setting (EHE, OLA, OPA, EYP, OTH, NEET, NIEC, NIEO)")
     with ctx.uow() as uow:
-        session = uow.session
-        case = load_case(session, reference, lock=True)
-        require(session, ctx.settings, "act_on_cases")
-        detail = add_placement(session, case.id, p, urn=urn, ukprn=ukprn, sen_setting=sen_setting,
+        case = load_case(uow, reference, lock=True)
+        require(uow, ctx.settings, "act_on_cases")
+        detail = add_placement(uow, case.id, p, urn=urn, ukprn=ukprn, sen_setting=sen_setting,
                                residential=residential)
-        audit.append(session, actor=ctx.actor, action="sen2_placement_recorded", case_id=case.id, detail=detail)
+        uow.audit.append(actor=ctx.actor, action="sen2_placement_recorded", case_id=case.id, detail=detail)
         uow.commit()
         return Sen2Recorded(case.reference, "placement", detail)
 
 
-def add_placement(session: Session, case_id: int, p: PlacementDetails, *, urn: str | None, ukprn: str | None,
+def add_placement(uow: UnitOfWork, case_id: int, p: PlacementDetails, *, urn: str | None, ukprn: str | None,
                   sen_setting: str | None, residential: str | None) -> dict:
     """Write a checked placement in the caller's transaction (also ``ehcp import placements``): the
     named setting is found or created, and an open placement of the same rank that began earlier
     ends the day before this one begins. Returns the audit detail."""
     setting_id = None
     if p.setting:
-        setting = session.scalars(select(Setting).where(Setting.name == check_text(p.setting, "setting"))).first()
+        setting = uow.sen2.setting(check_text(p.setting, "setting"))
         if setting is None:
-            setting = Setting(name=p.setting, kind="school", urn=urn, ukprn=ukprn)
-            session.add(setting)
-            session.flush()
+            setting = uow.sen2.add_setting(Setting(name=p.setting, kind="school", urn=urn, ukprn=ukprn))
         else:
             setting.urn, setting.ukprn = urn or setting.urn, ukprn or setting.ukprn
         setting_id, urn, ukprn = setting.id, setting.urn, setting.ukprn
     closed = []
-    for open_row in session.scalars(select(Placement).where(
-            Placement.case_id == case_id, Placement.placement_rank == p.rank,
-            Placement.leaving_date.is_(None), Placement.entry_date < p.entry_date)):
+    for open_row in uow.sen2.open_placements(case_id, p.rank, p.entry_date):
         open_row.leaving_date = p.entry_date - timedelta(days=1)
         closed.append(open_row.id)
-    row = Placement(case_id=case_id, setting_id=setting_id, urn=urn, ukprn=ukprn, sen_setting=sen_setting,
-                    sen_setting_other=p.sen_setting_other, placement_rank=p.rank, entry_date=p.entry_date,
-                    leaving_date=p.leaving_date, sen_unit=p.sen_unit, resourced_provision=p.resourced_provision,
-                    residential=residential)
-    session.add(row)
-    session.flush()
+    row = uow.sen2.add_placement(Placement(
+        case_id=case_id, setting_id=setting_id, urn=urn, ukprn=ukprn, sen_setting=sen_setting,
+        sen_setting_other=p.sen_setting_other, placement_rank=p.rank, entry_date=p.entry_date,
+        leaving_date=p.leaving_date, sen_unit=p.sen_unit, resourced_provision=p.resourced_provision,
+        residential=residential))
     return {"placement_id": row.id, "setting": p.setting, "urn": urn, "ukprn": ukprn,
             "sen_setting": sen_setting, "rank": p.rank, "entry_date": p.entry_date,
             "leaving_date": p.leaving_date, "ended_placements": closed}
@@ -137,14 +128,10 @@ def sen_types(primary: str, secondary: list[str] | None = None) -> list[str]:
     return types
 
 
-def replace_needs(session: Session, case_id: int, types: list[str], day: date) -> list[str]:
+def replace_needs(uow: UnitOfWork, case_id: int, types: list[str], day: date) -> list[str]:
     """Replace the case's SEN types with ``types`` (rank 1 primary ...); returns those before."""
-    before = list(session.scalars(select(SenNeed.sen_type).where(SenNeed.case_id == case_id)
-                                  .order_by(SenNeed.sen_type_rank)))
-    session.execute(delete(SenNeed).where(SenNeed.case_id == case_id))
-    session.flush()
-    for rank, sen_type in enumerate(types, start=1):
-        session.add(SenNeed(case_id=case_id, sen_type=sen_type, sen_type_rank=rank, recorded_on=day))
+    before = uow.sen2.needs(case_id)
+    uow.sen2.replace_needs(case_id, types, day)
     return before
 
 
@@ -156,12 +143,11 @@ def record_needs(ctx: ServiceContext, reference: str, *, primary: str, secondary
     day = on or ctx.today
     check_not_future(day, ctx.today, "date")
     with ctx.uow() as uow:
-        session = uow.session
-        case = load_case(session, reference, lock=True)
-        require(session, ctx.settings, "act_on_cases")
-        before = replace_needs(session, case.id, types, day)
+        case = load_case(uow, reference, lock=True)
+        require(uow, ctx.settings, "act_on_cases")
+        before = replace_needs(uow, case.id, types, day)
         detail = {"sen_types": types, "before": before, "on": day}
-        audit.append(session, actor=ctx.actor, action="sen2_needs_recorded", case_id=case.id, detail=detail)
+        uow.audit.append(actor=ctx.actor, action="sen2_needs_recorded", case_id=case.id, detail=detail)
         uow.commit()
         return Sen2Recorded(case.reference, "sen_needs", detail)
 
@@ -170,13 +156,12 @@ def record_upn_unknown(ctx: ServiceContext, reference: str, code: str | None) ->
     """Record why the child of case ``reference`` has no UPN or ULN (UN1..UN10), or clear it (None)."""
     value = checked_code(code, "upn_unknown", "UPN unknown reason")
     with ctx.uow() as uow:
-        session = uow.session
-        case = load_case(session, reference, lock=True)
-        require(session, ctx.settings, "act_on_cases")
-        child = session.get(Child, case.child_id)
+        case = load_case(uow, reference, lock=True)
+        require(uow, ctx.settings, "act_on_cases")
+        child = uow.cases.child(case)
         detail = {"upn_unknown": value, "before": child.upn_unknown}
         child.upn_unknown = value
-        audit.append(session, actor=ctx.actor, action="sen2_upn_unknown_recorded", case_id=case.id, detail=detail)
+        uow.audit.append(actor=ctx.actor, action="sen2_upn_unknown_recorded", case_id=case.id, detail=detail)
         uow.commit()
         return Sen2Recorded(case.reference, "upn_unknown", detail)
 
@@ -209,17 +194,13 @@ def record_plan_items(ctx: ServiceContext, reference: str, items: PlanItems) -> 
         raise Refused("nothing to record: give --res, --wbp, --pb/--no-pb, --oa/--no-oa, --dp, --transfer-la or "
                       "--exported-la")
     with ctx.uow() as uow:
-        session = uow.session
-        case = load_case(session, reference, lock=True)
-        require(session, ctx.settings, "act_on_cases")
-        row = session.get(Sen2Plan, case.id)
-        if row is None:
-            row = Sen2Plan(case_id=case.id)
-            session.add(row)
+        case = load_case(uow, reference, lock=True)
+        require(uow, ctx.settings, "act_on_cases")
+        row = uow.sen2.plan_items(case.id)
         before = {k: getattr(row, k) for k in given}
         for key, value in given.items():
             setattr(row, key, value)
         detail = {**given, "before": before}
-        audit.append(session, actor=ctx.actor, action="sen2_plan_items_recorded", case_id=case.id, detail=detail)
+        uow.audit.append(actor=ctx.actor, action="sen2_plan_items_recorded", case_id=case.id, detail=detail)
         uow.commit()
         return Sen2Recorded(case.reference, "plan_items", detail)

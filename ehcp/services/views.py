@@ -5,25 +5,19 @@ These use :mod:`ehcp.store.reads` (SQLAlchemy Core, no ORM) so the commands star
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date
-from typing import Iterator
-
-from sqlalchemy import Connection, text
 
 from ehcp.config import Settings
 from ehcp.services.errors import UnknownCase
 from ehcp.store import reads
-from ehcp.store.db import engine_for
+from ehcp.store.reads import Connection
 
 
-@contextmanager
-def read_connection(settings: Settings) -> Iterator[Connection]:
-    """A read transaction (deferred on SQLite, so it never waits for the write lock)."""
-    with engine_for(settings.database_url).connect() as conn:
-        conn = conn.execution_options(sqlite_begin="DEFERRED")
-        with conn.begin():
-            yield conn
+def read_connection(settings: Settings) -> AbstractContextManager[Connection]:
+    """A read transaction (deferred on SQLite, so it never waits for the write lock); for the
+    report builders (ehcp.reports) and the SEN2 return, which run their own SQL."""
+    return reads.read_connection(settings.database_url)
 
 
 def _header(conn: Connection, reference: str) -> dict:
@@ -66,11 +60,7 @@ def list_cases(settings: Settings, *, mine: bool = True, **filters: object) -> t
     with read_connection(settings) as conn:
         scope = "all"
         if mine and not filters.get("caseworker"):
-            owns = conn.execute(
-                text("SELECT 1 FROM cases c JOIN users u ON u.id = c.caseworker_id WHERE u.login = :l LIMIT 1"),
-                {"l": settings.user},
-            ).first()
-            if owns:
+            if reads.owns_cases(conn, settings.user):
                 filters["caseworker"] = settings.user
                 scope = f"caseload of {settings.user}"
         rows = reads.caseload(conn, today=settings.today, due_soon_days=settings.due_soon_days, **filters)  # type: ignore[arg-type]
@@ -101,13 +91,5 @@ def timeline(settings: Settings, reference: str) -> dict:
 
 def find_cases(settings: Settings, term: str) -> list[dict]:
     """Cases whose reference, child's name, UPN or date of birth matches ``term``."""
-    like = f"%{term.strip().lower()}%"
-    query = text(
-        """SELECT c.reference, ch.given_name || ' ' || ch.family_name AS child, ch.dob, ch.upn, c.stage
-           FROM cases c JOIN children ch ON ch.id = c.child_id
-           WHERE lower(c.reference) LIKE :like OR lower(ch.given_name || ' ' || ch.family_name) LIKE :like
-              OR lower(COALESCE(ch.upn, '')) = :exact OR CAST(ch.dob AS VARCHAR(10)) = :exact
-           ORDER BY c.reference LIMIT 200"""
-    )
     with read_connection(settings) as conn:
-        return [dict(r) for r in conn.execute(query, {"like": like, "exact": term.strip().lower()}).mappings()]
+        return reads.find_cases(conn, term)

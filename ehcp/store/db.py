@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -48,3 +49,13 @@ def engine_for(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return create_engine(url, pool_pre_ping=True)
+
+
+def safe_url(url: str) -> str:
+    """The URL with its password hidden, to print."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def dispose(url: str) -> None:
+    """Close the pooled connections to ``url`` (after the file under them was replaced)."""
+    engine_for(url).dispose()

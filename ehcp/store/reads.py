@@ -4,29 +4,52 @@ run all day (``case show``, ``case list``) start fast. Status is derived in SQL 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from sqlalchemy import JSON, Boolean, Connection, Date, Integer, String, text
 
+from ehcp.domain.deadlines import DUE_SOON, MET, OPEN, OVERDUE, PENDING
 from ehcp.domain.vocabulary import CLOSED_STAGE_NAMES
+from ehcp.store.db import engine_for
 
 # The domain's closed stages; ehcp.domain.vocabulary is stdlib-only, so the read path and the nightly
 # flows import it without the calendars.
 CLOSED_STAGES = CLOSED_STAGE_NAMES
 CLOSED_STAGES_SQL = "(" + ", ".join(f"'{stage}'" for stage in CLOSED_STAGES) + ")"
 
-STATUS_SQL = """
-CASE WHEN d.state = 'pending' AND d.due < :today AND d.is_window = :true THEN 'met'
-     WHEN d.state = 'pending' AND d.due < :today THEN 'overdue'
-     WHEN d.state = 'pending' AND d.due <= :soon THEN 'due_soon'
-     WHEN d.state = 'pending' THEN 'open'
-     ELSE d.state END"""
+
+def status_sql(alias: str = "d") -> str:
+    """``Deadline.status`` (ehcp.domain.deadlines) as one SQL expression over a deadlines row, built
+    from the same constants: not pending -> its state; past due -> met for a window, else overdue;
+    due by ``:soon`` (today + EHCP_DUE_SOON_DAYS, see :func:`status_params`) -> due soon; else open."""
+    pending = f"{alias}.state = '{PENDING}'"
+    return f"""
+CASE WHEN {pending} AND {alias}.due < :today AND {alias}.is_window = :true THEN '{MET}'
+     WHEN {pending} AND {alias}.due < :today THEN '{OVERDUE}'
+     WHEN {pending} AND {alias}.due <= :soon THEN '{DUE_SOON}'
+     WHEN {pending} THEN '{OPEN}'
+     ELSE {alias}.state END"""
+
+
+STATUS_SQL = status_sql()
 
 _DEADLINE_TYPES = dict(due=Date, met_on=Date, practical_last_working_day=Date, advisory=Boolean)
 
 
-def status_params(today: date, due_soon_days: int) -> dict[str, date]:
+def status_params(today: date, due_soon_days: int) -> dict[str, object]:
+    """The parameters of :data:`STATUS_SQL`: today, the last due-soon day, and SQL true."""
     return {"today": today, "soon": today + timedelta(days=due_soon_days), "true": True}
+
+
+@contextmanager
+def read_connection(url: str) -> Iterator[Connection]:
+    """A read transaction (deferred on SQLite, so it never waits for the write lock)."""
+    with engine_for(url).connect() as conn:
+        conn = conn.execution_options(sqlite_begin="DEFERRED")
+        with conn.begin():
+            yield conn
 
 
 def case_header(conn: Connection, reference: str) -> dict | None:
@@ -134,13 +157,13 @@ def caseload(
         f"""WITH nd AS (
               SELECT d.case_id, MIN(d.due) AS next_due,
                      SUM(CASE WHEN d.due < :today THEN 1 ELSE 0 END) AS overdue
-              FROM deadlines d WHERE {state} = 'pending' AND d.advisory = :false
+              FROM deadlines d WHERE {state} = '{PENDING}' AND d.advisory = :false
                 AND NOT (d.is_window = :true AND d.due < :today){scope}
               GROUP BY d.case_id)
             SELECT c.reference, ch.given_name || ' ' || ch.family_name AS child, c.stage,
                    c.received, u.login AS caseworker, nd.next_due, COALESCE(nd.overdue, 0) AS overdue,
                    (SELECT MIN(d2.key) FROM deadlines d2 WHERE d2.case_id = c.id
-                      AND d2.state = 'pending' AND d2.due = nd.next_due AND d2.advisory = :false
+                      AND d2.state = '{PENDING}' AND d2.due = nd.next_due AND d2.advisory = :false
                       AND NOT (d2.is_window = :true AND d2.due < :today)) AS next_deadline
             FROM cases c JOIN children ch ON ch.id = c.child_id
             LEFT JOIN users u ON u.id = c.caseworker_id
@@ -169,3 +192,57 @@ def actor_standing(conn: Connection, login: str) -> tuple[bool, bool | None, int
         {"login": login},
     ).one()
     return row.flag == "on", row.active, row.users
+
+
+def owns_cases(conn: Connection, login: str) -> bool:
+    """Whether ``login`` is the caseworker of any case."""
+    return conn.execute(
+        text("SELECT 1 FROM cases c JOIN users u ON u.id = c.caseworker_id WHERE u.login = :l LIMIT 1"),
+        {"l": login}).first() is not None
+
+
+def find_cases(conn: Connection, term: str) -> list[dict]:
+    """Cases whose reference, child's name, UPN or date of birth matches ``term``."""
+    like = f"%{term.strip().lower()}%"
+    query = text(
+        """SELECT c.reference, ch.given_name || ' ' || ch.family_name AS child, ch.dob, ch.upn, c.stage
+           FROM cases c JOIN children ch ON ch.id = c.child_id
+           WHERE lower(c.reference) LIKE :like OR lower(ch.given_name || ' ' || ch.family_name) LIKE :like
+              OR lower(COALESCE(ch.upn, '')) = :exact OR CAST(ch.dob AS VARCHAR(10)) = :exact
+           ORDER BY c.reference LIMIT 200"""
+    )
+    return [dict(r) for r in conn.execute(query, {"like": like, "exact": term.strip().lower()}).mappings()]
+
+
+def advice_requests(conn: Connection, *, today: date, due_soon_days: int, overdue: bool = False,
+                    partner: str | None = None, reference: str | None = None,
+                    outstanding: bool = False) -> list[dict]:
+    """Advice requests with their 6-week clock and its status ('no clock' when there is none)."""
+    where = ["1=1"]
+    params: dict[str, object] = status_params(today, due_soon_days)
+    if partner:
+        where.append("p.name = :partner")
+        params["partner"] = partner
+    if reference:
+        where.append("c.reference = :ref")
+        params["ref"] = reference
+    if outstanding or overdue:
+        where.append("a.received_on IS NULL")
+    if overdue:
+        where.append(f"d.state = '{PENDING}' AND d.due < :today")
+    query = text(
+        f"""SELECT c.reference, a.kind, p.name AS partner, a.requested_on, a.received_by_body_on,
+                   d.due, a.received_on, COALESCE({STATUS_SQL}, 'no clock') AS status, d.exception
+            FROM advice_requests a JOIN cases c ON c.id = a.case_id
+            LEFT JOIN partners p ON p.id = a.partner_id
+            LEFT JOIN deadlines d ON d.advice_request_id = a.id
+            WHERE {' AND '.join(where)}
+            ORDER BY d.due, c.reference"""
+    ).columns(requested_on=Date, received_by_body_on=Date, due=Date, received_on=Date)
+    return [dict(r) for r in conn.execute(query, params).mappings()]
+
+
+def users(conn: Connection) -> list[dict]:
+    return [dict(r) for r in conn.execute(text(
+        "SELECT u.login, u.name, u.role, t.name AS team, u.email FROM users u "
+        "LEFT JOIN teams t ON t.id = u.team_id ORDER BY u.login")).mappings()]

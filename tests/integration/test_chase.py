@@ -60,9 +60,9 @@ def build_scenario(db_url: str, make_ctx, tmp_path: Path) -> Scenario:  # noqa: 
 
     ctx = make_ctx(db_url, today="2025-12-01")
     with ctx.uow() as uow:
-        add_user(uow.session, actor="setup", login="casey.worker", name="Casey Worker", role="caseworker",
+        add_user(uow, actor="setup", login="casey.worker", name="Casey Worker", role="caseworker",
                  team="North", email="casey@la.example")
-        add_user(uow.session, actor="setup", login="morgan.manager", name="Morgan Manager", role="manager",
+        add_user(uow, actor="setup", login="morgan.manager", name="Morgan Manager", role="manager",
                  team="North", email=MANAGER)
         uow.commit()
     add_partner(ctx, "EP Service", email=EP, escalation_email=EP_LEAD, contact_name="Dr Pat Partner")

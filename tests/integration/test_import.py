@@ -463,8 +463,8 @@ def test_import_needs_a_manager_once_permissions_are_enforced(db_url, make_ctx, 
 
     ctx = make_ctx(db_url, today=TODAY, user="boss")
     with ctx.uow() as uow:
-        add_user(uow.session, actor="boss", login="boss", name=None, role="manager", team=None, email=None)
-        add_user(uow.session, actor="boss", login="casey", name=None, role="caseworker", team=None, email=None)
+        add_user(uow, actor="boss", login="boss", name=None, role="manager", team=None, email=None)
+        add_user(uow, actor="boss", login="casey", name=None, role="caseworker", team=None, email=None)
         uow.commit()
     path = write(tmp_path, "cases.csv", CASES_HEADER, ",Pixel,Testington,2016-05-04,,,2025-03-03,,")
     enforced = dataclasses.replace(ctx.settings, enforce_permissions=True)

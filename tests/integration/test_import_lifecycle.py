@@ -39,7 +39,7 @@ def plan(ctx, given: str, family: str, dob: str = "2016-05-04") -> str:
 def log(ctx, ref: str) -> list[tuple]:
     """The case's stored events: (kind, on, payload, reason) in log order."""
     with ctx.uow(write=False) as uow:
-        case = load_case(uow.session, ref)
+        case = load_case(uow, ref)
         rows = uow.session.execute(select(CaseEvent.kind, CaseEvent.on, CaseEvent.payload, CaseEvent.reason)
                                    .where(CaseEvent.case_id == case.id).order_by(CaseEvent.on, CaseEvent.id))
         return [tuple(r) for r in rows]

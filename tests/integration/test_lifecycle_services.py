@@ -37,7 +37,7 @@ def rows(ctx, ref: str) -> dict[str, SimpleNamespace]:
 
     fields = ("key", "due", "state", "met_on", "advisory", "is_window", "citation")
     with ctx.uow(write=False) as uow:
-        case = load_case(uow.session, ref)
+        case = load_case(uow, ref)
         found = uow.session.scalars(select(Deadline).where(Deadline.case_id == case.id))
         return {d.key: SimpleNamespace(**{f: getattr(d, f) for f in fields}) for d in found}
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ehcp.domain import compute_deadlines, current_stage
 from ehcp.services.calendar import working_calendar
-from ehcp.services.case_log import case_events, load_case
+from ehcp.services.case_log import load_case
 from ehcp.services.cases import ChildDetails, advance_case, open_case, record_exception
 from ehcp.services.errors import Refused
 from ehcp.store.models import Deadline
@@ -43,11 +43,11 @@ def test_random_actions_keep_stage_and_deadlines_consistent(sqlite_url, make_ctx
         except Refused:
             pass
     with ctx.uow(write=False) as uow:
-        case = load_case(uow.session, ref)
-        events = case_events(uow.session, case.id)
+        case = load_case(uow, ref)
+        events = uow.events.history(case.id)
         assert case.stage == current_stage(events).value
         computed = {d.key: (d.due, d.state, d.met_on)
-                    for d in compute_deadlines(events, calendar=working_calendar(uow.session), today=ctx.today)}
+                    for d in compute_deadlines(events, calendar=working_calendar(uow), today=ctx.today)}
         stored = {d.key: (d.due, d.state, d.met_on)
                   for d in uow.session.scalars(select(Deadline).where(Deadline.case_id == case.id))}
     assert stored == computed

@@ -1,0 +1,104 @@
+"""The case repository: cases and their children, found by reference (locked for a write) or by
+who the child is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from ehcp.store import reads
+from ehcp.store.models import AdviceRequest, Case, CaseEvent, Child, Deadline, Note, Placement, Reminder, Sen2Plan, SenNeed
+
+
+class CaseRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, reference: str, *, lock: bool = False) -> Case | None:
+        """The case with this reference; on PostgreSQL ``lock`` takes ``FOR UPDATE`` on its row
+        (SQLite writers already hold the database lock from ``BEGIN IMMEDIATE``)."""
+        query = select(Case).where(Case.reference == reference)
+        if lock:
+            query = query.with_for_update(of=Case)
+        return self.session.scalars(query).unique().one_or_none()
+
+    def near(self, reference: str) -> list[str]:
+        """References that look like a mistyped ``reference``."""
+        return reads.near_references(self.session.connection(), reference)
+
+    def add(self, case: Case) -> Case:
+        self.session.add(case)
+        self.session.flush()
+        return case
+
+    def save(self, case: Case) -> None:
+        """Write the case's changed fields now (each write bumps its optimistic-lock version)."""
+        self.session.flush()
+
+    def next_reference(self, year: int) -> str:
+        prefix = f"EHC-{year}-"
+        last = self.session.scalar(
+            select(Case.reference).where(Case.reference.like(f"{prefix}%")).order_by(Case.reference.desc()).limit(1))
+        number = int(last.removeprefix(prefix)) + 1 if last else 1
+        return f"{prefix}{number:05d}"
+
+    def matching_child(self, given_name: str, family_name: str, dob: date, upn: str | None) -> Child | None:
+        """A child with the same name and date of birth, or the same UPN."""
+        same_name = (Child.family_name == family_name) & (Child.given_name == given_name) & (Child.dob == dob)
+        clause = or_(same_name, Child.upn == upn) if upn else same_name
+        return self.session.scalars(select(Child).where(clause).limit(1)).first()
+
+    def references_for_child(self, child_id: int) -> list[str]:
+        return list(self.session.scalars(select(Case.reference).where(Case.child_id == child_id).order_by(Case.id)))
+
+    def add_child(self, child: Child) -> Child:
+        self.session.add(child)
+        self.session.flush()
+        return child
+
+    def child(self, case: Case) -> Child:
+        return case.child
+
+    def all(self) -> list[Case]:
+        return list(self.session.scalars(select(Case).order_by(Case.id)))
+
+    def in_stages(self, stages: Iterable[str]) -> list[Case]:
+        return list(self.session.scalars(select(Case).where(Case.stage.in_(sorted(stages))).order_by(Case.id)))
+
+    def with_children(self, stages: Iterable[str]) -> list[tuple[Case, Child]]:
+        """Cases in ``stages`` with their child, by reference."""
+        rows = self.session.execute(select(Case, Child).join(Child, Child.id == Case.child_id)
+                                    .where(Case.stage.in_(tuple(stages))).order_by(Case.reference))
+        return [(case, child) for case, child in rows.all()]
+
+    def born_by(self, latest_dob: date) -> list[tuple[Case, Child]]:
+        """Cases whose (not yet erased) child was born on or before ``latest_dob``, by reference."""
+        rows = self.session.execute(select(Case, Child).join(Child, Child.id == Case.child_id)
+                                    .where(Child.erased_on.is_(None), Child.dob <= latest_dob).order_by(Case.reference))
+        return [(case, child) for case, child in rows.unique()]
+
+    def erase_records(self, case_id: int) -> dict[str, int]:
+        """Delete the case's event log, deadlines, advice requests, notes, reminders and SEN2 data;
+        return how many rows of each went (SEN2 tables only when there were any)."""
+        session = self.session
+        advice_ids = list(session.scalars(select(AdviceRequest.id).where(AdviceRequest.case_id == case_id)))
+        deadline_ids = list(session.scalars(select(Deadline.id).where(Deadline.case_id == case_id)))
+        counts = {}
+        counts["reminders"] = session.execute(delete(Reminder).where(
+            ((Reminder.subject_type == "advice") & Reminder.subject_id.in_(advice_ids or [-1]))
+            | ((Reminder.subject_type == "deadline") & Reminder.subject_id.in_(deadline_ids or [-1])))).rowcount
+        counts["deadlines"] = session.execute(delete(Deadline).where(Deadline.case_id == case_id)).rowcount
+        counts["advice_requests"] = session.execute(delete(AdviceRequest).where(AdviceRequest.case_id == case_id)).rowcount
+        counts["notes"] = session.execute(delete(Note).where(Note.case_id == case_id)).rowcount
+        counts["events"] = session.execute(delete(CaseEvent).where(CaseEvent.case_id == case_id)).rowcount
+        for name, model in (("placements", Placement), ("sen_needs", SenNeed), ("sen2_plans", Sen2Plan)):
+            n = session.execute(delete(model).where(model.case_id == case_id)).rowcount
+            if n:
+                counts[name] = n
+        return counts
+
+    def flush(self) -> None:
+        self.session.flush()
