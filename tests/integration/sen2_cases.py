@@ -20,7 +20,7 @@ from datetime import date
 D = date.fromisoformat
 
 
-def build(ctx_for, url: str) -> dict[str, str]:  # noqa: ANN001
+def build(ctx_for, url: str) -> dict[str, str]:
     from ehcp.services.cases import ChildDetails, advance_case, open_case, record_exception
     from ehcp.services.lifecycle_cease import cease_plan, consult_on_ceasing, notify_cease
     from ehcp.services.reviews import decide_review, hold_review

@@ -38,7 +38,7 @@ class Scenario:
     refs: list[str]
     config: ChaseConfig = ChaseConfig()
 
-    def run(self, as_of: date, **kwargs):  # noqa: ANN003, ANN201
+    def run(self, as_of: date, **kwargs):
         kwargs.setdefault("notifier", OutboxNotifier(self.outbox))
         return run_night(self.ctx, "advice", as_of, config=kwargs.pop("config", self.config), **kwargs)
 
@@ -52,7 +52,7 @@ class Scenario:
             return [tuple(r) for r in rows]
 
 
-def build_scenario(db_url: str, make_ctx, tmp_path: Path) -> Scenario:  # noqa: ANN001
+def build_scenario(db_url: str, make_ctx, tmp_path: Path) -> Scenario:
     from ehcp.services.advice import request_advice
     from ehcp.services.cases import ChildDetails, add_note, advance_case, open_case, record_exception
     from ehcp.services.partners import add_partner
@@ -216,7 +216,7 @@ class FlakyNotifier:
     def __init__(self, outbox: Path, fail_for: set[str]) -> None:
         self.inner, self.fail_for = OutboxNotifier(outbox), fail_for
 
-    def send(self, message) -> None:  # noqa: ANN001
+    def send(self, message) -> None:
         if message.to in self.fail_for:
             raise ConnectionError("mail relay unavailable")
         self.inner.send(message)
@@ -241,7 +241,7 @@ class SlowCountingNotifier:
         self.sent: list[str] = []
         self.lock = threading.Lock()
 
-    def send(self, message) -> None:  # noqa: ANN001
+    def send(self, message) -> None:
         time.sleep(0.05)
         with self.lock:
             self.sent.append(message.to)

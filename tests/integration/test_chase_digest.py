@@ -21,15 +21,15 @@ CASEWORKER = "casey@la.example"
 
 
 @pytest.fixture
-def scenario(db_url, make_ctx, tmp_path):  # noqa: ANN201
+def scenario(db_url, make_ctx, tmp_path):
     return build_scenario(db_url, make_ctx, tmp_path)
 
 
-def digest(scenario, as_of: date):  # noqa: ANN001, ANN201
+def digest(scenario, as_of: date):
     return run_night(scenario.ctx, "caseworker", as_of, notifier=OutboxNotifier(scenario.outbox))
 
 
-def emails(scenario) -> list:  # noqa: ANN001
+def emails(scenario) -> list:
     return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(scenario.outbox.glob("*.eml"))]
 
 

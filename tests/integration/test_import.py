@@ -15,8 +15,7 @@ from ehcp.services.cases import ChildDetails, advance_case, open_case, record_ex
 from ehcp.services.partners import add_partner
 from ehcp.services.recompute import recompute_all
 from ehcp.services.views import show_case
-from ehcp.store.models import (AdviceRequest, AuditRecord, Case, CaseEvent, Child, Deadline, Partner,
-                               User)
+from ehcp.store.models import AdviceRequest, AuditRecord, Case, CaseEvent, Child, Deadline, Partner, User
 
 TODAY = "2025-12-01"
 CASES_HEADER = "reference,given_name,family_name,dob,upn,year_group,received,source,caseworker"
@@ -403,11 +402,10 @@ def test_a_database_error_in_the_bulk_insert_rolls_the_whole_import_back(db_url,
     event = RequestReceived(on=date(2025, 3, 3), source="parent")
     cases = [NewCase("EHC-2025-00001", NewChild("Pixel", "Testington", date(2016, 5, 4)), date(2025, 3, 3),
                      "parent", None, [event]) for _ in range(2)]  # the same reference twice
-    with pytest.raises(Exception, match="(?i)unique"):
-        with import_transaction(ctx) as (uow, writer):
-            writer.write_cases(cases)
-            writer.close()
-            uow.commit()
+    with pytest.raises(Exception, match="(?i)unique"), import_transaction(ctx) as (uow, writer):
+        writer.write_cases(cases)
+        writer.close()
+        uow.commit()
     assert counts(ctx) == before
 
 

@@ -19,7 +19,7 @@ def report(url: str, period: Period = Y2025, **kw):
         return timeliness_report(conn, period, **kw).document
 
 
-def with_conn(url: str, fn, *args, **kw):  # noqa: ANN001
+def with_conn(url: str, fn, *args, **kw):
     with engine_for(url).connect() as conn:
         return fn(conn, *args, **kw)
 

@@ -22,7 +22,7 @@ NAMES = ("Alex Example", "Sam Sample", "Jo Jones")
 NIGHT = "2025-05-28"
 
 
-def _env(scenario, tmp_path):  # noqa: ANN001, ANN202
+def _env(scenario, tmp_path):
     return cli_env(scenario.ctx.settings.database_url, tmp_path, user="nightly", today=NIGHT,
                    EHCP_OUTBOX=str(scenario.outbox), EHCP_NOTIFIER="outbox")
 

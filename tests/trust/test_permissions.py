@@ -20,7 +20,7 @@ def _setup(cli: Ehcp) -> str:
     return ref
 
 
-def _refusal(result) -> str:  # noqa: ANN001
+def _refusal(result) -> str:
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, lines

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calendars import Closure, conventions as c, post, terms
+from calendars import Closure, post, terms
+from calendars import conventions as c
 from tests.unit.calendars.helpers import CAL
 
 DAYS = st.dates(min_value=date(2000, 1, 1), max_value=date(2050, 12, 31))

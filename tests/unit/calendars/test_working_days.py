@@ -7,8 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from calendars import WorkingDayCalendar, england_and_wales
-from calendars import bank_holidays
+from calendars import WorkingDayCalendar, bank_holidays, england_and_wales
 from calendars.bank_holidays import EnglandAndWalesHolidays, easter_sunday
 from tests.unit.calendars.helpers import CAL, d
 

@@ -233,7 +233,8 @@ def test_plan_met_in_time_still_names_the_exception_that_applied():
     from datetime import date
 
     from calendars import england_and_wales
-    from ehcp.domain import compute_deadlines, events as ev
+    from ehcp.domain import compute_deadlines
+    from ehcp.domain import events as ev
 
     history = [
         ev.RequestReceived(on=date(2026, 2, 2)),
