@@ -24,7 +24,7 @@ def _pg_available() -> bool:
         with sa.create_engine(PG_BASE).connect() as conn:
             conn.execute(sa.text("SELECT 1"))
         return True
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - whatever stops the connection, there is no server to use
         return False
 
 

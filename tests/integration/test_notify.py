@@ -19,7 +19,8 @@ from ehcp.notify.smtp import SmtpDeliveryError, SmtpNotifier
 
 MSG = Message(to="ep@nhs.example", cc=("manager@la.example", "lead@la.example"),
               subject="EHC needs assessment advice: 2 requests outstanding, 1 overdue",
-              body="Dear colleague,\n\n  EHC-2025-00001  A.E.  2016-05-04  psychological\n", key="advice:2025-06-04:ep@nhs.example")
+              body="Dear colleague,\n\n  EHC-2025-00001  A.E.  2016-05-04  psychological\n",
+              key="advice:2025-06-04:ep@nhs.example")
 
 
 def free_port() -> int:

@@ -22,7 +22,7 @@ def cli_env(url: str, tmp: Path, user: str = "casey.worker", today: str = "2025-
 
 
 def run_cli(args: list[str], env: dict, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([EHCP, *args], env=env, capture_output=True, text=True, cwd=REPO, **kw)
+    return subprocess.run([EHCP, *args], env=env, capture_output=True, text=True, cwd=REPO, check=False, **kw)
 
 
 def dump(url: str) -> list:

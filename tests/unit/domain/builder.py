@@ -28,7 +28,7 @@ class CaseBuilder:
     events: tuple[ev.Event, ...] = ()
 
     def add(self, event: ev.Event) -> CaseBuilder:
-        return CaseBuilder(self.events + (event,))
+        return CaseBuilder((*self.events, event))
 
     def request(self, on: str, source: str = "parent") -> CaseBuilder:
         return self.add(ev.RequestReceived(d(on), source))

@@ -289,7 +289,8 @@ def test_icb_notice_needs_a_mediation_request_with_health_issues_not_yet_notifie
     refused(health, ev.MediationIcbNotified(d("2026-01-11")))  # before the LA was told the issues
     allowed(health, ev.MediationIcbNotified(d("2026-01-12")))
     told = health.add(ev.MediationIcbNotified(d("2026-01-14")))
-    assert "already told of the health issues on 2026-01-14" in str(refused(told, ev.MediationIcbNotified(d("2026-01-15"))))
+    refusal = refused(told, ev.MediationIcbNotified(d("2026-01-15")))
+    assert "already told of the health issues on 2026-01-14" in str(refusal)
 
 
 def test_refusals_to_assess_can_be_appealed_from_a_closed_case():
