@@ -1,6 +1,7 @@
 # ehcp: two commands on a fresh machine.
 #   make demo   - create .venv, install (pinned), create the default SQLite database, run the demo
-#   make test   - the whole test suite (SQLite and PostgreSQL); .ci/run calls exactly this
+#   make test   - the whole test suite (SQLite and PostgreSQL)
+#   make check  - ruff, mypy (ehcp, calendars) and `ehcp db check`; .ci/run runs it before make test
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -25,8 +26,14 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
+# `ehcp db check` (models vs migrations) runs on a scratch SQLite database migrated to head, so it
+# passes or fails the same on a fresh machine (CI) as on a developer's, whatever EHCP_DATABASE_URL is.
 check: $(STAMP)
-	$(BIN)/ehcp db check
+	$(BIN)/ruff check
+	$(BIN)/mypy
+	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+	  export EHCP_DATABASE_URL="sqlite:///$$scratch/check.sqlite3" EHCP_USER=make-check && \
+	  $(BIN)/ehcp db upgrade && $(BIN)/ehcp db check
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache

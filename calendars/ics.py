@@ -15,7 +15,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
-from icalendar import Calendar
+from icalendar import Calendar, Component
 
 from calendars.closures import Closure, merge_closures
 
@@ -61,7 +61,7 @@ def is_term(summary: str) -> bool:
     return bool(TERM_WORD.search(summary)) and not is_closure(summary)
 
 
-def _events(data: bytes | str) -> list:
+def _events(data: bytes | str) -> list[Component]:
     """The VEVENTs of one VCALENDAR; any parser failure is a CalendarFileError."""
     text = data.decode("utf-8-sig", errors="replace") if isinstance(data, bytes) else data
     if not text.strip():
@@ -75,7 +75,7 @@ def _events(data: bytes | str) -> list:
     return calendar.walk("VEVENT")
 
 
-def _span(event) -> Span:  # noqa: ANN001 - an icalendar Event
+def _span(event: Component) -> Span:
     """An event's summary and days (a missing or zero-length end means one day)."""
     summary = str(event.get("SUMMARY", "")).strip()
     label = f"event {summary!r}" if summary else "an event"
@@ -93,7 +93,7 @@ def _span(event) -> Span:  # noqa: ANN001 - an icalendar Event
     return Span(summary, first, max(stop or first, first + ONE_DAY))
 
 
-def _stop(event, start: date) -> date | None:  # noqa: ANN001
+def _stop(event: Component, start: date) -> date | None:
     """Exclusive end day from DTEND, else DTSTART + DURATION, else None."""
     if event.get("DTEND") is not None:
         return _day_after(event.get("DTEND").dt)
@@ -116,7 +116,7 @@ def _day_after(end: date) -> date:
     return _day(end)
 
 
-def _cancelled(event) -> bool:  # noqa: ANN001
+def _cancelled(event: Component) -> bool:
     """STATUS:CANCELLED events are not closures."""
     return str(event.get("STATUS", "")).upper() == "CANCELLED"
 

@@ -46,7 +46,7 @@ class WorkingDayCalendar:
         return {"_provider": self._provider, "source": self.source}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["_provider"], state["source"])
+        WorkingDayCalendar.__init__(self, state["_provider"], state["source"])
 
     def _year(self, year: int) -> frozenset[date]:
         """The holiday dates of ``year``, loaded from the provider once."""

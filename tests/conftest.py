@@ -24,7 +24,7 @@ def _pg_available() -> bool:
         with sa.create_engine(PG_BASE).connect() as conn:
             conn.execute(sa.text("SELECT 1"))
         return True
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - whatever stops the connection, there is no server to use
         return False
 
 
@@ -32,7 +32,6 @@ def _pg_available() -> bool:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test (faster than migrating every time)."""
     from ehcp.store import migrate
-
     from ehcp.store.db import engine_for
 
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"

@@ -23,6 +23,7 @@ from ehcp.domain.vocabulary import REQUEST_SOURCES
 from ehcp.importing.csvfile import CsvFile
 from ehcp.importing.errors import FieldError, RowError, read
 from ehcp.importing.session import ImportResult, case_ids, file_name, finish, import_transaction, refuse_if_any
+from ehcp.importing.spec import REQUEST_SOURCES
 from ehcp.importing.writer import BulkWriter, NewCase, NewChild, chunks
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
@@ -55,7 +56,7 @@ class _Run:
         self.errors: list[RowError] = []
         self.seen_refs: dict[str, int] = {}
         self.children: dict[object, NewChild] = {}
-        self.users = dict(self.session.execute(select(User.login, User.id)).all())
+        self.users: dict[str, int] = dict(self.session.execute(select(User.login, User.id)).tuples().all())
         self.new_users: list[str] = []
         self.has_children = self.session.execute(select(Child.id).limit(1)).first() is not None
         self.explicit_max, explicit = _prescan(path)
@@ -107,7 +108,7 @@ class _Run:
         before = len(errors)
         try:  # the usual case: every field is good
             ref = f.reference(values[ix[0]], "reference", required=False)
-            given = f.text(values[ix[1]], "given_name", limit=100) or ""
+            given = f.text(values[ix[1]], "given_name", limit=100)
             family = f.text(values[ix[2]], "family_name", limit=100, required=True)
             dob = f.iso_date(values[ix[3]], "dob")
             upn = f.upn(values[ix[4]], "upn")
@@ -116,14 +117,15 @@ class _Run:
             source = f.choice(values[ix[7]], "source", REQUEST_SOURCES, default="parent")
         except FieldError:  # read every field again to report each bad one
             ref = read(errors, line, f.reference, values[ix[0]], "reference", required=False)
-            given = read(errors, line, f.text, values[ix[1]], "given_name", limit=100) or ""
+            given = read(errors, line, f.text, values[ix[1]], "given_name", limit=100)
             family = read(errors, line, f.text, values[ix[2]], "family_name", limit=100, required=True)
             dob = read(errors, line, f.iso_date, values[ix[3]], "dob")
             upn = read(errors, line, f.upn, values[ix[4]], "upn")
             year_group = read(errors, line, f.small_int, values[ix[5]], "year_group", low=-3, high=20)
             received = read(errors, line, f.iso_date, values[ix[6]], "received")
             source = read(errors, line, f.choice, values[ix[7]], "source", REQUEST_SOURCES, default="parent")
-        worker = None
+        given = given or ""
+        worker: int | str | None = None  # a user's id, or a login to create (--create-users)
         login = values[ix[8]].strip()
         if login:
             worker = self.users.get(login)
@@ -157,13 +159,14 @@ class _Run:
     def _dates(self, line: int, dob: date | None, received: date | None) -> None:
         today = self.today
         if dob is not None and dob > today:
-            self.errors.append(RowError(line, "dob", f"{dob.isoformat()} is in the future (today is {today.isoformat()})"))
+            self.errors.append(RowError(line, "dob",
+                                        f"{dob.isoformat()} is in the future (today is {today.isoformat()})"))
         if received is not None and received > today:
             self.errors.append(RowError(line, "received",
                                         f"{received.isoformat()} is in the future (today is {today.isoformat()})"))
         if dob is not None and received is not None and received < dob:
-            self.errors.append(RowError(line, "received",
-                                        f"{received.isoformat()} is before the child's date of birth {dob.isoformat()}"))
+            self.errors.append(RowError(line, "received", f"{received.isoformat()} is before the child's date "
+                                                          f"of birth {dob.isoformat()}"))
 
     def build(self, rows: list[tuple]) -> list[NewCase]:
         existing = self._existing_children(rows) if self.has_children else {}

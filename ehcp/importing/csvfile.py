@@ -4,11 +4,15 @@ record per row. Every problem is collected as a RowError with the record's first
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ehcp.importing.errors import RowError
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 ANY = "-"  # column name used for problems that belong to the whole row or file
 
@@ -39,7 +43,7 @@ class CsvFile:
         except IsADirectoryError:
             self.errors.append(RowError(0, ANY, f"{self.path} is a directory, not a CSV file"))
 
-    def _records(self, reader) -> Iterator[tuple[int, list[str]]]:  # noqa: ANN001
+    def _records(self, reader: Reader) -> Iterator[tuple[int, list[str]]]:
         width = 0
         previous = 0
         while True:
@@ -99,7 +103,7 @@ class CsvFile:
         """Each column's position in the rows (-1 for a column the file does not have)."""
         return tuple(self.index.get(name, -1) for name in names)
 
-    def getter(self, name: str):  # noqa: ANN201
+    def getter(self, name: str) -> Callable[[list[str]], str]:
         """A fast accessor ``values -> str`` ('' when the column is absent)."""
         position = self.index.get(name, -1)
         return lambda values: values[position]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
 from ehcp.services.errors import Refused
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 MAX_LISTED = 200  # rows listed in the one-line summary's exception text are capped; the report is not
 
@@ -30,7 +35,7 @@ class FieldError(ValueError):
         self.reason = reason
 
 
-def read(errors: list[RowError], line: int, reader, *args, **kwargs):  # noqa: ANN001, ANN202
+def read(errors: list[RowError], line: int, reader: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
     """``reader(*args, **kwargs)``, or None with its FieldError added to ``errors`` as a RowError
     (the file's every bad cell is collected before the import is refused)."""
     try:

@@ -20,8 +20,9 @@ import typing
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import select
 
@@ -33,7 +34,8 @@ from ehcp.importing import spec
 from ehcp.importing.csvfile import Column, CsvFile
 from ehcp.importing.errors import FieldError, RowError, read
 from ehcp.importing.session import ImportResult, case_ids, file_name, finish, import_transaction, refuse_if_any
-from ehcp.importing.writer import CaseUpdate, NewAdvice, chunks
+from ehcp.importing.spec import EXCEPTION_REASONS
+from ehcp.importing.writer import BulkWriter, CaseUpdate, NewAdvice, chunks
 from ehcp.services.context import ServiceContext
 from ehcp.store.models import AdviceRequest, CaseEvent, Partner
 
@@ -42,6 +44,8 @@ LIFECYCLE_KINDS = frozenset(spec.LIFECYCLE_EVENT_KINDS)
 PAYLOAD_COLUMNS = spec.PAYLOAD_COLUMNS
 EVENT_COLUMNS = spec.EVENTS
 ADVICE_COLUMNS = spec.ADVICE
+
+Getters = dict[str, Callable[[list[str]], str]]  # column name -> accessor of a row's cell
 
 
 @dataclass
@@ -56,7 +60,7 @@ class Item:
     fields: dict = field(default_factory=dict)
     note: str | None = None
     partner_id: int | None = None
-    pair: "Item | None" = None  # advice file: the receipt that answers this request
+    pair: Item | None = None  # advice file: the receipt that answers this request
 
 
 @dataclass
@@ -72,13 +76,13 @@ class CaseState:
 
 
 class _Run:
-    def __init__(self, ctx: ServiceContext, writer) -> None:  # noqa: ANN001
+    def __init__(self, ctx: ServiceContext, writer: BulkWriter) -> None:
         self.ctx = ctx
         self.today = ctx.today
         self.writer = writer
         self.session = writer.session
         self.errors: list[RowError] = []
-        self.partners = dict(self.session.execute(select(Partner.name, Partner.id)).all())
+        self.partners: dict[str, int] = dict(self.session.execute(select(Partner.name, Partner.id)).tuples().all())
         self.locals = 0
 
     def error(self, line: int, column: str, reason: str) -> None:
@@ -144,20 +148,24 @@ class _Run:
         except IllegalMove as exc:
             self.error(item.line, item.column, str(exc))
             return
+        # an imported advice event's request_id is always an int: a stored request's id, or a local
+        # (negative) number that _event gave it
         if isinstance(event, ev.AdviceRequested):
-            state.new_advice.append(NewAdvice(event.request_id, event.advice_kind, item.partner_id, event.on,
+            request_id = cast(int, event.request_id)
+            state.new_advice.append(NewAdvice(request_id, event.advice_kind, item.partner_id, event.on,
                                               event.received_by_body, event.channel))
-            state.open_advice.append([event.request_id, event.advice_kind, event.on, None])
+            state.open_advice.append([request_id, event.advice_kind, event.on, None])
         elif isinstance(event, ev.AdviceReceived):
+            request_id = cast(int, event.request_id)
             for request in state.open_advice:
-                if request[0] == event.request_id:
+                if request[0] == request_id:
                     request[3] = event.on
-            state.received.append((event.request_id, event.on))
+            state.received.append((request_id, event.on))
         state.history.append(event)
         state.new_events.append(event)
         state.reasons.append(item.note)
 
-    def _event(self, state: CaseState, item: Item):  # noqa: ANN202
+    def _event(self, state: CaseState, item: Item) -> ev.Event | None:
         values = dict(item.fields)
         if item.kind == "advice_requested":
             self.locals -= 1
@@ -183,7 +191,7 @@ class _Run:
         self.writer.write_updates(updates)
 
 
-def _common(run: _Run, line: int, get: dict, values: list[str], date_column: str):  # noqa: ANN202
+def _common(run: _Run, line: int, get: Getters, values: list[str], date_column: str) -> tuple[str | None, date | None]:
     ref = read(run.errors, line, f.reference, get["reference"](values))
     on = read(run.errors, line, f.iso_date, get[date_column](values), date_column)
     if on is not None:
@@ -191,7 +199,7 @@ def _common(run: _Run, line: int, get: dict, values: list[str], date_column: str
     return ref, on
 
 
-def _event_item(run: _Run, line: int, get: dict, values: list[str]) -> Item | None:
+def _event_item(run: _Run, line: int, get: Getters, values: list[str]) -> Item | None:
     before = len(run.errors)
     ref, on = _common(run, line, get, values, "on")
     raw_kind = get["kind"](values).strip().lower()
@@ -217,7 +225,10 @@ def _event_item(run: _Run, line: int, get: dict, values: list[str]) -> Item | No
                                    "fields have columns of their own (leave it blank)")
     data: dict = {}
     partner_id = None
-    cell = lambda name: get[name](values)  # noqa: E731
+
+    def cell(name: str) -> str:
+        return get[name](values)
+
     if lifecycle:
         data = _details(run, line, kind, cell("details"))
     elif kind in ("advice_requested", "advice_received"):
@@ -238,9 +249,10 @@ def _event_item(run: _Run, line: int, get: dict, values: list[str]) -> Item | No
     elif kind == "exception_recorded":
         data["reason"] = read(run.errors, line, f.choice, cell("reason"), "reason", EXCEPTION_REASONS)
         data["until"] = read(run.errors, line, f.iso_date, cell("until"), "until", required=False)
-        data["advice_kind"] = read(run.errors, line, f.optional_choice, cell("advice_kind"), "advice_kind", ADVICE_KINDS)
+        data["advice_kind"] = read(run.errors, line, f.optional_choice, cell("advice_kind"), "advice_kind",
+                                   ADVICE_KINDS)
     note = read(run.errors, line, f.long_text, cell("note"), "note")
-    if len(run.errors) != before:
+    if len(run.errors) != before or ref is None or on is None:  # (None only with an error listed)
         return None
     return Item(line, ref, kind, on, "kind", data, note, partner_id)
 
@@ -251,7 +263,7 @@ TRUE = ("yes", "true", "1")
 FALSE = ("no", "false", "0")
 
 
-@lru_cache(maxsize=None)
+@cache
 def detail_fields(kind: str) -> dict[str, tuple[type, bool, bool]]:
     """The ``details`` keys of a lifecycle kind: field name -> (type, may be None, required), read
     from the event dataclass (every field but ``on``; required: no default)."""
@@ -309,7 +321,7 @@ def _details(run: _Run, line: int, kind: str, cell: str) -> dict:
     return values
 
 
-def _typed(key: str, raw: str, typ: type, nullable: bool):  # noqa: ANN202
+def _typed(key: str, raw: str, typ: type, nullable: bool) -> date | bool | int | str | None:
     """``raw`` read as a value of the field's type (``typ``; blank is None if the field may be None)."""
     text = raw.strip()
     if not text:
@@ -337,7 +349,7 @@ def _typed(key: str, raw: str, typ: type, nullable: bool):  # noqa: ANN202
         raise FieldError("details", f"{key}: {exc.reason}") from None
 
 
-def _advice_item(run: _Run, line: int, get: dict, values: list[str]) -> Item | None:
+def _advice_item(run: _Run, line: int, get: Getters, values: list[str]) -> Item | None:
     before = len(run.errors)
     ref, on = _common(run, line, get, values, "requested_on")
     kind = read(run.errors, line, f.choice, get["kind"](values), "kind", ADVICE_KINDS)
@@ -350,7 +362,7 @@ def _advice_item(run: _Run, line: int, get: dict, values: list[str]) -> Item | N
         if on is not None and received_on < on:
             run.error(line, "received_on", f"{received_on.isoformat()} is before requested_on {on.isoformat()}")
     partner_id = run.partner(line, read(run.errors, line, f.text, get["partner"](values), "partner", limit=200), kind)
-    if len(run.errors) != before:
+    if len(run.errors) != before or ref is None or on is None:  # (None only with an error listed)
         return None
     item = Item(line, ref, "advice_requested", on, "requested_on",
                 {"advice_kind": kind, "received_by_body": received_by_body, "channel": channel},
@@ -360,13 +372,14 @@ def _advice_item(run: _Run, line: int, get: dict, values: list[str]) -> Item | N
     return item
 
 
-def _import(ctx: ServiceContext, path: Path, kind: str, columns: tuple[Column, ...], parse: Callable) -> ImportResult:
+def _import(ctx: ServiceContext, path: Path, kind: str, columns: tuple[Column, ...],
+            parse: Callable[[_Run, int, Getters, list[str]], Item | None]) -> ImportResult:
     started = time.perf_counter()
     path = Path(path)
     with import_transaction(ctx) as (uow, writer):
         run = _Run(ctx, writer)
         source = CsvFile(path, columns)
-        get: dict = {}
+        get: Getters = {}
         items = []
         for line, values in source.rows():
             if not get:

@@ -13,6 +13,7 @@ from ehcp.domain.vocabulary import ADVICE_KINDS
 from ehcp.importing.csvfile import CsvFile
 from ehcp.importing.errors import FieldError, RowError
 from ehcp.importing.session import ImportResult, file_name, finish, import_transaction, refuse_if_any
+from ehcp.importing.spec import ADVICE_KINDS
 from ehcp.services.context import ServiceContext
 from ehcp.store.models import Partner
 
@@ -63,6 +64,6 @@ def import_partners(ctx: ServiceContext, path: Path) -> ImportResult:
         refuse_if_any(path, source, errors)
         ids = writer.reserve("partners", len(rows))
         writer.insert("partners", ("id", "name", "advice_kinds", "contact_name", "email", "escalation_email"),
-                      [(pid, *row) for pid, row in zip(ids, rows)])
+                      [(pid, *row) for pid, row in zip(ids, rows, strict=True)])
         result = ImportResult("partners", file_name(path), source.rows_read, {"partners": len(rows)})
         return finish(uow, writer, ctx, result, started)

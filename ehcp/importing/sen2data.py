@@ -10,13 +10,15 @@ before); all or nothing per file, like every import.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select, update
 
 from ehcp.importing import fields as f
 from ehcp.importing import spec
-from ehcp.importing.csvfile import CsvFile
+from ehcp.importing.csvfile import Column, CsvFile
 from ehcp.importing.errors import FieldError, RowError
 from ehcp.importing.session import ImportResult, case_ids, file_name, finish, import_transaction, refuse_if_any
 from ehcp.services import sen2_data as data
@@ -26,33 +28,47 @@ from ehcp.store.models import Case, Child
 
 _YES, _NO = ("y", "yes", "true", "1"), ("", "n", "no", "false", "0")
 
+T = TypeVar("T")
+Getters = dict[str, Callable[[list[str]], str]]  # column name -> accessor of a row's cell
+
 
 class _Rows:
     """Reads one file's rows, collecting every rejected cell as a RowError."""
 
-    def __init__(self, path: Path, columns: tuple) -> None:
+    def __init__(self, path: Path, columns: tuple[Column, ...]) -> None:
         self.source = CsvFile(path, columns)
         self.columns = columns
         self.errors: list[RowError] = []
 
-    def __iter__(self):  # noqa: ANN204 - (line, reader) where reader(column, check, *args)
-        get: dict = {}
+    def __iter__(self) -> Iterator[tuple[int, Callable[..., Any], Callable[[], bool]]]:
+        """(line, read, clean) per row: ``read(column, check, *args)`` is the cell checked (None if
+        refused, the problem listed); ``clean()`` says whether the row has no problem so far."""
+        get: Getters = {}
         for line, values in self.source.rows():
             if not get:
                 get = {c.name: self.source.getter(c.name) for c in self.columns}
-            failed = len(self.errors)
+            row = _Row(self.errors, line, values, get)
+            yield line, row.read, row.clean
 
-            def read(column: str, check, *args, **kwargs):  # noqa: ANN001, ANN202
-                try:
-                    return check(get[column](values), *args, **kwargs)
-                except FieldError as exc:
-                    self.errors.append(RowError(line, exc.column, exc.reason))
-                except Refused as exc:
-                    self.errors.append(RowError(line, column, str(exc)))
-                return None
 
-            yield line, read, lambda: len(self.errors) == failed
+class _Row:
+    """One row's cells, read and checked on demand; problems go to the file's ``errors``."""
 
+    def __init__(self, errors: list[RowError], line: int, values: list[str], get: Getters) -> None:
+        self.errors, self.line, self.values, self.get = errors, line, values, get
+        self.failed = len(errors)
+
+    def read(self, column: str, check: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        try:
+            return check(self.get[column](self.values), *args, **kwargs)
+        except FieldError as exc:
+            self.errors.append(RowError(self.line, exc.column, exc.reason))
+        except Refused as exc:
+            self.errors.append(RowError(self.line, column, str(exc)))
+        return None
+
+    def clean(self) -> bool:
+        return len(self.errors) == self.failed
 
 
 def _flag(value: str, column: str) -> bool:
@@ -62,7 +78,7 @@ def _flag(value: str, column: str) -> bool:
     raise FieldError(column, f"{value!r} is not yes or no")
 
 
-def _blank_none(check, *names):  # noqa: ANN001, ANN202
+def _blank_none(check: Callable[..., T], *names: object) -> Callable[[str], T]:
     """A service checker applied to a cell, with blank meaning 'not given'."""
     return lambda value: check(value.strip() or None, *names)
 
@@ -117,18 +133,19 @@ def import_needs(ctx: ServiceContext, path: Path) -> ImportResult:
     started, path = time.perf_counter(), Path(path)
     with import_transaction(ctx) as (uow, writer):
         rows = _Rows(path, spec.NEEDS)
-        parsed, seen = [], {}
+        parsed = []
+        seen: dict[str, int] = {}
         for line, read, clean in rows:
             ref = read("reference", f.reference)
             secondary = read("secondary", lambda v: [s for s in v.replace(",", ";").split(";") if s.strip()])
-            types = read("primary", lambda v: data.sen_types(v, secondary or []) if v.strip() else
-                         _missing("primary", "a primary SEN type is required"))
+            types = read("primary", _primary_types, secondary or [])
             day = read("recorded_on", f.iso_date, "recorded_on", required=False) or ctx.today
             upn_unknown = read("upn_unknown", _blank_none(data.checked_code, "upn_unknown", "UPN unknown reason"))
             if clean() and day > ctx.today:
                 rows.errors.append(RowError(line, "recorded_on", f"{day} is in the future (today is {ctx.today})"))
             if ref in seen:
-                rows.errors.append(RowError(line, "reference", f"{ref} is on line {seen[ref]} already: one row per case"))
+                rows.errors.append(RowError(line, "reference",
+                                            f"{ref} is on line {seen[ref]} already: one row per case"))
             elif ref:
                 seen[ref] = line
             parsed.append((line, ref, types, day, upn_unknown))
@@ -140,7 +157,7 @@ def import_needs(ctx: ServiceContext, path: Path) -> ImportResult:
         for _, ref, types, day, upn_unknown in parsed:
             data.replace_needs(uow, cases[ref], types, day)
             if upn_unknown:
-                uow.session.execute(Child.__table__.update()
+                uow.session.execute(update(cast(Table, Child.__table__))  # a Core UPDATE, not the ORM's
                                     .where(Child.id == select(Case.child_id).where(Case.id == cases[ref])
                                            .scalar_subquery())
                                     .values(upn_unknown=upn_unknown))
@@ -150,5 +167,7 @@ def import_needs(ctx: ServiceContext, path: Path) -> ImportResult:
         return finish(uow, writer, ctx, result, started)
 
 
-def _missing(column: str, reason: str):  # noqa: ANN202
-    raise FieldError(column, reason)
+def _primary_types(value: str, secondary: list[str]) -> list[str]:
+    if not value.strip():
+        raise FieldError("primary", "a primary SEN type is required")
+    return data.sen_types(value, secondary)

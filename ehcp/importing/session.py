@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from ehcp.importing.csvfile import CsvFile
 from ehcp.importing.errors import ImportRefused, RowError
 from ehcp.importing.writer import BulkWriter, chunks
 from ehcp.services.calendar import working_calendar
 from ehcp.services.context import ServiceContext
+from ehcp.services.permissions import require
 from ehcp.store import audit
 from ehcp.store.models import Case
+from ehcp.store.uow import UnitOfWork
 
 
 @dataclass
@@ -27,13 +31,13 @@ class ImportResult:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {"kind": self.kind, "file": self.file, "rows": self.rows, **self.counts,
                 "seconds": round(self.seconds, 3)}
 
 
 @contextmanager
-def import_transaction(ctx: ServiceContext) -> Iterator[tuple]:
+def import_transaction(ctx: ServiceContext) -> Iterator[tuple[UnitOfWork, BulkWriter]]:
     """(uow, writer) inside one write transaction; the caller commits with ``finish``.
 
     The cyclic garbage collector is paused meanwhile: a bulk load allocates millions of small
@@ -50,9 +54,7 @@ def import_transaction(ctx: ServiceContext) -> Iterator[tuple]:
 
 
 @contextmanager
-def _transaction(ctx: ServiceContext) -> Iterator[tuple]:
-    from ehcp.services.permissions import require
-
+def _transaction(ctx: ServiceContext) -> Iterator[tuple[UnitOfWork, BulkWriter]]:
     with ctx.uow() as uow:
         session = uow.session
         require(uow, ctx.settings, "bulk_import")  # a manager or admin, once permissions are enforced
@@ -64,7 +66,8 @@ def _transaction(ctx: ServiceContext) -> Iterator[tuple]:
             raise
 
 
-def finish(uow, writer: BulkWriter, ctx: ServiceContext, result: ImportResult, started: float) -> ImportResult:  # noqa: ANN001
+def finish(uow: UnitOfWork, writer: BulkWriter, ctx: ServiceContext, result: ImportResult,
+           started: float) -> ImportResult:
     """Append the one audit record summarising the import (counts and file name only) and commit."""
     writer.close()
     audit.append(uow.session, actor=ctx.actor, action=f"import_{result.kind}",
@@ -78,7 +81,7 @@ def file_name(path: Path) -> str:
     return Path(path).name
 
 
-def refuse_if_any(path: Path, source, errors: list[RowError]) -> None:  # noqa: ANN001 - a CsvFile
+def refuse_if_any(path: Path, source: CsvFile, errors: list[RowError]) -> None:
     """Raise ImportRefused (nothing written) if the reader or the checks rejected any row, or if
     the file has a header but no rows."""
     errors = source.errors + errors
@@ -87,7 +90,7 @@ def refuse_if_any(path: Path, source, errors: list[RowError]) -> None:  # noqa: 
                             source.rows_read)
 
 
-def case_ids(session, references: set[str]) -> dict[str, int]:  # noqa: ANN001
+def case_ids(session: Session, references: Iterable[str]) -> dict[str, int]:
     """Reference -> case id, for those of ``references`` already on file."""
     found: dict[str, int] = {}
     for chunk in chunks(sorted(references), 500):

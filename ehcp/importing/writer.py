@@ -20,20 +20,20 @@ import queue
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from itertools import chain
-from datetime import date, datetime, timezone
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
-from ehcp.domain import (AdviceReceived, AdviceRequested, Event, body_receipt, compute_deadlines,
-                         current_stage)
+from ehcp.domain import AdviceReceived, AdviceRequested, Event, body_receipt, compute_deadlines, current_stage
 from ehcp.rules.policy import DEFAULT_POLICY
 from ehcp.services.case_log import advice_request_ids as _advice_request_ids
-from ehcp.store.models import AdviceRequest, Case, Deadline
+from ehcp.store.models import AdviceRequest, Base, Case, Deadline
 
 CHILD_COLUMNS = ("id", "given_name", "family_name", "dob", "upn", "uln", "year_group", "home_la", "sex", "ethnicity",
                  "postcode", "upn_unknown")
@@ -47,6 +47,8 @@ DEADLINE_COLUMNS = ("case_id", "key", "rule", "due", "practical_last_working_day
 
 _MEMO_LIMIT = 50_000
 _MEMO_EVENTS = 1  # only one-event histories (an import of requests) repeat often enough to be worth it
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True, eq=False)
@@ -161,7 +163,7 @@ class _Lane:
     writer calls ``drain()`` before any statement of its own.
     """
 
-    def __init__(self, raw, dialect: str) -> None:  # noqa: ANN001 - the DB-API connection
+    def __init__(self, raw: Any, dialect: str) -> None:  # raw: the DB-API connection (sqlite3 or psycopg)
         self.raw = raw
         self.sqlite = dialect == "sqlite"
         self.queue: queue.Queue = queue.Queue(maxsize=8)
@@ -226,13 +228,13 @@ class BulkWriter:
         self.calendar = calendar
         self.today = today
         self.actor = actor
-        self.now = datetime.now(timezone.utc)
+        self.now = datetime.now(UTC)
         self.counts = Counts()
         self._memo: dict[tuple, tuple[str, tuple]] = {}
         self._next_id: dict[str, int] = {}
         self._encoded_stamps: dict[datetime, object] = {}
         self._receipts: dict[tuple, date] = {}
-        self._payloads: dict = {}
+        self._payloads: dict[Event, str] = {}
         self.lane: _Lane | None = None
         self._open()
         self.d = date_encoder(self.dialect)
@@ -240,7 +242,7 @@ class BulkWriter:
     def _open(self) -> None:
         if self.sqlite:
             self.conn.exec_driver_sql("PRAGMA cache_size = -131072")  # 128 MiB page cache for the import
-        self.lane = _Lane(self.conn.connection.driver_connection, self.dialect)
+        self.lane = _Lane(_driver_connection(self.conn), self.dialect)
 
     def drain(self) -> None:
         """Wait for background inserts: call before using the connection from this thread."""
@@ -259,7 +261,7 @@ class BulkWriter:
                     lane.stop()
             if self.sqlite:
                 self.conn.exec_driver_sql("PRAGMA cache_size = -2000")
-        except Exception:  # noqa: BLE001
+        except Exception:
             if not quiet:
                 raise
 
@@ -307,7 +309,7 @@ class BulkWriter:
             return value
         encoded = self._encoded_stamps.get(value)
         if encoded is None:
-            utc = value.astimezone(timezone.utc) if value.tzinfo else value
+            utc = value.astimezone(UTC) if value.tzinfo else value
             encoded = utc.strftime("%Y-%m-%d %H:%M:%S.%f")
             if len(self._encoded_stamps) > 100_000:
                 self._encoded_stamps.clear()
@@ -327,13 +329,13 @@ class BulkWriter:
             marks = ", ".join("?" * len(columns))
             self.conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
             return
-        raw = self.conn.connection.driver_connection
+        raw = _driver_connection(self.conn)
         with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
 
     # -- deadlines ---------------------------------------------------------------------------------
-    def derive(self, events: list) -> tuple[str, tuple]:
+    def derive(self, events: list[Event]) -> tuple[str, tuple]:
         """(stage, deadline rows less case_id) of a history (see ``derive``), memoised per short
         history (the domain is pure: equal histories give equal deadlines)."""
         key = tuple(events) if len(events) <= _MEMO_EVENTS else None
@@ -347,7 +349,7 @@ class BulkWriter:
             self._memo[key] = result
         return result
 
-    def payload(self, event) -> str:  # noqa: ANN001
+    def payload(self, event: Event) -> str:
         """The event's JSON payload (memoised per distinct event: imports repeat many)."""
         try:
             return self._payloads[event]
@@ -364,16 +366,19 @@ class BulkWriter:
             return
         d, stamp, derive, payload = self.d, self.stamp, self.derive, self.payload
         new_children = _unique(c.child for c in cases if c.child.id is None)
-        for child, child_id in zip(new_children, self.reserve("children", len(new_children))):
+        for child, child_id in zip(new_children, self.reserve("children", len(new_children)), strict=True):
             child.id = child_id
         case_ids = self.reserve("cases", len(cases))
         advice_ids = iter(self.reserve("advice_requests", sum(len(c.advice) for c in cases)))
         children = [(ch.id, ch.given_name, ch.family_name, d(ch.dob), ch.upn, ch.uln, ch.year_group, ch.home_la,
                      ch.sex, ch.ethnicity, ch.postcode, ch.upn_unknown) for ch in new_children]
-        case_rows, advice_rows, event_rows, deadline_rows = [], [], [], []
+        case_rows: list[tuple] = []
+        advice_rows: list[tuple] = []
+        event_rows: list[tuple] = []
+        deadline_rows: list[tuple] = []
         default_stamp = stamp(self.now)
         default_actor = self.actor
-        for case, case_id in zip(cases, case_ids):
+        for case, case_id in zip(cases, case_ids, strict=True):
             case.id = case_id
             actor = case.actor or default_actor
             events = case.events
@@ -387,18 +392,17 @@ class BulkWriter:
                                         d(advice.received_on) if advice.received_on else None))
                 events = [_with_request_id(e, ids) for e in events]
                 by_key = _advice_request_ids(events)
-                deadline_rows += [(case_id,) + x[:-1] + (by_key.get(x[0]),) for x in deadlines]
+                deadline_rows += [(case_id, *x[:-1], by_key.get(x[0])) for x in deadlines]
             else:
-                deadline_rows += [(case_id,) + x for x in deadlines]
-            stamps = case.stamps
-            if stamps is None and case.reasons is None:
+                deadline_rows += [(case_id, *x) for x in deadlines]
+            if case.stamps is None and case.reasons is None:
                 event_rows += [(case_id, e.kind, d(e.on), default_stamp, actor, None, payload(e)) for e in events]
                 last = default_stamp
             else:
                 reasons = case.reasons or [None] * len(events)
-                stamps = [stamp(x) for x in stamps] if stamps else [default_stamp] * len(events)
+                stamps = [stamp(x) for x in case.stamps] if case.stamps else [default_stamp] * len(events)
                 event_rows += [(case_id, e.kind, d(e.on), at, actor, why, _payload(e))
-                               for e, at, why in zip(events, stamps, reasons)]
+                               for e, at, why in zip(events, stamps, reasons, strict=True)]
                 last = stamps[-1]
             opened = stamp(case.opened_at) if case.opened_at else default_stamp
             case_rows.append((case_id, case.reference, case.child.id, stage, d(case.received), case.source,
@@ -437,7 +441,7 @@ class BulkWriter:
                                     d(self.body_receipt(advice)), advice.channel,
                                     d(advice.received_on) if advice.received_on else None))
             received_rows += [{"b_id": ref, "v_on": on} for ref, on in u.received if ref > 0]
-            for event, reason in zip(u.new_events, u.new_reasons):
+            for event, reason in zip(u.new_events, u.new_reasons, strict=True):
                 event = _with_request_id(event, ids) if ids else event
                 event_rows.append((u.case_id, event.kind, d(event.on), now, self.actor, reason, _payload(event)))
             u.history = [_with_request_id(e, ids) for e in u.history] if ids else u.history
@@ -445,12 +449,12 @@ class BulkWriter:
         self.insert("advice_requests", ADVICE_COLUMNS, advice_rows)
         if received_rows:
             self.drain()
-            table = AdviceRequest.__table__
-            self.conn.execute(update(table).where(table.c.id == bindparam("b_id")).values(received_on=bindparam("v_on")),
-                              received_rows)
+            table = _table(AdviceRequest)
+            self.conn.execute(update(table).where(table.c.id == bindparam("b_id"))
+                              .values(received_on=bindparam("v_on")), received_rows)
         self.insert("case_events", EVENT_COLUMNS, event_rows)
         self.drain()
-        table = Case.__table__
+        table = _table(Case)
         self.conn.execute(
             update(table).where(table.c.id == bindparam("b_id"))
             .values(stage=bindparam("v_stage"), version=table.c.version + 1, updated_at=self.now,
@@ -462,7 +466,7 @@ class BulkWriter:
         self.counts.events += len(event_rows)
 
     def _sync_deadlines(self, updates: Sequence[CaseUpdate]) -> None:
-        table = Deadline.__table__
+        table = _table(Deadline)
         columns = DEADLINE_COLUMNS[1:]
         existing: dict[int, dict[str, tuple]] = {}
         ids = [u.case_id for u in updates]
@@ -482,7 +486,8 @@ class BulkWriter:
                 if old is None:
                     inserts.append((u.case_id, *values))
                 elif old[1] != values:
-                    changes.append({"b_id": old[0], **{f"v_{c}": v for c, v in zip(columns[1:], values[1:])}})
+                    changes.append({"b_id": old[0],
+                                    **{f"v_{c}": v for c, v in zip(columns[1:], values[1:], strict=True)}})
             removals += [row_id for row_id, _ in stored.values()]
         if removals:
             for chunk in chunks(removals, 500):
@@ -497,7 +502,8 @@ class BulkWriter:
         self.counts.deadlines_changed += len(changes) + len(removals)
 
 
-def derive(events: list, *, calendar: object, today: date, encode_date=None) -> tuple[str, tuple]:  # noqa: ANN001
+def derive(events: list[Event], *, calendar: object, today: date,
+           encode_date: Callable[[date], object] | None = None) -> tuple[str, tuple]:
     """(stage, deadline rows less case_id) of a history, computed by the domain.
 
     Each row is (key, rule, due, practical_last_working_day, state, met_on, citation, exception,
@@ -514,7 +520,7 @@ def derive(events: list, *, calendar: object, today: date, encode_date=None) -> 
     return current_stage(events).value, deadlines
 
 
-def date_encoder(dialect: str):  # noqa: ANN201
+def date_encoder(dialect: str) -> Callable[[date], object]:
     """How the writer passes dates to this database (SQLite: ISO text, as SQLAlchemy stores them)."""
     return date.isoformat if dialect == "sqlite" else _same
 
@@ -533,7 +539,7 @@ def _unique(children: Iterable[NewChild]) -> list[NewChild]:
     return out
 
 
-def _with_request_id(event, ids: dict[int, int]):  # noqa: ANN001, ANN202
+def _with_request_id(event: Event, ids: dict[int, int]) -> Event:
     """The event with its local advice request number replaced by the request's id."""
     ref = getattr(event, "request_id", None)
     if ref.__class__ is not int or ref not in ids:
@@ -543,18 +549,20 @@ def _with_request_id(event, ids: dict[int, int]):  # noqa: ANN001, ANN202
                                received_by_body=event.received_by_body, channel=event.channel)
     if event.__class__ is AdviceReceived:
         return AdviceReceived(on=event.on, advice_kind=event.advice_kind, request_id=ids[ref])
-    return replace(event, request_id=ids[ref])
+    changed: Event = replace(cast(Any, event), request_id=ids[ref])  # another kind with a request_id field
+    return changed
 
 
 _FIELDS: dict[type, tuple[str, ...] | None] = {}
 _dumps = json.JSONEncoder().encode
 
 
-def _payload(event) -> str:  # noqa: ANN001
+def _payload(event: Event) -> str:
     """``json.dumps(event.to_payload())``, without re-reading the dataclass fields every time."""
     cls = event.__class__
-    names = _FIELDS.get(cls, False)
-    if names is False:
+    try:
+        names = _FIELDS[cls]
+    except KeyError:
         names = _FIELDS[cls] = (tuple(f.name for f in fields(cls) if f.name != "on")
                                 if cls.to_payload is Event.to_payload else None)
     if names is None:  # an event class with its own serialisation
@@ -566,7 +574,20 @@ def _payload(event) -> str:  # noqa: ANN001
     return _dumps(payload)
 
 
-def chunks(items: Sequence, size: int) -> Iterable[Sequence]:
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     """``items`` in slices of at most ``size`` (an IN list per statement stays small)."""
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def _table(model: type[Base]) -> Table:
+    """A mapped class's Table (SQLAlchemy types ``__table__`` as the wider FromClause)."""
+    return cast(Table, model.__table__)
+
+
+def _driver_connection(conn: Connection) -> Any:
+    """The DB-API connection (sqlite3 or psycopg) under SQLAlchemy's, for multi-row INSERT and COPY."""
+    raw = conn.connection.driver_connection
+    if raw is None:
+        raise RuntimeError("the import's database connection is closed")
+    return raw

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from ehcp.notify.govuk import GovUkNotifyNotifier
 from ehcp.notify.message import Message, to_email
+from ehcp.notify.outbox import OutboxNotifier
+from ehcp.notify.smtp import SmtpNotifier
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -27,20 +30,14 @@ class Notifier(Protocol):
         """Deliver one message or raise; a re-send of the same ``message.key`` must be harmless."""
 
 
-def notifier_for(settings: "Settings", templates: "Mapping[str, str] | None" = None) -> Notifier:
+def notifier_for(settings: Settings, templates: Mapping[str, str] | None = None) -> Notifier:
     """The notifier ``settings.notifier`` names; ``templates`` maps message kinds to Notify template ids."""
     name = (settings.notifier or "outbox").strip().lower().replace("-", "_")
     if name == "outbox":
-        from ehcp.notify.outbox import OutboxNotifier
-
         return OutboxNotifier(settings.outbox, mail_from=settings.mail_from)
     if name == "smtp":
-        from ehcp.notify.smtp import SmtpNotifier
-
         return SmtpNotifier.from_settings(settings)
     if name in ("govuk_notify", "notify"):
-        from ehcp.notify.govuk import GovUkNotifyNotifier
-
         if not settings.notify_api_key:
             raise ValueError("EHCP_NOTIFIER is govuk_notify but EHCP_NOTIFY_API_KEY is not set")
         return GovUkNotifyNotifier(settings.notify_api_key, templates=dict(templates or {}))

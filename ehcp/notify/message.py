@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -48,7 +48,7 @@ def to_email(message: Message, mail_from: str, *, now: datetime | None = None) -
     if message.cc:
         email["Cc"] = ", ".join(message.cc)
     email["Subject"] = message.subject
-    email["Date"] = format_datetime(now or datetime.now(timezone.utc))
+    email["Date"] = format_datetime(now or datetime.now(UTC))
     email["Message-ID"] = message_id(message.key)
     email["X-EHCP-Key"] = key_digest(message.key)
     for name, value in message.headers:

@@ -35,7 +35,7 @@ class SmtpNotifier:
         self._ssl_context = ssl_context
 
     @classmethod
-    def from_settings(cls, settings: "Settings") -> "SmtpNotifier":
+    def from_settings(cls, settings: Settings) -> SmtpNotifier:
         return cls(settings.smtp_host, settings.smtp_port, mail_from=settings.mail_from,
                    tls=settings.smtp_tls, user=settings.smtp_user, password=settings.smtp_password)
 

@@ -44,6 +44,7 @@ def ehcp_sqlite(sqlite_url, tmp_path) -> Ehcp:
 
 @pytest.fixture
 def script() -> str:
-    path = shutil.which("ehcp", path=str(Path(os.__file__).parents[0]) + os.pathsep + os.path.dirname(os.sys.executable))
+    search = str(Path(os.__file__).parents[0]) + os.pathsep + os.path.dirname(os.sys.executable)
+    path = shutil.which("ehcp", path=search)
     assert path, "the ehcp console script is not installed"
     return path

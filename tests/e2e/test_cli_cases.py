@@ -109,11 +109,11 @@ def test_installed_script_runs_without_prefect(sqlite_url, tmp_path, script):
     out = subprocess.run([script, "case", "new", "--child", "Alex Example", "--dob", "2016-05-04", "--received",
                           "2025-03-03", "--format", "json"], env=env, capture_output=True, text=True, check=True)
     ref = json.loads(out.stdout)["reference"]
-    probe = ("import sys, runpy; sys.argv=['ehcp','case','show','%s','--format','json'];\n"
+    probe = (f"import sys, runpy; sys.argv=['ehcp','case','show','{ref}','--format','json'];\n"
              "try:\n    runpy.run_module('cli.main', run_name='__main__')\nexcept SystemExit:\n    pass\n"
              "assert not any(m == 'prefect' or m.startswith('prefect.') for m in sys.modules), 'prefect imported'\n"
-             "assert 'alembic' not in sys.modules\n" % ref)
+             "assert 'alembic' not in sys.modules\n")
     python = script.rsplit("/", 1)[0] + "/python"
-    done = subprocess.run([python, "-c", probe], env=env, capture_output=True, text=True)
+    done = subprocess.run([python, "-c", probe], env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["reference"] == ref

@@ -113,7 +113,8 @@ def test_G37_transfer_in_and_out(ehcp):
                  EHCP_TODAY="2026-03-05")
     assert table.stdout.strip().splitlines()[-1] == "EHC-2026-00002"
     ref = plan(ehcp)
-    moving = ehcp.json("transfer", "moving", ref, "--aware", "2026-02-02", "--move", "2026-03-02", EHCP_TODAY="2026-03-05")
+    moving = ehcp.json("transfer", "moving", ref, "--aware", "2026-02-02", "--move", "2026-03-02",
+                       EHCP_TODAY="2026-03-05")
     assert moving["aware_by_for_transfer_on_the_day"] == "2026-02-09"
     assert ehcp.json("transfer", "out", ref, "--on", "2026-03-02", EHCP_TODAY="2026-03-05")["stage"] == "ceased"
 
@@ -145,7 +146,8 @@ def test_G43_mediation_in_30_days_and_G46_G49_orders(ehcp):
                       EHCP_TODAY="2026-07-14")
     assert keyed(order)["order.draft_plan"]["due"] == "2026-08-17" and keyed(order)["order.final_plan"]["due"] == \
         "2026-09-28"
-    nothing = ehcp("tribunal", "complied", ref, "--on", "2026-07-14", "--limb", "amend", code=1, EHCP_TODAY="2026-07-14")
+    nothing = ehcp("tribunal", "complied", ref, "--on", "2026-07-14", "--limb", "amend", code=1,
+                   EHCP_TODAY="2026-07-14")
     assert "SEND Regulations 2014 regs 42, 44, 45" in nothing.stderr
 
 

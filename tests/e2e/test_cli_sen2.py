@@ -123,8 +123,8 @@ def test_check_with_the_schema_and_plan_items(sen2, tmp_path):
 def test_placements_and_needs_imported_from_csv_clear_the_checks(sen2, tmp_path):
     """The migration path: 'ehcp import placements|needs' through the real entry point."""
     ref = sen2.ref
-    (tmp_path / "p.csv").write_text("reference,entry_date,setting,urn\n" f"{ref},2024-09-04,Oak Primary,123456\n")
-    (tmp_path / "n.csv").write_text("reference,primary,secondary,upn_unknown\n" f"{ref},ASD,SLCN,UN2\n")
+    (tmp_path / "p.csv").write_text(f"reference,entry_date,setting,urn\n{ref},2024-09-04,Oak Primary,123456\n")
+    (tmp_path / "n.csv").write_text(f"reference,primary,secondary,upn_unknown\n{ref},ASD,SLCN,UN2\n")
     assert sen2.json("import", "placements", str(tmp_path / "p.csv"))["placements"] == 1
     assert sen2.json("import", "needs", str(tmp_path / "n.csv"))["upn_unknown_reasons"] == 1
     assert sen2.json("sen2", "check", "--census", "2026-01-15")["findings"] == []

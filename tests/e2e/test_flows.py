@@ -21,7 +21,7 @@ from tests.integration.test_chase import EP, PAEDS, build_scenario
 REPO = Path(__file__).resolve().parents[2]
 
 
-def flow_env(scenario, tmp_path: Path) -> dict[str, str]:  # noqa: ANN001
+def flow_env(scenario, tmp_path: Path) -> dict[str, str]:
     return {"EHCP_DATABASE_URL": scenario.ctx.settings.database_url, "EHCP_OUTBOX": str(scenario.outbox),
             "EHCP_TODAY": "2025-05-28", "EHCP_USER": "nightly", "EHCP_CONFIG": str(tmp_path / "none.toml"),
             "EHCP_NOTIFIER": "outbox"}
@@ -32,7 +32,7 @@ def emails(outbox: Path) -> list:
 
 
 @pytest.fixture(scope="session")
-def prefect_harness(tmp_path_factory):  # noqa: ANN201
+def prefect_harness(tmp_path_factory):
     """One temporary Prefect server for the whole session (starting one takes ~8-15 s)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -54,7 +54,7 @@ def test_prefect_flow_resumes_a_crashed_night_then_sends_nothing_on_rerun(prefec
     artifacts = []
     real = chase.create_markdown_artifact
 
-    def recording(**kwargs):  # noqa: ANN003, ANN202 - records the markdown, then creates it for real
+    def recording(**kwargs):  # records the markdown, then creates it for real
         artifacts.append((kwargs["key"], kwargs["markdown"]))
         assert real(**kwargs)
 
@@ -82,7 +82,7 @@ def test_prefect_flow_resumes_a_crashed_night_then_sends_nothing_on_rerun(prefec
     assert digest["summary"]["messages_sent"] == 2
 
 
-def run_cli(args: list[str], env: dict[str, str]):  # noqa: ANN201
+def run_cli(args: list[str], env: dict[str, str]):
     from cli.main import app
 
     return CliRunner().invoke(app, args, env=env)

@@ -25,21 +25,32 @@ from __future__ import annotations
 
 from datetime import date
 
-def build(ctx_for, url: str, years_back: int = 0) -> dict[str, str]:  # noqa: ANN001
+
+def build(ctx_for, url: str, years_back: int = 0) -> dict[str, str]:
     """Record the set; ``years_back`` moves every date back that many years (1: the 2025 census's set)."""
 
-    def D(day: str) -> date:  # noqa: N802
+    def D(day: str) -> date:
         d = date.fromisoformat(day)
         return d.replace(year=d.year - years_back)
 
     from ehcp.services.cases import ChildDetails, advance_case, open_case, record_exception
     from ehcp.services.lifecycle_cease import cease_plan, consult_on_ceasing, notify_cease
-    from ehcp.services.reviews import decide_review, hold_review
-    from ehcp.services.lifecycle_disputes import (appeal_lodged, mediation_concluded, mediation_requested,
-                                                 record_decision)
+    from ehcp.services.lifecycle_disputes import (
+        appeal_lodged,
+        mediation_concluded,
+        mediation_requested,
+        record_decision,
+    )
     from ehcp.services.lifecycle_transfer import transfer_in, transfer_out
-    from ehcp.services.sen2_data import (PlacementDetails, PlanItems, record_needs, record_placement,
-                                         record_plan_items, record_upn_unknown)
+    from ehcp.services.reviews import decide_review, hold_review
+    from ehcp.services.sen2_data import (
+        PlacementDetails,
+        PlanItems,
+        record_needs,
+        record_placement,
+        record_plan_items,
+        record_upn_unknown,
+    )
 
     ctx = ctx_for(url, today=D("2026-01-14").isoformat())
     refs: dict[str, str] = {}

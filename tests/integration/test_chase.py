@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from ehcp.notify.outbox import OutboxNotifier
 from ehcp.chase.advice import ADVICE_CHASE
 from ehcp.chase.claim import pending_messages
 from ehcp.chase.config import ChaseConfig
 from ehcp.chase.night import plan_night, run_night
+from ehcp.notify.outbox import OutboxNotifier
 from ehcp.store.models import AuditRecord, Reminder
 
 EP, EP_LEAD, PAEDS, MANAGER = "ep@nhs.example", "ep.lead@nhs.example", "paeds@nhs.example", "morgan@la.example"
@@ -36,9 +36,9 @@ class Scenario:
     ctx: object
     outbox: Path
     refs: list[str]
-    config: ChaseConfig = ChaseConfig()
+    config: ChaseConfig = field(default_factory=ChaseConfig)
 
-    def run(self, as_of: date, **kwargs):  # noqa: ANN003, ANN201
+    def run(self, as_of: date, **kwargs):
         kwargs.setdefault("notifier", OutboxNotifier(self.outbox))
         return run_night(self.ctx, ADVICE_CHASE, as_of, config=kwargs.pop("config", self.config), **kwargs)
 
@@ -52,7 +52,7 @@ class Scenario:
             return [tuple(r) for r in rows]
 
 
-def build_scenario(db_url: str, make_ctx, tmp_path: Path) -> Scenario:  # noqa: ANN001
+def build_scenario(db_url: str, make_ctx, tmp_path: Path) -> Scenario:
     from ehcp.services.advice import request_advice
     from ehcp.services.cases import ChildDetails, add_note, advance_case, open_case, record_exception
     from ehcp.services.partners import add_partner
@@ -216,7 +216,7 @@ class FlakyNotifier:
     def __init__(self, outbox: Path, fail_for: set[str]) -> None:
         self.inner, self.fail_for = OutboxNotifier(outbox), fail_for
 
-    def send(self, message) -> None:  # noqa: ANN001
+    def send(self, message) -> None:
         if message.to in self.fail_for:
             raise ConnectionError("mail relay unavailable")
         self.inner.send(message)
@@ -241,7 +241,7 @@ class SlowCountingNotifier:
         self.sent: list[str] = []
         self.lock = threading.Lock()
 
-    def send(self, message) -> None:  # noqa: ANN001
+    def send(self, message) -> None:
         time.sleep(0.05)
         with self.lock:
             self.sent.append(message.to)
@@ -253,7 +253,7 @@ def test_two_workers_at_once_send_each_reminder_once(scenario):
     def worker() -> None:
         try:
             scenario.run(date(2025, 5, 28), notifier=notifier, config=replace(scenario.config, batch_size=1))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - collected, and asserted empty after the join
             errors.append(exc)
 
     threads = [threading.Thread(target=worker) for _ in range(3)]
@@ -326,8 +326,8 @@ def test_claiming_reads_only_the_open_reminders_through_their_partial_index(sqli
     from sqlalchemy import and_, update
     from sqlalchemy.dialects import sqlite
 
-    from ehcp.store.ledger import ADVICE, LEDGER, claimable
     from ehcp.store.db import engine_for
+    from ehcp.store.ledger import ADVICE, LEDGER, claimable
 
     claim = (update(LEDGER).where(and_(claimable((ADVICE,), "token", 30), LEDGER.c.recipient.in_(["a@nhs.example"])))
              .values(status="sending", claimed_by="token"))

@@ -13,24 +13,24 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from ehcp.notify.outbox import OutboxNotifier
 from ehcp.chase.deadlines import DEADLINE_DIGEST
 from ehcp.chase.night import run_night
+from ehcp.notify.outbox import OutboxNotifier
 from tests.integration.test_chase import MANAGER, build_scenario
 
 CASEWORKER = "casey@la.example"
 
 
 @pytest.fixture
-def scenario(db_url, make_ctx, tmp_path):  # noqa: ANN201
+def scenario(db_url, make_ctx, tmp_path):
     return build_scenario(db_url, make_ctx, tmp_path)
 
 
-def digest(scenario, as_of: date):  # noqa: ANN001, ANN201
+def digest(scenario, as_of: date):
     return run_night(scenario.ctx, DEADLINE_DIGEST, as_of, notifier=OutboxNotifier(scenario.outbox))
 
 
-def emails(scenario) -> list:  # noqa: ANN001
+def emails(scenario) -> list:
     return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(scenario.outbox.glob("*.eml"))]
 
 

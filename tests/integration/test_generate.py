@@ -29,7 +29,7 @@ def table_digest(ctx) -> str:
     return h.hexdigest()
 
 
-def _plain(value):  # noqa: ANN001, ANN202
+def _plain(value):
     if isinstance(value, str) and value.startswith("{"):
         value = json.loads(value)
     if isinstance(value, dict):

@@ -15,12 +15,12 @@ from ehcp.services.cases import ChildDetails, advance_case, open_case, record_ex
 from ehcp.services.partners import add_partner
 from ehcp.services.recompute import recompute_all
 from ehcp.services.views import show_case
-from ehcp.store.models import (AdviceRequest, AuditRecord, Case, CaseEvent, Child, Deadline, Partner,
-                               User)
+from ehcp.store.models import AdviceRequest, AuditRecord, Case, CaseEvent, Child, Deadline, Partner, User
 
 TODAY = "2025-12-01"
 CASES_HEADER = "reference,given_name,family_name,dob,upn,year_group,received,source,caseworker"
-EVENTS_HEADER = "reference,kind,on,advice_kind,partner,received_by_body,channel,served_on,reason,until,outcome,school,note"
+EVENTS_HEADER = ("reference,kind,on,advice_kind,partner,received_by_body,channel,served_on,reason,until,outcome,"
+                 "school,note")
 MODELS = (Child, Case, CaseEvent, Deadline, AdviceRequest, Partner, User, AuditRecord)
 
 
@@ -69,7 +69,7 @@ def test_imported_cases_have_the_deadlines_case_new_gives(db_url, make_ctx, tmp_
     imported = ["EHC-2025-00001", "EHC-2024-00001", "EHC-2025-00002"]
     assert made == ["EHC-2025-00003", "EHC-2024-00002", "EHC-2025-00004"]
     assert recompute_all(ctx).changes == []
-    for ours, theirs in zip(imported, made):
+    for ours, theirs in zip(imported, made, strict=True):
         assert deadlines_of(ctx, ours) == deadlines_of(ctx, theirs)
         mine, other = show_case(ctx.settings, ours), show_case(ctx.settings, theirs)
         assert (mine["stage"], mine["received"], mine["source"]) == (other["stage"], other["received"], other["source"])
@@ -79,7 +79,8 @@ def test_imported_opening_events_carry_the_date_of_birth_as_case_new_records_it(
     """The child's date of birth in the opening event drives under-5 reviews, year 9 and phase
     transfers: an imported case that later gets a plan has the same clocks as one opened by 'case new'."""
     ctx = make_ctx(db_url, today=TODAY)
-    import_file(ctx, "cases", write(tmp_path, "cases.csv", CASES_HEADER, ",Pixel,Testington,2016-05-04,,,2024-06-03,parent,"))
+    import_file(ctx, "cases", write(tmp_path, "cases.csv", CASES_HEADER,
+                                    ",Pixel,Testington,2016-05-04,,,2024-06-03,parent,"))
     made = open_case(ctx, ChildDetails("Pixel", "Otherton", date(2016, 5, 4)), received=date(2024, 6, 3)).reference
     for ref in ("EHC-2024-00001", made):
         advance_case(ctx, ref, to="assessment", on=date(2024, 7, 1))
@@ -129,7 +130,10 @@ def test_imported_events_and_advice_match_the_case_commands(db_url, make_ctx, tm
     ours, theirs = show_case(ctx.settings, "EHC-2025-00100"), show_case(ctx.settings, "EHC-2025-00101")
     assert ours["stage"] == theirs["stage"] == "final"
     assert ours["deadlines"] == theirs["deadlines"]
-    strip = lambda advice: [{k: v for k, v in a.items() if k != "id"} for a in advice]  # noqa: E731
+
+    def strip(advice: list[dict]) -> list[dict]:
+        return [{k: v for k, v in a.items() if k != "id"} for a in advice]
+
     assert strip(ours["advice"]) == strip(theirs["advice"])
     with ctx.uow(write=False) as uow:  # the advice clocks point at their requests, as the services do it
         rows = uow.session.execute(
@@ -403,11 +407,10 @@ def test_a_database_error_in_the_bulk_insert_rolls_the_whole_import_back(db_url,
     event = RequestReceived(on=date(2025, 3, 3), source="parent")
     cases = [NewCase("EHC-2025-00001", NewChild("Pixel", "Testington", date(2016, 5, 4)), date(2025, 3, 3),
                      "parent", None, [event]) for _ in range(2)]  # the same reference twice
-    with pytest.raises(Exception, match="(?i)unique"):
-        with import_transaction(ctx) as (uow, writer):
-            writer.write_cases(cases)
-            writer.close()
-            uow.commit()
+    with pytest.raises(Exception, match=r"(?i)unique"), import_transaction(ctx) as (uow, writer):
+        writer.write_cases(cases)
+        writer.close()
+        uow.commit()
     assert counts(ctx) == before
 
 
@@ -427,7 +430,8 @@ def test_whole_generated_histories_import_cleanly_with_the_domains_deadlines(db_
         out = csv.writer(handle)
         out.writerow(["name", "advice_kinds", "email"])
         out.writerows([name, kind, "advice@example.org"] for name, kind, *_ in synthetic.PARTNERS)
-    with (tmp_path / "cases.csv").open("w", newline="") as cases, (tmp_path / "events.csv").open("w", newline="") as events:
+    with (tmp_path / "cases.csv").open("w", newline="") as cases, \
+            (tmp_path / "events.csv").open("w", newline="") as events:
         case_out, event_out = csv.writer(cases), csv.writer(events)
         case_out.writerow(["reference", "given_name", "family_name", "dob", "received", "source"])
         event_out.writerow(columns)

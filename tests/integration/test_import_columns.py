@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import date
+from itertools import pairwise
 
 from ehcp.domain import events as ev
 from ehcp.importing import spec
@@ -91,6 +92,6 @@ def test_bulk_inserts_use_few_statement_sizes():
     for count in range(0, 20_000, 7):
         batches = list(_batches(count, 2730))
         assert sum(size for _, size in batches) == count
-        assert all(a + n == b for (a, n), (b, _) in zip(batches, batches[1:]))
+        assert all(a + n == b for (a, n), (b, _) in pairwise(batches))
         sizes.update(size for _, size in batches)
     assert sizes <= {2730} | {1 << i for i in range(12)}

@@ -139,6 +139,7 @@ def test_imported_placements_and_needs_reach_the_sen2_checks(ctx, tmp_path):
                     if f.reference == "EHC-2025-00001"}
 
     assert {"placement_missing", "sen_type_missing"} <= findings()
-    import_file(ctx, "placements", write(tmp_path, "p.csv", PLACEMENTS, "EHC-2025-00001,2025-09-03,Oak Primary,123456,,,,,,,,"))
+    import_file(ctx, "placements", write(tmp_path, "p.csv", PLACEMENTS,
+                                         "EHC-2025-00001,2025-09-03,Oak Primary,123456,,,,,,,,"))
     import_file(ctx, "needs", write(tmp_path, "n.csv", NEEDS, "EHC-2025-00001,ASD,,,"))
     assert not {"placement_missing", "sen_type_missing"} & findings()

@@ -19,7 +19,8 @@ from ehcp.notify.smtp import SmtpDeliveryError, SmtpNotifier
 
 MSG = Message(to="ep@nhs.example", cc=("manager@la.example", "lead@la.example"),
               subject="EHC needs assessment advice: 2 requests outstanding, 1 overdue",
-              body="Dear colleague,\n\n  EHC-2025-00001  A.E.  2016-05-04  psychological\n", key="advice:2025-06-04:ep@nhs.example")
+              body="Dear colleague,\n\n  EHC-2025-00001  A.E.  2016-05-04  psychological\n",
+              key="advice:2025-06-04:ep@nhs.example")
 
 
 def free_port() -> int:
@@ -32,7 +33,7 @@ class Collector:
     def __init__(self) -> None:
         self.envelopes: list = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)
         return "250 OK"
 
@@ -44,7 +45,7 @@ def smtp_server():
 
     started = []
 
-    def start(**kwargs):  # noqa: ANN003, ANN202
+    def start(**kwargs):
         collector = Collector()
         port = free_port()
         controller = Controller(collector, hostname="127.0.0.1", port=port, **kwargs)
@@ -58,15 +59,16 @@ def smtp_server():
 
 
 def self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    import ipaddress
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
-    import ipaddress
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
             .not_valid_after(now + dt.timedelta(days=1))
@@ -80,7 +82,7 @@ def self_signed(tmp_path: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-def parsed(raw: bytes):  # noqa: ANN201
+def parsed(raw: bytes):
     return message_from_bytes(raw, policy=policy.default)
 
 
@@ -123,7 +125,7 @@ def test_smtp_delivers_to_and_cc_with_subject_and_body(smtp_server):
 def test_smtp_logs_in_when_configured_and_never_reveals_the_password(smtp_server):
     from aiosmtpd.smtp import AuthResult
 
-    def authenticator(server, session, envelope, mechanism, auth_data):  # noqa: ANN001, ANN202
+    def authenticator(server, session, envelope, mechanism, auth_data):
         ok = auth_data.login == b"sen" and auth_data.password == b"s3cret-pw"
         return AuthResult(success=ok, handled=False)
 
@@ -186,7 +188,7 @@ def test_govuk_notify_sends_one_templated_notification_per_address():
 
     calls = []
 
-    def fake_request(method, url, **kwargs):  # noqa: ANN001, ANN003, ANN202
+    def fake_request(method, url, **kwargs):
         calls.append((method, url, kwargs))
         return FakeResponse(201, {"id": "n-1"})
 

@@ -109,7 +109,7 @@ def test_xlsx_typed_cells_frozen_header_sheet_per_group(run, tmp_path):
     assert ws.freeze_panes == "A2"
     header = [c.value for c in ws[1]]
     assert header[:6] == ["advisory", "reference", "stage", "key", "due", "days_overdue"]
-    row = {h: c for h, c in zip(header, ws[2])}
+    row = dict(zip(header, ws[2], strict=True))
     assert isinstance(row["due"].value, datetime) and row["due"].value.date() == date(2025, 11, 13)
     assert row["due"].is_date and row["due"].number_format == "yyyy-mm-dd"
     assert row["days_overdue"].value == 18 and row["days_overdue"].data_type == "n"

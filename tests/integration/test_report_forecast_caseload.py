@@ -112,6 +112,7 @@ def test_caseload_per_caseworker_and_stage(db_url):
         "request": 2, "assessment": 2, "draft": 0, "final": 1, "review": 0, "total": 5, "with_overdue": 1,
         "team": "North"}
     # bob: draft 1, review 1 (ceased is closed); an advisory clock overdue does not count
-    assert (rows["bob"]["draft"], rows["bob"]["review"], rows["bob"]["total"], rows["bob"]["with_overdue"]) == (1, 1, 2, 0)
+    bob = rows["bob"]
+    assert (bob["draft"], bob["review"], bob["total"], bob["with_overdue"]) == (1, 1, 2, 0)
     assert rows["(unassigned)"]["total"] == 1  # withdrawn is closed
     assert doc["totals"]["total"] == 8 and doc["stages"] == ["request", "assessment", "draft", "final", "review"]

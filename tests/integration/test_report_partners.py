@@ -29,7 +29,7 @@ def advice(db_url):
     case = d.case(date(2025, 1, 6), "assessment")
     body = date(2025, 3, 3)
 
-    def req(partner, kind, received_after, requested=body):  # noqa: ANN001, ANN202
+    def req(partner, kind, received_after, requested=body):
         received = requested + timedelta(days=received_after) if received_after is not None else None
         return d.advice(case, kind, partner, requested, requested, received)
 

@@ -19,7 +19,7 @@ def report(url: str, period: Period = Y2025, **kw):
         return timeliness_report(conn, period, **kw).document
 
 
-def with_conn(url: str, fn, *args, **kw):  # noqa: ANN001
+def with_conn(url: str, fn, *args, **kw):
     with engine_for(url).connect() as conn:
         return fn(conn, *args, **kw)
 
@@ -87,7 +87,8 @@ def test_by_month_of_issue(plans):
     months = {m["month"]: m for m in report(plans)["months"]}
     assert sorted(months) == ["2025-05", "2025-06", "2025-07", "2025-09", "2025-10"]
     # May: P1 (on time), P2 (late) -> 1/2 = 50%
-    assert (months["2025-05"]["issued"], months["2025-05"]["within"], months["2025-05"]["rate_excluding"]) == (2, 1, 50.0)
+    may = months["2025-05"]
+    assert (may["issued"], may["within"], may["rate_excluding"]) == (2, 1, 50.0)
     # July: only P5, an exception: including 1/1 = 100%; excluding has no plans -> no rate
     assert months["2025-07"]["rate_including"] == 100.0
     assert months["2025-07"]["issued_excluding"] == 0 and months["2025-07"]["rate_excluding"] is None

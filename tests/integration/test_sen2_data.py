@@ -59,7 +59,8 @@ def test_needs_replace_those_before_and_refuse_unknown_types(case):
     ctx, ref, url = case
     record_needs(ctx, ref, primary="asd", secondary=["SLCN"])
     record_needs(ctx, ref, primary="SEMH", secondary=["ASD"])
-    assert rows(url, "SELECT sen_type, sen_type_rank FROM sen_needs ORDER BY sen_type_rank") == [("SEMH", 1), ("ASD", 2)]
+    ranked = rows(url, "SELECT sen_type, sen_type_rank FROM sen_needs ORDER BY sen_type_rank")
+    assert ranked == [("SEMH", 1), ("ASD", 2)]
     for bad in ({"primary": "NSA"}, {"primary": "ASD", "secondary": ["ASD"]}):
         with pytest.raises(Refused):
             record_needs(ctx, ref, **bad)

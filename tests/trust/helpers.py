@@ -21,8 +21,8 @@ def cli_env(url: str, tmp: Path, user: str = "casey.worker", today: str = "2025-
     return env
 
 
-def run_cli(args: list[str], env: dict, **kw) -> subprocess.CompletedProcess:  # noqa: ANN003
-    return subprocess.run([EHCP, *args], env=env, capture_output=True, text=True, cwd=REPO, **kw)
+def run_cli(args: list[str], env: dict, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([EHCP, *args], env=env, capture_output=True, text=True, cwd=REPO, check=False, **kw)
 
 
 def dump(url: str) -> list:

@@ -82,7 +82,8 @@ def _files(tmp: Path) -> dict[str, Path]:
 
 def test_every_hostile_input_is_refused_in_one_line_and_changes_nothing(db_url, tmp_path):
     ehcp = Ehcp(db_url, tmp_path)
-    ref = ehcp("case", "new", "--child", "Alex Example", "--dob", "2016-05-04", "--received", "2025-03-03").stdout.split()[-1]
+    opened = ehcp("case", "new", "--child", "Alex Example", "--dob", "2016-05-04", "--received", "2025-03-03")
+    ref = opened.stdout.split()[-1]
     ehcp("partner", "add", "EP Service", "--email", "ep@la.example")
     inputs = corpus(ref, _files(tmp_path))
     before = dump(db_url)
@@ -94,7 +95,7 @@ def test_every_hostile_input_is_refused_in_one_line_and_changes_nothing(db_url, 
             problems.append((args[:3], result.exit_code, result.stderr[-300:]))
     assert problems == [], "\n".join(map(repr, problems))
     assert dump(db_url) == before
-    print(f"bad inputs tried: {len(inputs)}, refused in one line with exit 1: {len(inputs) - len(problems)}")
+    print(f"bad inputs tried: {len(inputs)}, refused in one line with exit 1: {len(inputs) - len(problems)}")  # noqa: T201 - the trust figures, shown with pytest -s
 
 
 MALFORMED_CSV = {

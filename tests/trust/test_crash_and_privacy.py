@@ -22,7 +22,7 @@ NAMES = ("Alex Example", "Sam Sample", "Jo Jones")
 NIGHT = "2025-05-28"
 
 
-def _env(scenario, tmp_path):  # noqa: ANN001, ANN202
+def _env(scenario, tmp_path):
     return cli_env(scenario.ctx.settings.database_url, tmp_path, user="nightly", today=NIGHT,
                    EHCP_OUTBOX=str(scenario.outbox), EHCP_NOTIFIER="outbox")
 
@@ -55,7 +55,7 @@ def test_sigkilled_chase_runs_then_a_clean_run_send_every_due_reminder_exactly_o
     files = sorted(p for p in scenario.outbox.glob("*.eml") if not p.name.startswith(".tmp-"))
     subjects = Counter(message_from_bytes(p.read_bytes(), policy=policy.default)["Subject"] for p in files)
     duplicates = sum(n - 1 for n in subjects.values() if n > 1)
-    print(f"crash loops: 8 ({killed} killed mid-run), messages {len(files)}, duplicates {duplicates}")
+    print(f"crash loops: 8 ({killed} killed mid-run), messages {len(files)}, duplicates {duplicates}")  # noqa: T201 - the trust figures, shown with pytest -s
     assert len(files) == expected and duplicates == 0
     assert set(statuses) == {"sent"}, statuses
     assert len(keys) == expected  # each message's reminders share its key: one file per key

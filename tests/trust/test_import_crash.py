@@ -46,10 +46,10 @@ def test_sigkilled_imports_leave_nothing_half_imported(sqlite_url, tmp_path):
         assert _cases(sqlite_url) in (0, rows)  # all or nothing, never part of the file
         if _cases(sqlite_url) == rows:
             break
-    print(f"import runs killed: {kills}")
+    print(f"import runs killed: {kills}")  # noqa: T201 - the trust figures, shown with pytest -s
     assert kills >= 1, "no run was interrupted; the file is too small to test this"
     if _cases(sqlite_url) == 0:  # a clean run after the crashes imports the whole file once
         done = subprocess.run([EHCP, "import", "cases", str(csv_file)], env=env, cwd=REPO,
-                              capture_output=True, text=True, timeout=300)
+                              capture_output=True, text=True, timeout=300, check=False)
         assert done.returncode == 0, done.stderr
     assert _cases(sqlite_url) == rows

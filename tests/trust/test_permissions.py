@@ -14,13 +14,14 @@ def cli(db_url, tmp_path) -> Ehcp:
 
 
 def _setup(cli: Ehcp) -> str:
-    ref = cli("case", "new", "--child", "Alex Example", "--dob", "2016-05-04", "--received", "2025-03-03").stdout.split()[-1]
+    opened = cli("case", "new", "--child", "Alex Example", "--dob", "2016-05-04", "--received", "2025-03-03")
+    ref = opened.stdout.split()[-1]
     cli("user", "add", "casey.worker", "--role", "caseworker", "--team", "North")
     cli("user", "add", "morgan.manager", "--role", "manager", "--team", "North")
     return ref
 
 
-def _refusal(result) -> str:  # noqa: ANN001
+def _refusal(result) -> str:
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, lines
@@ -28,7 +29,8 @@ def _refusal(result) -> str:  # noqa: ANN001
 
 
 def test_open_mode_registers_the_first_login_as_admin_and_later_logins_as_caseworkers(cli):
-    ref = cli("case", "new", "--child", "Alex Example", "--dob", "2016-05-04", "--received", "2025-03-03").stdout.split()[-1]
+    opened = cli("case", "new", "--child", "Alex Example", "--dob", "2016-05-04", "--received", "2025-03-03")
+    ref = opened.stdout.split()[-1]
     # no user added yet: an unknown login works (registered as a caseworker when it opens a case) and
     # may record an exception
     cli("case", "new", "--child", "Sam Sample", "--dob", "2017-01-02", "--received", "2025-03-04",

@@ -11,9 +11,11 @@ from tests.trust.helpers import dump
 
 def test_retention_purge_erases_the_child_keeps_a_tombstone_and_the_chain(db_url, tmp_path):
     ehcp = Ehcp(db_url, tmp_path, today="2025-12-01")
-    old = ehcp("case", "new", "--child", "Olde Person", "--dob", "1995-01-01", "--received", "2000-03-03").stdout.split()[-1]
+    old = ehcp("case", "new", "--child", "Olde Person", "--dob", "1995-01-01",
+               "--received", "2000-03-03").stdout.split()[-1]
     ehcp("case", "advance", old, "--to", "assessment", "--on", "2000-04-01")
-    young = ehcp("case", "new", "--child", "Young Person", "--dob", "2016-05-04", "--received", "2025-03-03").stdout.split()[-1]
+    young = ehcp("case", "new", "--child", "Young Person", "--dob", "2016-05-04",
+                 "--received", "2025-03-03").stdout.split()[-1]
     assert [r["reference"] for r in ehcp.json("retention", "report")["due"]] == []
     due = ehcp.json("retention", "report", "--years", "30")["due"]
     assert [(r["reference"], r["initials"]) for r in due] == [(old, "OP")]

@@ -99,13 +99,13 @@ def test_worker_results_are_taken_in_order_with_at_most_a_window_in_flight():
         def __init__(self) -> None:
             self.submitted, self.taken = [], []
 
-        def apply_async(self, work, args):  # noqa: ANN001, ANN202
+        def apply_async(self, work, args):
             self.submitted.append(args[0])
             assert len(self.submitted) - len(self.taken) <= 3, "more than the window in flight"
             pool = self
 
             class Result:
-                def get(self):  # noqa: ANN202
+                def get(self):
                     pool.taken.append(args[0])
                     return work(args[0])
 

@@ -24,7 +24,8 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "ehcp/domain": ("ehcp.store", *UPPER, "sqlalchemy", "prefect"),
     "ehcp/store": UPPER + ("prefect",),
     "ehcp/services": ("ehcp.chase", "cli", "workflows", "sqlalchemy", "prefect"),
-    "ehcp/chase": ("ehcp.reports", "cli", "workflows", "sqlalchemy", "prefect"),  # beside services: shares their context
+    # ehcp/chase sits beside the services and shares their context (ServiceContext)
+    "ehcp/chase": ("ehcp.reports", "cli", "workflows", "sqlalchemy", "prefect"),
     "ehcp/reports": ("ehcp.services", "ehcp.importing", "cli", "workflows", "prefect"),
     "cli": ("sqlalchemy", "ehcp.store"),
     "workflows": ("cli", "sqlalchemy", "ehcp.store"),

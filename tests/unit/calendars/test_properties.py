@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calendars import Closure, conventions as c, post, terms
+from calendars import Closure, post, terms
+from calendars import conventions as c
 from tests.unit.calendars.helpers import CAL
 
 DAYS = st.dates(min_value=date(2000, 1, 1), max_value=date(2050, 12, 31))
@@ -109,7 +111,7 @@ def test_latest_posting_date_is_the_latest_working_day_served_in_time(target, ch
 def test_merged_closures_are_disjoint_and_cover_every_closed_day(spans):
     closures = [Closure(s, s + timedelta(days=n)) for s, n in spans]
     merged = terms.merge_closures(closures)
-    for a, b in zip(merged, merged[1:]):
+    for a, b in pairwise(merged):
         assert a.reopens < b.start and any(x.weekday() < 5 for x in _days(a.reopens, b.start - ONE))
     for closure in closures:
         assert any(m.start <= closure.start and closure.reopens <= m.reopens for m in merged)

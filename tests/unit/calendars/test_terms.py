@@ -14,7 +14,7 @@ def ics(*events: str) -> bytes:
     for i, event in enumerate(events):
         body += ["BEGIN:VEVENT", f"UID:{i}@test", "DTSTAMP:20250101T000000Z", *event.strip().splitlines(),
                  "END:VEVENT"]
-    return ("\r\n".join(body + ["END:VCALENDAR"]) + "\r\n").encode()
+    return ("\r\n".join([*body, "END:VCALENDAR"]) + "\r\n").encode()
 
 
 def allday(summary: str, start: str, end_exclusive: str) -> str:

@@ -7,8 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from calendars import WorkingDayCalendar, england_and_wales
-from calendars import bank_holidays
+from calendars import WorkingDayCalendar, bank_holidays, england_and_wales
 from calendars.bank_holidays import EnglandAndWalesHolidays, easter_sunday
 from tests.unit.calendars.helpers import CAL, d
 
@@ -84,7 +83,7 @@ def test_calendars_are_shared_per_set_of_extras():
 
 
 def test_extra_holiday_keys_must_be_dates():
-    cal = england_and_wales({datetime(2026, 6, 9, 12, 0): "proclaimed"})
+    cal = england_and_wales({datetime(2026, 6, 9, 12, 0): "proclaimed"})  # noqa: DTZ001 - any datetime will do
     assert not cal.is_working_day(d("2026-06-09"))
     with pytest.raises(TypeError, match="not a date"):
         england_and_wales({"2026-06-09": "proclaimed"})

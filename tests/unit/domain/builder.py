@@ -28,7 +28,7 @@ class CaseBuilder:
     events: tuple[ev.Event, ...] = ()
 
     def add(self, event: ev.Event) -> CaseBuilder:
-        return CaseBuilder(self.events + (event,))
+        return CaseBuilder((*self.events, event))
 
     def request(self, on: str, source: str = "parent") -> CaseBuilder:
         return self.add(ev.RequestReceived(d(on), source))
@@ -85,7 +85,7 @@ class CaseBuilder:
     def exception(self, on: str, reason: str, until: str | None = None, kind: str | None = None) -> CaseBuilder:
         return self.add(ev.ExceptionRecorded(d(on), reason, _opt(until), kind))
 
-    def __iter__(self):  # noqa: ANN204
+    def __iter__(self):
         return iter(self.events)
 
     def __len__(self) -> int:

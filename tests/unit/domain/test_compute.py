@@ -56,7 +56,8 @@ def test_advice_clocks_per_request_with_numbered_repeats():
 
 
 def test_advice_received_without_an_id_settles_the_oldest_pending_request():
-    case = ASSESSING.advice("2025-02-11", "medical").advice("2025-02-12", "medical").advice_received("2025-03-01", "medical")
+    case = (ASSESSING.advice("2025-02-11", "medical").advice("2025-02-12", "medical")
+            .advice_received("2025-03-01", "medical"))
     got = clocks(case, today="2025-03-02")
     assert got["advice.medical"].state == MET and got["advice.medical.2"].state == PENDING
 
@@ -76,7 +77,8 @@ def test_school_consultation_is_settled_by_a_reply_and_dropped_by_the_final_plan
 
 def test_a_new_clock_never_reuses_the_key_of_one_kept_after_a_drop():
     drafted = ASSESSING.draft("2025-04-01").consulted("2025-04-02", "Oak").consulted("2025-04-02", "Elm")
-    case = drafted.responded("2025-04-10", "Elm").final("2025-04-25").notice("2026-01-05").consulted("2026-01-06", "Ash")
+    case = (drafted.responded("2025-04-10", "Elm").final("2025-04-25").notice("2026-01-05")
+            .consulted("2026-01-06", "Ash"))
     got = clocks(case, today="2026-01-07")
     assert got["school_consultation.2"].state == MET and got["school_consultation.3"].state == PENDING
     assert "school_consultation" not in got
@@ -175,7 +177,8 @@ def test_q14_reg4_reading_keeps_the_assessment_decision_clock():
 
 def test_q13_trigger_date_selection_ignores_the_2020_version_for_earlier_requests():
     case = received("2020-03-02").exception("2020-05-01", "coronavirus")
-    assert clocks(case, today="2020-05-02", policy=Policy(covid_selection="trigger_date"))["final_plan"].state == PENDING
+    by_trigger = clocks(case, today="2020-05-02", policy=Policy(covid_selection="trigger_date"))
+    assert by_trigger["final_plan"].state == PENDING
     running = received("2020-06-01").exception("2020-06-15", "coronavirus")  # final plan due 2020-10-19
     assert clocks(running, today="2020-06-16")["final_plan"].state == PENDING
     in_progress = Policy(covid_selection="in_progress")

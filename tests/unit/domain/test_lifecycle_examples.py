@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from calendars import post
+from ehcp.domain import DISAPPLIED, MET, MISSED, PENDING, ChildFacts, practical
 from ehcp.domain import events as ev
-from ehcp.domain import practical
-from ehcp.domain import ChildFacts
-from ehcp.domain import DISAPPLIED, MET, MISSED, PENDING
-from ehcp.domain.review import planning_dates
 from ehcp.domain.plan_life import latest_sufficient_awareness
+from ehcp.domain.review import planning_dates
 from ehcp.rules import DEFAULT_RULES, Policy
 from tests.unit.domain.builder import CAL, CaseBuilder, clocks, d, received
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from calendars import conventions
-from ehcp.domain import compute_deadlines
+from ehcp.domain import ChildFacts, compute_deadlines, ncy_from_dob, ordered
 from ehcp.domain import events as ev
-from ehcp.domain import ChildFacts, ncy_from_dob
-from ehcp.domain import ordered
 from ehcp.rules import Policy
 from tests.unit.domain.builder import CAL
 
@@ -52,7 +51,7 @@ def test_a_completed_review_moves_the_next_due_date_forward_and_never_past_12_mo
     history, reviews = plan
     clocks = annual_reviews(history, policy)
     assert len(clocks) == len(reviews) + 1
-    for earlier, later, (meeting, decided) in zip(clocks, clocks[1:], reviews):
+    for (earlier, later), (meeting, decided) in zip(pairwise(clocks), reviews, strict=True):
         restart = decided if policy.review_restart == "decision" else meeting
         assert earlier.state in ("met", "missed") and earlier.met_on == restart
         assert later.trigger == restart

@@ -10,6 +10,8 @@ from ehcp.domain import (
     ALL_EVENT_TYPES,
     EVENT_TYPES,
     LIFECYCLE_EVENT_TYPES,
+    LIFECYCLE_RECORDINGS,
+    LIFECYCLE_TRANSITIONS,
     IllegalMove,
     Stage,
     check_event,
@@ -18,7 +20,6 @@ from ehcp.domain import (
     event_from,
 )
 from ehcp.domain import events as ev
-from ehcp.domain import LIFECYCLE_RECORDINGS, LIFECYCLE_TRANSITIONS
 from tests.unit.domain.builder import CAL, CaseBuilder, clocks, d, received
 
 PLAN = received("2024-06-03").agreed("2024-07-01").draft("2024-09-02").final("2024-10-21")
@@ -288,7 +289,8 @@ def test_icb_notice_needs_a_mediation_request_with_health_issues_not_yet_notifie
     refused(health, ev.MediationIcbNotified(d("2026-01-11")))  # before the LA was told the issues
     allowed(health, ev.MediationIcbNotified(d("2026-01-12")))
     told = health.add(ev.MediationIcbNotified(d("2026-01-14")))
-    assert "already told of the health issues on 2026-01-14" in str(refused(told, ev.MediationIcbNotified(d("2026-01-15"))))
+    refusal = refused(told, ev.MediationIcbNotified(d("2026-01-15")))
+    assert "already told of the health issues on 2026-01-14" in str(refusal)
 
 
 def test_refusals_to_assess_can_be_appealed_from_a_closed_case():

@@ -20,8 +20,8 @@ def test_every_stage_is_reachable_from_the_start():
 
 
 def test_open_and_closed_stages_partition_the_stages():
-    assert OPEN_STAGES | CLOSED_STAGES == set(Stage) and not OPEN_STAGES & CLOSED_STAGES
-    assert CLOSED_STAGES == {Stage.NOT_ASSESSED, Stage.NO_PLAN, Stage.CEASED, Stage.WITHDRAWN}
+    assert set(Stage) == OPEN_STAGES | CLOSED_STAGES and not OPEN_STAGES & CLOSED_STAGES
+    assert {Stage.NOT_ASSESSED, Stage.NO_PLAN, Stage.CEASED, Stage.WITHDRAWN} == CLOSED_STAGES
 
 
 def test_closed_stages_have_no_exits():

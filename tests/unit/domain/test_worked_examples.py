@@ -244,7 +244,8 @@ def test_plan_met_in_time_still_names_the_exception_that_applied():
     from datetime import date
 
     from calendars import england_and_wales
-    from ehcp.domain import compute_deadlines, events as ev
+    from ehcp.domain import compute_deadlines
+    from ehcp.domain import events as ev
 
     history = [
         ev.RequestReceived(on=date(2026, 2, 2)),
@@ -253,5 +254,6 @@ def test_plan_met_in_time_still_names_the_exception_that_applied():
         ev.DraftPlanSent(on=date(2026, 5, 18)),
         ev.FinalPlanIssued(on=date(2026, 6, 15)),
     ]
-    final = {d.key: d for d in compute_deadlines(history, calendar=england_and_wales(), today=date(2026, 7, 1))}["final_plan"]
+    computed = compute_deadlines(history, calendar=england_and_wales(), today=date(2026, 7, 1))
+    final = {d.key: d for d in computed}["final_plan"]
     assert final.state == "met" and final.exception == "absence_from_area"

@@ -7,16 +7,15 @@ explicitly so every expected figure can be worked out by hand.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
 from sqlalchemy import insert
 
 from ehcp.store.db import engine_for
-from ehcp.store.models import (AdviceRequest, Case, CaseEvent, Child, Deadline, Partner, Reminder, Team,
-                               User)
+from ehcp.store.models import AdviceRequest, Case, CaseEvent, Child, Deadline, Partner, Reminder, Team, User
 
-NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
 RULES = {"assessment_decision": "R-ASSESS-DECISION", "no_plan_notice": "R-NO-PLAN-NOTICE",
          "final_plan": "R-FINAL-PLAN", "school_consultation": "R-SCHOOL-CONSULT",
          "annual_review": "R-REVIEW-DUE", "review_decision": "R-REVIEW-DECISION"}
@@ -33,7 +32,7 @@ class Data:
         self.engine = engine_for(url)
         self._refs = count(1)
 
-    def _insert(self, table, **values) -> int:  # noqa: ANN001
+    def _insert(self, table, **values) -> int:
         with self.engine.begin() as conn:
             return conn.execute(insert(table).values(**values)).inserted_primary_key[0]
 

@@ -101,8 +101,10 @@ def test_dashboard_card_colour_against_the_national_average():
 
 
 def test_twenty_weeks_from_cells():
-    cells = [{"month": "2025-01", "exc": 0, "issued": 3, "within": 2, "weeks_20_52": 1, "over_52": 0, "total_days": 420},
-             {"month": "2025-01", "exc": 1, "issued": 1, "within": 1, "weeks_20_52": 0, "over_52": 0, "total_days": 100}]
+    cells = [{"month": "2025-01", "exc": 0, "issued": 3, "within": 2, "weeks_20_52": 1, "over_52": 0,
+              "total_days": 420},
+             {"month": "2025-01", "exc": 1, "issued": 1, "within": 1, "weeks_20_52": 0, "over_52": 0,
+              "total_days": 100}]
     t = twenty_weeks(cells)
     assert (t["including"]["issued"], t["including"]["within"], t["including"]["rate"]) == (4, 3, 75.0)
     assert (t["excluding"]["issued"], t["excluding"]["within"], t["excluding"]["rate"]) == (3, 2, 66.7)
@@ -141,14 +143,15 @@ def test_workbook_round_trip(tmp_path):
     from openpyxl import load_workbook
 
     rows = [{"ref": "EHC-1", "due": date(2025, 1, 2), "days": 7, "rate": 46.4, "flag": False, "note": None}]
-    report = Report("Title", {}, [Table("one", list(rows[0]), rows, "One"), Table("one", ["x"], [], None)], "Footer DfE")
+    tables = [Table("one", list(rows[0]), rows, "One"), Table("one", ["x"], [], None)]
+    report = Report("Title", {}, tables, "Footer DfE")
     path = write_workbook(tmp_path / "r.xlsx", report, made_on=date(2025, 12, 1))
     wb = load_workbook(path)
     assert wb.sheetnames == ["one", "one (2)", "About"]
     ws = wb["one"]
     assert ws.freeze_panes == "A2" and [c.value for c in ws[1]] == list(rows[0])
     assert [c.font.bold for c in ws[1]] == [True] * 6
-    ref, due, days, rate_, flag, note = ws[2]
+    _ref, due, days, rate_, flag, note = ws[2]
     assert isinstance(due.value, datetime) and due.number_format == "yyyy-mm-dd"
     assert (days.value, rate_.value, flag.value, note.value) == (7, 46.4, False, None)
     about = [c.value for c in wb["About"]["A"]]

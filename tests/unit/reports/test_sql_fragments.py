@@ -49,8 +49,8 @@ def percentiles(values: list[int | None]) -> tuple:
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE t (g TEXT, v INTEGER)")
     db.executemany("INSERT INTO t VALUES ('x', ?)", [(v,) for v in values])
-    sql = (f"SELECT {stats.median('v')}, {stats.p90('v')}, COUNT(v) FROM ({stats.ranked('SELECT g, v FROM t', ['g'], 'v')}) r "
-           "GROUP BY g")
+    ranked = stats.ranked("SELECT g, v FROM t", ["g"], "v")
+    sql = f"SELECT {stats.median('v')}, {stats.p90('v')}, COUNT(v) FROM ({ranked}) r GROUP BY g"
     return db.execute(sql).fetchone()
 
 

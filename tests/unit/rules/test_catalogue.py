@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from itertools import pairwise
 
 import pytest
 
@@ -106,10 +107,10 @@ def test_rule_validates_its_vocabulary():
 
 
 def test_every_key_has_continuous_versions_from_1_september_2014():
-    for key in DEFAULT_RULES.keys():
+    for key in DEFAULT_RULES.keys():  # noqa: SIM118 - a RuleSet iterates its rules; keys() gives the keys
         versions = DEFAULT_RULES.versions(key)
         assert versions[0].effective_from == date(2014, 9, 1) or key == "amended_plan"
-        for earlier, later in zip(versions, versions[1:]):
+        for earlier, later in pairwise(versions):
             assert (later.effective_from - earlier.effective_to).days == 1
         assert versions[-1].effective_to is None
 

@@ -51,7 +51,7 @@ def _doc(name: str) -> str:
 def test_every_cited_rule_id_is_documented_in_rules_md():
     documented = set(re.findall(r"^## (R-\S+)$", _doc("rules.md"), re.MULTILINE))
     missing = {ref: files for ref, files in _found(RULE_ID).items()
-               if not (ref in documented or ref.endswith("-") and any(d.startswith(ref) for d in documented))}
+               if not (ref in documented or (ref.endswith("-") and any(d.startswith(ref) for d in documented)))}
     assert not missing, f"rule ids cited but not in docs/rules.md: {missing}"
 
 

@@ -263,11 +263,11 @@ class FakeUnitOfWork:
         self.commits = 0
         self.opened: list[bool] = []
 
-    def __call__(self, *, write: bool = True) -> "FakeUnitOfWork":
+    def __call__(self, *, write: bool = True) -> FakeUnitOfWork:
         self.opened.append(write)
         return self
 
-    def __enter__(self) -> "FakeUnitOfWork":
+    def __enter__(self) -> FakeUnitOfWork:
         return self
 
     def __exit__(self, *exc: object) -> None:
