@@ -14,6 +14,8 @@ FORCEd: the owner role (migrations, set-up, tests) keeps seeing every row.
   another team except an admin.
 - children: visible while no case at all points at them (a child row is written just before its
   case; ``ehcp_child_has_case`` looks past the policies) or while a visible case does.
+- case references: ``ehcp_last_case_reference`` numbers new cases past the policies (a caseworker
+  cannot see the other teams' cases, but their numbers are taken).
 - tables keyed by case: visible when their case is (the sub-select runs under the cases policy).
 - case_events: a new row must name session_user as its actor; ``exception_recorded`` needs a manager
   or admin (permission ``record_exception`` in ehcp/services/permissions.py).
@@ -51,6 +53,14 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = "{schema}", pg_temp AS $$
 $$
 """
 
+# Case references are numbered across all teams: the last one in a year, seen past the policies.
+LAST_REFERENCE = """
+CREATE FUNCTION ehcp_last_case_reference(prefix text) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = "{schema}", pg_temp AS $$
+    SELECT max(reference) FROM "{schema}".cases WHERE reference LIKE prefix || '%'
+$$
+"""
+
 AUDIT_GUARD = """
 CREATE FUNCTION ehcp_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -69,6 +79,7 @@ def upgrade() -> None:
     op.execute("ALTER TABLE children ENABLE ROW LEVEL SECURITY")
     schema = op.get_bind().exec_driver_sql("SELECT current_schema()").scalar()
     op.execute(CHILD_HAS_CASE.format(schema=schema))
+    op.execute(LAST_REFERENCE.format(schema=schema))
     op.execute("CREATE POLICY children_by_case ON children USING ("
                "NOT ehcp_child_has_case(id) OR EXISTS (SELECT 1 FROM cases c WHERE c.child_id = children.id))")
     for table in CASE_KEYED:
@@ -97,6 +108,7 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION ehcp_audit_append_only()")
     op.execute("DROP POLICY children_by_case ON children")
     op.execute("DROP FUNCTION ehcp_child_has_case(integer)")
+    op.execute("DROP FUNCTION ehcp_last_case_reference(text)")
     for policy, table in [("audit_append", "audit_log"), ("audit_read", "audit_log"),
                           ("case_events_exception", "case_events"), ("case_events_actor", "case_events"),
                           *[(f"{t}_by_case", t) for t in CASE_KEYED],

@@ -139,8 +139,14 @@ def current_schema(conn: Connection) -> str:
 
 
 def apply(conn: Connection, statements: list[str]) -> None:
-    for statement in statements:
-        conn.exec_driver_sql(statement)
+    """Run ``statements`` in ``conn``'s transaction, as written: through the driver's cursor with no
+    parameters, so the ``%`` of ``format('%I')`` and ``RAISE '%'`` is not taken for a placeholder."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for statement in statements:
+            cursor.execute(statement)
+    finally:
+        cursor.close()
 
 
 def session_identity(conn: Connection) -> tuple[str, bool]:
