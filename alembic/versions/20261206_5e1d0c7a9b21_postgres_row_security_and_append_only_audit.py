@@ -24,15 +24,14 @@ FORCEd: the owner role (migrations, set-up, tests) keeps seeing every row.
   included; only a superuser (``session_replication_role = replica``) or the owner disabling the
   trigger gets past it, which the chain and the external seals are there to detect.
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 from alembic import op
 
-
 revision: str = '5e1d0c7a9b21'
-down_revision: Union[str, None] = 'a7e00425bb7d'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = 'a7e00425bb7d'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 # The acting login's row, if active. Policy expressions are stored parsed (names resolved to
 # objects at CREATE POLICY time), so a temporary table called "users" cannot stand in for it.

@@ -161,7 +161,7 @@ def session_identity(conn: Connection) -> tuple[str, bool]:
 class LoginRoleRepository:
     """Login roles on PostgreSQL, once ``ehcp db roles --apply`` has run on this schema."""
 
-    def __init__(self, session: "Session") -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
 
     def managed(self) -> bool:

@@ -36,7 +36,7 @@ class Deployment:
         base = make_url(PG_BASE).set(username=self.logins[who], password=None)
         return f"{base.render_as_string(hide_password=False)}?options=-csearch_path%3D{self.schema}"
 
-    def cli(self, who: str | None, *args: str, code: int | None = 0, **env: str):  # noqa: ANN201
+    def cli(self, who: str | None, *args: str, code: int | None = 0, **env: str):
         """Run ``ehcp`` connected as ``who``'s login role (None: the owner)."""
         from cli.main import app
 
@@ -219,3 +219,4 @@ def test_sqlite_says_roles_there_are_guidance_once_per_command(sqlite_url: str, 
         assert result.stderr.count("is not authenticated") == 1, result.stderr
     refused = runner.invoke(app, ["db", "roles", "--print"], env=env)
     assert refused.exit_code == 1 and "need PostgreSQL" in refused.stderr
+    assert "On SQLite roles are guidance" in " ".join(runner.invoke(app, ["--help"], env=env).stdout.split())
