@@ -75,7 +75,7 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     with owner.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     owner_url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
-    logins = {who: f"{who}.{suffix}" for who in ("admin", "north.cw", "north.mgr", "south.cw", "north.cw2")}
+    logins = {who: f"{who}.{suffix}" for who in ("admin", "north.cw", "north.mgr", "south.cw", "north.cw2", "extra")}
     d = Deployment(schema, prefix, owner_url, logins, {}, tmp_path_factory.mktemp("pgroles"))
     try:
         migrate.upgrade(owner_url)
@@ -197,6 +197,24 @@ def test_a_caseworker_cannot_record_an_exception_even_with_raw_sql(deployed: Dep
             "VALUES (:c, 'exception_recorded', '2025-11-10', now(), session_user, '{}')", {"c": case_id})
     me.dispose()
     deployed.cli("north.mgr", *args)  # a manager of the team may
+
+
+def test_an_admin_login_adds_people_and_moves_them_between_groups(deployed: Deployment) -> None:
+    extra = deployed.logins["extra"]
+    added = deployed.cli("admin", "user", "add", extra, "--role", "caseworker", "--team", "South")
+    assert f"member of {deployed.prefix}_caseworker" in added.stderr
+    deployed.cli("admin", "user", "role", extra, "manager")
+    with deployed.connect(None).connect() as owner:
+        groups = owner.execute(sa.text(
+            "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+            "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = :l"), {"l": extra}).scalars().all()
+        login, password = owner.execute(sa.text("SELECT rolcanlogin, rolpassword IS NOT NULL FROM pg_authid "
+                                                "WHERE rolname = :l"), {"l": extra}).one()
+        actors = owner.execute(sa.text("SELECT actor FROM audit_log WHERE action IN ('user_added', "
+                                       "'user_role_changed') AND detail::text LIKE :l"), {"l": f"%{extra}%"})
+    assert groups == [f"{deployed.prefix}_manager"] and login and not password
+    assert set(actors.scalars()) == {deployed.logins["admin"]}
+    assert deployed.cli("extra", "case", "show", deployed.refs["South"]).exit_code == 0  # a South manager now
 
 
 def test_db_roles_prints_and_applies_idempotently(deployed: Deployment) -> None:
