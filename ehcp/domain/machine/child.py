@@ -60,8 +60,6 @@ def child_facts(events: Iterable[Event]) -> ChildFacts:
     dob, year_group, as_of = None, None, None
     for event in events:
         dob = getattr(event, "dob", None) or dob
-        if event.kind == "child_noted":
-            year_group, as_of = event.year_group, event.on
-        elif event.kind == "plan_transferred_in" and event.year_group is not None:
+        if event.kind == "child_noted" or (event.kind == "plan_transferred_in" and event.year_group is not None):
             year_group, as_of = event.year_group, event.on
     return ChildFacts(dob, year_group, as_of if year_group is not None else None)

@@ -117,3 +117,15 @@ def test_the_vocabulary_and_the_status_rule_load_alone(module):
 
 def test_sources_were_found():
     assert len(DOMAIN) > 30
+
+
+def test_the_lazy_exports_match_the_type_checking_imports():
+    """ehcp/domain/__init__.py names each public name twice (PEP 562 map, TYPE_CHECKING imports): same names."""
+    import ehcp.domain as package
+
+    path = ROOT / "domain" / "__init__.py"
+    guarded = next(node for node in ast.parse(path.read_text(), str(path)).body
+                   if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING")
+    imported = {alias.name: node.module for node in guarded.body if isinstance(node, ast.ImportFrom)
+                for alias in node.names}
+    assert imported == package._EXPORTS
