@@ -88,12 +88,15 @@ LIFECYCLE_EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls for cls in PROCESS_EVENTS if cls.kind not in EVENT_TYPES
 }
 ALL_EVENT_TYPES: dict[str, type[Event]] = {**EVENT_TYPES, **LIFECYCLE_EVENT_TYPES}
+# The statutory sequence of every event kind on one day, from each event's same_day slot.
+LIFECYCLE_ORDER: tuple[str, ...] = tuple(cls.kind for cls in sorted(PROCESS_EVENTS, key=lambda cls: cls.same_day))
 
 
 __all__ = [
     "ALL_EVENT_TYPES",
     "EVENT_TYPES",
     "LIFECYCLE_EVENT_TYPES",
+    "LIFECYCLE_ORDER",
     "PROCESS_EVENTS",
     "AdviceReceived",
     "AdviceRequested",

@@ -21,14 +21,13 @@ from ehcp.domain.machine.guards import (
     waived_since,
     window_end,
 )
-from ehcp.domain.machine.history import LIFECYCLE_ORDER, last_of, ordered, request_of
+from ehcp.domain.machine.history import last_of, ordered, request_of
 from ehcp.domain.machine.refusal import IllegalMove, Refusal
 from ehcp.domain.machine.replay import Replay
 from ehcp.domain.machine.table import Recording, Transition
 
 __all__ = [
     "COMMON_GUARDS",
-    "LIFECYCLE_ORDER",
     "ChildFacts",
     "Clock",
     "Context",

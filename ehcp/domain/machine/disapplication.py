@@ -47,6 +47,7 @@ class ExceptionRecorded(Event):
     """
 
     kind: ClassVar[str] = "exception_recorded"
+    same_day: ClassVar[int] = 440
     describes_period: ClassVar[bool] = True
     reason: str
     until: date | None = None
