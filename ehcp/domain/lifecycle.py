@@ -57,7 +57,7 @@ def _handlers() -> dict[str, tuple[Handler, ...]]:
     merged: dict[str, tuple[Handler, ...]] = {}
     for process in HANDLER_ORDER:
         for kind, handler in process.HANDLERS.items():
-            merged[kind] = merged.get(kind, ()) + (handler,)
+            merged[kind] = (*merged.get(kind, ()), handler)
     return merged
 
 

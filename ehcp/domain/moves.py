@@ -127,7 +127,7 @@ def _move_guards(events: list[Event], stage: Stage | None, event: Event) -> tupl
         raise IllegalMove(stage, target, f"{event.kind.replace('_', ' ')} does not follow from "
                           f"{stage.value}", on=event.on, rule="no_move", kind=event.kind)
     common = tuple(guard for guard in COMMON_GUARDS if guard is not open_stage)
-    return common + (move.guard,), target
+    return (*common, move.guard), target
 
 
 def _recording_guards(stage: Stage | None, event: Event) -> tuple[tuple[Guard, ...], str]:

@@ -96,6 +96,7 @@ def review_dates(meeting: date, *, channel: str = "email", calendar: WorkingDayC
     return ReviewDates(
         meeting=meeting, invitations_by=invitations, post_invitations_by=posted,
         advice_by=review_advice_by(meeting, rules=rules),
-        report_by=_due("review_report", meeting, rules, policy), decision_by=_due("review_decision", meeting, rules, policy),
+        report_by=_due("review_report", meeting, rules, policy),
+        decision_by=_due("review_decision", meeting, rules, policy),
         amended_plan_by=amended_plan_longstop(meeting, rules=rules),
     )

@@ -147,6 +147,6 @@ class OrderComplied(Event):
 
 EVENTS: tuple[type[Event], ...] = (
     AppealableDecision, MediationAdviserContacted, MediationRequested, MediationIcbNotified,
-    MediationUnavailable, MediationConcluded, MediationCertificateIssued, AppealLodged, AppealConcluded, TribunalOrdered,
-    AppealUnopposed, OrderComplied,
+    MediationUnavailable, MediationConcluded, MediationCertificateIssued, AppealLodged, AppealConcluded,
+    TribunalOrdered, AppealUnopposed, OrderComplied,
 )

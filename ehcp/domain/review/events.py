@@ -122,6 +122,6 @@ class PhaseTransferNoted(Event):
 
 
 EVENTS: tuple[type[Event], ...] = (
-    ReviewMeetingHeld, ReviewDecided, AmendmentNoticeSent, AmendedPlanIssued, ChildNoted, ReviewScheduled, ReviewInvitationsSent, ReviewAdviceCirculated, ReviewReportSent,
-    AmendmentNotMade, PhaseTransferNoted,
+    ReviewMeetingHeld, ReviewDecided, AmendmentNoticeSent, AmendedPlanIssued, ChildNoted, ReviewScheduled,
+    ReviewInvitationsSent, ReviewAdviceCirculated, ReviewReportSent, AmendmentNotMade, PhaseTransferNoted,
 )
