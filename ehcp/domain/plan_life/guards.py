@@ -100,7 +100,8 @@ def consulted_before_ceasing(event: ev.CeaseNoticeSent, g: GuardContext) -> Refu
         return Refusal(f"a decision to cease sent on {state.cease[0].isoformat()} is already in force",
                        "CFA 2014 s.45")
     decided = last_of(g.history, "review_decided", before=event.on)
-    proposal = decided if decided is not None and decided.outcome == "cease" else None  # after a meeting
+    # after a meeting: a review decision to cease (review_decided carries the outcome)
+    proposal = decided if getattr(decided, "outcome", None) == "cease" else None
     consulted = [e for e in (last_of(g.history, "cease_consulted", before=event.on), proposal) if e is not None]
     earlier = last_of(g.history, "cease_notice_sent", before=event.on)
     fresh = [e for e in consulted if earlier is None or e.on > earlier.on]

@@ -43,7 +43,7 @@ def valid_review_schedule(event: ev.ReviewScheduled, g: GuardContext) -> Refusal
 
 def _scheduled_meeting(g: GuardContext, on: date) -> date | None:
     scheduled = last_of(g.history, "review_scheduled", before=on)
-    return scheduled.meeting if scheduled is not None and scheduled.meeting >= on else None
+    return scheduled.meeting if isinstance(scheduled, ev.ReviewScheduled) and scheduled.meeting >= on else None
 
 
 def review_scheduled(event: Event, g: GuardContext) -> Refusal | None:

@@ -105,7 +105,7 @@ def deadline_in(year: int, child: ChildFacts, notes: Sequence[PhaseTransferNoted
                 calendar: WorkingDayCalendar) -> PhaseDeadline | None:
     """The phase-transfer deadline for the move in calendar year ``year``, if there is one."""
     transfer = transfer_in(year, child, notes, policy)
-    return transfer and deadline_for(transfer, rules=rules, policy=policy, calendar=calendar)
+    return None if transfer is None else deadline_for(transfer, rules=rules, policy=policy, calendar=calendar)
 
 
 def planning_dates(deadline: date, *, rules: RuleSet) -> tuple[date, date]:
