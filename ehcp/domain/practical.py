@@ -17,6 +17,7 @@ from ehcp.rules.policy import DEFAULT_POLICY, Policy
 
 def _due(key: str, trigger: date, rules: RuleSet, policy: Policy, calendar: WorkingDayCalendar | None = None) -> date:
     """``key``'s due date from ``trigger``; the calendar is needed only by working-day rules."""
+    # calendar may be None: the callers that omit it ask for week and month rules, which never read it
     return nominal_due(rules.rule(key, trigger), trigger, calendar=calendar, policy=policy)  # type: ignore[arg-type]
 
 

@@ -20,6 +20,7 @@ from ehcp.domain.machine.guards import (
     valid_service,
     waived_since,
     window_end,
+    window_open_until,
 )
 from ehcp.domain.machine.history import last_of, ordered, request_of
 from ehcp.domain.machine.refusal import IllegalMove, Refusal
@@ -63,4 +64,5 @@ __all__ = [
     "valid_service",
     "waived_since",
     "window_end",
+    "window_open_until",
 ]

@@ -91,5 +91,6 @@ class Replay:
 
     def service(self, event: Event) -> date:
         """When a document event (one with ``channel`` and ``served_on``) was served."""
+        # only document events (draft, amendment notice, invitations) have channel and served_on
         return service_date(event.on, event.channel, event.served_on,  # type: ignore[attr-defined]
                             calendar=self.ctx.calendar, policy=self.ctx.policy)

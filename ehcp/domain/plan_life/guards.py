@@ -8,7 +8,7 @@ from datetime import date
 from calendars import conventions
 from ehcp.domain.machine.clocks import pending
 from ehcp.domain.machine.event import Event
-from ehcp.domain.machine.guards import GuardContext, one_of, valid_service, waived_since, window_end
+from ehcp.domain.machine.guards import GuardContext, one_of, valid_service, window_open_until
 from ehcp.domain.machine.history import last_of
 from ehcp.domain.machine.refusal import Refusal
 from ehcp.domain.plan_life import events as ev
@@ -80,8 +80,8 @@ def reassessment_conclusion(event: ev.ReassessmentConcluded, g: GuardContext) ->
     if draft is None or draft.on < since:
         return Refusal("send the draft plan first: the 15 days for representations apply (reg 13(1) "
                        "via reg 27(2))", f"{REGS} reg 13(1), 27(2)")
-    last = window_end(draft, "draft_representations", g)
-    if event.on > last or waived_since(draft, event.on, g):
+    last = window_open_until(draft, "draft_representations", event.on, g)
+    if last is None:
         return None
     return Refusal(f"the parent's 15 days for representations (SEND Regulations 2014 reg 13(1)(a)) run to "
                    f"{last.isoformat()}; record a written waiver to finalise earlier", f"{REGS} reg 13(1)(a)")
