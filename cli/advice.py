@@ -34,11 +34,13 @@ def request(
 
     Example: ehcp advice request EHC-2025-00042 --kind psychological --partner "EP Service" --on 2025-04-14
     """
-    from ehcp.services.advice import request_advice
+    from ehcp.services.advice import ask_for_advice
 
-    request_advice(context(), reference, kind=kind, partner=partner, on=parse_date(on, "--on"),
-                   received_by_body=parse_date(received_by_body, "--received-by-body"), channel=channel)
+    asked = ask_for_advice(context(), reference, kind=kind, partner=partner, on=parse_date(on, "--on"),
+                           received_by_body=parse_date(received_by_body, "--received-by-body"), channel=channel)
     info(f"{reference.upper()}: {kind} advice requested{' from ' + partner if partner else ''}")
+    for warning in asked.warnings:
+        info(f"warning: {warning}")
 
 
 @advice_app.command("received")

@@ -3,6 +3,7 @@ receives the request (reg 8(1))."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from ehcp.domain import body_receipt
@@ -13,17 +14,35 @@ from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
 from ehcp.services.partners import check_advice_kind, find_partner
 from ehcp.services.recording import Step, record
-from ehcp.store.models import AdviceRequest
+from ehcp.store.models import AdviceRequest, Partner
 from ehcp.domain.vocabulary import CHANNELS
 
 
 
+@dataclass(frozen=True)
+class AdviceAsked:
+    """An advice request recorded: its id, and warnings (a partner asked for advice it does not give)."""
+
+    request_id: int
+    warnings: list[str] = field(default_factory=list)
+
+
 def request_advice(ctx: ServiceContext, reference: str, *, kind: str, partner: str | None, on: date,
                    received_by_body: date | None = None, channel: str = "email") -> int:
-    """Record that advice of ``kind`` was requested from ``partner`` on ``on``; returns its id.
+    """Record that advice of ``kind`` was requested from ``partner`` on ``on``; returns its id
+    (:func:`ask_for_advice` also gives the warnings)."""
+    return ask_for_advice(ctx, reference, kind=kind, partner=partner, on=on, received_by_body=received_by_body,
+                          channel=channel).request_id
+
+
+def ask_for_advice(ctx: ServiceContext, reference: str, *, kind: str, partner: str | None, on: date,
+                   received_by_body: date | None = None, channel: str = "email") -> AdviceAsked:
+    """Record that advice of ``kind`` was requested from ``partner`` on ``on``.
 
     The request row is written with the event so that the 6-week clock can name it; its date of
-    receipt by the body is the given one, or the one deemed from the channel (reg 8(1))."""
+    receipt by the body is the given one, or the one deemed from the channel (reg 8(1)). The same
+    request (case, kind, partner, date) twice is refused; a partner whose listed advice kinds do not
+    include ``kind`` is a warning (a slip of --kind or --partner is caught while it is cheap)."""
     check_advice_kind(kind)
     if channel not in CHANNELS:
         raise Refused(f"unknown channel {channel!r}; channels are {', '.join(CHANNELS)}")
@@ -31,13 +50,20 @@ def request_advice(ctx: ServiceContext, reference: str, *, kind: str, partner: s
     if received_by_body is not None and received_by_body < on:
         raise Refused(f"--received-by-body {received_by_body} is before the request date {on}")
     made: list[AdviceRequest] = []
+    notes: list[str] = []
 
     def plan(step: Step) -> list[ev.Event]:
         partner_row = find_partner(step.uow, partner) if partner else None
         if partner_row is None and kind != "parent":
             raise Refused(f"advice of kind {kind!r} needs --partner (the body asked for it)")
+        partner_id = partner_row.id if partner_row else None
+        if step.uow.advice.same_request(step.case.id, kind, partner_id, on) is not None:
+            raise Refused(f"{step.case.reference}: {kind} advice was already requested"
+                          f"{' from ' + partner_row.name if partner_row else ''} on {on.isoformat()}")
+        if partner_row is not None:
+            notes.extend(kinds_warning(partner_row, kind))
         row = step.uow.advice.add(AdviceRequest(
-            case_id=step.case.id, kind=kind, partner_id=partner_row.id if partner_row else None,
+            case_id=step.case.id, kind=kind, partner_id=partner_id,
             requested_on=on, received_by_body_on=received_by_body or on, channel=channel))
         event = ev.AdviceRequested(on=on, advice_kind=kind, request_id=row.id,
                                    received_by_body=received_by_body, channel=channel)
@@ -46,7 +72,15 @@ def request_advice(ctx: ServiceContext, reference: str, *, kind: str, partner: s
         return [event]
 
     record(ctx, reference, plan, action="advice_requested")
-    return made[0].id
+    return AdviceAsked(made[0].id, notes)
+
+
+def kinds_warning(partner: Partner, kind: str) -> list[str]:
+    """A warning when the partner's listed advice kinds (if any are listed) leave out ``kind``."""
+    kinds = [k for k in (partner.advice_kinds or "").split(",") if k]
+    if not kinds or kind in kinds:
+        return []
+    return [f"{partner.name} is listed as giving {', '.join(kinds)} advice, not {kind}"]
 
 
 def receive_advice(ctx: ServiceContext, reference: str, *, kind: str, on: date) -> int:

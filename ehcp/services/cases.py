@@ -12,6 +12,7 @@ from typing import Any
 
 from ehcp.domain import CLOSED_STAGES, Stage, plan_move
 from ehcp.domain import events as ev
+from ehcp.domain.child_match import Person, near_child, same_child
 from ehcp.domain.vocabulary import EXCEPTION_REASONS, REQUEST_SOURCES
 from ehcp.services.case_log import load_case, now_utc, sync_deadlines, write_event
 from ehcp.services.calendar import working_calendar
@@ -102,27 +103,57 @@ def open_case(ctx: ServiceContext, child: ChildDetails, *, received: date, sourc
     items = checked_person_items(PersonItems(child.sex, child.ethnicity, child.postcode, child.uln), today)
     child = replace(child, sex=items.sex, ethnicity=items.ethnicity, postcode=items.postcode, uln=items.uln)
     with ctx.uow() as uow:
-        child_row = new_child(uow, child, force=force)
         require(uow, ctx.settings, "act_on_cases")
+        matches = matches_on_file(uow, child) if force else []
+        child_row = new_child(uow, child, force=force)
         user = acting_user(uow, ctx.actor, ctx.settings)
         case = open_file(uow, ctx, child_row, received=received, stage=Stage.REQUEST.value, source=source,
                          caseworker_id=user.id)
         event = ev.RequestReceived(on=received, source=source, dob=child.dob)
         history = write_event(uow, case, event, [], actor=ctx.actor, reason=reason, action="case_opened")
+        if matches:
+            uow.audit.append(actor=ctx.actor, action="duplicate_overridden", case_id=case.id, reason=reason,
+                             detail={"reference": case.reference, "matches": matches})
         sync_deadlines(uow, case, history, calendar=working_calendar(uow), today=today)
         uow.commit()
         return CaseOpened(case.reference, received, case.stage)
 
 
 def new_child(uow: UnitOfWork, child: ChildDetails, *, force: bool) -> Child:
-    """The child's row: a new one, or (with ``force``) the one already on file; without ``force``
-    a child who already has a case is a Conflict."""
-    existing = uow.cases.matching_child(child.given_name, child.family_name, child.dob, child.upn)
+    """The child's row: a new one, or (with ``force``) the one already on file.
+
+    Without ``force`` a child who already has a case (the same name, accents and case aside, and
+    date of birth, or the same UPN) is a Conflict, and so is a near match (the same date of birth
+    and a name a slip away), naming the case(s) on file. ``force`` goes on; the caller audits it."""
+    person = Person(child.given_name, child.family_name, child.dob, child.upn)
+    candidates = uow.cases.children_like(child.dob, child.upn)
+    existing = next((c for c in candidates if same_child(person, _person(c))), None)
+    near = [c for c in candidates if existing is None and near_child(person, _person(c))]
     if existing is not None and not force:
-        refs = ", ".join(uow.cases.references_for_child(existing.id)) or "on file"
         raise Conflict(f"{child.given_name} {child.family_name} (born {child.dob}) already has "
-                       f"case(s) {refs}; use --force to open another case for this child")
+                       f"case(s) {_references(uow, [existing])}; use --force to open another case for this child")
+    if near and not force:
+        names = ", ".join(f"{c.given_name} {c.family_name}" for c in near)
+        raise Conflict(f"{child.given_name} {child.family_name} (born {child.dob}) looks like {names} "
+                       f"(same date of birth), who has case(s) {_references(uow, near)}; check the name, "
+                       "or use --force to open a case for a different child")
     return uow.cases.add_child(existing or Child(**child.__dict__))
+
+
+def matches_on_file(uow: UnitOfWork, child: ChildDetails) -> list[str]:
+    """References of the cases of children on file that are, or nearly are, this child."""
+    person = Person(child.given_name, child.family_name, child.dob, child.upn)
+    like = [c for c in uow.cases.children_like(child.dob, child.upn)
+            if same_child(person, _person(c)) or near_child(person, _person(c))]
+    return [ref for c in like for ref in uow.cases.references_for_child(c.id)]
+
+
+def _person(child: Child) -> Person:
+    return Person(child.given_name, child.family_name, child.dob, child.upn)
+
+
+def _references(uow: UnitOfWork, children: list[Child]) -> str:
+    return ", ".join(ref for c in children for ref in uow.cases.references_for_child(c.id)) or "on file"
 
 
 def open_file(uow: UnitOfWork, ctx: ServiceContext, child: Child, *, received: date, stage: str, source: str,

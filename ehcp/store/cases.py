@@ -48,11 +48,11 @@ class CaseRepository:
         number = int(last.removeprefix(prefix)) + 1 if last else 1
         return f"{prefix}{number:05d}"
 
-    def matching_child(self, given_name: str, family_name: str, dob: date, upn: str | None) -> Child | None:
-        """A child with the same name and date of birth, or the same UPN."""
-        same_name = (Child.family_name == family_name) & (Child.given_name == given_name) & (Child.dob == dob)
-        clause = or_(same_name, Child.upn == upn) if upn else same_name
-        return self.session.scalars(select(Child).where(clause).limit(1)).first()
+    def children_like(self, dob: date, upn: str | None) -> list[Child]:
+        """Children on file (not erased) born on ``dob`` or with this UPN: the candidates a new child
+        is compared with (names are compared folded, in ``ehcp.domain.child_match``)."""
+        clause = or_(Child.dob == dob, Child.upn == upn) if upn else Child.dob == dob
+        return list(self.session.scalars(select(Child).where(clause, Child.erased_on.is_(None)).order_by(Child.id)))
 
     def references_for_child(self, child_id: int) -> list[str]:
         return list(self.session.scalars(select(Case.reference).where(Case.child_id == child_id).order_by(Case.id)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -42,3 +44,18 @@ class AdviceRequestRepository:
             select(AdviceRequest)
             .where(AdviceRequest.case_id == case_id, AdviceRequest.kind == kind, AdviceRequest.received_on.is_(None))
             .order_by(AdviceRequest.id).limit(1)).first()
+
+    def same_request(self, case_id: int, kind: str, partner_id: int | None, on: date) -> AdviceRequest | None:
+        """A request already on file for the same case, kind, partner and date (a second is a duplicate)."""
+        partner = AdviceRequest.partner_id.is_(None) if partner_id is None else AdviceRequest.partner_id == partner_id
+        return self.session.scalars(
+            select(AdviceRequest)
+            .where(AdviceRequest.case_id == case_id, AdviceRequest.kind == kind, partner,
+                   AdviceRequest.requested_on == on)
+            .order_by(AdviceRequest.id).limit(1)).first()
+
+    def outstanding(self, case_id: int) -> list[AdviceRequest]:
+        """The case's requests whose advice has not arrived, oldest first."""
+        return list(self.session.scalars(
+            select(AdviceRequest).where(AdviceRequest.case_id == case_id, AdviceRequest.received_on.is_(None))
+            .order_by(AdviceRequest.requested_on, AdviceRequest.id)))

@@ -54,9 +54,8 @@ class FakeCases:
         numbers = [int(c.reference.rsplit("-", 1)[1]) for c in self.rows if c.reference.startswith(f"EHC-{year}-")]
         return f"EHC-{year}-{max(numbers, default=0) + 1:05d}"
 
-    def matching_child(self, given_name: str, family_name: str, dob: date, upn: str | None) -> Child | None:
-        return next((c for c in self.children if (c.given_name, c.family_name, c.dob) == (given_name, family_name, dob)
-                     or (upn and c.upn == upn)), None)
+    def children_like(self, dob: date, upn: str | None) -> list[Child]:
+        return [c for c in self.children if c.dob == dob or (upn and c.upn == upn)]
 
     def references_for_child(self, child_id: int) -> list[str]:
         return [c.reference for c in self.rows if c.child_id == child_id]
@@ -191,6 +190,13 @@ class FakeAdviceRequests:
 
     def oldest_open(self, case_id: int, kind: str) -> AdviceRequest | None:
         return next((r for r in self.rows if r.case_id == case_id and r.kind == kind and r.received_on is None), None)
+
+    def same_request(self, case_id: int, kind: str, partner_id: int | None, on: date) -> AdviceRequest | None:
+        return next((r for r in self.rows if (r.case_id, r.kind, r.partner_id, r.requested_on)
+                     == (case_id, kind, partner_id, on)), None)
+
+    def outstanding(self, case_id: int) -> list[AdviceRequest]:
+        return [r for r in self.rows if r.case_id == case_id and r.received_on is None]
 
 
 class FakeCalendars:
