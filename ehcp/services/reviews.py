@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date, timedelta
 
-from ehcp.domain import Stage, child_facts, ordered, plan_move, practical
+from ehcp.domain import Stage, child_facts, compute_deadlines, ordered, plan_move, planning_dates, practical
 from ehcp.domain import events as ev
+from ehcp.rules.catalogue import DEFAULT_RULES
 from ehcp.services.context import ServiceContext
 from ehcp.services.lifecycle_common import Recorded, check_channel, latest, record
 
@@ -53,18 +54,31 @@ def schedule_review(ctx: ServiceContext, reference: str, *, meeting: date, on: d
     return record(ctx, reference, events, action="review_scheduled", details=details, warnings=warnings)
 
 
-def _too_late_for_the_year(history: list, meeting: date, calendar: object, today: date) -> list[str]:
-    from ehcp.domain import compute_deadlines
+REVIEW_CLOCKS = ("annual_review", "transfer_review")
+PHASE_CLOCKS = ("phase_transfer", "phase_transfer_post16", "post16_move")
 
+
+def _too_late_for_the_year(history: list, meeting: date, calendar: object, today: date) -> list[str]:
+    """Warnings for each pending review or phase-transfer clock the meeting comes too late to meet.
+
+    A review needs the meeting at least 4 weeks before it is due (the decision, reg 20(10); G21); a
+    phase transfer needs it 12 weeks before the reg 18 date (the decision, then the amended plan 8
+    weeks after the amendment notice, reg 22(3); G29)."""
+    notes = []
     for d in compute_deadlines(history, calendar=calendar, today=today):
-        if d.key.split(".")[0] in ("annual_review", "transfer_review") and d.state == "pending":
-            latest_meeting = practical.latest_review_meeting(d.due)
-            if d.due < today:
-                return [f"the review was due on {d.due.isoformat()} ({d.citation}): it is overdue"]
-            if meeting > latest_meeting:
-                return [f"a meeting after {latest_meeting.isoformat()} leaves less than the 4 weeks for the "
-                        f"decision before the review is due on {d.due.isoformat()} ({d.citation})"]
-    return []
+        base = d.key.split(".")[0]
+        if d.state != "pending" or base not in REVIEW_CLOCKS + PHASE_CLOCKS:
+            continue
+        if base in REVIEW_CLOCKS and d.due < today:
+            notes.append(f"the review was due on {d.due.isoformat()} ({d.citation}): it is overdue")
+        elif base in REVIEW_CLOCKS and meeting > practical.latest_review_meeting(d.due):
+            notes.append(f"a meeting after {practical.latest_review_meeting(d.due).isoformat()} leaves less than "
+                         f"the 4 weeks for the decision before the review is due on {d.due.isoformat()} ({d.citation})")
+        elif base in PHASE_CLOCKS and meeting > (latest := planning_dates(d.due, rules=DEFAULT_RULES)[1]):
+            notes.append(f"a meeting after {latest.isoformat()} leaves too little time for the phase transfer "
+                         f"({d.key}, amended plan due by {d.due.isoformat()}, {d.citation}): the decision takes "
+                         "up to 4 weeks and the amended plan 8 weeks after the amendment notice (reg 22(3))")
+    return notes
 
 
 def record_invitations(ctx: ServiceContext, reference: str, *, on: date, channel: str = "email",

@@ -237,3 +237,17 @@ def test_sync_children_brings_old_cases_into_the_phase_transfer_clocks(db_url, m
     assert sync_children(ctx).noted == [ref]
     assert rows(ctx, ref)["phase_transfer"].due == D("2027-02-14")
     assert sync_children(ctx).noted == []
+
+
+def test_review_schedule_warns_when_the_meeting_leaves_too_little_time_for_the_phase_transfer(db_url, make_ctx):
+    """Issue 15: the 15 February deadline needs the meeting 12 weeks before it (4 for the decision,
+    8 for the amended plan after the notice); a later meeting is warned about, naming the clock."""
+    ctx = make_ctx(db_url, today="2026-09-20")
+    ref = plan(ctx, final="2025-10-21")
+    assert rows(ctx, ref)["phase_transfer"].due == D("2027-02-14")
+    in_time = reviews.schedule_review(ctx, ref, meeting=D("2026-10-13"))
+    assert not [w for w in in_time.warnings if "phase transfer" in w]
+    late = reviews.schedule_review(ctx, ref, meeting=D("2026-12-01"))
+    phase = [w for w in late.warnings if "phase transfer" in w]
+    assert len(phase) == 1 and "after 2026-11-22" in phase[0] and "phase_transfer" in phase[0]
+    assert "2027-02-14" in phase[0] and "reg 18" in phase[0]
