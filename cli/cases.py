@@ -88,9 +88,13 @@ def exception(
     """Record an exception that disapplies the clocks the regulations allow (reg 5(4), 8(2), 10(4), 13(3))."""
     from ehcp.services.cases import record_exception
 
-    ref = record_exception(context(), reference, reason=reason, start=parse_date(start, "--from"),
-                           until=parse_date(until, "--to"), advice_kind=kind, note=note)
-    info(f"{ref}: exception {reason} recorded")
+    recorded = record_exception(context(), reference, reason=reason, start=parse_date(start, "--from"),
+                                until=parse_date(until, "--to"), advice_kind=kind, note=note)
+    info(f"{recorded.reference}: exception {reason} recorded")
+    if recorded.details["disapplied"]:
+        info(f"disapplied: {', '.join(recorded.details['disapplied'])}")
+    else:
+        info(f"changed no deadline: {recorded.details['nothing_changed']}")
 
 
 @app.command("note")

@@ -13,7 +13,9 @@ from typing import Any
 from ehcp.domain import CLOSED_STAGES, Stage, plan_move
 from ehcp.domain import events as ev
 from ehcp.domain.child_match import Person, near_child, same_child
+from ehcp.domain.machine.disapplication import why_nothing_changed
 from ehcp.domain.vocabulary import EXCEPTION_REASONS, REQUEST_SOURCES
+from ehcp.rules import DEFAULT_POLICY
 from ehcp.services.case_log import load_case, now_utc, sync_deadlines, write_event
 from ehcp.services.calendar import working_calendar
 from ehcp.services.context import ServiceContext
@@ -205,17 +207,27 @@ def record_event(ctx: ServiceContext, reference: str, event: ev.Event, *, reason
 
 def record_exception(ctx: ServiceContext, reference: str, *, reason: str, start: date,
                      until: date | None = None, advice_kind: str | None = None,
-                     note: str | None = None) -> str:
-    """Record an exception (reg 5(4), 8(2), 10(4)) that disapplies the clocks it applies to."""
+                     note: str | None = None) -> Recorded:
+    """Record an exception (reg 5(4), 8(2), 10(4)) that disapplies the clocks it applies to.
+
+    The result's ``deadlines`` are the clocks it disapplied (or, met already, now name it); when
+    there are none, ``details["nothing_changed"]`` says why (a closure shorter than four weeks...).
+    The same circumstance recorded twice (same reason, overlapping dates) is refused by the domain."""
     if reason not in EXCEPTION_REASONS:
         raise Refused(f"unknown exception reason {reason!r}; reasons are {', '.join(EXCEPTION_REASONS)}")
     if until is not None and until < start:
         raise Refused(f"--to {until} is before --from {start}")
     if reason == "school_closure" and until is None:
         start, until = _closure_from_calendar(ctx, reference, start)
+    check_reason(note)
+    check_not_future(start, ctx.today, "date")
     event = ev.ExceptionRecorded(on=start, reason=reason, until=until, advice_kind=advice_kind)
-    return record_event(ctx, reference, event, reason=note, action="exception_recorded",
-                        permission="record_exception")
+    recorded = record(ctx, reference, lambda step: [event], action="exception_recorded", reason=note,
+                      permission="record_exception", changes=True)
+    touched = [d for d in recorded.deadlines if d.exception == reason]
+    why = None if touched else why_nothing_changed(event, DEFAULT_POLICY)
+    return replace(recorded, deadlines=touched, details={"disapplied": [d.key for d in touched],
+                                                         "nothing_changed": why})
 
 
 def _closure_from_calendar(ctx: ServiceContext, reference: str, day: date) -> tuple[date, date]:

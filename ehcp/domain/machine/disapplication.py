@@ -36,6 +36,7 @@ from ehcp.domain.machine.guards import GuardContext
 from ehcp.domain.machine.refusal import Refusal
 from ehcp.domain.machine.table import Recording
 from ehcp.domain.vocabulary import ADVICE_KINDS, EXCEPTION_REASONS, OPEN_STAGES, ExceptionReason
+from ehcp.rules.policy import Policy
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,47 @@ def valid_exception(event: ExceptionRecorded, g: GuardContext) -> Refusal | None
                        "SEND Regulations 2014 reg 10(4)(a)")
     if event.advice_kind is not None and event.advice_kind not in ADVICE_KINDS:
         return Refusal(f"unknown advice kind {event.advice_kind!r}; kinds are {', '.join(ADVICE_KINDS)}")
+    for other in g.history:
+        if isinstance(other, ExceptionRecorded) and _same_circumstance(other, event):
+            return Refusal(f"a {event.reason} exception from {other.on.isoformat()}"
+                           f"{' to ' + other.until.isoformat() if other.until else ''} is already recorded and "
+                           "overlaps this one; one circumstance is recorded once")
     return None
+
+
+def _same_circumstance(a: ExceptionRecorded, b: ExceptionRecorded) -> bool:
+    """The same reason (and advice kind) over overlapping periods: the same circumstance twice."""
+    return (a.reason, a.advice_kind) == (b.reason, b.advice_kind) and a.on <= _last_day(b) and b.on <= _last_day(a)
+
+
+def _last_day(exc: ExceptionRecorded) -> date:
+    """The last day an exception covers: an absence with no end runs on; the others are one day."""
+    if exc.until is not None:
+        return exc.until
+    return date.max if exc.reason == ExceptionReason.ABSENCE_FROM_AREA else exc.on
+
+
+def why_nothing_changed(exc: ExceptionRecorded, policy: Policy) -> str:
+    """Why an exception disapplied no clock, in the words of the regulation it falls short of."""
+    if exc.reason == ExceptionReason.SCHOOL_CLOSURE and exc.until is not None:
+        days = (exc.until - exc.on).days
+        if days < policy.closure_min_days:
+            return (f"a closure of {days} days is shorter than four weeks ({policy.closure_min_days} days; "
+                    "SEND Regulations 2014 reg 5(4)(a), 10(4)(a))")
+        return ("no educational advice was requested from the head teacher between a week before the closure "
+                "and a week before it re-opened (SEND Regulations 2014 reg 5(4)(a), 10(4)(a); G06), and a "
+                "closure never disapplies an advice clock (reg 8(2))")
+    if exc.reason == ExceptionReason.ABSENCE_FROM_AREA and exc.until is not None:
+        days = (exc.until - exc.on).days + 1
+        if days < policy.absence_min_days:
+            return (f"an absence of {days} days is shorter than four weeks ({policy.absence_min_days} days; "
+                    "SEND Regulations 2014 reg 5(4)(d), 8(2)(b), 10(4)(d))")
+    if exc.reason == ExceptionReason.MISSED_APPOINTMENT:
+        kind = f"{exc.advice_kind} " if exc.advice_kind else ""
+        return (f"no {kind}advice clock was running on {exc.on.isoformat()} (a missed appointment disapplies "
+                "only the advice clock of the body that made it, SEND Regulations 2014 reg 8(2)(c))")
+    return (f"no clock still running between {exc.on.isoformat()} and {_last_day(exc).isoformat()} is one "
+            f"that {exc.reason.replace('_', ' ')} can disapply, or the clocks had already been met")
 
 
 RECORDINGS: tuple[Recording, ...] = (

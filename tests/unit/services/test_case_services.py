@@ -98,7 +98,7 @@ def test_recording_an_exception_disapplies_the_clocks_it_applies_to():
     ctx, ref = opened()
     advance_case(ctx, ref, to="assessment", on=date(2025, 4, 1))
     assert record_exception(ctx, ref, reason="absence_from_area", start=date(2025, 4, 10),
-                            until=date(2025, 5, 20), note="family abroad (synthetic)") == ref
+                            until=date(2025, 5, 20), note="family abroad (synthetic)").reference == ref
     assert ctx.fake.events.kinds(case_id(ctx, ref))[-1] == "exception_recorded"
     entry = ctx.fake.audit.entries[-1]
     assert (entry.action, entry.reason) == ("exception_recorded", "family abroad (synthetic)")
