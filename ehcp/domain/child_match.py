@@ -2,9 +2,10 @@
 
 A name is folded before comparing: accents dropped (Unicode decomposition, then the combining marks
 removed), case folded, spaces and hyphens collapsed, so "Zoë O'Brien" and "zoe o'brien" are one name.
-A near match (the same date of birth and a folded name within ``NEAR`` edits, or the same UPN) is
-probably a typing slip for a child already on file: a second case is opened only when the caseworker
-says so (``--force``, audited).
+The same UPN is the same child whatever the name. A near match (the same date of birth and a folded
+name a slip away, see :func:`slips_allowed`, or given and family names swapped) is probably a typing
+slip for a child already on file: a second case is opened only when the caseworker says so
+(``--force``, audited).
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-
-NEAR = 2  # edits (insert, delete, substitute) that still read as the same name mistyped
 
 
 @dataclass(frozen=True)
@@ -38,14 +37,24 @@ def full_name(person: Person) -> str:
 
 
 def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance: the fewest single-character inserts, deletes and substitutions."""
-    previous = list(range(len(b) + 1))
+    """Edits from ``a`` to ``b``: single-character inserts, deletes, substitutions and swaps of two
+    neighbours (optimal string alignment: "Aelx" is one slip from "Alex", not two)."""
+    rows = [list(range(len(b) + 1))]
     for i, ca in enumerate(a, 1):
-        current = [i]
+        row = [i]
         for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
+            best = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                best = min(best, rows[-2][j - 2] + 1)
+            row.append(best)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def slips_allowed(name: str) -> int:
+    """How many edits still read as the same name: one, two for a long name (12 letters or more).
+    Twins and triplets share a date of birth, and "Sam" and "Sky" are two children, not a typo."""
+    return 2 if len(name) >= 12 else 1
 
 
 def same_child(new: Person, known: Person) -> bool:
@@ -56,7 +65,10 @@ def same_child(new: Person, known: Person) -> bool:
 
 
 def near_child(new: Person, known: Person) -> bool:
-    """Not the same child by :func:`same_child`, but the same date of birth and a name within
-    ``NEAR`` edits (a slip of the keyboard, a dropped letter)."""
-    return (new.dob == known.dob and not same_child(new, known)
-            and edit_distance(full_name(new), full_name(known)) <= NEAR)
+    """Not the same child by :func:`same_child`, but the same date of birth and a name a slip of the
+    keyboard away (a dropped or swapped letter), or the given and family names swapped."""
+    if new.dob != known.dob or same_child(new, known):
+        return False
+    name, other = full_name(new), full_name(known)
+    swapped = fold(f"{new.family_name} {new.given_name}")
+    return swapped == other or edit_distance(name, other) <= slips_allowed(min(name, other, key=len))
