@@ -267,6 +267,8 @@ def emit_noted(result: Any, fmt: Format, summary: str) -> None:  # noqa: ANN401 
 def emit_move(moved: Any) -> None:  # noqa: ANN401 - a services CaseMoved
     """A case's stage move: one line on stderr."""
     info(f"{moved.reference}: {moved.from_stage} -> {moved.to_stage} on {moved.on.isoformat()}")
+    for warning in moved.warnings:
+        info(f"warning: {warning}")
 
 
 RECORDED_COLUMNS = ["key", "due", "status", "met_on", "citation"]

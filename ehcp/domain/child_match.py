@@ -52,9 +52,14 @@ def edit_distance(a: str, b: str) -> int:
 
 
 def slips_allowed(name: str) -> int:
-    """How many edits still read as the same name: one, two for a long name (12 letters or more).
-    Twins and triplets share a date of birth, and "Sam" and "Sky" are two children, not a typo."""
-    return 2 if len(name) >= 12 else 1
+    """How many edits still read as the same name: none for a name of three letters or fewer (twins
+    and triplets share a date of birth, and "Jo" and "Joy", "Sam" and "Sky" are different children),
+    one, two for a long name (12 letters or more)."""
+    return 0 if len(name) <= 3 else 2 if len(name) >= 12 else 1
+
+
+def _near(a: str, b: str) -> bool:
+    return edit_distance(a, b) <= slips_allowed(min(a, b, key=len))
 
 
 def same_child(new: Person, known: Person) -> bool:
@@ -65,10 +70,14 @@ def same_child(new: Person, known: Person) -> bool:
 
 
 def near_child(new: Person, known: Person) -> bool:
-    """Not the same child by :func:`same_child`, but the same date of birth and a name a slip of the
-    keyboard away (a dropped or swapped letter), or the given and family names swapped."""
+    """Not the same child by :func:`same_child`, but the same date of birth and one of the names a
+    slip of the keyboard away (a dropped or swapped letter) with the other the same, or the given
+    and family names swapped."""
     if new.dob != known.dob or same_child(new, known):
         return False
-    name, other = full_name(new), full_name(known)
-    swapped = fold(f"{new.family_name} {new.given_name}")
-    return swapped == other or edit_distance(name, other) <= slips_allowed(min(name, other, key=len))
+    given, family = fold(new.given_name), fold(new.family_name)
+    known_given, known_family = fold(known.given_name), fold(known.family_name)
+    if (given, family) == (known_family, known_given):  # given and family names swapped
+        return True
+    return ((given == known_given and _near(family, known_family))
+            or (family == known_family and _near(given, known_given)))

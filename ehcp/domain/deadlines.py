@@ -18,6 +18,8 @@ from typing import Any
 
 PENDING, MET, MISSED, DISAPPLIED = "pending", "met", "missed", "disapplied"
 STATES = (PENDING, MET, MISSED, DISAPPLIED)
+# The ``exception`` of an advice clock closed by the final plan before the advice came (issue 15).
+NOT_RECEIVED_BEFORE_PLAN = "not_received_before_plan"
 OPEN, DUE_SOON, OVERDUE = "open", "due_soon", "overdue"
 STATUSES = (OPEN, DUE_SOON, OVERDUE, MET, MISSED, DISAPPLIED)
 DUE_SOON_DAYS = 7  # the default window for "due soon", in days from today

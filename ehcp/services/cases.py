@@ -183,11 +183,26 @@ def advance_case(ctx: ServiceContext, reference: str, *, to: str, on: date, reas
     check_reason(reason)
     check_not_future(on, ctx.today, "date")
 
+    awaited: list[tuple[str, date, str | None]] = []
+
     def move(step: Step) -> list[ev.Event]:
+        if target is Stage.FINAL:
+            awaited.extend(step.uow.advice.outstanding(step.case.id))
         return [plan_move(step.history, to=target, on=on, calendar=step.calendar, **details)]
 
     return record(ctx, reference, move, action="case_advanced", reason=reason, permission=_move_permission,
-                  expected_version=expected_version, planned=True)
+                  expected_version=expected_version, planned=True,
+                  warnings=lambda history, calendar: advice_outstanding_warning(awaited))
+
+
+def advice_outstanding_warning(awaited: list[tuple[str, date, str | None]]) -> list[str]:
+    """The final plan was issued while advice was still awaited: say which (the requests close as
+    not received before the plan, and are no longer chased)."""
+    if not awaited:
+        return []
+    listed = "; ".join(f"{kind}{' from ' + partner if partner else ''} (requested {on.isoformat()})"
+                       for kind, on, partner in awaited)
+    return [f"advice still outstanding: {listed}; closed as not received before the plan"]
 
 
 def _move_permission(case: Case) -> str:

@@ -54,8 +54,11 @@ class AdviceRequestRepository:
                    AdviceRequest.requested_on == on)
             .order_by(AdviceRequest.id).limit(1)).first()
 
-    def outstanding(self, case_id: int) -> list[AdviceRequest]:
-        """The case's requests whose advice has not arrived, oldest first."""
-        return list(self.session.scalars(
-            select(AdviceRequest).where(AdviceRequest.case_id == case_id, AdviceRequest.received_on.is_(None))
-            .order_by(AdviceRequest.requested_on, AdviceRequest.id)))
+    def outstanding(self, case_id: int) -> list[tuple[str, date, str | None]]:
+        """The case's requests whose advice has not arrived, oldest first: (kind, requested on, partner)."""
+        rows = self.session.execute(
+            select(AdviceRequest.kind, AdviceRequest.requested_on, Partner.name)
+            .outerjoin(Partner, Partner.id == AdviceRequest.partner_id)
+            .where(AdviceRequest.case_id == case_id, AdviceRequest.received_on.is_(None))
+            .order_by(AdviceRequest.requested_on, AdviceRequest.id))
+        return [(kind, on, partner) for kind, on, partner in rows.tuples()]

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import JSON, Boolean, Connection, Date, Integer, String, text
 
-from ehcp.domain.deadlines import DUE_SOON, MET, OPEN, OVERDUE, PENDING
+from ehcp.domain.deadlines import DUE_SOON, MET, NOT_RECEIVED_BEFORE_PLAN, OPEN, OVERDUE, PENDING
 from ehcp.domain.vocabulary import CLOSED_STAGE_NAMES
 from ehcp.store.db import engine_for
 
@@ -226,8 +226,9 @@ def advice_requests(conn: Connection, *, today: date, due_soon_days: int, overdu
     if reference:
         where.append("c.reference = :ref")
         params["ref"] = reference
-    if outstanding or overdue:
-        where.append("a.received_on IS NULL")
+    if outstanding or overdue:  # a request closed at the final plan is no longer awaited
+        where.append("a.received_on IS NULL AND COALESCE(d.exception, '') <> :closed")
+        params["closed"] = NOT_RECEIVED_BEFORE_PLAN
     if overdue:
         where.append(f"d.state = '{PENDING}' AND d.due < :today")
     query = text(

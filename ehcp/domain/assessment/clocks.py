@@ -7,7 +7,7 @@ from datetime import date
 
 from calendars.working_days import WorkingDayCalendar
 from ehcp.domain.assessment import events as ev
-from ehcp.domain.deadlines import MET
+from ehcp.domain.deadlines import DISAPPLIED, MET, MISSED, NOT_RECEIVED_BEFORE_PLAN, PENDING
 from ehcp.domain.machine.clocks import pending
 from ehcp.domain.machine.counting import receipt_date, service_date
 from ehcp.domain.machine.event import Event
@@ -84,7 +84,18 @@ def final_plan_issued(r: Replay, e: ev.FinalPlanIssued) -> None:
     r.settle_latest("final_plan", e.on)
     r.end_window("draft_representations", e.on)
     r.drop("school_consultation")
+    advice_not_received_before_plan(r, e.on)
     r.start("annual_review", e.on)
+
+
+def advice_not_received_before_plan(r: Replay, on: date) -> None:
+    """Advice still awaited when the plan is issued is no longer awaited: the plan was made without
+    it. Its clock closes as "not received before the plan": missed if its 6 weeks had run (the body
+    was late, reg 8(1)), else no longer running; either way it is no longer the case's next
+    deadline, and the chase stops (it chases pending clocks only)."""
+    for clock in [c for c in r.clocks.values() if c.key.startswith("advice.") and c.state == PENDING]:
+        r.clocks[clock.key] = replace(clock, state=MISSED if on > clock.due else DISAPPLIED,
+                                      exception=NOT_RECEIVED_BEFORE_PLAN)
 
 
 def plan_not_issued(r: Replay, e: ev.PlanNotIssued) -> None:

@@ -195,8 +195,8 @@ class FakeAdviceRequests:
         return next((r for r in self.rows if (r.case_id, r.kind, r.partner_id, r.requested_on)
                      == (case_id, kind, partner_id, on)), None)
 
-    def outstanding(self, case_id: int) -> list[AdviceRequest]:
-        return [r for r in self.rows if r.case_id == case_id and r.received_on is None]
+    def outstanding(self, case_id: int) -> list[tuple[str, date, str | None]]:
+        return [(r.kind, r.requested_on, None) for r in self.rows if r.case_id == case_id and r.received_on is None]
 
 
 class FakeCalendars:
