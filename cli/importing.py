@@ -79,7 +79,9 @@ def _write_errors(path: Path, errors: list) -> None:
 @app.command("cases", help=_help("cases", "Import one case per row: the child and the request for an EHC "
                                            "needs assessment (its deadlines are computed as for 'case new')."
                                            "\n\nA child already on file (same UPN, or same name and date of "
-                                           "birth) is linked, not duplicated."))
+                                           "birth) is linked, not duplicated. A file imported before, or a "
+                                           "request with the same child and received date as one on file, is "
+                                           "refused unless --again."))
 @refusals
 @output_options(listing=False)
 def cases(
@@ -87,9 +89,11 @@ def cases(
     errors_file: Optional[Path] = ERRORS_OPTION,
     create_users: bool = typer.Option(False, "--create-users", help="Register unknown caseworker logins as "
                                                                      "caseworkers instead of refusing the row."),
+    again: bool = typer.Option(False, "--again", help="Import even if this file (the same content) was imported "
+                                                      "before, or a child already has a request received that day."),
     fmt: Format = Format.table,
 ) -> None:
-    _run("cases", path, errors_file, fmt, create_users=create_users)
+    _run("cases", path, errors_file, fmt, create_users=create_users, again=again)
 
 
 # The file kinds with no options of their own: (kind, summary for --help).

@@ -22,7 +22,8 @@ from ehcp.importing import spec
 from ehcp.domain.vocabulary import REQUEST_SOURCES
 from ehcp.importing.csvfile import CsvFile
 from ehcp.importing.errors import FieldError, RowError, read
-from ehcp.importing.session import ImportResult, case_ids, file_name, finish, import_transaction, refuse_if_any
+from ehcp.importing.session import (ImportResult, already_imported, case_ids, content_hash, file_name, finish,
+                                   import_transaction, refuse_if_any)
 from ehcp.importing.spec import REQUEST_SOURCES
 from ehcp.importing.writer import BulkWriter, NewCase, NewChild, chunks
 from ehcp.services.context import ServiceContext
@@ -47,8 +48,12 @@ def _request_event(received: date, source: str) -> RequestReceived:
 class _Run:
     """State of one cases import."""
 
-    def __init__(self, ctx: ServiceContext, path: Path, writer: BulkWriter, create_users: bool) -> None:
+    def __init__(self, ctx: ServiceContext, path: Path, writer: BulkWriter, create_users: bool,
+                 again: bool = False) -> None:
         self.ctx = ctx
+        self.again = again
+        self.requests: dict[tuple[object, date], int] = {}  # (child, received) -> its line (0: on file)
+        self.on_file: set[int] = set()  # ids of the children found on file
         self.today = ctx.today
         self.writer = writer
         self.session = writer.session
@@ -182,6 +187,8 @@ class _Run:
                              ethnicity=person.ethnicity, postcode=person.postcode, uln=person.uln)
                 children[upn or named] = child
                 children.setdefault(named, child)
+            if not self.again and self._same_request(line, child, received):
+                continue
             if worker.__class__ is str:
                 worker = self._user(worker)
             history = derived.get(event)
@@ -194,6 +201,20 @@ class _Run:
             cases.append(NewCase(ref or self.next_reference(received.year), child, received, source, worker,
                                  opening, derived=history[1]))
         return cases
+
+    def _same_request(self, line: int, child: NewChild, received: date) -> bool:
+        """True (and the row refused) when this child already has a request received that day: on
+        file (``requests`` holds those of the children on file) or on an earlier line."""
+        key = (("on file", child.id) if child.id in self.on_file else ("new", id(child)), received)
+        first = self.requests.get(key)
+        if first is None:
+            self.requests[key] = line
+            return False
+        where = "a case on file" if first == 0 else f"line {first}"
+        self.errors.append(RowError(line, "received", f"{child.given_name} {child.family_name} already has a "
+                                    f"request received {received.isoformat()} ({where}); import with --again "
+                                    "to open another case"))
+        return True
 
     def _existing_children(self, rows: list[tuple]) -> dict[object, NewChild]:
         """Children already on file with the same UPN, or the same name and date of birth."""
@@ -213,6 +234,12 @@ class _Run:
                 if upn:
                     found.setdefault(upn, child)
                 found.setdefault((family, given, dob), child)
+        ids = sorted({c.id for c in found.values() if c.id is not None})
+        self.on_file.update(ids)
+        for some in chunks(ids, 500):
+            for child_id, received in self.session.execute(
+                    select(Case.child_id, Case.received).where(Case.child_id.in_(some))):
+                self.requests.setdefault((("on file", child_id), received), 0)
         return found
 
     def _user(self, login: str) -> int:
@@ -226,12 +253,23 @@ class _Run:
         return user_id
 
 
-def import_cases(ctx: ServiceContext, path: Path, *, create_users: bool = False, chunk: int = CHUNK) -> ImportResult:
-    """Import one case per row of ``path``; raises ImportRefused (nothing written) if any row fails."""
+def import_cases(ctx: ServiceContext, path: Path, *, create_users: bool = False, chunk: int = CHUNK,
+                 again: bool = False) -> ImportResult:
+    """Import one case per row of ``path``; raises ImportRefused (nothing written) if any row fails.
+
+    Re-running an import must not double every case: a file whose content was imported before is
+    Refused, and so is a row whose child already has a request received on the same date (on file
+    or earlier in the file), unless ``again``."""
     started = time.perf_counter()
     path = Path(path)
+    sha256 = content_hash(path)
     with import_transaction(ctx) as (uow, writer):
-        run = _Run(ctx, path, writer, create_users)
+        earlier = None if again else already_imported(uow.session, "cases", sha256)
+        if earlier is not None:
+            raise Refused(f"{file_name(path)}: this file was already imported on {earlier.at:%Y-%m-%d} by "
+                          f"{earlier.actor} (as {earlier.detail.get('file')}, the same content); importing it "
+                          "again would open every case twice. Use --again if that is really meant")
+        run = _Run(ctx, path, writer, create_users, again=again)
         source = CsvFile(path, COLUMNS)
         pending: list[tuple] = []
         ix: tuple[int, ...] = ()
@@ -250,7 +288,7 @@ def import_cases(ctx: ServiceContext, path: Path, *, create_users: bool = False,
         if run.new_users:
             counts["users_created"] = len(run.new_users)
         result = ImportResult("cases", file_name(path), source.rows_read, counts)
-        return finish(uow, writer, ctx, result, started)
+        return finish(uow, writer, ctx, result, started, sha256=sha256)
 
 
 def _flush(run: _Run, rows: list[tuple]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from ehcp.services.calendar import working_calendar
 from ehcp.services.context import ServiceContext
 from ehcp.services.permissions import require
 from ehcp.store import audit
-from ehcp.store.models import Case
+from ehcp.store.models import AuditRecord, Case
 from ehcp.store.uow import UnitOfWork
 
 
@@ -67,14 +68,31 @@ def _transaction(ctx: ServiceContext) -> Iterator[tuple[UnitOfWork, BulkWriter]]
 
 
 def finish(uow: UnitOfWork, writer: BulkWriter, ctx: ServiceContext, result: ImportResult,
-           started: float) -> ImportResult:
-    """Append the one audit record summarising the import (counts and file name only) and commit."""
+           started: float, *, sha256: str | None = None) -> ImportResult:
+    """Append the one audit record summarising the import (counts, file name and, if given, the
+    content hash that ``already_imported`` looks for) and commit."""
     writer.close()
-    audit.append(uow.session, actor=ctx.actor, action=f"import_{result.kind}",
-                 detail={"file": result.file, "rows": result.rows, **result.counts})
+    detail: dict[str, object] = {"file": result.file, "rows": result.rows, **result.counts}
+    if sha256 is not None:
+        detail["sha256"] = sha256
+    audit.append(uow.session, actor=ctx.actor, action=f"import_{result.kind}", detail=detail)
     uow.commit()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def content_hash(path: Path) -> str:
+    """The SHA-256 of the file's bytes: the same file imported twice has the same hash, whatever its name."""
+    with Path(path).open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def already_imported(session: Session, kind: str, sha256: str) -> AuditRecord | None:
+    """The audit record of an earlier import of ``kind`` with this content hash, if any. The audit
+    trail already records every import (one record each), so it is where the hash is kept."""
+    records = session.scalars(select(AuditRecord).where(AuditRecord.action == f"import_{kind}")
+                              .order_by(AuditRecord.id))
+    return next((r for r in records if (r.detail or {}).get("sha256") == sha256), None)
 
 
 def file_name(path: Path) -> str:
