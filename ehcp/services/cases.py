@@ -7,7 +7,7 @@ Each public function is one transaction with one audit record per change, and ra
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ehcp.domain import CLOSED_STAGES, Stage, plan_move
@@ -257,11 +257,13 @@ def _closure_from_calendar(ctx: ServiceContext, reference: str, day: date) -> tu
 
 
 def add_note(ctx: ServiceContext, reference: str, text: str) -> str:
+    """Add a note dated today as every command reads it (``EHCP_TODAY`` when set), at the time of day now."""
     check_text(text, "note", 5000)
+    now = now_utc()
     with ctx.uow() as uow:
         case = load_case(uow, reference, lock=True)
         require(uow, ctx.settings, "act_on_cases")
-        uow.notes.add(case.id, at=now_utc(), actor=ctx.actor, text=text)
+        uow.notes.add(case.id, at=datetime.combine(ctx.today, now.timetz()), actor=ctx.actor, text=text)
         uow.audit.append(actor=ctx.actor, action="note_added", case_id=case.id,
                          detail={"reference": case.reference, "length": len(text)})
         uow.commit()
