@@ -9,7 +9,7 @@ The derived deadlines are brought into step once, after the last event (:func:`s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from ehcp.domain import AdviceRequested, Event, compute_deadlines, current_stage
 from ehcp.services.errors import UnknownCase
@@ -18,7 +18,7 @@ from ehcp.store.uow import UnitOfWork
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def load_case(uow: UnitOfWork, reference: str, *, lock: bool = False) -> Case:

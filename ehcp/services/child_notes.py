@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ehcp.domain import OPEN_STAGES, IllegalMove, check_event, child_facts, ordered
+from ehcp.domain import OPEN_STAGES, IllegalMove, academic_year, check_event, child_facts, ordered
 from ehcp.domain import events as ev
-from ehcp.domain import academic_year
 from ehcp.services.calendar import working_calendar
 from ehcp.services.case_log import sync_deadlines, write_event
 from ehcp.services.context import ServiceContext

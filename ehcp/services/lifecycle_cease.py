@@ -40,7 +40,7 @@ def cease_plan(ctx: ServiceContext, reference: str, *, on: date, reason: str | N
         raise Refused(f"--reason {reason!r}: only 'deceased' ends a plan without a notice; give other reasons "
                       "with the decision to cease (ehcp cease notice)")
 
-    def build(case, history: list, calendar: object) -> list[ev.Event]:  # noqa: ANN001
+    def build(case, history: list, calendar: object) -> list[ev.Event]:
         notice = latest(history, "cease_notice_sent")
         if reason == "deceased" and (notice is None or notice.reason != "deceased"):
             return [ev.CeaseNoticeSent(on, "deceased"), ev.PlanCeased(on)]

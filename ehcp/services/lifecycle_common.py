@@ -17,7 +17,8 @@ from ehcp.domain import ordered
 from ehcp.domain.vocabulary import CHANNELS
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
-from ehcp.services.recording import Recorded, Step, check_dates, record as record_events
+from ehcp.services.recording import Recorded, Step, check_dates
+from ehcp.services.recording import record as record_events
 from ehcp.store.models import Case
 
 Build = Callable[[Case, list, object], Sequence[ev.Event]]

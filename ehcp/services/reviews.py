@@ -81,7 +81,7 @@ def record_advice_circulated(ctx: ServiceContext, reference: str, *, on: date) -
 def hold_review(ctx: ServiceContext, reference: str, *, on: date) -> Recorded:
     """The review meeting was held (= ``case advance --to review``): report in 2 weeks, decision in 4."""
 
-    def build(case, history: list, calendar: object) -> list[ev.Event]:  # noqa: ANN001
+    def build(case, history: list, calendar: object) -> list[ev.Event]:
         return [plan_move(history, to=Stage.REVIEW, on=on, calendar=calendar)]
 
     def details(history: list, calendar: object) -> dict:
@@ -126,7 +126,7 @@ def send_amendment_notice(ctx: ServiceContext, reference: str, *, on: date, chan
     After a meeting with no decision yet, the notice is the decision to amend (Devon): both are
     recorded. A notice more than 4 weeks after the meeting is flagged as a breach."""
 
-    def build(case, history: list, calendar: object) -> list[ev.Event]:  # noqa: ANN001
+    def build(case, history: list, calendar: object) -> list[ev.Event]:
         notice = ev.AmendmentNoticeSent(on, channel, served_on)
         return [ev.ReviewDecided(on, "amend"), notice] if case.stage == Stage.REVIEW.value else [notice]
 

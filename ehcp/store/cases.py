@@ -10,7 +10,18 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from ehcp.store import reads
-from ehcp.store.models import AdviceRequest, Case, CaseEvent, Child, Deadline, Note, Placement, Reminder, Sen2Plan, SenNeed
+from ehcp.store.models import (
+    AdviceRequest,
+    Case,
+    CaseEvent,
+    Child,
+    Deadline,
+    Note,
+    Placement,
+    Reminder,
+    Sen2Plan,
+    SenNeed,
+)
 
 
 class CaseRepository:

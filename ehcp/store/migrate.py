@@ -7,7 +7,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def alembic_config(url: str):  # noqa: ANN201
+def alembic_config(url: str):
     from alembic.config import Config
 
     config = Config(str(REPO_ROOT / "alembic.ini"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import false as sa_false
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -24,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
