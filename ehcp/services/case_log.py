@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
+from calendars.working_days import WorkingDayCalendar
 from ehcp.domain import AdviceRequested, Event, compute_deadlines, current_stage
 from ehcp.services.errors import UnknownCase
 from ehcp.store.models import Case
@@ -51,7 +52,7 @@ def write_event(uow: UnitOfWork, case: Case, event: Event, history: list[Event],
     return history
 
 
-def sync_deadlines(uow: UnitOfWork, case: Case, history: Sequence[Event], *, calendar: object,
+def sync_deadlines(uow: UnitOfWork, case: Case, history: Sequence[Event], *, calendar: WorkingDayCalendar,
                    today: date, computed: list | None = None) -> list[str]:
     """Make the case's derived deadline rows equal the computed ones (``computed`` if the caller
     has them already); return the keys that changed."""

@@ -59,10 +59,9 @@ def list_cases(settings: Settings, *, mine: bool = True, **filters: object) -> t
     """The caseload; by default the acting user's own cases (all cases if they hold none)."""
     with read_connection(settings) as conn:
         scope = "all"
-        if mine and not filters.get("caseworker"):
-            if reads.owns_cases(conn, settings.user):
-                filters["caseworker"] = settings.user
-                scope = f"caseload of {settings.user}"
+        if mine and not filters.get("caseworker") and reads.owns_cases(conn, settings.user):
+            filters["caseworker"] = settings.user
+            scope = f"caseload of {settings.user}"
         rows = reads.caseload(conn, today=settings.today, due_soon_days=settings.due_soon_days, **filters)  # type: ignore[arg-type]
     return rows, scope
 
