@@ -85,7 +85,8 @@ def verify(session: Session) -> ChainReport:
     for record in session.scalars(select(AuditRecord).order_by(AuditRecord.id)).yield_per(2000):
         count += 1
         if record.prev_hash != prev:
-            return ChainReport(count, record.id, "previous-hash link does not match (a record was removed or reordered)")
+            return ChainReport(count, record.id,
+                               "previous-hash link does not match (a record was removed or reordered)")
         if digest(prev, record) != record.hash:
             return ChainReport(count, record.id, "content does not match its hash (the record was edited)")
         prev = record.hash

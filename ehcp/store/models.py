@@ -141,7 +141,7 @@ class Case(Base):
     updated_by: Mapped[str] = mapped_column(String(100))
 
     child: Mapped[Child] = relationship(lazy="joined")
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it once at mapping; ClassVar clashes with DeclarativeBase
 
 
 class CaseEvent(Base):

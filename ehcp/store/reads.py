@@ -4,6 +4,7 @@ run all day (``case show``, ``case list``) start fast. Status is derived in SQL 
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -106,8 +107,6 @@ def case_audit(conn: Connection, case_id: int) -> list[dict]:
 
 def near_references(conn: Connection, reference: str) -> list[str]:
     """References that look like a mistyped one (same serial number, or a close spelling)."""
-    import difflib
-
     serial = reference.rsplit("-", 1)[-1].lstrip("0")
     if not serial.isdigit():
         return []
