@@ -8,6 +8,7 @@ import difflib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from typing import TypedDict
 
 from sqlalchemy import JSON, Boolean, Connection, Date, Integer, String, text
 
@@ -113,6 +114,18 @@ def near_references(conn: Connection, reference: str) -> list[str]:
     pool = [r for (r,) in conn.execute(text("SELECT reference FROM cases WHERE reference LIKE :p LIMIT 200"),
                                        {"p": f"%{serial}"})]
     return difflib.get_close_matches(reference, pool, n=3, cutoff=0.6)
+
+
+class CaseloadFilters(TypedDict, total=False):
+    """The optional filters of :func:`caseload`, as ``ehcp case list`` passes them on."""
+
+    stage: str | None
+    caseworker: str | None
+    overdue_only: bool
+    due_within: int | None
+    include_closed: bool
+    sort: str
+    limit: int | None
 
 
 def caseload(
