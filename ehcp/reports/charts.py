@@ -72,7 +72,10 @@ def column_chart(bars: list[Bar], *, label: str, unit: str = "%", top: float = 1
     left, right, head, foot = 56, 12, 40, 64
     plot_h, plot_w = height - head - foot, WIDTH - left - right
     step = plot_w / len(bars)
-    y = lambda v: head + plot_h * (1 - min(v, top) / top)  # noqa: E731
+
+    def y(v: float) -> float:
+        return head + plot_h * (1 - min(v, top) / top)
+
     body = []
     for tick in (0, top / 2, top):
         body.append(f'<line x1="{left}" x2="{WIDTH - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
