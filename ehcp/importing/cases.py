@@ -17,14 +17,21 @@ from pathlib import Path
 from sqlalchemy import func, select, tuple_
 
 from ehcp.domain import IllegalMove, RequestReceived, check_event
+from ehcp.domain.vocabulary import REQUEST_SOURCES
 from ehcp.importing import fields as f
 from ehcp.importing import spec
-from ehcp.domain.vocabulary import REQUEST_SOURCES
 from ehcp.importing.csvfile import CsvFile
 from ehcp.importing.errors import FieldError, RowError, read
-from ehcp.importing.session import (ImportResult, already_imported, case_ids, content_hash, file_name, finish,
-                                   import_transaction, refuse_if_any)
-from ehcp.importing.spec import REQUEST_SOURCES
+from ehcp.importing.session import (
+    ImportResult,
+    already_imported,
+    case_ids,
+    content_hash,
+    file_name,
+    finish,
+    import_transaction,
+    refuse_if_any,
+)
 from ehcp.importing.writer import BulkWriter, NewCase, NewChild, chunks
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
@@ -94,7 +101,7 @@ class _Run:
         """The SEN2 person items of the row (columns sex, ethnicity, postcode, uln), each checked as
         ``case new`` checks it; a bad one is added to ``errors``."""
         found = {}
-        for name, position in zip(PERSON_COLUMNS, ix[9:13]):
+        for name, position in zip(PERSON_COLUMNS, ix[9:13], strict=True):
             value = values[position].strip()
             if not value:
                 continue

@@ -8,6 +8,7 @@ from datetime import date
 
 from ehcp.domain import body_receipt
 from ehcp.domain import events as ev
+from ehcp.domain.vocabulary import CHANNELS
 from ehcp.rules import DEFAULT_POLICY
 from ehcp.services.cases import check_not_future
 from ehcp.services.context import ServiceContext
@@ -15,8 +16,6 @@ from ehcp.services.errors import Refused
 from ehcp.services.partners import check_advice_kind, find_partner
 from ehcp.services.recording import Step, record
 from ehcp.store.models import AdviceRequest, Partner
-from ehcp.domain.vocabulary import CHANNELS
-
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ def test_the_same_file_twice_is_refused_unless_again(db_url, make_ctx, tmp_path)
     ctx = make_ctx(db_url, today=TODAY)
     import_file(ctx, "cases", write(tmp_path, "cases.csv", CASES_HEADER, *ROWS))
     copy = write(tmp_path, "cases-copy.csv", CASES_HEADER, *ROWS)  # same content, another name
-    with pytest.raises(Refused, match="already imported on .* \\(as cases.csv, the same content\\).*--again"):
+    with pytest.raises(Refused, match=r"already imported on .* \(as cases.csv, the same content\).*--again"):
         import_file(ctx, "cases", copy)
     assert cases(ctx) == 2
     import_file(ctx, "cases", copy, again=True)
