@@ -59,6 +59,10 @@ def slips_allowed(name: str) -> int:
 
 
 def _near(a: str, b: str) -> bool:
+    """A slip away, unless the digits differ: "Baby1" and "Baby2" (placeholder names for twins not
+    yet named) are numbered apart on purpose."""
+    if [c for c in a if c.isdigit()] != [c for c in b if c.isdigit()]:
+        return False
     return edit_distance(a, b) <= slips_allowed(min(a, b, key=len))
 
 

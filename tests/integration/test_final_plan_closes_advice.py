@@ -21,7 +21,7 @@ def test_a_final_plan_with_advice_outstanding_warns_and_closes_it(db_url, make_c
                               "the plan")]
     shown = {d["key"]: d for d in show_case(ctx.settings, ref)["deadlines"]}
     for key in ("advice.psychological", "advice.medical"):
-        assert (shown[key]["status"], shown[key]["exception"]) == ("missed", "not_received_before_plan")
+        assert (shown[key]["status"], shown[key]["exception"]) == ("disapplied", "not_received_before_plan")
     outstanding = list_advice(ctx.settings, reference=ref, outstanding=True)
     assert outstanding == []
     scenario.run(date(2025, 6, 11))

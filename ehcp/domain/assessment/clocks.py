@@ -7,7 +7,7 @@ from datetime import date
 
 from calendars.working_days import WorkingDayCalendar
 from ehcp.domain.assessment import events as ev
-from ehcp.domain.deadlines import DISAPPLIED, MET, MISSED, NOT_RECEIVED_BEFORE_PLAN, PENDING
+from ehcp.domain.deadlines import DISAPPLIED, MET, NOT_RECEIVED_BEFORE_PLAN, PENDING
 from ehcp.domain.machine.clocks import pending
 from ehcp.domain.machine.counting import receipt_date, service_date
 from ehcp.domain.machine.event import Event
@@ -90,12 +90,12 @@ def final_plan_issued(r: Replay, e: ev.FinalPlanIssued) -> None:
 
 def advice_not_received_before_plan(r: Replay, on: date) -> None:
     """Advice still awaited when the plan is issued is no longer awaited: the plan was made without
-    it. Its clock closes as "not received before the plan": missed if its 6 weeks had run (the body
-    was late, reg 8(1)), else no longer running; either way it is no longer the case's next
-    deadline, and the chase stops (it chases pending clocks only)."""
+    it. Its clock no longer runs (disapplied, the exception naming why: not received before the
+    plan), so it is no longer the case's next deadline and the chase stops (it chases pending clocks
+    only). Its due date stays, so whether the body had already overrun its 6 weeks (reg 8(1)) can
+    still be read; "missed" would claim the advice came, late."""
     for clock in [c for c in r.clocks.values() if c.key.startswith("advice.") and c.state == PENDING]:
-        r.clocks[clock.key] = replace(clock, state=MISSED if on > clock.due else DISAPPLIED,
-                                      exception=NOT_RECEIVED_BEFORE_PLAN)
+        r.clocks[clock.key] = replace(clock, state=DISAPPLIED, exception=NOT_RECEIVED_BEFORE_PLAN)
 
 
 def plan_not_issued(r: Replay, e: ev.PlanNotIssued) -> None:

@@ -29,6 +29,7 @@ def test_names_fold_case_accents_and_spacing():
     assert not near_child(Person("Zoe", "OBrien", date(2016, 5, 5)), Person("Zoë", "O'Brien", born))
     assert near_child(Person("O'Brien", "Zoe", born), Person("Zoë", "O'Brien", born))
     assert not near_child(Person("Sam", "Sample", born), Person("Sky", "Sample", born))  # triplets
+    assert not near_child(Person("Baby1", "Sample", born), Person("Baby2", "Sample", born))  # twins, not named yet
     assert same_child(Person("Sam", "Other", date(2015, 1, 1), "A123"), Person("Zoë", "O'Brien", born, "a123"))
 
 
