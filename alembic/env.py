@@ -1,7 +1,6 @@
 """Alembic environment: migrations for ehcp.store (batch mode on SQLite)."""
 
 from alembic import context
-
 from ehcp.store.db import engine_for
 from ehcp.store.models import Base
 
@@ -34,7 +33,7 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
-def _run(connection) -> None:  # noqa: ANN001
+def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -24,8 +24,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (DATA_DIR, EHCP, PYTHON, interleaved, machine, pg_available, pg_create_schema,  # noqa: E402
-                     pg_schema_exists, pg_schema_url, run_measured, table)
+from _common import (
+    DATA_DIR,
+    EHCP,
+    PYTHON,
+    interleaved,
+    machine,
+    pg_available,
+    pg_create_schema,
+    pg_schema_exists,
+    pg_schema_url,
+    run_measured,
+    table,
+)
 
 TODAY = date(2025, 12, 1)
 BUDGET = 1.5

@@ -27,8 +27,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (DATA_DIR, EHCP, machine, pg_available, pg_create_schema, pg_drop_schema,  # noqa: E402
-                     pg_schema_url, run_measured, table)
+from _common import (
+    DATA_DIR,
+    EHCP,
+    machine,
+    pg_available,
+    pg_create_schema,
+    pg_drop_schema,
+    pg_schema_url,
+    run_measured,
+    table,
+)
 
 TODAY = date(2025, 12, 1)
 BUDGET = 20_000  # cases per second into SQLite

@@ -23,20 +23,19 @@ import random
 import statistics
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
-from ehcp.store import migrate  # noqa: E402
-from ehcp.store.db import engine_for  # noqa: E402
-from ehcp.store.models import (AdviceRequest, Case, CaseEvent, Child, Deadline, Partner, Team,  # noqa: E402
-                               User)
+from ehcp.store import migrate
+from ehcp.store.db import engine_for
+from ehcp.store.models import AdviceRequest, Case, CaseEvent, Child, Deadline, Partner, Team, User
 
 AS_OF = date(2025, 12, 1)
-NOW = datetime(2025, 12, 1, tzinfo=timezone.utc)
+NOW = datetime(2025, 12, 1, tzinfo=UTC)
 CHUNK = 20_000
 STAGES = (("final", 0.66), ("review", 0.06), ("ceased", 0.07), ("not_assessed", 0.08), ("withdrawn", 0.02),
           ("no_plan", 0.02), ("request", 0.04), ("assessment", 0.035), ("draft", 0.015))
@@ -167,7 +166,7 @@ class Generator:
         else:
             dl("annual_review", last + timedelta(days=364))
 
-    def _advice(self, cid, rng, decided, out, dl, *, all_in: bool) -> None:  # noqa: ANN001
+    def _advice(self, cid, rng, decided, out, dl, *, all_in: bool) -> None:
         for kind in rng.sample(ADVICE_KINDS, 3):
             choices = [i for i, p in enumerate(PARTNERS) if p[1] == kind] or [len(PARTNERS) - 1]
             partner = rng.choice(choices)

@@ -19,8 +19,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._common import DATA_DIR, EHCP, machine, pg_create_schema, pg_schema_exists, pg_schema_url, \
-    run_measured, table  # noqa: E402 - after the path insert
+from bench._common import (
+    DATA_DIR,
+    EHCP,
+    machine,
+    pg_create_schema,
+    pg_schema_exists,
+    pg_schema_url,
+    run_measured,
+    table,
+)
 
 TODAY = date(2026, 1, 14)
 CENSUS = "2026-01-15"

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 TABLES = ("users", "partners", "children", "cases", "case_events", "advice_requests", "deadlines")
 
 
-def context(url: str, today: date, user: str = "bench"):  # noqa: ANN201
+def context(url: str, today: date, user: str = "bench"):
     from ehcp.config import load_settings
     from ehcp.services.context import ServiceContext
 
@@ -31,7 +31,7 @@ def context(url: str, today: date, user: str = "bench"):  # noqa: ANN201
 
 
 def build(url: str, plans: int, seed: int = 1, today: date = date(2025, 12, 1), jobs: int = 1,
-          quiet: bool = False):  # noqa: ANN201
+          quiet: bool = False):
     """Migrate ``url`` and generate into it; returns the generator's Summary."""
     from ehcp.importing.synthetic import generate
     from ehcp.store import migrate
@@ -63,13 +63,13 @@ def digest(url: str) -> str:
     return h.hexdigest()
 
 
-def _columns(conn, table: str) -> list[str]:  # noqa: ANN001
+def _columns(conn, table: str) -> list[str]:
     from sqlalchemy import inspect
 
     return [c["name"] for c in inspect(conn).get_columns(table)]
 
 
-def _plain(value):  # noqa: ANN001, ANN202
+def _plain(value):
     import json
 
     if isinstance(value, dict):

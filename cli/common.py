@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import typer
 
 from cli.output import emit_json, error
 from ehcp.config import load_settings
-from ehcp.dates import parse_iso_date
+from ehcp.dates import BadDate, parse_iso_date
+from ehcp.services.errors import Refused
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def settings(*, check_actor: bool = True):  # noqa: ANN201
+def settings(*, check_actor: bool = True):
     """The settings; once permissions are enforced, an unknown EHCP_USER is refused here (exit 1)."""
     cfg = load_settings()
     if check_actor:
@@ -23,14 +25,14 @@ def settings(*, check_actor: bool = True):  # noqa: ANN201
     return cfg
 
 
-def _check_actor(cfg) -> None:  # noqa: ANN001
+def _check_actor(cfg) -> None:
     """Refuse an unknown or deactivated login when enforcement is on (ehcp.services.login)."""
     from ehcp.services.login import check_login
 
     check_login(cfg)
 
 
-def context():  # noqa: ANN201
+def context():
     # the services load the ORM (about a second): imported when a command needs them, not at start-up
     from ehcp.services.context import ServiceContext
 
@@ -50,9 +52,6 @@ def refusals(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from ehcp.dates import BadDate
-        from ehcp.services.errors import Refused
-
         try:
             return func(*args, **kwargs)
         except Refused as exc:
@@ -63,7 +62,7 @@ def refusals(func: F) -> F:
         except BadDate as exc:
             error(str(exc))
             raise typer.Exit(1) from None
-        except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
+        except Exception as exc:
             message = _database_problem(exc)
             if message is None:
                 raise

@@ -38,13 +38,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 FILE_WIDTH = 200  # columns for a table written to a file
 
 
-class Format(str, enum.Enum):
+class Format(enum.StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
 
 
-class ReportFormat(str, enum.Enum):
+class ReportFormat(enum.StrEnum):
     """Reports also export to Excel (``xlsx`` needs ``--out FILE``)."""
 
     table = "table"
@@ -116,7 +116,7 @@ def emit_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], stream: 
         writer.writerow(["" if row.get(c) is None else _plain(row.get(c)) for c in columns])
 
 
-def console(file: IO[str] | None = None):  # noqa: ANN201
+def console(file: IO[str] | None = None):
     from rich.console import Console
 
     if file is not None and file is not sys.stdout:
@@ -252,7 +252,7 @@ def emit_case(view: dict, fmt: Format, *, due_soon_days: int) -> None:
         out.print(f"note ({n['actor']}, {str(n['at'])[:16]}): {n['text']}")
 
 
-def emit_noted(result: Any, fmt: Format, summary: str) -> None:  # noqa: ANN401 - a services record of SEN2 data
+def emit_noted(result: Any, fmt: Format, summary: str) -> None:  # result: a services record of SEN2 data
     """Data noted on a case without clocks (SEN2 placements, needs). JSON: the result's document;
     table: a summary on stderr, the details given on stdout."""
     if fmt is Format.json:
@@ -264,7 +264,7 @@ def emit_noted(result: Any, fmt: Format, summary: str) -> None:  # noqa: ANN401 
             typer.echo(f"{key.replace('_', ' ')}: {value}")
 
 
-def emit_move(moved: Any) -> None:  # noqa: ANN401 - a services CaseMoved
+def emit_move(moved: Any) -> None:  # moved: a services CaseMoved
     """A case's stage move: one line on stderr."""
     info(f"{moved.reference}: {moved.from_stage} -> {moved.to_stage} on {moved.on.isoformat()}")
 
@@ -272,7 +272,7 @@ def emit_move(moved: Any) -> None:  # noqa: ANN401 - a services CaseMoved
 RECORDED_COLUMNS = ["key", "due", "status", "met_on", "citation"]
 
 
-def emit_recorded(result: Any, fmt: Format, summary: str, *, due_soon_days: int) -> None:  # noqa: ANN401 - a services Recorded
+def emit_recorded(result: Any, fmt: Format, summary: str, *, due_soon_days: int) -> None:  # a services Recorded
     """What a lifecycle command recorded. JSON: the result's document. Table: a summary and warnings on
     stderr; the dates it implies and the clocks changed (RAG coloured) on stdout."""
     if fmt is Format.json:
@@ -298,7 +298,7 @@ def _recorded_style(row: Mapping[str, Any], as_of: date, due_soon_days: int) -> 
     return rag_style((date.fromisoformat(row["due"]) - as_of).days, due_soon_days=due_soon_days)
 
 
-def _spoken(value: Any) -> str:  # noqa: ANN401 - any detail value a service returns
+def _spoken(value: Any) -> str:  # any detail value a service returns
     """A detail value as a caseworker reads it: yes/no, ISO dates, else its text."""
     if isinstance(value, bool):
         return "yes" if value else "no"

@@ -4,16 +4,16 @@ Revision ID: 6a66a3cac3b4
 Revises: 18ad11a5cf2e
 Create Date: 2026-11-23 15:12:05.698217
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
 
+from alembic import op
 
 revision: str = '6a66a3cac3b4'
-down_revision: Union[str, None] = '18ad11a5cf2e'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '18ad11a5cf2e'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

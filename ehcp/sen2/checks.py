@@ -41,7 +41,7 @@ class Return:
     year: int
 
 
-def _v(items: dict | None, name: str):  # noqa: ANN202
+def _v(items: dict | None, name: str):
     return items[name].value if items and name in items else None
 
 
