@@ -1,6 +1,8 @@
 """Alembic environment: migrations for ehcp.store (batch mode on SQLite)."""
 
 from alembic import context
+
+from ehcp.config import load_settings
 from ehcp.store.db import engine_for
 from ehcp.store.models import Base
 
@@ -12,8 +14,6 @@ def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from ehcp.config import load_settings
-
     return load_settings().database_url
 
 

@@ -21,7 +21,8 @@ plus a final_plan clock per case for the caseworker digest. Timings printed:
 
 and the peak RSS of the process (resource.getrusage). With ``--scale PLANS`` the data set is the
 scale issue's realistic case load (bench/generate.py, seed 1, as of 2025-12-01: about half as many
-plans again in other stages, ~2.5 advice requests per case) instead of the synthetic rows above. PostgreSQL is used too when reachable at
+plans again in other stages, ~2.5 advice requests per case) instead of the synthetic rows above. PostgreSQL is
+used too when reachable at
 EHCP_BENCH_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test, as every bench script), in a scratch
 schema.
 """
@@ -42,6 +43,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parent))
 
 import sqlalchemy as sa
 
+import generate
 from _common import pg_available, pg_create_schema, pg_drop_schema
 from ehcp.chase.advice import ADVICE_CHASE
 from ehcp.chase.config import ChaseConfig
@@ -181,7 +183,7 @@ def timed(label: str, fn, results: list):
 
 
 def bench(url: str, n: int, partners: int, name: str, scale: int | None = None, reuse: bool = False) -> None:
-    global AS_OF
+    global AS_OF  # noqa: PLW0603 - the bench's 'today': a generated or reused data set has its own
     started = time.perf_counter()
     migrate.upgrade(url)
     if reuse:  # a data set generated beforehand (ehcp dev generate): start from an empty ledger
@@ -200,8 +202,6 @@ def bench(url: str, n: int, partners: int, name: str, scale: int | None = None, 
               f"as of {AS_OF}")
         return _measure(url, name)
     if scale:
-        import generate
-
         AS_OF = date(2025, 12, 1)
         summary = generate.build(url, scale, today=AS_OF, quiet=True)
         n, partners = summary.counts["advice_requests"], summary.partners
@@ -259,8 +259,9 @@ def _measure(url: str, name: str) -> None:
     notifier = NullNotifier()
     night = timed("whole first night (run_night)", lambda: run_night(ctx, ADVICE_CHASE, AS_OF, config=config,
                                                                     notifier=notifier), results)
-    results[-1] = (*results[-1][:2], f"{night.summary()['messages_sent']} digests, "
-                   f"{night.summary()['reminders_sent']:,} reminders, {notifier.bytes / 1e6:.1f} MB of text")
+    results[-1] = (*results[-1][:2], (f"{night.summary()['messages_sent']} digests, "
+                                      f"{night.summary()['reminders_sent']:,} reminders, "
+                                      f"{notifier.bytes / 1e6:.1f} MB of text"))
     again = timed("rerun same night (run_night)", lambda: run_night(ctx, ADVICE_CHASE, AS_OF, config=config,
                                                                     notifier=NullNotifier()), results)
     results[-1] = (*results[-1][:2], f"{again.summary()['messages_sent']} sent")
@@ -292,7 +293,7 @@ def main() -> None:
     parser.add_argument("--history", type=int, default=0, metavar="N",
                         help="first add N reminders sent on earlier nights (a ledger after months of use)")
     args = parser.parse_args()
-    global HISTORY
+    global HISTORY  # noqa: PLW0603 - set once from --history, read by _measure
     HISTORY = args.history
     if args.database:
         bench(args.database, 0, 0, args.database.split(":")[0], reuse=True)

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import sqlalchemy as sa
 
+from ehcp.reports.overdue import overdue_report
 from ehcp.store import migrate
 from ehcp.store.db import engine_for
 from ehcp.store.models import AdviceRequest, Case, CaseEvent, Child, Deadline, Partner, Team, User
@@ -280,8 +281,6 @@ def time_raw(url: str) -> tuple[float, int]:
 
 
 def time_service(url: str) -> tuple[float, int]:
-    from ehcp.reports.overdue import overdue_report
-
     with engine_for(url).connect() as conn:
         started = time.perf_counter()
         report = overdue_report(conn, as_of=AS_OF, by="rule")

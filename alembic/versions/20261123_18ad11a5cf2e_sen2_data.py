@@ -7,7 +7,6 @@ Create Date: 2026-11-23 13:26:18.432611
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = '18ad11a5cf2e'

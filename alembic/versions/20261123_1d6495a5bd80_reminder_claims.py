@@ -7,7 +7,6 @@ Create Date: 2026-11-23 12:01:56.257852
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = '1d6495a5bd80'

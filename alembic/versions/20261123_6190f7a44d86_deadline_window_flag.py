@@ -7,7 +7,6 @@ Create Date: 2026-11-23 12:24:38.931597
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = '6190f7a44d86'

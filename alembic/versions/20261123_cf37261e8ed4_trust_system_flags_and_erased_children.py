@@ -7,7 +7,6 @@ Create Date: 2026-11-23 13:11:40.780910
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = 'cf37261e8ed4'

@@ -7,7 +7,6 @@ Create Date: 2026-12-06 22:05:40.074820
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = 'a7e00425bb7d'
