@@ -35,17 +35,21 @@ import random
 import time as clock
 from array import array
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from multiprocessing.pool import Pool
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from calendars import england_and_wales
-from ehcp.domain import current_stage, ordered
+from ehcp.domain import Event, current_stage, ordered
 from ehcp.domain import events as ev
 from ehcp.importing.session import import_transaction
-from ehcp.importing.writer import NewAdvice, NewCase, NewChild, date_encoder, derive
+from ehcp.importing.writer import BulkWriter, NewAdvice, NewCase, NewChild, date_encoder, derive
+from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
 from ehcp.store import audit
 from ehcp.store.models import Case, ExtraHoliday, Partner, User
@@ -127,8 +131,10 @@ def _pick(rng: random.Random, table: tuple) -> str:
     for value, weight in table:
         u -= weight
         if u < 0:
-            return value
-    return table[-1][0]
+            picked: str = value
+            return picked
+    last: str = table[-1][0]
+    return last
 
 
 def _add_months(d: date, months: int) -> date:
@@ -164,8 +170,8 @@ class Generator:
         self._history(received, events, advice)
         events = self._cease_notices(events)
         kept = [e for e in ordered(events) if e.on <= today]
-        answered = {e.request_id: e.on for e in kept if e.kind == "advice_received"}
-        asked = {e.request_id for e in kept if e.kind == "advice_requested"}
+        answered = {e.request_id: e.on for e in kept if isinstance(e, ev.AdviceReceived)}
+        asked = {e.request_id for e in kept if isinstance(e, ev.AdviceRequested)}
         advice = [a for a in advice if a.local in asked]
         for a in advice:
             a.received_on = answered.get(a.local)
@@ -180,7 +186,7 @@ class Generator:
     def _cease_notices(self, events: list) -> list:
         """Before each ceased plan: the family consulted, then the decision to cease with its reason
         (reg 31), the plan ceasing once the appeal period has run (s.45; about three months), later if need be."""
-        out = []
+        out: list[Event] = []
         for e in events:
             if e.kind == "plan_ceased":
                 rng = self.sen2
@@ -371,12 +377,12 @@ def _received_days(seed: int | str, requests: int, today: date) -> array:
     return array("i", sorted(first + offset for offset in offsets))
 
 
-def chunk_seed(seed: int, index: int) -> str:
+def chunk_seed(seed: int | str, index: int) -> str:
     """Each chunk has its own stream, so any number of worker processes give the same rows."""
     return f"ehcp-synthetic:{seed}:{index}"
 
 
-def stories(seed: int, requests: int, today: date, caseworkers: int, chunk: int = CHUNK) -> Iterator[Story]:
+def stories(seed: int | str, requests: int, today: date, caseworkers: int, chunk: int = CHUNK) -> Iterator[Story]:
     """Every story of a data set, oldest request first (in-process; see ``generate`` for the pool)."""
     dates = received_dates(seed, requests, today)
     for index, start in enumerate(range(0, len(dates), chunk)):
@@ -409,7 +415,8 @@ def new_cases(stories: list[Story], references: References, worker_ids: list[int
     cases = []
     for story in stories:
         for a in story.advice:
-            a.partner_id = partner_ids[a.partner_id]
+            if a.partner_id is not None:  # the partner's index in PARTNERS, until now
+                a.partner_id = partner_ids[a.partner_id]
         cases.append(NewCase(
             reference=references.next(story.received.year), child=story.child, received=story.received,
             source=story.source, caseworker_id=worker_ids[story.worker], events=story.events,
@@ -442,6 +449,8 @@ def story_digest(stories: Iterator[Story]) -> str:
 
 
 _WORKER: dict = {}
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def _init_worker(seed: int, today: date, caseworkers: int, extra_holidays: dict, dialect: str) -> None:
@@ -458,12 +467,12 @@ def _chunk_work(task: tuple[int, list[date]]) -> list[tuple[Story, tuple]]:
             for story in chunk]
 
 
-def _extra_holidays(ctx) -> dict:
+def _extra_holidays(ctx: ServiceContext) -> dict:
     with ctx.uow(write=False) as uow:
         return {row.day: row.name for row in uow.session.scalars(select(ExtraHoliday))}
 
 
-def _in_order(pool, work, tasks, *, window: int):
+def _in_order(pool: Pool, work: Callable[[T], R], tasks: Iterable[T], *, window: int) -> Iterator[R]:
     """``pool.imap`` with back-pressure: at most ``window`` chunks in flight. (``imap`` hands every
     task to the workers at once and keeps their results until the writer takes them; the workers
     build chunks faster than one SQLite writer stores them, so a national run held gigabytes.)"""
@@ -476,8 +485,9 @@ def _in_order(pool, work, tasks, *, window: int):
         yield pending.popleft().get()
 
 
-def generate(ctx, plans: int, seed: int, *, today: date | None = None, chunk: int = CHUNK,
-             jobs: int = 1, requests: int | None = None, progress=None) -> Summary:
+def generate(ctx: ServiceContext, plans: int, seed: int, *, today: date | None = None, chunk: int = CHUNK,
+             jobs: int = 1, requests: int | None = None,
+             progress: Callable[[int, int], object] | None = None) -> Summary:
     """Write a synthetic case load of about ``plans`` active plans into ``ctx``'s database.
 
     The database must hold no cases yet. Rows go through the import bulk writer, committed a chunk
@@ -501,7 +511,7 @@ def generate(ctx, plans: int, seed: int, *, today: date | None = None, chunk: in
     try:
         if pool is None:
             _init_worker(*init)
-            results = map(_chunk_work, tasks)
+            results: Iterator[list[tuple[Story, tuple]]] = map(_chunk_work, tasks)
         else:
             results = _in_order(pool, _chunk_work, tasks, window=2 * jobs)
         with import_transaction(ctx) as (uow, writer):
@@ -531,7 +541,7 @@ def generate(ctx, plans: int, seed: int, *, today: date | None = None, chunk: in
                 if progress:
                     progress(done, summary.requests)
             summary.by_stage = dict(sorted(session.execute(
-                select(Case.stage, func.count()).group_by(Case.stage)).all()))
+                select(Case.stage, func.count()).group_by(Case.stage)).tuples().all()))
             summary.plans = summary.by_stage.get("final", 0) + summary.by_stage.get("review", 0)
             summary.counts = writer.counts.as_dict()
             writer.close()
@@ -547,7 +557,7 @@ def generate(ctx, plans: int, seed: int, *, today: date | None = None, chunk: in
     return summary
 
 
-def _write_sen2_items(writer, stories: list[Story], cases: list[NewCase], today: date) -> None:
+def _write_sen2_items(writer: BulkWriter, stories: list[Story], cases: list[NewCase], today: date) -> None:
     """The placements, needs and plan items of the stories whose cases ``write_cases`` just wrote."""
     d = writer.d
     placements = [(case.id, *p) for story, case in zip(stories, cases, strict=True) for p in story.placements]
@@ -570,11 +580,12 @@ def _email(name: str, who: str = "advice") -> str:
     return f"{who}@{slug}.example"
 
 
-def _ensure(writer, session, model, table: str, key: str, names: list[str], values, columns: tuple) -> list[int]:
+def _ensure(writer: BulkWriter, session: Session, model: type[User] | type[Partner], table: str, key: str,
+            names: list[str], values: Callable[[str], tuple[Any, ...]], columns: tuple[str, ...]) -> list[int]:
     """Ids of the rows named ``names`` in ``table``, inserting the missing ones."""
     column = getattr(model, key)
     writer.drain()  # the connection is about to be used from this thread
-    have = dict(session.execute(select(column, model.id).where(column.in_(names))).all())
+    have: dict[str, int] = dict(session.execute(select(column, model.id).where(column.in_(names))).tuples().all())
     missing = [n for n in names if n not in have]
     ids = writer.reserve(table, len(missing))
     writer.insert(table, ("id", *columns), [(i, *values(n)) for i, n in zip(ids, missing, strict=True)])
