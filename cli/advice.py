@@ -10,6 +10,7 @@ import typer
 
 from cli.common import context, parse_date, refusals, settings
 from cli.output import Format, emit, emit_json, info, output_options, rag_style
+from ehcp.domain.deadlines import DUE_SOON, OPEN
 
 advice_app = typer.Typer(help="Advice requested from partners (reg 6) and received (reg 8: 6 weeks).",
                          no_args_is_help=True)
@@ -73,8 +74,8 @@ def list_(
     rows = list_advice(cfg, overdue=overdue, partner=partner, reference=reference, outstanding=outstanding)
     emit(rows, ["reference", "kind", "partner", "requested_on", "received_by_body_on", "due", "received_on",
                 "status", "days_overdue"], fmt, key="advice", title=f"Advice requests ({len(rows)})",
-         row_style=lambda r: rag_style(-r["days_overdue"] if r["days_overdue"] else None, r["status"],
-                                       due_soon_days=cfg.due_soon_days))
+         # coloured when overdue or settled only: a list of mostly open requests stays plain
+         row_style=lambda r: rag_style(r["status"] if r["status"] not in (OPEN, DUE_SOON) else None))
 
 
 @partner_app.command("add")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import typer
 
 from cli.common import context, parse_date, refusals, settings
-from cli.output import Format, emit, emit_case, emit_json, info, output_options, rag_style
+from cli.output import Format, emit, emit_case, emit_json, info, output_options, pending_style
 
 opening = typer.Typer()
 app = typer.Typer()
@@ -122,7 +122,7 @@ def show(reference: str = typer.Argument(...), fmt: Format = Format.table) -> No
     from ehcp.services.views import show_case
 
     cfg = settings()
-    emit_case(show_case(cfg, reference), fmt, due_soon_days=cfg.due_soon_days)
+    emit_case(show_case(cfg, reference), fmt)
 
 
 @app.command("list")
@@ -145,7 +145,7 @@ def list_(
                              caseworker=caseworker, due_within=due_within, sort=sort)
     columns = ["reference", "child", "stage", "caseworker", "next_deadline", "next_due", "days_left", "overdue"]
     emit(rows, columns, fmt, key="cases", title=f"Cases ({scope}, {len(rows)})",
-         row_style=lambda r: rag_style(r["days_left"], due_soon_days=cfg.due_soon_days))
+         row_style=lambda r: pending_style(r["next_due"], cfg.today, due_soon_days=cfg.due_soon_days))
 
 
 @app.command("timeline")

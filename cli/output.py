@@ -29,6 +29,7 @@ from typing import IO, Any, TypeVar
 
 import typer
 
+from ehcp.domain.deadlines import DISAPPLIED, DUE_SOON, MET, MISSED, OPEN, OVERDUE, PENDING, deadline_status
 from ehcp.reports.result import Report
 from ehcp.reports.result import Table as ReportTable
 from ehcp.reports.xlsx import write_workbook
@@ -198,24 +199,21 @@ def emit_report(report: Report, fmt: Format | ReportFormat, *, out: str | Path |
             console(stream).print(report.footer, style="dim")
 
 
-def rag_style(days_left: int | None, status: str | None = None, *, due_soon_days: int) -> str | None:
-    """Red for overdue, amber for due within the settings' due-soon window (EHCP_DUE_SOON_DAYS), green otherwise.
-
-    TODO(issue 14, domain): colour by the domain's one deadline-status rule once it is merged, instead of
-    this reading of ``days_left``; until then it keeps today's behaviour with the configured window.
-    """
-    if status in ("met", "disapplied", "missed"):
-        return "dim" if status != "missed" else "red"
-    if days_left is None:
-        return None
-    if days_left < 0:
-        return "bold red"
-    if days_left <= due_soon_days:
-        return "yellow"
-    return "green"
+RAG = {OVERDUE: "bold red", DUE_SOON: "yellow", OPEN: "green", MISSED: "red", MET: "dim", DISAPPLIED: "dim"}
 
 
-def emit_case(view: dict, fmt: Format, *, due_soon_days: int) -> None:
+def rag_style(status: str | None) -> str | None:
+    """The colour of a deadline status (ehcp.domain.deadlines.deadline_status, counted with the settings'
+    due-soon window): red overdue, amber due soon, green open; settled clocks dim, missed ones red."""
+    return RAG.get(status) if status else None
+
+
+def pending_style(due: date | None, today: date, *, due_soon_days: int) -> str | None:
+    """The colour of a pending clock due on ``due`` (none without one)."""
+    return rag_style(deadline_status(PENDING, due, today, due_soon_days=due_soon_days)) if due else None
+
+
+def emit_case(view: dict, fmt: Format) -> None:
     """``case show``: JSON is the view; the table is the child and stage, the deadlines (RAG coloured)
     with their citations, the advice requests, exceptions and notes."""
     if fmt is Format.json:
@@ -232,11 +230,10 @@ def emit_case(view: dict, fmt: Format, *, due_soon_days: int) -> None:
     for col in ("key", "due", "practical last working day", "status", "met on", "exception", "citation"):
         table.add_column(col, no_wrap=col in ("key", "due", "status", "met on"))
     for d in view["deadlines"]:
-        days = (d["due"] - view["as_of"]).days
         label = d["status"] + (" (advisory)" if d["advisory"] else "")
         table.add_row(d["key"], str(d["due"]), str(d["practical_last_working_day"]), label,
                       str(d["met_on"] or ""), d["exception"] or "", d["citation"],
-                      style=rag_style(days, d["status"], due_soon_days=due_soon_days))
+                      style=rag_style(d["status"]))  # the view counts it with the settings' window
     out.print(table)
     if view["advice"]:
         advice = Table(title="Advice requests", header_style="bold")
@@ -293,9 +290,10 @@ def emit_recorded(result: Any, fmt: Format, summary: str, *, due_soon_days: int)
 
 
 def _recorded_style(row: Mapping[str, Any], as_of: date, due_soon_days: int) -> str | None:
-    if row["status"] in ("met", "missed", "disapplied"):
-        return rag_style(None, row["status"], due_soon_days=due_soon_days)
-    return rag_style((date.fromisoformat(row["due"]) - as_of).days, due_soon_days=due_soon_days)
+    """The row's status (``Deadline.to_dict``: the default window) counted again with the settings' window."""
+    if row["status"] in (OPEN, DUE_SOON):
+        return pending_style(date.fromisoformat(row["due"]), as_of, due_soon_days=due_soon_days)
+    return rag_style(row["status"])
 
 
 def _spoken(value: Any) -> str:  # any detail value a service returns
