@@ -6,7 +6,6 @@ ORM (about a second), which no other command should pay for at start-up (``bench
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -220,6 +219,8 @@ def check(census: str | None = CENSUS,
 
     Example: ehcp sen2 check --census 2026-01-15 --schema SEN2_2026.xsd --format csv
     """
+    import tempfile  # imports random, ~10 ms: only `sen2 check` needs it
+
     from ehcp.sen2 import xml
     from ehcp.sen2.checks import COLUMNS, Return, run_checks
     from ehcp.sen2.extract import persons
