@@ -90,7 +90,7 @@ def pg_available() -> bool:
         with sa.create_engine(PG_BASE).connect() as conn:
             conn.execute(sa.text("SELECT 1"))
         return True
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - whatever stops a connection means: no PostgreSQL for this run
         return False
 
 
@@ -140,7 +140,10 @@ def table(title: str, headers: list[str], rows: list[list[object]]) -> str:
     """A plain-text (and Markdown-compatible) table."""
     cells = [[_fmt(v) for v in row] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
-    line = lambda values: "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"  # noqa: E731
+
+    def line(values: list[str]) -> str:
+        return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"
+
     out = [f"\n{title}\n", line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     out += [line(r) for r in cells]
     return "\n".join(out)

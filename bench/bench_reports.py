@@ -110,10 +110,10 @@ class Generator:
         out[Case].append({"id": cid, "reference": f"EHC-{received.year}-{cid:07d}", "child_id": cid, "stage": stage,
                           "received": received, "source": "parent", "caseworker_id": caseworker, "opened_at": NOW,
                           "version": 1, "updated_at": NOW, "updated_by": "bench"})
-        ev = lambda kind, on: out[CaseEvent].append({"case_id": cid, "kind": kind, "on": on, "recorded_at": NOW,  # noqa: E731
+        ev = lambda kind, on: out[CaseEvent].append({"case_id": cid, "kind": kind, "on": on, "recorded_at": NOW,  # noqa: E731 - this case's rows, one line each
                                                      "actor": "bench", "payload": {}})
         dl = lambda key, due, state="pending", met_on=None, exception=None, advisory=False, advice=None, rule=None: \
-            out[Deadline].append({"case_id": cid, "key": key, "rule": CITATION[rule or key][0], "due": due,  # noqa: E731
+            out[Deadline].append({"case_id": cid, "key": key, "rule": CITATION[rule or key][0], "due": due,  # noqa: E731 - as ev
                                   "practical_last_working_day": due, "state": state, "met_on": met_on,
                                   "citation": CITATION[rule or key][1], "exception": exception,
                                   "advisory": advisory, "advice_request_id": advice})
