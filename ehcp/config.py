@@ -22,9 +22,8 @@ import getpass
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from ehcp.dates import parse_iso_date
 
@@ -40,9 +39,12 @@ def default_database_url() -> str:
 
 
 def london_today() -> date:
-    """Today's date in Europe/London, as a plain ``datetime.date`` (a pendulum Date is a subclass that
-    sqlite3 cannot bind, so every query with today in it failed without EHCP_TODAY)."""
-    return datetime.now(ZoneInfo("Europe/London")).date()
+    """Today's date in Europe/London, as a plain ``datetime.date``: pendulum's Date is a subclass that
+    sqlite3 cannot bind (every query with today in it failed without EHCP_TODAY)."""
+    import pendulum  # noqa: PLC0415 - 27 ms to import; only needed when EHCP_TODAY is not set
+
+    now = pendulum.now("Europe/London")
+    return date(now.year, now.month, now.day)
 
 
 @dataclass(frozen=True)
