@@ -39,7 +39,7 @@ class DeliveryIncomplete(RuntimeError):
 @task(name="plan", cache_policy=NO_CACHE)
 def plan(ctx: ServiceContext, kind: NightKind, as_of: date, config: ChaseConfig) -> tuple[NightPlan, list[str]]:
     planned = night.plan_night(ctx, kind, as_of, config)
-    recipients = pending_recipients(ctx, kind, lease_minutes=config.lease_minutes)
+    recipients = pending_recipients(ctx, kind, lease_minutes=config.lease_minutes, as_of=as_of)
     get_run_logger().info("planned %s reminders (%s examined); %s recipients to deliver to",
                           planned.total_queued, planned.examined, len(recipients))
     return planned, recipients
@@ -71,7 +71,10 @@ def run_flow(kind: NightKind, as_of: date | None, dry_run: bool) -> dict:
     config = load_chase_config()
     as_of = as_of or ctx.today
     logger = get_run_logger()
-    if dry_run:
+    resting = night.resting_reason(ctx, as_of, config)
+    if resting:
+        result = night.NightResult(kind, as_of, dry_run, NightPlan(kind.name, as_of), resting=resting)
+    elif dry_run:
         result = preview(ctx, kind, as_of, config)
     else:
         notifier_for(ctx.settings, config.notify_templates)  # refuse a misconfigured notifier before planning
@@ -80,7 +83,7 @@ def run_flow(kind: NightKind, as_of: date | None, dry_run: bool) -> dict:
         futures = [deliver_batch.submit(ctx, kind, batch, as_of, token, config)
                    for batch in night.batches(recipients, config.batch_size)]
         failed_batches = sum(1 for f in futures if not _completed(f))
-        result = night.NightResult(kind, as_of, False, planned, run_report(ctx, token))
+        result = night.NightResult(kind, as_of, False, planned, run_report(ctx, token, as_of))
         if failed_batches:
             logger.warning("%s delivery batch(es) failed after retries; their messages stay pending", failed_batches)
     summary, rows = result.summary(), result.rows()

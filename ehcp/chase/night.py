@@ -78,6 +78,8 @@ def plan_night(ctx: ServiceContext, kind: NightKind, as_of: date | None = None,
         ledger = Ledger(uow.session)
         plan = kind.plan(ledger, as_of, config)
         plan.waiting = ledger.waiting(kind.subject_types, as_of)
+        # queued earlier but never delivered is not 'already chased': those rows are retried now
+        plan.unchanged = max(0, plan.unchanged - plan.waiting)
         audit.append(uow.session, actor=ctx.actor, action=kind.planned_action, detail=plan.summary())
         uow.commit()
     return plan
