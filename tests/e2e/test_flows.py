@@ -184,3 +184,48 @@ def test_case_commands_never_import_prefect():
             "assert 'prefect' not in sys.modules, 'prefect imported'; "
             "import cli.flows; assert 'prefect' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+KILL_SERVER_MID_NIGHT = """
+import os, signal, sys
+import ehcp.chase.night as night
+real = night.deliver_batch
+def killing(*args, **kwargs):  # the Prefect server dies as the first batch is delivered
+    os.killpg(int(os.environ["KILL_PGID"]), signal.SIGKILL)
+    return real(*args, **kwargs)
+night.deliver_batch = killing
+from cli.main import run
+sys.argv = ["ehcp", "flows", "run", "chase-advice"]
+run()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("prefect")
+def test_a_prefect_server_killed_mid_night_still_completes_the_night(sqlite_url, make_ctx, tmp_path):
+    import socket
+
+    from workflows.schedule import local_server
+
+    scenario = build_scenario(sqlite_url, make_ctx, tmp_path)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    home = tmp_path / "prefect-home"
+    env = {**os.environ, **flow_env(scenario, tmp_path), "PREFECT_HOME": str(home), "PYTHONPATH": str(REPO),
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_CLIENT_MAX_RETRIES": "1"}
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env.items():
+            mp.setenv(name, value)
+        with local_server(port, home / "server.log") as url:
+            # the server runs in its own session: its process group is the one to kill
+            pgid = int(next(line.split()[0] for line in subprocess.run(
+                ["ps", "-ww", "-eo", "pgid,args"], capture_output=True, text=True, check=True).stdout.splitlines()
+                if f"--port {port}" in line and "prefect" in line))
+            night = subprocess.run([sys.executable, "-c", KILL_SERVER_MID_NIGHT], cwd=REPO, capture_output=True,
+                                   text=True, timeout=300,
+                                   env={**env, "PREFECT_API_URL": url, "KILL_PGID": str(pgid)})
+    assert night.returncode == 0, night.stderr[-2000:]
+    assert "WARNING: Prefect is not available" in night.stderr
+    assert len(emails(scenario.outbox)) == 2  # the night completed, each digest exactly once
+    assert {status for *_, status, _ in scenario.ledger()} == {"sent"}
