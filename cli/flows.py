@@ -13,7 +13,7 @@ import os
 import warnings
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
@@ -23,7 +23,7 @@ from workflows.runtime import configure_prefect
 
 if TYPE_CHECKING:
     from ehcp.chase.config import ChaseConfig
-    from ehcp.chase.kind import NightKind
+    from ehcp.chase.kind import Digest, NightKind
 
 app = typer.Typer(help="Nightly flows: chase advice from partners, remind caseworkers (Prefect).",
                   no_args_is_help=True)
@@ -76,13 +76,13 @@ def _run(kind_name: str, as_of_text: str | None, dry_run: bool, no_prefect: bool
     try:
         config = load_chase_config()
     except (ValueError, TypeError) as exc:
-        fail(f"chase configuration: {exc}")
+        _refuse(f"chase configuration: {exc}")
     kind = KINDS[kind_name]
     if dry_run or no_prefect:
         try:
             result = run_night(context(), kind, as_of, config=config, dry_run=dry_run)
         except ValueError as exc:
-            fail(str(exc))
+            _refuse(str(exc))
         summary, rows = result.summary(), result.rows()
         messages = [_message_row(d, show) for d in result.previews]
     else:
@@ -150,7 +150,7 @@ def _api_unreachable(url: str | None, timeout: float = 5.0) -> str | None:
     import urllib.request  # noqa: PLC0415 - only when a night runs through Prefect (see the module docstring)
 
     try:
-        with urllib.request.urlopen(f"{url.rstrip('/')}/health", timeout=timeout) as response:  # noqa: S310 - the configured API URL
+        with urllib.request.urlopen(f"{url.rstrip('/')}/health", timeout=timeout) as response:
             return None if response.status == 200 else f"{url} answered {response.status}"
     except (OSError, ValueError) as exc:
         return f"{url} cannot be reached ({getattr(exc, 'reason', exc)})"
@@ -164,11 +164,16 @@ def _fallback(kind_name: str, as_of: date | None, config: ChaseConfig, why: str)
     try:
         result = run_night(context(), KINDS[kind_name], as_of, config=config)
     except ValueError as exc:
-        fail(str(exc))
+        _refuse(str(exc))
     return {**result.summary(), "fallback": why}, result.rows()
 
 
-def _message_row(digest, show: bool) -> dict:
+def _refuse(message: str) -> NoReturn:
+    fail(message)
+    raise typer.Exit(1)  # fail() has raised it already; this tells the type checker
+
+
+def _message_row(digest: Digest, show: bool) -> dict:
     message = digest.message
     row = {"to": message.to, "cc": ", ".join(message.cc), "subject": message.subject,
            "reminders": len(digest.ledger_ids)}
@@ -239,7 +244,7 @@ def serve(
         check_schedule(chase, tz)
         check_schedule(digest, tz)
     except ValueError as exc:
-        fail(str(exc))
+        _refuse(str(exc))
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     configure_prefect(settings())
     warnings.filterwarnings("ignore", category=RuntimeWarning, module="prefect")
@@ -251,7 +256,7 @@ def serve(
             try:
                 os.environ["PREFECT_API_URL"] = stack.enter_context(local_server(port, log))
             except RuntimeError as exc:
-                fail(str(exc))
+                _refuse(str(exc))
         info(f"serving chase-advice ({chase}) and caseworker-digest ({digest}) in {tz}; Ctrl-C to stop")
         with contextlib.suppress(KeyboardInterrupt):
             serve_nightly(chase, digest, tz)

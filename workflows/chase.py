@@ -14,6 +14,7 @@ from datetime import date
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from prefect.runtime import task_run
 from prefect.tasks import exponential_backoff
 
@@ -95,9 +96,9 @@ def run_flow(kind: NightKind, as_of: date | None, dry_run: bool) -> dict:
     return {"summary": summary, "rows": rows}
 
 
-def _completed(future) -> bool:
+def _completed(future: PrefectFuture[dict]) -> bool:
     future.wait()
-    return future.state.is_completed()
+    return bool(future.state.is_completed())
 
 
 @flow(name="chase-advice", log_prints=False)

@@ -20,9 +20,11 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cronsim import CronSim, CronSimError
+
 
 def cron_hours(expr: str) -> set[int]:
     """Validate a 5-field cron expression with ``cronsim`` (the cron library Prefect's own schedules
@@ -83,13 +85,17 @@ def _wait_healthy(url: str, server: subprocess.Popen, timeout: float, log_path: 
 def serve_nightly(chase_cron: str, digest_cron: str, timezone: str) -> None:
     """Serve both flows until interrupted (Prefect's ``serve``)."""
     from prefect import serve  # noqa: PLC0415 - Prefect: slow, imported only to serve
+    from prefect.deployments.runner import RunnerDeployment  # noqa: PLC0415 - Prefect: slow, only to serve
     from prefect.schedules import Cron  # noqa: PLC0415 - Prefect: slow, imported only to serve
 
     from workflows.chase import caseworker_digest_flow, chase_advice_flow  # noqa: PLC0415 - imports Prefect: only to serve
 
+    # to_deployment is sync-compatible: called outside an event loop it returns the deployment itself
     serve(
-        chase_advice_flow.to_deployment(name="nightly", schedules=[Cron(chase_cron, timezone=timezone)],
-                                        description="Chase overdue advice from partners (one digest per contact)."),
-        caseworker_digest_flow.to_deployment(name="nightly", schedules=[Cron(digest_cron, timezone=timezone)],
-                                             description="Caseworker and manager deadline digests."),
+        cast(RunnerDeployment, chase_advice_flow.to_deployment(
+            name="nightly", schedules=[Cron(chase_cron, timezone=timezone)],
+            description="Chase overdue advice from partners (one digest per contact).")),
+        cast(RunnerDeployment, caseworker_digest_flow.to_deployment(
+            name="nightly", schedules=[Cron(digest_cron, timezone=timezone)],
+            description="Caseworker and manager deadline digests.")),
     )

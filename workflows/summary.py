@@ -21,10 +21,10 @@ def markdown(kind: NightKind, summary: dict, rows: list[dict]) -> str:
         lines.append("| - | - | 0 | 0 | 0 |")
     lines += [
         "",
-        f"- examined: {summary['examined']}; already sent at their rung: {summary['unchanged']}; "
-        f"retried from an earlier run: {summary.get('reminders_retried', 0)}",
-        f"- **without an e-mail address: {summary['no_contact']}** (not sent; "
-        f"{', '.join(f'{g} {n}' for g, n in summary.get('no_contact_by_group', {}).items()) or 'none'})",
+        (f"- examined: {summary['examined']}; already sent at their rung: {summary['unchanged']}; "
+        f"retried from an earlier run: {summary.get('reminders_retried', 0)}"),
+        (f"- **without an e-mail address: {summary['no_contact']}** (not sent; "
+        f"{', '.join(f'{g} {n}' for g, n in summary.get('no_contact_by_group', {}).items()) or 'none'})"),
         f"- messages sent: {summary['messages_sent']} ({summary['reminders_sent']} reminders)",
         f"- messages not delivered: {summary['messages_failed']} - pending for the next run "
         f"{summary.get('messages_pending', 0)}, failed for good {summary.get('messages_gave_up', 0)}, "

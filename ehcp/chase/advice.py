@@ -172,7 +172,8 @@ class _DigestBuilder:
         counts = Counter((r.partner, rung_label(r.rung)) for r in claimed)
         return Digest(Message(to=recipient, cc=tuple(cc), subject=subject, body=body,
                               key=f"advice:{as_of.isoformat()}:{recipient}", kind=ADVICE),
-                      tuple(r.ledger_id for r in claimed), tuple((g, rung, n) for (g, rung), n in sorted(counts.items())))
+                      tuple(r.ledger_id for r in claimed),
+                      tuple((g, rung, n) for (g, rung), n in sorted(counts.items())))
 
     def _rung(self, name: str) -> Rung:
         return self.rungs.get(name) or Rung(name, 0)

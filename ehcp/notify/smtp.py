@@ -69,10 +69,8 @@ class SmtpNotifier:
             codes = sorted({f"{code} {_reason(text)}" for code, text in exc.recipients.values()})
             raise SmtpDeliveryError(f"{self.where}: refused all {len(exc.recipients)} recipient(s): "
                                     f"{'; '.join(codes)}") from None
-        except (smtplib.SMTPException, OSError) as exc:
-            raise SmtpDeliveryError(f"{self.where}: {type(exc).__name__}: {exc.strerror or exc}"
-                                    if isinstance(exc, OSError)
-                                    else f"{self.where}: {type(exc).__name__}: {exc}") from None
+        except OSError as exc:  # smtplib's own errors are OSErrors too
+            raise SmtpDeliveryError(f"{self.where}: {type(exc).__name__}: {exc.strerror or exc}") from None
         if refused:
             codes = sorted({f"{code} {_reason(text)}" for code, text in refused.values()})
             raise SmtpDeliveryError(f"{self.where}: refused {len(refused)} of {len(message.recipients)} "

@@ -396,9 +396,9 @@ class Ledger:
 
     def last_digest_night(self, recipient: str, before: date) -> date | None:
         """The last night before ``before`` that this recipient was sent an advice digest."""
-        return self.session.scalar(select(func.max(LEDGER.c.as_of)).where(
+        return cast(date | None, self.session.scalar(select(func.max(LEDGER.c.as_of)).where(
             LEDGER.c.subject_type == ADVICE, LEDGER.c.recipient == recipient, LEDGER.c.status == "sent",
-            LEDGER.c.as_of < before))
+            LEDGER.c.as_of < before)))
 
     def queue_overdue_cadence(self, as_of: date, stamp: datetime, cadence_days: int) -> list[str]:
         """A 'weekly-<date>' row for each front-line contact with anything overdue who has had no

@@ -223,7 +223,7 @@ def test_a_prefect_server_killed_mid_night_still_completes_the_night(sqlite_url,
                 ["ps", "-ww", "-eo", "pgid,args"], capture_output=True, text=True, check=True).stdout.splitlines()
                 if f"--port {port}" in line and "prefect" in line))
             night = subprocess.run([sys.executable, "-c", KILL_SERVER_MID_NIGHT], cwd=REPO, capture_output=True,
-                                   text=True, timeout=300,
+                                   text=True, timeout=300, check=False,
                                    env={**env, "PREFECT_API_URL": url, "KILL_PGID": str(pgid)})
     assert night.returncode == 0, night.stderr[-2000:]
     assert "WARNING: Prefect is not available" in night.stderr

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -182,7 +183,7 @@ def test_a_season_through_easter(easter):
     # while anything is overdue the front line hears at least weekly (working days permitting)
     ep_nights = sorted(n for n, emails in season.nights.items() if any(e["To"] == EP for e in emails))
     later = [n for n in ep_nights if n >= date(2026, 4, 7)]
-    assert all((b - a).days <= 8 for a, b in zip(later, later[1:], strict=False)), later
+    assert all((b - a).days <= 8 for a, b in pairwise(later)), later
     assert later[-1] >= date(2026, 6, 22)
 
 
