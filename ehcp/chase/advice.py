@@ -138,20 +138,22 @@ class _DigestBuilder:
                            else as_of + timedelta(days=config.due_soon_working_days))
         self.managers = ledger.managers_by_user()
 
-    def group_of(self, row: Any, last: date | None) -> str:
+    def group_of(self, row: Any, last: date) -> str:
         due = date.fromisoformat(row.due)
         if self.escalated_by is not None and due <= self.escalated_by:
             return ESCALATED
         if due < self.as_of:
             return OVERDUE
-        if last is None or date.fromisoformat(row.requested_on) > last:
+        if date.fromisoformat(row.requested_on) > last:
             return NEW
         return DUE_SOON if due <= self.soon_until else LATER
 
     def __call__(self, recipient: str, claimed: list) -> Digest:
         config, as_of = self.config, self.as_of
         listed = self.ledger.open_advice_for(recipient, self.escalated_by, as_of)
-        last = self.ledger.last_digest_night(recipient, as_of)
+        # 'new' = requested since the contact's last digest (a first digest: within the last week)
+        last = (self.ledger.last_digest_night(recipient, as_of)
+                or as_of - timedelta(days=config.overdue_cadence_days or 7))
         partners = sorted({r.partner for r in listed} | {r.partner for r in claimed})
         groups: dict[str, list[list[str]]] = {g: [] for g in (ESCALATED, OVERDUE, NEW, DUE_SOON, LATER)}
         for r in listed:

@@ -121,7 +121,7 @@ def test_digest_groups_a_partners_requests_into_one_message(scenario):
     body = ep[0].get_content()
     assert "EHC-2025-00001" in body and "EHC-2025-00002" in body
     assert "Dear Dr Pat Partner" in body
-    assert body.index("Overdue (1)") < body.index("New since your last digest (1)")
+    assert body.index("Overdue (1)") < body.index("Due within 5 working days (1)")
     assert "overdue 2 days" in body and "due today" in body and "2025-04-14" in body
 
 
