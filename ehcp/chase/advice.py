@@ -73,7 +73,7 @@ class AdviceChase:
 
     def digests(self, ledger: Ledger, token: str, as_of: date,
                 config: ChaseConfig) -> tuple[list[Digest], list[int]]:
-        build = _DigestBuilder(ledger, as_of, config, ledger.working_calendar())
+        build = _DigestBuilder(ledger, token, as_of, config, ledger.working_calendar())
         skipped: list[int] = []
         digests = []
         # one recipient at a time (the rows come ordered by recipient)
@@ -127,9 +127,9 @@ ESCALATED, OVERDUE, NEW, DUE_SOON, LATER = "escalated", "overdue", "new", "due_s
 class _DigestBuilder:
     """One partner contact's digest: their whole open list, triggered by their claimed rows."""
 
-    def __init__(self, ledger: Ledger, as_of: date, config: ChaseConfig,
+    def __init__(self, ledger: Ledger, token: str, as_of: date, config: ChaseConfig,
                  calendar: WorkingDayCalendar | None) -> None:
-        self.ledger, self.as_of, self.config = ledger, as_of, config
+        self.as_of, self.config = as_of, config
         self.ladder = expand_ladder(config.ladder)
         self.rungs = {rung.name: rung for rung in self.ladder}
         first_escalation = next((r for r in config.ladder if r.escalate), None)
@@ -137,6 +137,8 @@ class _DigestBuilder:
         self.soon_until = (calendar.add_working_days(as_of, config.due_soon_working_days) if calendar
                            else as_of + timedelta(days=config.due_soon_working_days))
         self.managers = ledger.managers_by_user()
+        self.lists = ledger.open_advice_for(token, self.escalated_by)
+        self.last_nights = ledger.last_digest_nights(token, as_of)
 
     def group_of(self, row: Any, last: date) -> str:
         due = date.fromisoformat(row.due)
@@ -150,10 +152,9 @@ class _DigestBuilder:
 
     def __call__(self, recipient: str, claimed: list) -> Digest:
         config, as_of = self.config, self.as_of
-        listed = self.ledger.open_advice_for(recipient, self.escalated_by, as_of)
+        listed = self.lists.get(recipient, [])
         # 'new' = requested since the contact's last digest (a first digest: within the last week)
-        last = (self.ledger.last_digest_night(recipient, as_of)
-                or as_of - timedelta(days=config.overdue_cadence_days or 7))
+        last = self.last_nights.get(recipient) or as_of - timedelta(days=config.overdue_cadence_days or 7)
         partners = sorted({r.partner for r in listed} | {r.partner for r in claimed})
         groups: dict[str, list[list[str]]] = {g: [] for g in (ESCALATED, OVERDUE, NEW, DUE_SOON, LATER)}
         for r in listed:

@@ -14,6 +14,7 @@ are built from one query streamed in recipient order.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import Counter, defaultdict
@@ -201,7 +202,7 @@ class Ledger:
 
     def working_calendar(self) -> WorkingDayCalendar:
         """England and Wales working days with the one-off holidays recorded in the database."""
-        return england_and_wales(extra_holidays=CalendarRepository(self.session).extra_holidays())
+        return _calendar(tuple(sorted(CalendarRepository(self.session).extra_holidays().items())))
 
     # --- queueing ---------------------------------------------------------------------------------
 
@@ -312,13 +313,16 @@ class Ledger:
         """Recipients with rows waiting to be delivered (pending, or claimed by a crashed worker),
         except, given ``as_of``, those already sent a message of this kind queued that night: never
         more than one a night per recipient (what came later waits for the next night's digest)."""
-        query = select(LEDGER.c.recipient).where(claimable(subject_types, "", lease_minutes))
-        if as_of is not None:
-            sent = LEDGER.alias("sent")
-            query = query.where(~exists(select(sent.c.id).where(
-                sent.c.recipient == LEDGER.c.recipient, sent.c.subject_type.in_(tuple(subject_types)),
-                sent.c.as_of == as_of, sent.c.status == "sent")))
-        return list(self.session.scalars(query.group_by(LEDGER.c.recipient).order_by(LEDGER.c.recipient)))
+        waiting = self.session.scalars(select(LEDGER.c.recipient).where(claimable(subject_types, "", lease_minutes))
+                                       .group_by(LEDGER.c.recipient).order_by(LEDGER.c.recipient))
+        if as_of is None:
+            return list(waiting)
+        # a night's keys all start with its date: the message_key index finds tonight's rows
+        night = as_of.isoformat()
+        served = set(self.session.scalars(select(LEDGER.c.recipient).where(
+            LEDGER.c.message_key >= f"{night}:", LEDGER.c.message_key < f"{night};",
+            LEDGER.c.subject_type.in_(tuple(subject_types)), LEDGER.c.status == "sent").distinct()))
+        return [to for to in waiting if to not in served]
 
     def waiting(self, subject_types: Sequence[str], before: date) -> int:
         """Rows queued before ``before`` and still not delivered: tonight's run retries them."""
@@ -375,30 +379,41 @@ class Ledger:
 
     # --- what the digests say ---------------------------------------------------------------------
 
-    def open_advice_for(self, recipient: str, escalated_by: date | None, as_of: date) -> list[Any]:
-        """The recipient's whole open list: every open advice request of the partners whose contact
-        it is, and the escalated ones (due by ``escalated_by``) of those whose escalation contact it
-        is. Columns as ``claimed_advice`` (no ledger id), with ``requested`` as a date for grouping."""
-        mine = Partner.email == recipient
-        if escalated_by is not None:
-            mine = or_(mine, and_(Partner.escalation_email == recipient, Deadline.due <= escalated_by))
-        query = (select(*_advice_columns(), AdviceRequest.id.label("request_id"))
-                 .select_from(AdviceRequest)
+    def open_advice_for(self, token: str, escalated_by: date | None) -> dict[str, list[Any]]:
+        """Each recipient claimed by ``token`` -> their whole open list: every open advice request of
+        the partners whose contact they are, and the escalated ones (due by ``escalated_by``) of
+        those whose escalation contact they are. One query for the batch (columns as
+        ``claimed_advice``, no ledger id), oldest due first."""
+        claimed = select(LEDGER.c.recipient).where(LEDGER.c.claimed_by == token, LEDGER.c.status == "sending")
+        query = (select(*_advice_columns(), Partner.escalation_email)
+                 .select_from(Deadline)
+                 .join(AdviceRequest, AdviceRequest.id == Deadline.advice_request_id)
                  .join(Case, Case.id == AdviceRequest.case_id)
                  .join(Child, Child.id == Case.child_id)
                  .join(Partner, Partner.id == AdviceRequest.partner_id)
-                 .join(Deadline, and_(Deadline.case_id == AdviceRequest.case_id,
-                                      Deadline.advice_request_id == AdviceRequest.id))
                  .outerjoin(User, User.id == Case.caseworker_id)
-                 .where(advice_still_open(), mine)
+                 .where(advice_still_open(),
+                        or_(Partner.email.in_(claimed), Partner.escalation_email.in_(claimed)))
                  .order_by(Deadline.due, Case.reference))
-        return list(self.session.execute(query))
+        lists: dict[str, list[Any]] = defaultdict(list)
+        late = escalated_by.isoformat() if escalated_by else None
+        for row in self.session.execute(query):
+            if row.partner_email:
+                lists[row.partner_email].append(row)
+            if row.escalation_email and row.escalation_email != row.partner_email and late and row.due <= late:
+                lists[row.escalation_email].append(row)
+        return lists
 
-    def last_digest_night(self, recipient: str, before: date) -> date | None:
-        """The last night before ``before`` that this recipient was sent an advice digest."""
-        return cast(date | None, self.session.scalar(select(func.max(LEDGER.c.as_of)).where(
-            LEDGER.c.subject_type == ADVICE, LEDGER.c.recipient == recipient, LEDGER.c.status == "sent",
-            LEDGER.c.as_of < before)))
+    def last_digest_nights(self, token: str, before: date) -> dict[str, date]:
+        """Each recipient claimed by ``token`` -> the last night before ``before`` they were sent an
+        advice digest (recipients never sent one are absent)."""
+        sent = LEDGER.alias("sent")
+        claimed = select(LEDGER.c.recipient).where(LEDGER.c.claimed_by == token, LEDGER.c.status == "sending")
+        rows = self.session.execute(
+            select(sent.c.recipient, func.max(sent.c.as_of)).where(
+                sent.c.subject_type == ADVICE, sent.c.recipient.in_(claimed), sent.c.status == "sent",
+                sent.c.as_of < before).group_by(sent.c.recipient)).tuples()
+        return dict(rows.all())
 
     def queue_overdue_cadence(self, as_of: date, stamp: datetime, cadence_days: int) -> list[str]:
         """A 'weekly-<date>' row for each front-line contact with anything overdue who has had no
@@ -406,19 +421,21 @@ class Ledger:
         if cadence_days <= 0:
             return []
         since = as_of - timedelta(days=cadence_days)
-        recent = (select(LEDGER.c.id).where(LEDGER.c.subject_type == ADVICE, LEDGER.c.recipient == Partner.email,
-                                            LEDGER.c.as_of > since, LEDGER.c.status != "skipped")
-                  .correlate(Partner))
+        # a night's keys all start with its date: the message_key index finds the recent ones
+        recent = set(self.session.scalars(
+            select(LEDGER.c.recipient).where(LEDGER.c.message_key > f"{since.isoformat()};",
+                                             LEDGER.c.subject_type == ADVICE, LEDGER.c.status != "skipped")
+            .distinct()))
         rows = self.session.execute(
             select(func.min(AdviceRequest.id), Partner.email)
             .select_from(Deadline)
             .join(AdviceRequest, AdviceRequest.id == Deadline.advice_request_id)
             .join(Partner, Partner.id == AdviceRequest.partner_id)
             .join(Case, Case.id == AdviceRequest.case_id)
-            .where(advice_still_open(), Deadline.due < as_of, Partner.email.is_not(None), ~exists(recent))
+            .where(advice_still_open(), Deadline.due < as_of, Partner.email.is_not(None))
             .group_by(Partner.email))
         rung = f"weekly-{as_of.isoformat()}"
-        items = [(sid, rung, email) for sid, email in rows]
+        items = [(sid, rung, email) for sid, email in rows if email not in recent]
         inserted = set(self.insert(ADVICE, as_of, stamp, items))
         return [email for sid, rung_name, email in items if (sid, rung_name) in inserted]
 
@@ -536,6 +553,11 @@ def _listed_deadlines(as_of: date, *columns: Any) -> Select[Any]:
             .join(Child, Child.id == Case.child_id)
             .where(open_deadline(as_of))
             .order_by(Deadline.due, Case.reference, Deadline.key))
+
+
+@functools.lru_cache(maxsize=8)
+def _calendar(extra: tuple[tuple[date, str], ...]) -> WorkingDayCalendar:
+    return england_and_wales(extra_holidays=dict(extra))
 
 
 def _rowcount(result: Result[Any]) -> int:

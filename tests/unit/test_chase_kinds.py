@@ -37,11 +37,15 @@ class FakeLedger:
     def claimed_advice(self, token: str):
         return iter(self.advice)
 
-    def open_advice_for(self, recipient, escalated_by, as_of):
-        return [r for r in self.advice if r.still_open and r.partner_email == recipient]
+    def open_advice_for(self, token, escalated_by):
+        lists = {}
+        for r in self.advice:
+            if r.still_open:
+                lists.setdefault(r.partner_email, []).append(r)
+        return lists
 
-    def last_digest_night(self, recipient, before):
-        return date(2025, 5, 1)
+    def last_digest_nights(self, token, before):
+        return {"ep@nhs.example": date(2025, 5, 1)}
 
     def working_calendar(self):
         return england_and_wales()
