@@ -12,8 +12,8 @@ machine.disapplication brings the exception event's row. This module reads them 
   HANDLER_ORDER: a final plan is assessment's end and starts the review year; an appeal event is
   the disputes' and then decides when a plan under a decision to cease may end (plan_life).
 
-So a new event kind is its process package's business (events, table row, guard, handler) plus
-its place in the same-day order (machine.history.LIFECYCLE_ORDER).
+So a new event kind is its process package's business (events with their same-day slot, table row,
+guard, handler); the registry (ehcp.domain.events) and the same-day order derive from the packages.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def _handlers() -> dict[str, tuple[Handler, ...]]:
     merged: dict[str, tuple[Handler, ...]] = {}
     for process in HANDLER_ORDER:
         for kind, handler in process.HANDLERS.items():
-            merged[kind] = merged.get(kind, ()) + (handler,)
+            merged[kind] = (*merged.get(kind, ()), handler)
     return merged
 
 

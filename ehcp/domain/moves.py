@@ -57,7 +57,7 @@ def plan_move(history: Sequence[Event], to: Stage | str, on: date, *, calendar: 
     events = ordered(history)
     move = _transition(events, target, on)
     try:
-        event = EVENT_TYPES[move.kind](on=on, **details)  # type: ignore[arg-type]
+        event = EVENT_TYPES[move.kind](on=on, **details)
     except TypeError:
         raise IllegalMove(move.source, target, f"{move.kind.replace('_', ' ')} takes no details "
                           f"{', '.join(sorted(details))}", on=on, rule="event_details", kind=move.kind) from None
@@ -95,6 +95,7 @@ def check_event(history: Sequence[Event], event: Event, *, calendar: WorkingDayC
     """Raise IllegalMove unless the law allows ``event`` to be added to ``history``."""
     events = ordered(history)
     cal = calendar if calendar is not None else default_calendar()
+    target: Stage | str  # a move's target stage, or the kind of a recording (it moves nothing)
     if event.kind in MOVING_KINDS:
         stage = current_stage(events) if events else None
         guards, target = _move_guards(events, stage, event)
@@ -127,7 +128,7 @@ def _move_guards(events: list[Event], stage: Stage | None, event: Event) -> tupl
         raise IllegalMove(stage, target, f"{event.kind.replace('_', ' ')} does not follow from "
                           f"{stage.value}", on=event.on, rule="no_move", kind=event.kind)
     common = tuple(guard for guard in COMMON_GUARDS if guard is not open_stage)
-    return common + (move.guard,), target
+    return (*common, move.guard), target
 
 
 def _recording_guards(stage: Stage | None, event: Event) -> tuple[tuple[Guard, ...], str]:

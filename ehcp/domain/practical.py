@@ -17,6 +17,7 @@ from ehcp.rules.policy import DEFAULT_POLICY, Policy
 
 def _due(key: str, trigger: date, rules: RuleSet, policy: Policy, calendar: WorkingDayCalendar | None = None) -> date:
     """``key``'s due date from ``trigger``; the calendar is needed only by working-day rules."""
+    # calendar may be None: the callers that omit it ask for week and month rules, which never read it
     return nominal_due(rules.rule(key, trigger), trigger, calendar=calendar, policy=policy)  # type: ignore[arg-type]
 
 
@@ -96,6 +97,7 @@ def review_dates(meeting: date, *, channel: str = "email", calendar: WorkingDayC
     return ReviewDates(
         meeting=meeting, invitations_by=invitations, post_invitations_by=posted,
         advice_by=review_advice_by(meeting, rules=rules),
-        report_by=_due("review_report", meeting, rules, policy), decision_by=_due("review_decision", meeting, rules, policy),
+        report_by=_due("review_report", meeting, rules, policy),
+        decision_by=_due("review_decision", meeting, rules, policy),
         amended_plan_by=amended_plan_longstop(meeting, rules=rules),
     )

@@ -18,8 +18,23 @@ from ehcp.rules.model import (
 from ehcp.rules.policy import DEFAULT_POLICY, Policy, policy_help
 
 __all__ = [
-    "ABSENCE_FROM_AREA", "CONVENTIONS", "CORONAVIRUS", "COVID_FROM", "COVID_TO", "DEFAULT_POLICY",
-    "DEFAULT_RULES", "DEVON_FROM", "EXCEPTION_REASONS", "MISSED_APPOINTMENT", "NoRuleInForce",
-    "PERSONAL_CIRCUMSTANCES", "Policy", "Rule", "RuleSet", "SCHOOL_CLOSURE", "UnknownRule",
-    "build_catalogue", "policy_help",
+    "ABSENCE_FROM_AREA",
+    "CONVENTIONS",
+    "CORONAVIRUS",
+    "COVID_FROM",
+    "COVID_TO",
+    "DEFAULT_POLICY",
+    "DEFAULT_RULES",
+    "DEVON_FROM",
+    "EXCEPTION_REASONS",
+    "MISSED_APPOINTMENT",
+    "PERSONAL_CIRCUMSTANCES",
+    "SCHOOL_CLOSURE",
+    "NoRuleInForce",
+    "Policy",
+    "Rule",
+    "RuleSet",
+    "UnknownRule",
+    "build_catalogue",
+    "policy_help",
 ]

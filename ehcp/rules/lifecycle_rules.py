@@ -81,10 +81,9 @@ def _unopposed(kind: str, weeks: int, what: str, paragraph: str, old: int | None
                convention: str = C_WEEKS) -> tuple[Rule, ...]:
     """The reg 45 clock as substituted by SI 2015/359, and the version in force before it."""
     key, rule_id = f"unopposed.{kind}", f"R-UNOPPOSED-{kind.upper().replace('_', '-')}"
-    base = dict(exceptions=ORDER_EXCEPTIONS, absence_min_days=14)
     new = Rule(key, rule_id, f"{REGS} reg 45{paragraph} (as substituted by SI 2015/359)", convention, weeks,
                "weeks", f"LA told the Tribunal it will not oppose ({what})", "local_authority",
-               effective_from=SI_2015_359_FROM, version=REG45_NEW, **base)
+               effective_from=SI_2015_359_FROM, version=REG45_NEW, exceptions=ORDER_EXCEPTIONS, absence_min_days=14)
     if old is None:
         old_text, advisory = "not in reg 45 as made (as read): the later figure shown as guidance (Q21)", True
         old = weeks
@@ -93,7 +92,8 @@ def _unopposed(kind: str, weeks: int, what: str, paragraph: str, old: int | None
     cited = f"{REGS} reg 45{paragraph if not advisory else ''} as made"
     previous = Rule(key, rule_id, cited, convention, old, "weeks",
                     f"LA told the Tribunal it will not oppose ({what})", "local_authority", advisory=advisory,
-                    effective_to=SI_2015_359_FROM - timedelta(days=1), version=REG45_OLD, note=old_text, **base)
+                    effective_to=SI_2015_359_FROM - timedelta(days=1), version=REG45_OLD, note=old_text,
+                    exceptions=ORDER_EXCEPTIONS, absence_min_days=14)
     return previous, new
 
 

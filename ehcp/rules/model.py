@@ -7,8 +7,11 @@ dates the version was in force (section 0, "Rule versions"; section 10).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from itertools import pairwise
+from typing import Any
 
 # Counting conventions (statutory-timescales.md section 0); `calendars.conventions` computes them.
 C_WEEKS = "C-WEEKS"  # "within N weeks of [event]": event + 7N days
@@ -109,7 +112,7 @@ class Rule:
                 f" {self.effective_from.isoformat()}..{to} [{self.version}]{extra} {self.citation}")
 
 
-def temporary_version(rule: Rule, start: date, end: date, **changes: object) -> tuple[Rule, ...]:
+def temporary_version(rule: Rule, start: date, end: date, **changes: Any) -> tuple[Rule, ...]:
     """Split ``rule`` so that ``changes`` apply only from ``start`` to ``end`` inclusive.
 
     Used for temporary amendments such as SI 2020/471 (section 10). A rule not in force at any time
@@ -177,7 +180,7 @@ class RuleSet:
         """Distinct deadline keys, in catalogue order."""
         return tuple(dict.fromkeys(rule.key for rule in self.rules))
 
-    def __iter__(self):  # noqa: ANN204
+    def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
 
     def __len__(self) -> int:
@@ -190,6 +193,6 @@ class RuleSet:
 
 def _check_no_overlap(name: str, versions: list[Rule]) -> None:
     ordered = sorted(versions, key=lambda r: r.effective_from)
-    for earlier, later in zip(ordered, ordered[1:]):
+    for earlier, later in pairwise(ordered):
         if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
             raise ValueError(f"versions of {name!r} overlap: {earlier.version} and {later.version}")

@@ -17,7 +17,7 @@ from typing import Any
 from ehcp.rules.model import CORONAVIRUS, MISSED_APPOINTMENT, Rule
 
 
-def _choice(default: Any, question: str, text: str, choices: tuple = ()) -> Any:  # noqa: ANN401
+def _choice(default: Any, question: str, text: str, choices: tuple = ()) -> Any:
     return field(default=default, metadata={"question": question, "help": text, "choices": choices})
 
 
@@ -135,7 +135,7 @@ class Policy:
 NOT_YET_APPLIED = ("working_day",)  # one definition so far (HESC r.1(3)); nothing to choose
 
 
-def _coerce(default: Any, value: Any) -> Any:  # noqa: ANN401
+def _coerce(default: Any, value: Any) -> Any:
     if isinstance(default, date) and isinstance(value, str):
         return date.fromisoformat(value)
     if isinstance(default, tuple) and isinstance(value, list):

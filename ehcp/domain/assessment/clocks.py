@@ -50,7 +50,7 @@ def advice_received(r: Replay, e: ev.AdviceReceived) -> None:
     """Settle the advice clock of the matching request (by id, else the oldest pending)."""
     waiting = pending(r.clocks, f"advice.{e.advice_kind}")
     exact = [c for c in waiting if e.request_id is not None and str(c.ref) == str(e.request_id)]
-    r.settle((exact or waiting or [None])[0], e.on)
+    r.settle(next(iter(exact or waiting), None), e.on)
 
 
 def draft_plan_sent(r: Replay, e: ev.DraftPlanSent) -> None:
@@ -76,7 +76,7 @@ def school_responded(r: Replay, e: ev.SchoolResponded) -> None:
     """Settle the consultation of the school that replied (or the oldest waiting)."""
     waiting = pending(r.clocks, "school_consultation")
     named = [c for c in waiting if e.school is not None and c.subject == e.school]
-    r.settle((named or waiting or [None])[0], e.on)
+    r.settle(next(iter(named or waiting), None), e.on)
 
 
 def final_plan_issued(r: Replay, e: ev.FinalPlanIssued) -> None:

@@ -16,6 +16,7 @@ class RequestReceived(Event):
     """The LA received a request for an EHC needs assessment (s.36(1)); starts the case."""
 
     kind: ClassVar[str] = "request_received"
+    same_day: ClassVar[int] = 10
     source: str = "parent"
     dob: date | None = None  # the child's date of birth (under-5 reviews, year 9, phase transfers)
 
@@ -25,6 +26,7 @@ class AssessmentAgreed(Event):
     """The LA notified its decision to secure an EHC needs assessment (s.36(8); reg 5(1))."""
 
     kind: ClassVar[str] = "assessment_agreed"
+    same_day: ClassVar[int] = 40
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class AssessmentRefused(Event):
     """The LA notified its decision not to assess (s.36(5); reg 4(1), 5(3))."""
 
     kind: ClassVar[str] = "assessment_refused"
+    same_day: ClassVar[int] = 50
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class AdviceRequested(Event):
     """
 
     kind: ClassVar[str] = "advice_requested"
+    same_day: ClassVar[int] = 90
     advice_kind: str
     request_id: int | str | None = None
     received_by_body: date | None = None
@@ -54,6 +58,7 @@ class AdviceReceived(Event):
     """The LA received the advice asked for (reg 8(1)); settles the matching request's clock."""
 
     kind: ClassVar[str] = "advice_received"
+    same_day: ClassVar[int] = 100
     advice_kind: str
     request_id: int | str | None = None
 
@@ -63,6 +68,7 @@ class DraftPlanSent(Event):
     """The LA sent the draft plan (s.38; reg 13(1)); served on ``served_on`` or by deemed service."""
 
     kind: ClassVar[str] = "draft_plan_sent"
+    same_day: ClassVar[int] = 110
     channel: str = "email"
     served_on: date | None = None
 
@@ -72,6 +78,7 @@ class RepresentationsWaived(Event):
     """The parent or young person waived the rest of the 15-day window in writing."""
 
     kind: ClassVar[str] = "representations_waived"
+    same_day: ClassVar[int] = 150
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,7 @@ class SchoolConsulted(Event):
     """The LA consulted a school it may name (s.39(2), s.40(3)); advisory 15 days (Code 9.83)."""
 
     kind: ClassVar[str] = "school_consulted"
+    same_day: ClassVar[int] = 130
     school: str | None = None
 
 
@@ -87,6 +95,7 @@ class SchoolResponded(Event):
     """A consulted school replied; settles its advisory consultation clock."""
 
     kind: ClassVar[str] = "school_responded"
+    same_day: ClassVar[int] = 140
     school: str | None = None
 
 
@@ -95,6 +104,7 @@ class FinalPlanIssued(Event):
     """The LA issued the final EHC plan (s.39-40; reg 13(2)); the plan is first made on ``on``."""
 
     kind: ClassVar[str] = "final_plan_issued"
+    same_day: ClassVar[int] = 170
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,7 @@ class PlanNotIssued(Event):
     """After assessment, the LA notified its decision not to issue a plan (s.36(9); reg 10(1))."""
 
     kind: ClassVar[str] = "plan_not_issued"
+    same_day: ClassVar[int] = 160
 
 
 

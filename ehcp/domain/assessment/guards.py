@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ehcp.domain.assessment import events as ev
 from ehcp.domain.machine.event import Event
-from ehcp.domain.machine.guards import GuardContext, valid_service, waived_since, window_end
+from ehcp.domain.machine.guards import GuardContext, valid_service, window_open_until
 from ehcp.domain.machine.history import last_of, request_of
 from ehcp.domain.machine.refusal import Refusal
 from ehcp.domain.review.guards import amendment_in_progress
@@ -87,8 +87,8 @@ def representation_window_closed(event: Event, g: GuardContext) -> Refusal | Non
     draft = last_of(g.history, "draft_plan_sent")
     if draft is None:
         return None
-    last = window_end(draft, "draft_representations", g)
-    if event.on > last or waived_since(draft, event.on, g):
+    last = window_open_until(draft, "draft_representations", event.on, g)
+    if last is None:
         return None
     return Refusal(f"the parent's 15-day window for representations (SEND Regulations 2014 reg 13(1)(a)) "
                    f"runs to {last.isoformat()}; record a written waiver to finalise earlier",

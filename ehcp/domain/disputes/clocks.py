@@ -131,8 +131,9 @@ def _limb_rule(r: Replay, family: str, limb: str, on: date) -> tuple[Rule, date]
         due = nominal_due(rule, on, calendar=ctx.calendar, policy=ctx.policy)
     else:
         rule, due = select_rule(key, on, ctx)
-    if limb == "remit":
-        due = conventions.weeks_after(on, ctx.policy.order_remit_weeks)
+    remit_weeks = ctx.policy.order_remit_weeks  # start_limbs skips "remit" while it is None (Q11)
+    if limb == "remit" and remit_weeks is not None:
+        due = conventions.weeks_after(on, remit_weeks)
     if ctx.policy.tribunal_holidays_for_la_duties:  # Q19; default no (G46)
         due = not_counting_holidays(on, due)
     return rule, due

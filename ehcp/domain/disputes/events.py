@@ -44,6 +44,7 @@ class AppealableDecision(Event):
     """Written notice of a decision the family may appeal was sent on ``on`` (s.51; reg 32)."""
 
     kind: ClassVar[str] = "appealable_decision"
+    same_day: ClassVar[int] = 320
     about: str = "contents"
 
 
@@ -52,6 +53,7 @@ class MediationAdviserContacted(Event):
     """The parent or young person contacted the mediation adviser (reg 33)."""
 
     kind: ClassVar[str] = "mediation_adviser_contacted"
+    same_day: ClassVar[int] = 330
     wants_mediation: bool = False
 
 
@@ -61,6 +63,7 @@ class MediationRequested(Event):
     mediation issues include health care provision, so each commissioning body must be told (regs 35-36)."""
 
     kind: ClassVar[str] = "mediation_requested"
+    same_day: ClassVar[int] = 340
     health: bool = False
 
 
@@ -69,6 +72,7 @@ class MediationIcbNotified(Event):
     """The LA told the commissioning body(ies) of the health care issues to be mediated (regs 35-36)."""
 
     kind: ClassVar[str] = "mediation_icb_notified"
+    same_day: ClassVar[int] = 350
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class MediationUnavailable(Event):
     """The LA told the adviser it cannot arrange mediation within 30 days (regs 37-39)."""
 
     kind: ClassVar[str] = "mediation_unavailable"
+    same_day: ClassVar[int] = 360
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,7 @@ class MediationConcluded(Event):
     """Mediation ended; ``agreement`` names the order it is treated as (reg 42), "other", or None."""
 
     kind: ClassVar[str] = "mediation_concluded"
+    same_day: ClassVar[int] = 370
     agreement: str | None = None
 
 
@@ -91,6 +97,7 @@ class MediationCertificateIssued(Event):
     """The mediation adviser issued the certificate (regs 34, 39); it can extend the appeal time."""
 
     kind: ClassVar[str] = "mediation_certificate_issued"
+    same_day: ClassVar[int] = 380
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,7 @@ class AppealLodged(Event):
     """The Tribunal received the notice of appeal (HESC r.20); the plan is maintained meanwhile (s.45)."""
 
     kind: ClassVar[str] = "appeal_lodged"
+    same_day: ClassVar[int] = 390
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,7 @@ class AppealConcluded(Event):
     """The appeal ended without an order the LA must carry out (withdrawn, struck out, dismissed)."""
 
     kind: ClassVar[str] = "appeal_concluded"
+    same_day: ClassVar[int] = 420
     outcome: str = "withdrawn"
 
 
@@ -113,6 +122,7 @@ class TribunalOrdered(Event):
     """The Tribunal made an order dated ``on`` (reg 44); ``order`` is one of ORDER_LIMBS."""
 
     kind: ClassVar[str] = "tribunal_ordered"
+    same_day: ClassVar[int] = 410
     order: str = "amend"
 
 
@@ -122,6 +132,7 @@ class AppealUnopposed(Event):
     was appealed (UNOPPOSED_LIMBS)."""
 
     kind: ClassVar[str] = "appeal_unopposed"
+    same_day: ClassVar[int] = 400
     appeal: str = "contents"
 
 
@@ -130,11 +141,12 @@ class OrderComplied(Event):
     """The LA did what an order, unopposed appeal or mediation agreement required (one limb)."""
 
     kind: ClassVar[str] = "order_complied"
+    same_day: ClassVar[int] = 430
     limb: str = "amend"
 
 
 EVENTS: tuple[type[Event], ...] = (
     AppealableDecision, MediationAdviserContacted, MediationRequested, MediationIcbNotified,
-    MediationUnavailable, MediationConcluded, MediationCertificateIssued, AppealLodged, AppealConcluded, TribunalOrdered,
-    AppealUnopposed, OrderComplied,
+    MediationUnavailable, MediationConcluded, MediationCertificateIssued, AppealLodged, AppealConcluded,
+    TribunalOrdered, AppealUnopposed, OrderComplied,
 )

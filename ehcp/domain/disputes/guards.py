@@ -38,10 +38,10 @@ def health_issues_to_notify(event: ev.MediationIcbNotified, g: GuardContext) -> 
     clocks = g.state_on(event.on).clocks
     if pending(clocks, "mediation_icb_notice"):
         return None
-    told = [c for c in clocks.values() if c.key.split(".")[0] == "mediation_icb_notice" and c.met_on is not None]
+    told = [c.met_on for c in clocks.values() if c.key.split(".")[0] == "mediation_icb_notice" and c.met_on is not None]
     if told:
         return Refusal(f"the commissioning bodies were already told of the health issues on "
-                       f"{told[-1].met_on.isoformat()}", f"{REGS} regs 35-36")
+                       f"{told[-1].isoformat()}", f"{REGS} regs 35-36")
     return Refusal("the LA has not been told of mediation issues that include health care provision "
                    "(ehcp mediation requested --health)", f"{REGS} regs 35-36")
 

@@ -60,8 +60,7 @@ def child_facts(events: Iterable[Event]) -> ChildFacts:
     dob, year_group, as_of = None, None, None
     for event in events:
         dob = getattr(event, "dob", None) or dob
-        if event.kind == "child_noted":
-            year_group, as_of = event.year_group, event.on
-        elif event.kind == "plan_transferred_in" and event.year_group is not None:
-            year_group, as_of = event.year_group, event.on
+        noted = getattr(event, "year_group", None)  # child_noted and plan_transferred_in carry one
+        if event.kind == "child_noted" or (event.kind == "plan_transferred_in" and noted is not None):
+            year_group, as_of = noted, event.on
     return ChildFacts(dob, year_group, as_of if year_group is not None else None)

@@ -17,8 +17,8 @@ from ehcp.rules.model import (
     C_AT_LEAST_BEFORE,
     C_BEFORE_DATE,
     C_DAYS_AFTER,
-    C_IMMEDIATE,
     C_DAYS_BEGINNING,
+    C_IMMEDIATE,
     C_MONTHS_AFTER,
     C_MONTHS_BEGINNING,
     C_WD_AFTER,
@@ -71,8 +71,11 @@ def _wd_beginning(rule: Rule, d: date, cal: WorkingDayCalendar, policy: Policy) 
 
 def _before_date(rule: Rule, d: date, cal: WorkingDayCalendar, policy: Policy) -> date:
     """"Before 15 February" of the trigger's year: the day before (reg 18(1)), or the date (Q5)."""
-    fixed = date(d.year, *rule.fixed_date)
-    return fixed if policy.phase_transfer_date == "code" else conventions.before_date(d.year, *rule.fixed_date)
+    if rule.fixed_date is None:
+        raise ValueError(f"{rule.rule_id} counts to a fixed date but names none")
+    month, day = rule.fixed_date
+    fixed = date(d.year, month, day)
+    return fixed if policy.phase_transfer_date == "code" else conventions.before_date(d.year, month, day)
 
 
 def _immediate(rule: Rule, d: date, cal: WorkingDayCalendar, policy: Policy) -> date:

@@ -47,6 +47,7 @@ class ExceptionRecorded(Event):
     """
 
     kind: ClassVar[str] = "exception_recorded"
+    same_day: ClassVar[int] = 440
     describes_period: ClassVar[bool] = True
     reason: str
     until: date | None = None
@@ -56,8 +57,11 @@ class ExceptionRecorded(Event):
 class AdviceRequest(Protocol):
     """What a school-closure test reads of an advice request (assessment.AdviceRequested)."""
 
-    on: date
-    advice_kind: str
+    @property
+    def on(self) -> date: ...
+
+    @property
+    def advice_kind(self) -> str: ...
 
 
 Check = Callable[[ExceptionRecorded, Clock, Sequence[AdviceRequest], Context], bool]

@@ -20,6 +20,11 @@ class Event:
     # An event that describes a period (an exception) rather than an act may be dated before the
     # events already recorded; every other event keeps the log in date order.
     describes_period: ClassVar[bool] = False
+    # The event's slot in the statutory sequence of one day, across the processes (a request before
+    # the decision, a waiver before the final plan): history.ordered sorts same-day events by it.
+    # Each event class declares its own; slots are spaced by 10 so a new kind fits between two.
+    # ehcp.domain.events.LIFECYCLE_ORDER lists the kinds in this order. Unslotted events come last.
+    same_day: ClassVar[int] = 1_000_000
     on: date
 
     def to_payload(self) -> dict[str, Any]:

@@ -105,9 +105,17 @@ def valid_service(event: Event, g: GuardContext) -> Refusal | None:
 
 def window_end(sent: Event, key: str, g: GuardContext) -> date:
     """Last day of the 15 days beginning with service of a draft or amended plan (reg 13(1)(a), 22(2)(c))."""
+    # only document events (a draft or amendment notice) open a window: they carry channel and served_on
     served = service_date(sent.on, sent.channel, sent.served_on,  # type: ignore[attr-defined]
                           calendar=g.calendar, policy=g.policy)
     return nominal_due(g.rules.rule(key, served), served, calendar=g.calendar, policy=g.policy)
+
+
+def window_open_until(sent: Event, key: str, on: date, g: GuardContext) -> date | None:
+    """The last day of the representations window ``sent`` opened, if ``on`` falls inside it and no
+    written waiver came since; None once the plan may be finalised (reg 13(1)(a), 22(2)(c))."""
+    last = window_end(sent, key, g)
+    return None if on > last or waived_since(sent, on, g) else last
 
 
 def waived_since(sent: Event, on: date, g: GuardContext) -> bool:

@@ -41,13 +41,14 @@ class Replay:
     last_assessment: date | None = None  # completion of the last assessment or re-assessment (reg 24)
     phase_notes: list[Event] = field(default_factory=list)  # PhaseTransferNoted events so far
 
-    def start(self, base: str, trigger: date, **extra: object) -> str | None:
+    def start(self, base: str, trigger: date, *, subject: str | None = None,
+              ref: int | str | None = None) -> str | None:
         try:
             rule, due = select_rule(base, trigger, self.ctx)
         except NoRuleInForce:  # before the SEND Regulations 2014: no statutory clock
             return None
         key = next_key(self.clocks, base)
-        self.clocks[key] = Clock(key, rule, trigger, due, **extra)
+        self.clocks[key] = Clock(key, rule, trigger, due, subject=subject, ref=ref)
         return key
 
     def settle(self, clock: Clock | None, on: date) -> None:
@@ -82,13 +83,14 @@ class Replay:
         waiting = [c for base in bases for c in pending(self.clocks, base)]
         return max(waiting, key=lambda c: c.trigger) if waiting else None
 
-    def put(self, base: str, rule: Rule, trigger: date, due: date, **extra: object) -> str:
+    def put(self, base: str, rule: Rule, trigger: date, due: date, *, subject: str | None = None) -> str:
         """Start a clock whose due date the handler worked out itself (not by the rule's length)."""
         key = next_key(self.clocks, base)
-        self.clocks[key] = Clock(key, rule, trigger, due, **extra)
+        self.clocks[key] = Clock(key, rule, trigger, due, subject=subject)
         return key
 
     def service(self, event: Event) -> date:
         """When a document event (one with ``channel`` and ``served_on``) was served."""
+        # only document events (draft, amendment notice, invitations) have channel and served_on
         return service_date(event.on, event.channel, event.served_on,  # type: ignore[attr-defined]
                             calendar=self.ctx.calendar, policy=self.ctx.policy)

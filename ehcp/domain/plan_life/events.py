@@ -22,6 +22,7 @@ class PlanCeased(Event):
     """The LA ceased to maintain the plan (s.45; reg 31)."""
 
     kind: ClassVar[str] = "plan_ceased"
+    same_day: ClassVar[int] = 470
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class CaseWithdrawn(Event):
     """The request was withdrawn or the case closed at the family's request."""
 
     kind: ClassVar[str] = "case_withdrawn"
+    same_day: ClassVar[int] = 480
 
 
 
@@ -37,6 +39,7 @@ class ReassessmentRequested(Event):
     """A request for a re-assessment was received (s.44(2)); the LA decides in 15 days (reg 25(1))."""
 
     kind: ClassVar[str] = "reassessment_requested"
+    same_day: ClassVar[int] = 60
     source: str = "parent"
 
 
@@ -45,6 +48,7 @@ class ReassessmentAgreed(Event):
     """The LA notified that it will re-assess (reg 25(1)), or decided to of its own motion."""
 
     kind: ClassVar[str] = "reassessment_agreed"
+    same_day: ClassVar[int] = 70
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class ReassessmentRefused(Event):
     necessary); the notice carries appeal rights (s.51(2)(f))."""
 
     kind: ClassVar[str] = "reassessment_refused"
+    same_day: ClassVar[int] = 80
     ground: str = "not_necessary"
 
 
@@ -61,6 +66,7 @@ class ReassessmentDraftSent(Event):
     """The draft amended or replacement plan after re-assessment was sent (reg 27(2), 13(1))."""
 
     kind: ClassVar[str] = "reassessment_draft_sent"
+    same_day: ClassVar[int] = 120
     channel: str = "email"
     served_on: date | None = None
 
@@ -70,6 +76,7 @@ class ReassessmentConcluded(Event):
     """The re-assessment ended: final plan issued (reg 27(2)) or no change (appealable)."""
 
     kind: ClassVar[str] = "reassessment_concluded"
+    same_day: ClassVar[int] = 180
     outcome: str = "plan_issued"
 
 
@@ -78,6 +85,7 @@ class CeaseConsulted(Event):
     """The LA informed and consulted the family and the setting about ceasing (reg 31(1))."""
 
     kind: ClassVar[str] = "cease_consulted"
+    same_day: ClassVar[int] = 300
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,7 @@ class CeaseNoticeSent(Event):
     """The LA notified its decision to cease to maintain the plan (s.45; reg 31(2))."""
 
     kind: ClassVar[str] = "cease_notice_sent"
+    same_day: ClassVar[int] = 310
     reason: str = "other"
 
 
@@ -93,6 +102,7 @@ class PlanTransferredIn(Event):
     """A plan transferred to this LA on ``on`` (reg 15(2)-(3)); it opens the case, as made on ``plan_made``."""
 
     kind: ClassVar[str] = "plan_transferred_in"
+    same_day: ClassVar[int] = 20
     from_la: str | None = None
     plan_made: date | None = None
     last_reviewed: date | None = None
@@ -105,6 +115,7 @@ class TransferInformed(Event):
     """The new LA told the family the plan has transferred and when it will review it (reg 15(4))."""
 
     kind: ClassVar[str] = "transfer_informed"
+    same_day: ClassVar[int] = 190
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,7 @@ class MoveNotified(Event):
     """This LA became aware on ``on`` that the child moves to another LA's area on ``move_date``."""
 
     kind: ClassVar[str] = "move_notified"
+    same_day: ClassVar[int] = 450
     move_date: date
     to_la: str | None = None
 
@@ -121,6 +133,7 @@ class PlanTransferredOut(Event):
     """The plan was transferred to the new LA (reg 15(2)); SEN2 records it as ceased, reason 5."""
 
     kind: ClassVar[str] = "plan_transferred_out"
+    same_day: ClassVar[int] = 460
     to_la: str | None = None
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from calendars import conventions
 from ehcp.domain.machine.clocks import pending
 from ehcp.domain.machine.event import Event
-from ehcp.domain.machine.guards import GuardContext, one_of, valid_service, waived_since, window_end
+from ehcp.domain.machine.guards import GuardContext, one_of, valid_service, window_open_until
 from ehcp.domain.machine.history import last_of
 from ehcp.domain.machine.refusal import Refusal
 from ehcp.domain.plan_life import events as ev
@@ -80,8 +80,8 @@ def reassessment_conclusion(event: ev.ReassessmentConcluded, g: GuardContext) ->
     if draft is None or draft.on < since:
         return Refusal("send the draft plan first: the 15 days for representations apply (reg 13(1) "
                        "via reg 27(2))", f"{REGS} reg 13(1), 27(2)")
-    last = window_end(draft, "draft_representations", g)
-    if event.on > last or waived_since(draft, event.on, g):
+    last = window_open_until(draft, "draft_representations", event.on, g)
+    if last is None:
         return None
     return Refusal(f"the parent's 15 days for representations (SEND Regulations 2014 reg 13(1)(a)) run to "
                    f"{last.isoformat()}; record a written waiver to finalise earlier", f"{REGS} reg 13(1)(a)")
@@ -100,7 +100,8 @@ def consulted_before_ceasing(event: ev.CeaseNoticeSent, g: GuardContext) -> Refu
         return Refusal(f"a decision to cease sent on {state.cease[0].isoformat()} is already in force",
                        "CFA 2014 s.45")
     decided = last_of(g.history, "review_decided", before=event.on)
-    proposal = decided if decided is not None and decided.outcome == "cease" else None  # after a meeting
+    # after a meeting: a review decision to cease (review_decided carries the outcome)
+    proposal = decided if getattr(decided, "outcome", None) == "cease" else None
     consulted = [e for e in (last_of(g.history, "cease_consulted", before=event.on), proposal) if e is not None]
     earlier = last_of(g.history, "cease_notice_sent", before=event.on)
     fresh = [e for e in consulted if earlier is None or e.on > earlier.on]

@@ -26,10 +26,8 @@ WITHDRAWAL = "case closed at the family's request (no statutory procedure)"
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.FINAL, S.CEASED, "plan_ceased", lawful_cease, CEASE),
     Transition(S.REVIEW, S.CEASED, "plan_ceased", lawful_cease, CEASE),
-) + tuple(
-    Transition(stage, S.WITHDRAWN, "case_withdrawn", none, WITHDRAWAL)
-    for stage in (S.REQUEST, S.ASSESSMENT, S.DRAFT, S.FINAL, S.REVIEW)
-) + (
+    *(Transition(stage, S.WITHDRAWN, "case_withdrawn", none, WITHDRAWAL)
+      for stage in (S.REQUEST, S.ASSESSMENT, S.DRAFT, S.FINAL, S.REVIEW)),
     Transition(None, S.FINAL, "plan_transferred_in", first_transfer_in, f"{REGS} reg 15(2)-(3)"),
     Transition(S.FINAL, S.CEASED, "plan_transferred_out", none, f"{REGS} reg 15(2)"),
     Transition(S.REVIEW, S.CEASED, "plan_transferred_out", none, f"{REGS} reg 15(2)"),

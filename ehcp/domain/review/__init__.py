@@ -11,5 +11,15 @@ from ehcp.domain.review.events import EVENTS, PHASE_TRANSFERS
 from ehcp.domain.review.phase import PhaseDeadline, Transfer, deadline_in, next_deadline, planning_dates
 from ehcp.domain.review.table import RECORDINGS, TRANSITIONS
 
-__all__ = ["EVENTS", "HANDLERS", "PHASE_TRANSFERS", "PhaseDeadline", "RECORDINGS", "TRANSITIONS", "Transfer",
-           "deadline_in", "next_deadline", "planning_dates"]
+__all__ = [
+           "EVENTS",
+           "HANDLERS",
+           "PHASE_TRANSFERS",
+           "RECORDINGS",
+           "TRANSITIONS",
+           "PhaseDeadline",
+           "Transfer",
+           "deadline_in",
+           "next_deadline",
+           "planning_dates",
+]

@@ -45,29 +45,29 @@ def review_decided(r: Replay, e: ev.ReviewDecided) -> None:
     if r.ctx.policy.review_restart == "decision":
         restart_review(r, e.on)
     if e.outcome == "amend" and r.amending is None and r.meeting is not None:
-        start_longstop(r, e.on)
-        start_notice_due(r)
+        start_longstop(r, r.meeting, e.on)
+        start_notice_due(r, r.meeting)
     elif e.outcome != "amend" and r.amending is None:
         r.meeting = None
 
 
-def start_longstop(r: Replay, decided: date) -> None:
+def start_longstop(r: Replay, meeting: date, decided: date) -> None:
     """R (L) v Devon: the amended plan is due at the latest 12 weeks after the review meeting."""
     try:
         rule = r.ctx.rules.rule("amended_plan", decided)
     except NoRuleInForce:
         return
-    due = longstop_due(rule, r.meeting)
+    due = longstop_due(rule, meeting)
     if due is not None:
         key = next_key(r.clocks, "amended_plan")
-        r.clocks[key] = Clock(key, rule, r.meeting, due)
+        r.clocks[key] = Clock(key, rule, meeting, due)
         r.amending = key
 
 
-def start_notice_due(r: Replay) -> None:
+def start_notice_due(r: Replay, meeting: date) -> None:
     """The proposed amendments go with the decision, within 4 weeks of the meeting (reg 20(10); Devon)."""
-    if not any(c.trigger == r.meeting for c in family(r.clocks, "amendment_notice")):
-        r.start("amendment_notice", r.meeting)
+    if not any(c.trigger == meeting for c in family(r.clocks, "amendment_notice")):
+        r.start("amendment_notice", meeting)
 
 
 def amendment_notice_sent(r: Replay, e: ev.AmendmentNoticeSent) -> None:
@@ -78,7 +78,7 @@ def amendment_notice_sent(r: Replay, e: ev.AmendmentNoticeSent) -> None:
     """
     r.start("amendment_representations", r.service(e))
     if r.meeting is not None:
-        start_notice_due(r)
+        start_notice_due(r, r.meeting)
         r.settle_latest("amendment_notice", e.on)
     r.notice = e.on
     try:

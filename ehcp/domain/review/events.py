@@ -23,6 +23,7 @@ class ReviewMeetingHeld(Event):
     """An annual review meeting was held (s.44(1); reg 20, 21)."""
 
     kind: ClassVar[str] = "review_meeting_held"
+    same_day: ClassVar[int] = 240
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class ReviewDecided(Event):
     """The LA notified its review decision: maintain, amend or cease (reg 20(10))."""
 
     kind: ClassVar[str] = "review_decided"
+    same_day: ClassVar[int] = 260
     outcome: str = "maintain"
 
 
@@ -38,6 +40,7 @@ class AmendmentNoticeSent(Event):
     """The LA sent the plan with proposed amendments (reg 22(2)); served like a draft plan."""
 
     kind: ClassVar[str] = "amendment_notice_sent"
+    same_day: ClassVar[int] = 270
     channel: str = "email"
     served_on: date | None = None
 
@@ -47,6 +50,7 @@ class AmendedPlanIssued(Event):
     """The LA issued the final amended plan (reg 22(3))."""
 
     kind: ClassVar[str] = "amended_plan_issued"
+    same_day: ClassVar[int] = 290
 
 
 
@@ -59,6 +63,7 @@ class ChildNoted(Event):
     """
 
     kind: ClassVar[str] = "child_noted"
+    same_day: ClassVar[int] = 30
     dob: date | None = None
     year_group: int | None = None
 
@@ -68,6 +73,7 @@ class ReviewScheduled(Event):
     """A review meeting was arranged for ``meeting`` (reg 20(2)-(4), 21(2)-(4))."""
 
     kind: ClassVar[str] = "review_scheduled"
+    same_day: ClassVar[int] = 210
     meeting: date
 
 
@@ -76,6 +82,7 @@ class ReviewInvitationsSent(Event):
     """Invitations to the review meeting were sent; given when served (reg 20(3); G57)."""
 
     kind: ClassVar[str] = "review_invitations_sent"
+    same_day: ClassVar[int] = 220
     channel: str = "email"
     served_on: date | None = None
 
@@ -85,6 +92,7 @@ class ReviewAdviceCirculated(Event):
     """The advice and information for the review was circulated to the invitees (reg 20(4))."""
 
     kind: ClassVar[str] = "review_advice_circulated"
+    same_day: ClassVar[int] = 230
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,7 @@ class ReviewReportSent(Event):
     """The review report was sent to everyone invited (reg 20(7), 21(7))."""
 
     kind: ClassVar[str] = "review_report_sent"
+    same_day: ClassVar[int] = 250
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,7 @@ class AmendmentNotMade(Event):
     """After representations on proposed amendments the LA decided not to amend (reg 22(4))."""
 
     kind: ClassVar[str] = "amendment_not_made"
+    same_day: ClassVar[int] = 280
 
 
 @dataclass(frozen=True)
@@ -106,11 +116,12 @@ class PhaseTransferNoted(Event):
     """The child's next move, when it is not the default for the year group (reg 18; G31, G33)."""
 
     kind: ClassVar[str] = "phase_transfer_noted"
+    same_day: ClassVar[int] = 200
     transfer: str = "primary_to_secondary"
     transfer_date: date | None = None  # default: 1 September of the transfer year
 
 
 EVENTS: tuple[type[Event], ...] = (
-    ReviewMeetingHeld, ReviewDecided, AmendmentNoticeSent, AmendedPlanIssued, ChildNoted, ReviewScheduled, ReviewInvitationsSent, ReviewAdviceCirculated, ReviewReportSent,
-    AmendmentNotMade, PhaseTransferNoted,
+    ReviewMeetingHeld, ReviewDecided, AmendmentNoticeSent, AmendedPlanIssued, ChildNoted, ReviewScheduled,
+    ReviewInvitationsSent, ReviewAdviceCirculated, ReviewReportSent, AmendmentNotMade, PhaseTransferNoted,
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from ehcp.domain.machine.event import Event
-from ehcp.domain.machine.guards import GuardContext, one_of, valid_service, waived_since, window_end
+from ehcp.domain.machine.guards import GuardContext, one_of, valid_service, window_open_until
 from ehcp.domain.machine.history import last_of
 from ehcp.domain.machine.refusal import Refusal
 from ehcp.domain.review import events as ev
@@ -43,7 +43,7 @@ def valid_review_schedule(event: ev.ReviewScheduled, g: GuardContext) -> Refusal
 
 def _scheduled_meeting(g: GuardContext, on: date) -> date | None:
     scheduled = last_of(g.history, "review_scheduled", before=on)
-    return scheduled.meeting if scheduled is not None and scheduled.meeting >= on else None
+    return scheduled.meeting if isinstance(scheduled, ev.ReviewScheduled) and scheduled.meeting >= on else None
 
 
 def review_scheduled(event: Event, g: GuardContext) -> Refusal | None:
@@ -109,8 +109,8 @@ def amendment_window_closed(event: ev.AmendedPlanIssued, g: GuardContext) -> Ref
         if _ordered_to_amend(event, g):
             return None
         return Refusal("no amendment notice is waiting for an amended plan", "SEND Regulations 2014 reg 22(2)")
-    last = window_end(notice, "amendment_representations", g)
-    if event.on > last or waived_since(notice, event.on, g):
+    last = window_open_until(notice, "amendment_representations", event.on, g)
+    if last is None:
         return None
     return Refusal(f"the 15 days for representations on the proposed amendments (SEND Regulations 2014 "
                    f"reg 22(2)(c)) run to {last.isoformat()}; record a written waiver to finalise earlier",

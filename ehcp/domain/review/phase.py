@@ -72,7 +72,8 @@ def transfer_in(year: int, child: ChildFacts, notes: Sequence[PhaseTransferNoted
     return default_transfer(child, year, policy)
 
 
-def deadline_for(transfer: Transfer, *, rules: RuleSet, policy: Policy, calendar: WorkingDayCalendar) -> PhaseDeadline | None:
+def deadline_for(transfer: Transfer, *, rules: RuleSet, policy: Policy,
+                 calendar: WorkingDayCalendar) -> PhaseDeadline | None:
     """The reg 18 deadline for ``transfer``, or None if it is not a transfer between phases."""
     if transfer.kind == "post16_to_post16":
         key = "post16_move"
@@ -86,8 +87,9 @@ def deadline_for(transfer: Transfer, *, rules: RuleSet, policy: Policy, calendar
     return PhaseDeadline(transfer, rule, nominal_due(rule, transfer.on, calendar=calendar, policy=policy))
 
 
-def next_deadline(child: ChildFacts, notes: Sequence[PhaseTransferNoted], after: date, *, rules: RuleSet, policy: Policy,
-                  calendar: WorkingDayCalendar, skip: frozenset[date] = frozenset()) -> PhaseDeadline | None:
+def next_deadline(child: ChildFacts, notes: Sequence[PhaseTransferNoted], after: date, *, rules: RuleSet,
+                  policy: Policy, calendar: WorkingDayCalendar,
+                  skip: frozenset[date] = frozenset()) -> PhaseDeadline | None:
     """The first phase-transfer deadline on or after ``after`` (transfers dated in ``skip`` apart)."""
     if child.ncy(after) is None and not notes:
         return None
@@ -103,7 +105,7 @@ def deadline_in(year: int, child: ChildFacts, notes: Sequence[PhaseTransferNoted
                 calendar: WorkingDayCalendar) -> PhaseDeadline | None:
     """The phase-transfer deadline for the move in calendar year ``year``, if there is one."""
     transfer = transfer_in(year, child, notes, policy)
-    return transfer and deadline_for(transfer, rules=rules, policy=policy, calendar=calendar)
+    return None if transfer is None else deadline_for(transfer, rules=rules, policy=policy, calendar=calendar)
 
 
 def planning_dates(deadline: date, *, rules: RuleSet) -> tuple[date, date]:

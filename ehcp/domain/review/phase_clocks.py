@@ -12,6 +12,7 @@ from datetime import date
 from calendars import conventions
 from ehcp.domain.machine.clocks import family, pending
 from ehcp.domain.machine.replay import Replay
+from ehcp.domain.review.events import PhaseTransferNoted
 from ehcp.domain.review.phase import next_deadline
 
 
@@ -21,7 +22,8 @@ def refresh_phase(r: Replay, anchor: date) -> None:
         return
     ctx = r.ctx
     seen = frozenset(c.trigger for c in family(r.clocks, "phase_transfer"))
-    found = next_deadline(r.child, r.phase_notes, anchor, rules=ctx.rules, policy=ctx.policy, calendar=ctx.calendar,
+    notes = [note for note in r.phase_notes if isinstance(note, PhaseTransferNoted)]
+    found = next_deadline(r.child, notes, anchor, rules=ctx.rules, policy=ctx.policy, calendar=ctx.calendar,
                           skip=seen)
     if found is None:
         return

@@ -1,4 +1,5 @@
-"""Worked examples (docs/worked-examples.md) of statutory-timescales.md sections 6-8 through the domain's events (named by G-id)."""
+"""Worked examples (docs/worked-examples.md) of statutory-timescales.md sections 6-8 through the domain's events
+(named by G-id)."""
 
 from __future__ import annotations
 

@@ -86,12 +86,12 @@ def test_no_import_circle_inside_the_domain():
 
     def visit(node: str, path: tuple[str, ...]) -> None:
         if node in path:
-            pytest.fail("import circle: " + " -> ".join(path[path.index(node):] + (node,)))
+            pytest.fail("import circle: " + " -> ".join((*path[path.index(node):], node)))
         if node in done:
             return
         for target in sorted(graph.get(node, ())):
             if target != "ehcp.domain":  # the package's names are loaded lazily, never at import
-                visit(target, path + (node,))
+                visit(target, (*path, node))
         done.add(node)
 
     for module in sorted(graph):
@@ -101,7 +101,8 @@ def test_no_import_circle_inside_the_domain():
 @pytest.mark.parametrize("path", DOMAIN, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_import_inside_a_function(path):
     tree = ast.parse(path.read_text(), str(path))
-    hidden = [node.lineno for function in ast.walk(tree) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+    functions = [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    hidden = [node.lineno for function in functions
               for node in ast.walk(function) if isinstance(node, (ast.Import, ast.ImportFrom))]
     assert not hidden
 
@@ -117,3 +118,15 @@ def test_the_vocabulary_and_the_status_rule_load_alone(module):
 
 def test_sources_were_found():
     assert len(DOMAIN) > 30
+
+
+def test_the_lazy_exports_match_the_type_checking_imports():
+    """ehcp/domain/__init__.py names each public name twice (PEP 562 map, TYPE_CHECKING imports): same names."""
+    import ehcp.domain as package
+
+    path = ROOT / "domain" / "__init__.py"
+    guarded = next(node for node in ast.parse(path.read_text(), str(path)).body
+                   if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING")
+    imported = {alias.name: node.module for node in guarded.body if isinstance(node, ast.ImportFrom)
+                for alias in node.names}
+    assert imported == package._EXPORTS

@@ -69,13 +69,13 @@ def test_every_cited_policy_question_is_documented_in_policies_md():
 
 def test_every_cited_worked_example_is_documented():
     documented = set(re.findall(r"^\| (G\d\d) \|", _doc("worked-examples.md"), re.MULTILINE))
-    missing = {ref: files for ref, files in _found(EXAMPLE, CODE_DIRS + ("tests",)).items()
+    missing = {ref: files for ref, files in _found(EXAMPLE, (*CODE_DIRS, "tests")).items()
                if ref not in documented}
     assert not missing, f"worked examples cited but not in docs/worked-examples.md: {missing}"
 
 
 def _references():
-    for name, text in _sources(CODE_DIRS + ("tests",)).items():
+    for name, text in _sources((*CODE_DIRS, "tests")).items():
         for match in DOC_REF.finditer(text):
             yield name, match
 
