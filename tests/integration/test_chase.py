@@ -343,3 +343,32 @@ def test_claiming_reads_only_the_open_reminders_through_their_partial_index(sqli
             sql = str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
             plan = " ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
             assert "USING INDEX ix_reminders_open" in plan, plan
+
+
+class _DiesOnSecondMessage:
+    """A process killed between two messages: the first was accepted by the transport."""
+
+    def __init__(self, outbox: Path) -> None:
+        self.inner, self.sent = OutboxNotifier(outbox), 0
+
+    def send(self, message) -> None:
+        if self.sent:
+            raise KeyboardInterrupt  # not an Exception: nothing after it in the batch runs
+        self.inner.send(message)
+        self.sent += 1
+
+
+def test_each_message_is_recorded_sent_as_soon_as_the_transport_accepts_it(scenario):
+    from ehcp.chase.deliver import run_report
+    from ehcp.chase.night import deliver_batch
+
+    plan_night(scenario.ctx, ADVICE_CHASE, date(2025, 5, 28))
+    with pytest.raises(KeyboardInterrupt):
+        deliver_batch(scenario.ctx, ADVICE_CHASE, [EP, PAEDS], date(2025, 5, 28), "dying-worker",
+                      _DiesOnSecondMessage(scenario.outbox), scenario.config)
+    statuses = {(to, status) for _, _, to, status, _ in scenario.ledger()}
+    assert statuses == {(EP, "sent"), (PAEDS, "sending")}  # not all-or-nothing per batch
+    report = run_report(scenario.ctx, "dying-worker", date(2025, 5, 28))
+    assert (report.messages_sent, report.messages_interrupted) == (1, 1)  # the CLI exits 3 on it
+    scenario.run(date(2025, 5, 28), config=replace(scenario.config, lease_minutes=0))
+    assert sorted(e["To"] for e in scenario.emails()) == [EP, PAEDS]  # each exactly once
