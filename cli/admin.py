@@ -66,6 +66,31 @@ def restore(file: str = typer.Argument(..., help="A backup made by 'ehcp db back
     info(f"restored the database from {file}")
 
 
+@db_app.command("roles")
+@refusals
+def roles(
+    print_sql: bool = typer.Option(False, "--print", help="Print the SQL without running it."),
+    apply: bool = typer.Option(False, "--apply", help="Create the roles and grants (as the owner role)."),
+    prefix: str = typer.Option("ehcp", "--prefix", help="Group roles are PREFIX_caseworker, _manager, _admin."),
+) -> None:
+    """PostgreSQL only: create the group roles (PREFIX_caseworker, PREFIX_manager, PREFIX_admin),
+    their table GRANTs and the function 'ehcp user add' uses to create login roles. Idempotent: run
+    it as the owner role (CREATEROLE) after every 'ehcp db upgrade'."""
+    from cli.common import fail
+    from ehcp.services import identity
+
+    if print_sql == apply:
+        fail("give exactly one of --print or --apply")
+    cfg = settings(check_actor=False)
+    if print_sql:
+        for statement in identity.role_sql(cfg, prefix):
+            typer.echo(statement.strip() + ";")
+        return
+    groups = identity.apply_roles(cfg, prefix)
+    info(f"group roles ready: {', '.join(groups.values())}; add people with "
+         f"'ehcp user add LOGIN --role ROLE --team TEAM'")
+
+
 @db_app.command("where")
 def where() -> None:
     """Print the database URL in use (password hidden)."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import os
 from datetime import date
 from typing import Any, Callable, TypeVar
 
+import click
 import typer
 
-from cli.output import emit_json, error
+from cli.output import emit_json, error, info
 from ehcp.config import load_settings
 from ehcp.dates import parse_iso_date
 
@@ -16,18 +18,44 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def settings(*, check_actor: bool = True):  # noqa: ANN201
-    """The settings; once permissions are enforced, an unknown EHCP_USER is refused here (exit 1)."""
-    cfg = load_settings()
+    """The settings; once permissions are enforced, an unknown EHCP_USER is refused here (exit 1).
+    On PostgreSQL a login role that is not the owner acts as itself (ehcp.services.identity)."""
+    cfg = _authenticated(load_settings())
     if check_actor:
         _check_actor(cfg)
     return cfg
 
 
+def _authenticated(cfg):  # noqa: ANN001, ANN202
+    """The actor is the PostgreSQL login role; say once per command when EHCP_USER named someone else."""
+    from ehcp.services.identity import authenticated
+
+    cfg = authenticated(cfg)
+    typed = os.environ.get("EHCP_USER")
+    if typed and typed != cfg.user and _first_time("ehcp.user_ignored"):
+        info(f"note: EHCP_USER={typed} ignored: on PostgreSQL you act as your login role {cfg.user}")
+    return cfg
+
+
 def _check_actor(cfg) -> None:  # noqa: ANN001
-    """Refuse an unknown or deactivated login when enforcement is on (ehcp.services.login)."""
+    """Refuse an unknown or deactivated login when enforcement is on (ehcp.services.login); on
+    SQLite with enforcement on, warn once per command that the actor is not authenticated."""
+    from ehcp.services.identity import SQLITE_WARNING
     from ehcp.services.login import check_login
 
-    check_login(cfg)
+    if check_login(cfg) and cfg.is_sqlite and _first_time("ehcp.sqlite_warned"):
+        info(SQLITE_WARNING.format(user=cfg.user))
+
+
+def _first_time(key: str) -> bool:
+    """True the first time ``key`` is asked for within one command (click's per-invocation meta)."""
+    click_ctx = click.get_current_context(silent=True)
+    if click_ctx is None:
+        return True
+    if click_ctx.meta.get(key):
+        return False
+    click_ctx.meta[key] = True
+    return True
 
 
 def context():  # noqa: ANN201

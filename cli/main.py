@@ -18,7 +18,10 @@ app = typer.Typer(
         "Database: EHCP_DATABASE_URL (default: a SQLite file at ~/.local/share/ehcp/ehcp.sqlite3). "
         "Today: EHCP_TODAY (default: the London date). Actor: EHCP_USER (default: your login). "
         "Outbox: EHCP_OUTBOX (default: outbox/ beside the database). "
-        "Permissions: enforced from the first 'ehcp user add' (see 'ehcp user --help')."
+        "Permissions: enforced from the first 'ehcp user add' (see 'ehcp user --help'). "
+        "On SQLite roles are guidance and the actor (EHCP_USER) is a label, not proof: use it for one "
+        "operator. On PostgreSQL each person connects as their own login role, the actor is that role "
+        "and the database enforces roles and teams ('ehcp db roles')."
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,

@@ -75,6 +75,15 @@ def set_role(uow: UnitOfWork, *, actor: str, login: str, role: str, team: str | 
     return user
 
 
+def grant_login(uow: UnitOfWork, login: str, role: str) -> list[str]:
+    """On PostgreSQL with the role set applied, the person's login role (created if new) joins
+    ``role``'s group; it has no password: the server authenticates it (README, scram or peer)."""
+    if not uow.logins.managed():
+        return []
+    group = uow.logins.grant(login, role)
+    return [f"PostgreSQL login role {login} is a member of {group} (set up its authentication on the server)"]
+
+
 def enrol(uow: UnitOfWork, settings: Settings, *, login: str, name: str | None, role: str,
           team: str | None, email: str | None) -> list[str]:
     """``ehcp user add``: add ``login`` (an admin's act once any user exists) and switch enforcement on.
@@ -93,6 +102,7 @@ def enrol(uow: UnitOfWork, settings: Settings, *, login: str, name: str | None, 
             acting_user(uow, settings.user)
             said.append(f"{settings.user} (you) registered as the first admin")
     add_user(uow, actor=settings.user, login=login, name=name, role=role, team=team, email=email)
+    said += grant_login(uow, login, role)
     if not uow.flags.exists(ENFORCE_FLAG):  # never switched: an explicit 'off' stays off
         set_enforcement(uow, settings, True)
         said.append("permissions are now enforced: unknown logins are refused "
@@ -114,6 +124,7 @@ def change_role(ctx: ServiceContext, login: str, role: str, team: str | None = N
     with ctx.uow() as uow:
         require(uow, ctx.settings, "manage_users", always=True)
         set_role(uow, actor=ctx.actor, login=login, role=role, team=team)
+        grant_login(uow, login, role)
         uow.commit()
 
 

@@ -20,6 +20,7 @@ from ehcp.store.event_log import DeadlineRepository, EventRepository
 from ehcp.store.partners import AdviceRequestRepository, PartnerRepository
 from ehcp.store.people import FlagRepository, UserRepository
 from ehcp.store.records import AuditRepository, NoteRepository
+from ehcp.store.roles import LoginRoleRepository
 from ehcp.store.sen2_records import Sen2Repository
 
 
@@ -49,6 +50,7 @@ class UnitOfWork:
     notes: NoteRepository
     audit: AuditRepository
     sen2: Sen2Repository
+    logins: LoginRoleRepository
 
     def __init__(self, url: str, *, write: bool = True) -> None:
         self.url = url
@@ -71,6 +73,7 @@ class UnitOfWork:
         self.notes = NoteRepository(session)
         self.audit = AuditRepository(session)
         self.sen2 = Sen2Repository(session)
+        self.logins = LoginRoleRepository(session)
         return self
 
     def __exit__(

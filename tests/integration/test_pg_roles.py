@@ -1,0 +1,240 @@
+"""PostgreSQL enforces who may do what, with real login roles (issue 18).
+
+The set-up makes its own schema, group roles with a unique prefix (role names are cluster-wide) and
+one login role per synthetic person, through the product's own commands run as the owner
+(``ehcp db roles --apply``, ``ehcp user add``); the tests then connect as those logins, through the
+CLI and with raw SQL, and everything is dropped at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from typer.testing import CliRunner
+
+from tests.conftest import PG_BASE, _pg_available
+
+
+@dataclass
+class Deployment:
+    schema: str
+    prefix: str
+    owner_url: str
+    logins: dict[str, str]  # who -> login role name
+    refs: dict[str, str]    # team -> a case reference
+    tmp: Path
+
+    def url(self, who: str) -> str:
+        base = make_url(PG_BASE).set(username=self.logins[who], password=None)
+        return f"{base.render_as_string(hide_password=False)}?options=-csearch_path%3D{self.schema}"
+
+    def cli(self, who: str | None, *args: str, code: int | None = 0, **env: str):
+        """Run ``ehcp`` connected as ``who``'s login role (None: the owner)."""
+        from cli.main import app
+
+        url = self.owner_url if who is None else self.url(who)
+        full = {"EHCP_DATABASE_URL": url, "EHCP_TODAY": "2025-12-01", "EHCP_USER": "setup.admin",
+                "EHCP_OUTBOX": str(self.tmp / "outbox"), "NO_COLOR": "1",
+                "EHCP_CONFIG": str(self.tmp / "none.toml"), **env}
+        result = CliRunner().invoke(app, list(args), env=full, catch_exceptions=False)
+        if code is not None:
+            assert result.exit_code == code, (args, result.exit_code, result.stdout, result.stderr)
+        return result
+
+    def connect(self, who: str | None) -> sa.Engine:
+        return sa.create_engine(self.owner_url if who is None else self.url(who))
+
+
+def _refused(engine: sa.Engine, sql: str, params: dict | None = None) -> str:
+    """The database's error for ``sql`` (the test fails if it is allowed)."""
+    with engine.connect() as conn:
+        with pytest.raises(DBAPIError) as caught:
+            conn.execute(sa.text(sql), params or {})
+        conn.rollback()
+    return str(caught.value.orig)
+
+
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    from ehcp.store import migrate
+    from ehcp.store.db import engine_for
+
+    if not _pg_available():
+        pytest.skip("PostgreSQL not reachable")
+    suffix = uuid.uuid4().hex[:8]
+    schema, prefix = f"ehcp_roles_{suffix}", f"ehcp_t{suffix}"
+    owner = sa.create_engine(PG_BASE)
+    with owner.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    owner_url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
+    logins = {who: f"{who}.{suffix}" for who in ("admin", "north.cw", "north.mgr", "south.cw", "north.cw2", "extra")}
+    d = Deployment(schema, prefix, owner_url, logins, {}, tmp_path_factory.mktemp("pgroles"))
+    try:
+        migrate.upgrade(owner_url)
+        d.cli(None, "db", "roles", "--apply", "--prefix", prefix)
+        for who, role, team in [("admin", "admin", "North"), ("north.cw", "caseworker", "North"),
+                                ("north.mgr", "manager", "North"), ("south.cw", "caseworker", "South"),
+                                ("north.cw2", "caseworker", "North")]:
+            added = d.cli(None, "user", "add", logins[who], "--role", role, "--team", team)
+            assert f"member of {prefix}_{role}" in added.stderr
+        for who, team, child in [("north.cw", "North", "Nia North"), ("south.cw", "South", "Sam South")]:
+            made = d.cli(who, "case", "new", "--child", child, "--dob", "2018-05-01", "--received", "2025-11-03",
+                         "--format", "json")
+            d.refs[team] = json.loads(made.stdout)["reference"]
+        yield d
+    finally:
+        for url in [owner_url, *[d.url(who) for who in logins]]:
+            engine_for(url).dispose()
+        with owner.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            for name in [*logins.values(), *[f"{prefix}_{g}" for g in ("caseworker", "manager", "admin")]]:
+                if conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first():
+                    conn.execute(sa.text(f'DROP OWNED BY "{name}"'))
+                    conn.execute(sa.text(f'DROP ROLE "{name}"'))
+        owner.dispose()
+
+
+def test_a_caseworker_cannot_promote_itself_even_from_psql(deployed: Deployment) -> None:
+    me = deployed.connect("north.cw")
+    assert "permission denied" in _refused(me, "UPDATE users SET role = 'admin' WHERE login = session_user")
+    assert "permission denied" in _refused(me, "INSERT INTO users (login, name, role, active) "
+                                               "VALUES ('x', 'x', 'admin', true)")
+    assert "admin option" in _refused(me, f'GRANT {deployed.prefix}_admin TO "{deployed.logins["north.cw"]}"')
+    assert "permission denied" in _refused(me, "SELECT ehcp_grant_login(session_user, 'admin')")
+    assert "permission denied" in _refused(me, "UPDATE system_flags SET value = 'off'")
+    assert "permission denied" in _refused(me, "CREATE TABLE mine (i integer)")
+    refused = deployed.cli("north.cw", "user", "role", deployed.logins["north.cw"], "admin", code=1)
+    assert "needs role admin" in refused.stderr
+    me.dispose()
+
+
+def test_a_caseworker_sees_and_changes_only_their_teams_cases_even_with_raw_sql(deployed: Deployment) -> None:
+    north, south = deployed.refs["North"], deployed.refs["South"]
+    me = deployed.connect("north.cw")
+    with me.begin() as conn:
+        assert conn.execute(sa.text("SELECT reference FROM cases")).scalars().all() == [north]
+        assert conn.execute(sa.text("SELECT given_name FROM children")).scalars().all() == ["Nia"]
+        south_id = conn.execute(sa.text("SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id "
+                                        "WHERE c.reference = :r"), {"r": south}).scalar()
+        assert south_id == 0
+        assert conn.execute(sa.text("UPDATE cases SET stage = 'withdrawn' WHERE reference = :r"),
+                            {"r": south}).rowcount == 0
+    with deployed.connect(None).connect() as owner:
+        south_case = owner.execute(sa.text("SELECT id FROM cases WHERE reference = :r"), {"r": south}).scalar()
+        assert owner.execute(sa.text("SELECT stage FROM cases WHERE id = :i"), {"i": south_case}).scalar() == "request"
+    assert "row-level security" in _refused(
+        me, "INSERT INTO notes (case_id, at, actor, text) VALUES (:c, now(), session_user, 'x')", {"c": south_case})
+    me.dispose()
+
+
+def test_another_teams_case_is_an_unknown_case_at_the_command_line(deployed: Deployment) -> None:
+    shown = deployed.cli("north.cw", "case", "show", deployed.refs["South"], code=1)
+    assert "unknown case" in shown.stderr
+    mine = deployed.cli("north.cw", "case", "show", deployed.refs["North"], "--format", "json")
+    assert json.loads(mine.stdout)["reference"] == deployed.refs["North"]
+    assert deployed.cli("north.cw2", "case", "show", deployed.refs["North"]).exit_code == 0  # same team
+
+
+def test_a_manager_sees_their_team_and_an_admin_sees_all(deployed: Deployment) -> None:
+    def visible(who: str) -> list[str]:
+        engine = deployed.connect(who)
+        with engine.connect() as conn:
+            refs = conn.execute(sa.text("SELECT reference FROM cases ORDER BY reference")).scalars().all()
+        engine.dispose()
+        return list(refs)
+
+    assert visible("north.mgr") == [deployed.refs["North"]]
+    assert visible("admin") == sorted(deployed.refs.values())
+    assert visible("south.cw") == [deployed.refs["South"]]
+
+
+def test_nobody_can_alter_delete_or_truncate_the_audit_table(deployed: Deployment) -> None:
+    me = deployed.connect("north.cw")
+    for sql in ("UPDATE audit_log SET reason = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log",
+                "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change", "DROP TABLE audit_log"):
+        error = _refused(me, sql)
+        assert "permission denied" in error or "must be owner" in error, (sql, error)
+    assert "row-level security" in _refused(
+        me, "INSERT INTO audit_log (at, actor, action, detail, prev_hash, hash) "
+            "VALUES (now(), 'setup.admin', 'forged', '{}', '', '')")
+    owner = deployed.connect(None)  # even the owner meets the trigger
+    for sql in ("UPDATE audit_log SET reason = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log"):
+        assert "append-only" in _refused(owner, sql), sql
+    me.dispose()
+    owner.dispose()
+
+
+def test_the_audit_names_the_login_role_whatever_ehcp_user_says(deployed: Deployment) -> None:
+    ref = deployed.refs["North"]
+    noted = deployed.cli("north.cw", "case", "note", ref, "called the parent", EHCP_USER="setup.admin")
+    assert "EHCP_USER=setup.admin ignored" in noted.stderr
+    with deployed.connect(None).connect() as owner:
+        actor, action = owner.execute(sa.text("SELECT actor, action FROM audit_log ORDER BY id DESC LIMIT 1")).one()
+        note_by = owner.execute(sa.text("SELECT actor FROM notes ORDER BY id DESC LIMIT 1")).scalar()
+    assert (actor, action, note_by) == (deployed.logins["north.cw"], "note_added", deployed.logins["north.cw"])
+    assert deployed.cli(None, "audit", "verify").exit_code == 0
+
+
+def test_a_caseworker_cannot_record_an_exception_even_with_raw_sql(deployed: Deployment) -> None:
+    ref = deployed.refs["North"]
+    args = ("case", "exception", ref, "--reason", "personal_circumstances", "--from", "2025-11-10",
+            "--to", "2025-11-20")
+    refused = deployed.cli("north.cw", *args, EHCP_USER="north.mgr", code=1)
+    assert "record_exception" in refused.stderr
+    me = deployed.connect("north.cw")
+    with me.connect() as conn:
+        case_id = conn.execute(sa.text("SELECT id FROM cases WHERE reference = :r"), {"r": ref}).scalar()
+    assert "row-level security" in _refused(
+        me, "INSERT INTO case_events (case_id, kind, \"on\", recorded_at, actor, payload) "
+            "VALUES (:c, 'exception_recorded', '2025-11-10', now(), session_user, '{}')", {"c": case_id})
+    me.dispose()
+    deployed.cli("north.mgr", *args)  # a manager of the team may
+
+
+def test_an_admin_login_adds_people_and_moves_them_between_groups(deployed: Deployment) -> None:
+    extra = deployed.logins["extra"]
+    added = deployed.cli("admin", "user", "add", extra, "--role", "caseworker", "--team", "South")
+    assert f"member of {deployed.prefix}_caseworker" in added.stderr
+    deployed.cli("admin", "user", "role", extra, "manager")
+    with deployed.connect(None).connect() as owner:
+        groups = owner.execute(sa.text(
+            "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+            "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = :l"), {"l": extra}).scalars().all()
+        login, password = owner.execute(sa.text("SELECT rolcanlogin, rolpassword IS NOT NULL FROM pg_authid "
+                                                "WHERE rolname = :l"), {"l": extra}).one()
+        actors = owner.execute(sa.text("SELECT actor FROM audit_log WHERE action IN ('user_added', "
+                                       "'user_role_changed') AND detail::text LIKE :l"), {"l": f"%{extra}%"})
+    assert groups == [f"{deployed.prefix}_manager"] and login and not password
+    assert set(actors.scalars()) == {deployed.logins["admin"]}
+    assert deployed.cli("extra", "case", "show", deployed.refs["South"]).exit_code == 0  # a South manager now
+
+
+def test_db_roles_prints_and_applies_idempotently(deployed: Deployment) -> None:
+    printed = deployed.cli(None, "db", "roles", "--print", "--prefix", deployed.prefix).stdout
+    assert f"GRANT INSERT, UPDATE ON \"{deployed.schema}\".users TO {deployed.prefix}_admin;" in printed
+    deployed.cli(None, "db", "roles", "--apply", "--prefix", deployed.prefix)  # again: no error, same state
+    assert deployed.cli("north.cw", "case", "show", deployed.refs["South"], code=1).exit_code == 1
+
+
+def test_sqlite_says_roles_there_are_guidance_once_per_command(sqlite_url: str, tmp_path: Path) -> None:
+    from cli.main import app
+
+    env = {"EHCP_DATABASE_URL": sqlite_url, "EHCP_TODAY": "2025-12-01", "EHCP_USER": "ada.admin",
+           "EHCP_OUTBOX": str(tmp_path / "outbox"), "EHCP_CONFIG": str(tmp_path / "none.toml"), "NO_COLOR": "1"}
+    runner = CliRunner()
+    assert runner.invoke(app, ["user", "add", "ada.admin", "--role", "admin"], env=env).exit_code == 0
+    for args in (["case", "list"], ["user", "list"]):
+        result = runner.invoke(app, args, env=env)
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr.count("is not authenticated") == 1, result.stderr
+    refused = runner.invoke(app, ["db", "roles", "--print"], env=env)
+    assert refused.exit_code == 1 and "need PostgreSQL" in refused.stderr
+    assert "On SQLite roles are guidance" in " ".join(runner.invoke(app, ["--help"], env=env).stdout.split())
