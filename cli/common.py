@@ -11,8 +11,8 @@ import click
 import typer
 
 from cli.output import emit_json, error, info
-from ehcp.config import load_settings
-from ehcp.dates import parse_iso_date
+from ehcp.config import BadSetting, load_settings
+from ehcp.dates import BadDate, parse_iso_date
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,7 +66,8 @@ def context():  # noqa: ANN201
 
 
 def parse_date(value: str | None, what: str) -> date | None:
-    return None if value is None else parse_iso_date(value, what=what)
+    """A date option: ``YYYY-MM-DD``, ``today`` or ``yesterday`` (the settings' today, EHCP_TODAY)."""
+    return None if value is None else parse_iso_date(value, what=what, today=lambda: load_settings().today)
 
 
 def refusals(func: F) -> F:
@@ -78,7 +79,6 @@ def refusals(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from ehcp.dates import BadDate
         from ehcp.services.errors import Refused
 
         try:
@@ -88,9 +88,12 @@ def refusals(func: F) -> F:
             if _wants_json(kwargs.get("fmt")):
                 emit_json({"error": exc.to_dict()})
             raise typer.Exit(1) from None
-        except BadDate as exc:
+        except BadSetting as exc:
             error(str(exc))
             raise typer.Exit(1) from None
+        except BadDate as exc:  # a malformed date is a usage error (docs/contract.md: exit 2)
+            error(str(exc))
+            raise typer.Exit(2) from None
         except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
             message = _database_problem(exc)
             if message is None:

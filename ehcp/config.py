@@ -24,7 +24,15 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
-from ehcp.dates import parse_iso_date
+from ehcp.dates import BadDate, parse_iso_date
+
+# EHCP_TODAY is for rehearsals and tests; a date outside these years is a typing slip, not a plan
+# (the SEND Regulations began on 1 September 2014).
+TODAY_RANGE = (date(2014, 1, 1), date(2100, 12, 31))
+
+
+class BadSetting(ValueError):
+    """A setting (environment or ehcp.toml) that cannot be used: refused with one line."""
 
 
 def default_data_dir() -> Path:
@@ -132,10 +140,18 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
 
 def _date_or_none(value: object) -> date | None:
     if isinstance(value, str):
-        return parse_iso_date(value, what="EHCP_TODAY")
-    if value is None or isinstance(value, date):
-        return value
-    raise TypeError(f"EHCP_TODAY: expected an ISO date, got {value!r}")
+        try:
+            value = parse_iso_date(value, what="EHCP_TODAY")
+        except BadDate as exc:
+            raise BadSetting(str(exc)) from None
+    if value is None:
+        return None
+    if not isinstance(value, date):
+        raise BadSetting(f"EHCP_TODAY: expected an ISO date, got {value!r}")
+    first, last = TODAY_RANGE
+    if not first <= value <= last:
+        raise BadSetting(f"EHCP_TODAY {value.isoformat()} is outside {first.year}..{last.year}")
+    return value
 
 
 def _number(value: object) -> int:

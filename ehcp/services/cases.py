@@ -13,7 +13,7 @@ from typing import Any
 from ehcp.domain import CLOSED_STAGES, Stage, plan_move
 from ehcp.domain import events as ev
 from ehcp.domain.vocabulary import EXCEPTION_REASONS, REQUEST_SOURCES
-from ehcp.services.case_log import load_case, now_utc, sync_deadlines, write_event
+from ehcp.services.case_log import load_case, now_utc, stamp_on, sync_deadlines, write_event
 from ehcp.services.calendar import working_calendar
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Conflict, Refused
@@ -135,8 +135,9 @@ def open_file(uow: UnitOfWork, ctx: ServiceContext, child: Child, *, received: d
 
 
 def parse_stage(name: str) -> Stage:
+    """A stage by name, in any case (``--to Draft``)."""
     try:
-        return Stage(name)
+        return Stage(name.strip().lower())
     except ValueError:
         raise Refused(f"unknown stage {name!r}; stages are {', '.join(STAGES)}") from None
 
@@ -203,7 +204,7 @@ def add_note(ctx: ServiceContext, reference: str, text: str) -> str:
     with ctx.uow() as uow:
         case = load_case(uow, reference, lock=True)
         require(uow, ctx.settings, "act_on_cases")
-        uow.notes.add(case.id, at=now_utc(), actor=ctx.actor, text=text)
+        uow.notes.add(case.id, at=stamp_on(ctx.today), actor=ctx.actor, text=text)
         uow.audit.append(actor=ctx.actor, action="note_added", case_id=case.id,
                          detail={"reference": case.reference, "length": len(text)})
         uow.commit()
