@@ -12,6 +12,7 @@ from typing import Any
 
 from ehcp.domain import CLOSED_STAGES, Stage, plan_move
 from ehcp.domain import events as ev
+from ehcp.domain.machine.child import age_on
 from ehcp.domain.vocabulary import EXCEPTION_REASONS, REQUEST_SOURCES
 from ehcp.services.case_log import load_case, now_utc, stamp_on, sync_deadlines, write_event
 from ehcp.services.calendar import working_calendar
@@ -21,10 +22,12 @@ from ehcp.services.permissions import require
 from ehcp.services.sen2_person import PersonItems, checked_person_items
 from ehcp.services.recording import Recorded, Step, record
 from ehcp.services.users import acting_user, find_user
+from ehcp.rules.model import SEND_REGS_IN_FORCE
 from ehcp.store.models import Case, Child
 from ehcp.store.uow import UnitOfWork
 
 STAGES = tuple(stage.value for stage in Stage)
+MAX_AGE = 25  # a young person is under 25 (CFA 2014 s.83(2))
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,22 @@ def check_not_future(day: date, today: date, what: str) -> None:
         raise Refused(f"{what} {day.isoformat()} is in the future (today is {today.isoformat()})")
 
 
+def check_request_dates(dob: date, received: date, *, force: bool = False, reason: str | None = None) -> None:
+    """Refuse a request before the SEND Regulations 2014 (reg 1, as ``import cases`` does), a child
+    unborn at the request, and a date of birth 25 or more years before it (a young person is under 25,
+    CFA 2014 s.83(2)) unless forced with a reason: a slip in the year is likelier than a genuine case."""
+    if received < SEND_REGS_IN_FORCE:
+        raise Refused(f"received date {received} is before the SEND Regulations 2014 came into force on "
+                      f"{SEND_REGS_IN_FORCE} (reg 1)")
+    if received < dob:
+        raise Refused(f"received date {received} is before the child's date of birth {dob}")
+    age = age_on(dob, received)
+    if age >= MAX_AGE and not (force and reason):
+        raise Refused(f"date of birth {dob} makes the child {age} at the request (received {received}); "
+                      f"EHC plans are for under-{MAX_AGE}s (CFA 2014 s.83(2)): check the year, or give "
+                      "--force and --reason for a genuine case")
+
+
 def open_case(ctx: ServiceContext, child: ChildDetails, *, received: date, source: str = "parent",
               force: bool = False, reason: str | None = None) -> CaseOpened:
     """Open a case for a request received on ``received``.
@@ -95,8 +114,7 @@ def open_case(ctx: ServiceContext, child: ChildDetails, *, received: date, sourc
     check_text(child.family_name, "family name", 100)
     check_not_future(received, today, "received date")
     check_not_future(child.dob, today, "date of birth")
-    if received < child.dob:
-        raise Refused(f"received date {received} is before the child's date of birth {child.dob}")
+    check_request_dates(child.dob, received, force=force, reason=reason)
     if source not in REQUEST_SOURCES:
         raise Refused(f"unknown request source {source!r}; sources are {', '.join(REQUEST_SOURCES)}")
     items = checked_person_items(PersonItems(child.sex, child.ethnicity, child.postcode, child.uln), today)
@@ -109,6 +127,10 @@ def open_case(ctx: ServiceContext, child: ChildDetails, *, received: date, sourc
                          caseworker_id=user.id)
         event = ev.RequestReceived(on=received, source=source, dob=child.dob)
         history = write_event(uow, case, event, [], actor=ctx.actor, reason=reason, action="case_opened")
+        age = age_on(child.dob, received)
+        if age >= MAX_AGE:  # forced past check_request_dates: say so in the audit trail
+            uow.audit.append(actor=ctx.actor, action="implausible_age_forced", case_id=case.id, reason=reason,
+                             detail={"reference": case.reference, "dob": child.dob.isoformat(), "age": age})
         sync_deadlines(uow, case, history, calendar=working_calendar(uow), today=today)
         uow.commit()
         return CaseOpened(case.reference, received, case.stage)

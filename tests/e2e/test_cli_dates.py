@@ -50,3 +50,20 @@ def test_appeal_decision_takes_on_like_every_command_and_keeps_sent(ehcp):
     ehcp("appeal", "decision", other, "--sent", "2025-02-11", "--about", "refusal_to_assess")
     due = [{d["key"]: d["due"] for d in ehcp.json("case", "show", r)["deadlines"]} for r in (ref, other)]
     assert due[0] == due[1] and any(k.startswith("appeal") for k in due[0])
+
+
+def test_implausible_dates_of_birth_and_requests_are_refused_in_one_line(ehcp):
+    def opening(dob, received, *extra, code=1):
+        return ehcp("case", "new", "--child", "Pat Person", "--dob", dob, "--received", received, *extra, code=code)
+
+    too_old = opening("1990-05-04", "2025-03-03").stderr
+    assert "makes the child 34" in too_old and too_old.count("\n") == 1
+    assert "before the child's date of birth" in opening("2025-05-04", "2025-03-03").stderr
+    early = opening("2010-05-04", "2014-08-31").stderr
+    assert "2014-09-01" in early and early.count("\n") == 1
+    assert "--reason" in opening("1990-05-04", "2025-03-03", "--force").stderr  # forcing needs a reason
+    ref = opening("1990-05-04", "2025-03-03", "--force", "--reason", "care leaver, age checked",
+                  code=0).stdout.split()[-1]
+    audit = ehcp.json("audit", "show", ref)["audit"]
+    forced = [a for a in audit if a["action"] == "implausible_age_forced"]
+    assert len(forced) == 1 and forced[0]["reason"] == "care leaver, age checked"
