@@ -10,12 +10,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from ehcp.domain import CLOSED_STAGES, Stage, plan_move
+from ehcp.domain import CLOSED_STAGES, Stage, academic_year, plan_move
 from ehcp.domain import events as ev
 from ehcp.domain.machine.child import age_on
 from ehcp.domain.vocabulary import EXCEPTION_REASONS, REQUEST_SOURCES
 from ehcp.services.case_log import load_case, now_utc, stamp_on, sync_deadlines, write_event
 from ehcp.services.calendar import working_calendar
+from ehcp.services.child_notes import child_note
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Conflict, Refused
 from ehcp.services.permissions import require
@@ -38,6 +39,7 @@ class ChildDetails:
     upn: str | None = None
     uln: str | None = None
     year_group: int | None = None
+    year_group_year: int | None = None  # the academic year the year group is for (set when opening)
     home_la: str | None = None
     sex: str | None = None  # SEN2 person items, checked by ehcp.services.sen2_person
     ethnicity: str | None = None
@@ -118,7 +120,8 @@ def open_case(ctx: ServiceContext, child: ChildDetails, *, received: date, sourc
     if source not in REQUEST_SOURCES:
         raise Refused(f"unknown request source {source!r}; sources are {', '.join(REQUEST_SOURCES)}")
     items = checked_person_items(PersonItems(child.sex, child.ethnicity, child.postcode, child.uln), today)
-    child = replace(child, sex=items.sex, ethnicity=items.ethnicity, postcode=items.postcode, uln=items.uln)
+    child = replace(child, sex=items.sex, ethnicity=items.ethnicity, postcode=items.postcode, uln=items.uln,
+                    year_group_year=academic_year(today) if child.year_group is not None else None)
     with ctx.uow() as uow:
         child_row = new_child(uow, child, force=force)
         require(uow, ctx.settings, "act_on_cases")
@@ -127,11 +130,15 @@ def open_case(ctx: ServiceContext, child: ChildDetails, *, received: date, sourc
                          caseworker_id=user.id)
         event = ev.RequestReceived(on=received, source=source, dob=child.dob)
         history = write_event(uow, case, event, [], actor=ctx.actor, reason=reason, action="case_opened")
+        calendar = working_calendar(uow)
+        # a year group given now enters the log at once, so every clock that uses it agrees from the start
+        for note in child_note(case, history, today, calendar, first=received):
+            history = write_event(uow, case, note, history, actor=ctx.actor, action="child_noted")
         age = age_on(child.dob, received)
         if age >= MAX_AGE:  # forced past check_request_dates: say so in the audit trail
             uow.audit.append(actor=ctx.actor, action="implausible_age_forced", case_id=case.id, reason=reason,
                              detail={"reference": case.reference, "dob": child.dob.isoformat(), "age": age})
-        sync_deadlines(uow, case, history, calendar=working_calendar(uow), today=today)
+        sync_deadlines(uow, case, history, calendar=calendar, today=today)
         uow.commit()
         return CaseOpened(case.reference, received, case.stage)
 

@@ -111,7 +111,7 @@ def purge(ctx: ServiceContext, years: int | None = None) -> Purged:
             if child.erased_on is None:
                 child.given_name, child.family_name, child.dob = "", "[erased]", ERASED_DOB
                 child.upn = child.uln = child.home_la = child.postcode = child.sex = child.ethnicity = None
-                child.year_group = child.setting_id = None
+                child.year_group = child.year_group_year = child.setting_id = None
                 child.erased_on = ctx.today
             uow.audit.append(actor=ctx.actor, action="records_purged", case_id=case.id,
                              detail={"reference": case.reference, "retention_years": years,

@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager
 from datetime import date
 
 from ehcp.config import Settings
+from ehcp.dates import academic_year, year_group_on
 from ehcp.services.errors import UnknownCase
 from ehcp.store import reads
 from ehcp.store.reads import Connection
@@ -43,7 +44,8 @@ def show_case(settings: Settings, reference: str) -> dict:
         "received": header["received"],
         "deadlines": deadlines,
         "child": {"name": f"{header['given_name']} {header['family_name']}".strip(),
-                  "dob": header["dob"], "upn": header["upn"], "year_group": header["year_group"]},
+                  "dob": header["dob"], "upn": header["upn"],
+                  "year_group": _year_group(header, today)},
         "caseworker": header["caseworker"],
         "source": header["source"],
         "version": header["version"],
@@ -93,3 +95,10 @@ def find_cases(settings: Settings, term: str) -> list[dict]:
     """Cases whose reference, child's name, UPN or date of birth matches ``term``."""
     with read_connection(settings) as conn:
         return reads.find_cases(conn, term)
+
+
+def _year_group(header: dict, today: date) -> int | None:
+    """The recorded year group as it is today (it moves up each 1 September)."""
+    if header["year_group"] is None:
+        return None
+    return year_group_on(header["year_group"], header["year_group_year"] or academic_year(today), today)
