@@ -34,7 +34,8 @@ def retention_years(ctx: ServiceContext, years: int | None) -> int:
     chosen = ctx.settings.retention_years if years is None else years
     if chosen < MINIMUM_YEARS:
         source = "--years" if years is not None else "EHCP_RETENTION_YEARS (or retention_years in ehcp.toml)"
-        raise Refused(f"{source} {chosen}: the retention period is at least {MINIMUM_YEARS} years after closure")
+        raise Refused(f"{source} {chosen} refused: closed files are kept at least {MINIMUM_YEARS} years after "
+                      "closure (the policy minimum)")
     return chosen
 
 
