@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from calendars.working_days import WorkingDayCalendar
 from ehcp.domain import OPEN_STAGES, IllegalMove, academic_year, check_event, child_facts, ordered, year_group_on
 from ehcp.domain import events as ev
 from ehcp.services.calendar import working_calendar
@@ -30,7 +31,8 @@ class Synced:
     noted: list[str] = field(default_factory=list)
 
 
-def child_note(case: Case, history: list, today: date, calendar: object, *, first: date | None = None) -> list[ev.Event]:
+def child_note(case: Case, history: list, today: date, calendar: WorkingDayCalendar, *,
+               first: date | None = None) -> list[ev.Event]:
     """A child_noted event if the log's idea of the child differs from the child record.
 
     Dated ``first`` (the earliest event being recorded with it), not today: a note dated today
