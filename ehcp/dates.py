@@ -1,7 +1,6 @@
 """Dates typed at the command line: strict ISO ``YYYY-MM-DD``, or the words ``today`` and
 ``yesterday`` (relative to the service's today, so ``EHCP_TODAY`` moves them too). ``2025-02-30``
-and ``25/02/2025`` are refused with a one-line reason. Also the academic year arithmetic the read
-path shares with the domain (standard library only)."""
+and ``25/02/2025`` are refused with a one-line reason."""
 
 from __future__ import annotations
 
@@ -11,19 +10,6 @@ from datetime import date, timedelta
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RELATIVE = {"today": 0, "yesterday": 1}
-
-
-def academic_year(on: date) -> int:
-    """The calendar year in which the academic year containing ``on`` began (1 September)."""
-    return on.year if on.month >= 9 else on.year - 1
-
-
-def year_group_on(year_group: int, recorded_in: int, on: date) -> int:
-    """The national curriculum year on ``on`` of a child recorded as ``year_group`` in the academic
-    year that began in September ``recorded_in``: one up on each 1 September, one down for each year
-    back. A child out of cohort stays out by the same offset. (Here, not in the domain, so that the
-    read path can use it without loading the calendars.)"""
-    return year_group + academic_year(on) - recorded_in
 
 
 class BadDate(ValueError):

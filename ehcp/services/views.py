@@ -10,7 +10,7 @@ from datetime import date
 from typing import Unpack
 
 from ehcp.config import Settings
-from ehcp.dates import academic_year, year_group_on
+from ehcp.domain.school_year import academic_year, year_group_on
 from ehcp.services.errors import UnknownCase
 from ehcp.store import reads
 from ehcp.store.reads import Connection

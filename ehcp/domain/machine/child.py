@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from ehcp.dates import academic_year, year_group_on
 from ehcp.domain.machine.event import Event
+from ehcp.domain.school_year import academic_year, year_group_on
 
 __all__ = ["ChildFacts", "academic_year", "age_on", "child_facts", "ncy_from_dob", "year_group_on"]
 
