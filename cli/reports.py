@@ -18,7 +18,8 @@ app = typer.Typer(help="Manager reports (DfE definitions; table, csv, json or xl
 
 FORMAT = typer.Option(ReportFormat.table, "--format", "-f", help="Output format: table, csv, json or xlsx.")
 OUT = typer.Option(None, "--out", "-o", help="Write to FILE instead of stdout (required for xlsx).")
-AS_OF = typer.Option(None, "--as-of", help="Date to report at (default today, London).")
+AS_OF = typer.Option(None, "--as-of", help="Date to report at: today (the default, London) or later; "
+                     "an earlier date is refused (reports read the current state).")
 
 
 def _run(build: Callable, fmt: ReportFormat, out: Optional[Path], as_of: Optional[str] = None) -> None:
@@ -185,7 +186,8 @@ def caseload(as_of: Optional[str] = AS_OF, fmt: ReportFormat = FORMAT, out: Opti
 @refusals
 def dashboard(
     out: Path = typer.Option(..., "--out", "-o", help="The HTML file to write (self-contained)."),
-    year: Optional[int] = typer.Option(None, "--year", help="Timeliness year (default: the as-of year)."),
+    year: Optional[int] = typer.Option(None, "--year", help="Timeliness year (default: the last complete "
+                                       "calendar year; the year to date is shown beside it)."),
     weeks: int = typer.Option(8, "--weeks", min=1, max=52, help="Forecast horizon in weeks."),
     as_of: Optional[str] = AS_OF,
 ) -> None:
@@ -195,7 +197,7 @@ def dashboard(
 
     cfg = settings()
     day = parse_date(as_of, "--as-of") or cfg.today
-    data = figures(cfg, as_of=day, year=year or day.year, weeks=weeks)
+    data = figures(cfg, as_of=day, year=year, weeks=weeks)
     with _writing(out):
         out.write_text(render_html(data), encoding="utf-8")
     info(f"wrote {out}")
