@@ -37,7 +37,7 @@ GROUP BY COALESCE(u.login, '(unassigned)'), COALESCE(t.name, '(no team)'), c.sta
 FOOTER = ("Counts open cases (every stage but not_assessed, no_plan, ceased and withdrawn), as of the date "
           "shown. Maintained plans = cases at stage final or review, counted apart: the DfE's caseload is "
           "plans active on the January census day (docs/sen2.md section 3.1), so compare that column, not "
-          "open cases. With overdue = open cases with a statutory deadline past due. Not otherwise a DfE "
+          "open cases. With overdue = open cases with a statutory deadline past due. Open cases is not a DfE "
           "measure.")
 
 
