@@ -25,7 +25,7 @@ from ehcp.reports.result import DFE_NOTE, Period
 from ehcp.reports.timeliness import NATIONAL, timeliness_report
 
 CASEWORKERS_SHOWN = 10
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def default_year(as_of: date) -> int:

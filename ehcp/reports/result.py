@@ -5,9 +5,10 @@ Rendering lives in the CLI (``cli/output.py``); the xlsx writer is :mod:`ehcp.re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 DFE_NOTE = ("Follows the DfE's EHC plan statistics (SEN2), as set out in docs/sen2.md section 3.")
 # The DfE's 20-week definition, quoted from docs/sen2.md section 3.2 (the reports that follow it say so).
