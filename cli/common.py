@@ -12,7 +12,7 @@ import typer
 from typer.main import get_current_context  # typer's own (vendored) click: `click` is another package
 
 from cli.output import emit_json, error, info
-from ehcp.config import load_settings
+from ehcp.config import BadSetting, load_settings
 from ehcp.dates import BadDate, parse_iso_date
 from ehcp.services.errors import Refused
 
@@ -68,7 +68,8 @@ def context():
 
 
 def parse_date(value: str | None, what: str) -> date | None:
-    return None if value is None else parse_iso_date(value, what=what)
+    """A date option: ``YYYY-MM-DD``, ``today`` or ``yesterday`` (the settings' today, EHCP_TODAY)."""
+    return None if value is None else parse_iso_date(value, what=what, today=lambda: load_settings().today)
 
 
 def refusals(func: F) -> F:
@@ -87,9 +88,12 @@ def refusals(func: F) -> F:
             if _wants_json(kwargs.get("fmt")):
                 emit_json({"error": exc.to_dict()})
             raise typer.Exit(1) from None
-        except BadDate as exc:
+        except BadSetting as exc:
             error(str(exc))
             raise typer.Exit(1) from None
+        except BadDate as exc:  # a malformed date is a usage error (docs/contract.md: exit 2)
+            error(str(exc))
+            raise typer.Exit(2) from None
         except Exception as exc:
             message = _database_problem(exc)
             if message is None:

@@ -431,7 +431,7 @@ COMMANDS: tuple[Command, ...] = (
     # -- appeals (HESC Rules r.20, r.12) ---------------------------------------------------------------
     Command("appeal", "decision", "lifecycle_disputes.record_decision", (
         REF,
-        option("sent", "--sent", help="Date the decision notice was sent.", date=True),
+        option("sent", "--on", "--sent", help="Date the decision notice was sent (--sent: the same).", date=True),
         option("about", "--about", help=f"What it decided: {DECISIONS}."),
     ), "appealable decision ({about}) recorded", """
         Record an appealable decision: the appeal and mediation-contact windows start.
@@ -440,7 +440,7 @@ COMMANDS: tuple[Command, ...] = (
         mediation adviser contact: 2 months (reg 33). Decisions to cease, not to amend and not to
         re-assess open this window by themselves.
 
-        Example: ehcp appeal decision EHC-2025-00042 --sent 2025-10-24 --about contents
+        Example: ehcp appeal decision EHC-2025-00042 --on 2025-10-24 --about contents
     """),
     Command("appeal", "lodged", "lifecycle_disputes.appeal_lodged", (
         REF, on("Date the Tribunal received the appeal."),

@@ -1,4 +1,4 @@
-"""``ehcp retention ...``: records past their retention date (date of birth + 31 years by default).
+"""``ehcp retention ...``: closed records past their retention date (31 years after closure by default).
 
 Services are imported inside the commands: they load the ORM (about a second), which no other
 command should pay for at start-up (``bench/bench_cli.py``).
@@ -11,16 +11,17 @@ import typer
 from cli.common import context, fail, refusals
 from cli.output import Format, emit, info, output_options
 
-app = typer.Typer(help="Retention of SEN files: date of birth + 31 years (EHCP_RETENTION_YEARS).",
+app = typer.Typer(help="Retention of closed SEN files: 31 years after closure and birth (EHCP_RETENTION_YEARS).",
                   no_args_is_help=True)
-YEARS = typer.Option(None, "--years", min=1, max=120, help="Retention period after the date of birth (default 31).")
+YEARS = typer.Option(None, "--years", max=120,
+                     help="Retention period after closure and birth (default 31; at least 25).")
 
 
 @app.command("report")
 @refusals
 @output_options()
 def report(years: int | None = YEARS, fmt: Format = Format.table) -> None:
-    """List cases whose child is past the retention date (initials only; audited)."""
+    """List closed cases past their retention date (initials only; audited). Open cases never are."""
     from ehcp.services.retention import report as build
 
     rows = [d.__dict__ for d in build(context(), years)]
@@ -38,5 +39,10 @@ def purge(years: int | None = YEARS,
 
     if not yes:
         fail("purge erases records for good; run 'ehcp retention report' first, then add --yes")
-    refs = run(context(), years)
+    done = run(context(), years)
+    refs = done.references
     info(f"purged {len(refs)} case(s){': ' + ', '.join(refs) if refs else ''}")
+    if refs and done.outbox is not None:
+        info(f"deleted {done.messages_deleted} outbox message(s) naming them from {done.outbox}")
+    elif refs:
+        info("messages already sent by e-mail or GOV.UK Notify are outside ehcp: ask their holders to delete them")

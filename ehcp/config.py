@@ -3,12 +3,12 @@
 | variable            | meaning                                             | default                               |
 |---------------------|-----------------------------------------------------|---------------------------------------|
 | EHCP_DATABASE_URL   | SQLAlchemy URL of the case database                 | sqlite file in the user's data dir    |
-| EHCP_TODAY          | ISO date taken as today's London date               | the real Europe/London date           |
+| EHCP_TODAY          | ISO date (2014..2100) taken as today's London date  | the real Europe/London date           |
 | EHCP_USER           | who is acting (audit trail, permissions)            | the operating-system login            |
 | EHCP_OUTBOX         | folder for the default e-mail notifier (.eml files) | ``outbox/`` beside the database       |
 | EHCP_CONFIG         | path of an ``ehcp.toml``                            | ``./ehcp.toml`` if present            |
 | EHCP_ENFORCE_PERMISSIONS | 1: roles checked, unknown logins refused       | on from the first ``ehcp user add``   |
-| EHCP_RETENTION_YEARS | SEN file retention: date of birth + N years        | 31                                    |
+| EHCP_RETENTION_YEARS | closed SEN files kept N years after closure (>= 25) | 31                                    |
 | EHCP_SEN2_DMO, EHCP_SEN2_DCO, EHCP_SEN2_DSCO | SEN2 header: designated medical / clinical / social care |
 |                     | officer in post (Y, N or R)                         | none: ``sen2 export`` refuses         |
 
@@ -25,7 +25,15 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
-from ehcp.dates import parse_iso_date
+from ehcp.dates import BadDate, parse_iso_date
+
+# EHCP_TODAY is for rehearsals and tests; a date outside these years is a typing slip, not a plan
+# (the SEND Regulations began on 1 September 2014).
+TODAY_RANGE = (date(2014, 1, 1), date(2100, 12, 31))
+
+
+class BadSetting(ValueError):
+    """A setting (environment or ehcp.toml) that cannot be used: refused with one line."""
 
 
 def default_data_dir() -> Path:
@@ -64,7 +72,7 @@ class Settings:
     prefect_api_url: str | None = None
     due_soon_days: int = 7
     enforce_permissions: bool = False  # roles checked, unknown logins refused (also `ehcp user enforce on`)
-    retention_years: int = 31  # SEN files kept to date of birth + this many years
+    retention_years: int = 31  # closed SEN files kept this many years after closure (at least 25)
     sen2_dmo: str | None = None  # SEN2 header DMO/DCO/DSCO: Y, N or R (R: recruitment in progress)
     sen2_dco: str | None = None
     sen2_dsco: str | None = None
@@ -135,10 +143,18 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
 
 def _date_or_none(value: object) -> date | None:
     if isinstance(value, str):
-        return parse_iso_date(value, what="EHCP_TODAY")
-    if value is None or isinstance(value, date):
-        return value
-    raise TypeError(f"EHCP_TODAY: expected an ISO date, got {value!r}")
+        try:
+            value = parse_iso_date(value, what="EHCP_TODAY")
+        except BadDate as exc:
+            raise BadSetting(str(exc)) from None
+    if value is None:
+        return None
+    if not isinstance(value, date):
+        raise BadSetting(f"EHCP_TODAY: expected an ISO date, got {value!r}")
+    first, last = TODAY_RANGE
+    if not first <= value <= last:
+        raise BadSetting(f"EHCP_TODAY {value.isoformat()} is outside {first.year}..{last.year}")
+    return value
 
 
 def _number(value: object) -> int:

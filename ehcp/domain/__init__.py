@@ -46,7 +46,7 @@ _EXPORTS: dict[str, str] = {
                      "stage_on"),
                     "ehcp.domain.lifecycle"),
     **dict.fromkeys(("ChildFacts", "IllegalMove", "Recording", "Transition", "academic_year", "child_facts",
-                     "ncy_from_dob", "nominal_due", "ordered", "receipt_date", "service_date"),
+                     "ncy_from_dob", "nominal_due", "ordered", "receipt_date", "service_date", "year_group_on"),
                     "ehcp.domain.machine"),
     "body_receipt": "ehcp.domain.assessment",
     "latest_sufficient_awareness": "ehcp.domain.plan_life",
@@ -142,6 +142,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and readers
         ordered,
         receipt_date,
         service_date,
+        year_group_on,
     )
     from ehcp.domain.moves import check_event, plan_move
     from ehcp.domain.plan_life import latest_sufficient_awareness

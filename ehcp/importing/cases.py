@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, tuple_
 
-from ehcp.domain import IllegalMove, RequestReceived, check_event
+from ehcp.domain import IllegalMove, RequestReceived, academic_year, check_event
 from ehcp.domain.vocabulary import REQUEST_SOURCES
 from ehcp.importing import fields as f
 from ehcp.importing import spec
@@ -177,7 +177,8 @@ class _Run:
             if child is None:
                 child = (upn and children.get(named)) or existing.get(upn or named) or \
                     (upn and existing.get(named)) or \
-                    NewChild(given, family, dob, upn=upn, year_group=year_group, sex=person.sex,
+                    NewChild(given, family, dob, upn=upn, year_group=year_group,
+                             year_group_year=None if year_group is None else academic_year(self.today), sex=person.sex,
                              ethnicity=person.ethnicity, postcode=person.postcode, uln=person.uln)
                 children[upn or named] = child
                 children.setdefault(named, child)

@@ -248,7 +248,9 @@ class Generator:
         birth_year = dob.year if dob.month >= 9 else dob.year - 1
         school_year = self.today.year if self.today.month >= 9 else self.today.year - 1
         ncy = school_year - birth_year - 5
-        return NewChild(rng.choice(GIVEN), rng.choice(FAMILY), dob, year_group=ncy if -3 <= ncy <= 14 else None)
+        known = -3 <= ncy <= 14
+        return NewChild(rng.choice(GIVEN), rng.choice(FAMILY), dob, year_group=ncy if known else None,
+                        year_group_year=school_year if known else None)
 
     def _history(self, received: date, events: list, advice: list[NewAdvice]) -> None:
         rng = self.rng

@@ -36,8 +36,8 @@ from ehcp.rules.policy import DEFAULT_POLICY
 from ehcp.services.case_log import advice_request_ids as _advice_request_ids
 from ehcp.store.models import AdviceRequest, Base, Case, Deadline
 
-CHILD_COLUMNS = ("id", "given_name", "family_name", "dob", "upn", "uln", "year_group", "home_la", "sex", "ethnicity",
-                 "postcode", "upn_unknown")
+CHILD_COLUMNS = ("id", "given_name", "family_name", "dob", "upn", "uln", "year_group", "year_group_year", "home_la",
+                 "sex", "ethnicity", "postcode", "upn_unknown")
 CASE_COLUMNS = ("id", "reference", "child_id", "stage", "received", "source", "caseworker_id", "opened_at",
                 "closed_on", "version", "updated_at", "updated_by")
 ADVICE_COLUMNS = ("id", "case_id", "kind", "partner_id", "requested_on", "received_by_body_on", "channel",
@@ -60,6 +60,7 @@ class NewChild:
     upn: str | None = None
     uln: str | None = None
     year_group: int | None = None
+    year_group_year: int | None = None  # the academic year the year group was recorded for
     home_la: str | None = None
     id: int | None = None  # set by the writer (or an existing child's id)
     sex: str | None = None  # SEN2 person items (ehcp.services.sen2_person)
@@ -371,8 +372,8 @@ class BulkWriter:
             child.id = child_id
         case_ids = self.reserve("cases", len(cases))
         advice_ids = iter(self.reserve("advice_requests", sum(len(c.advice) for c in cases)))
-        children = [(ch.id, ch.given_name, ch.family_name, d(ch.dob), ch.upn, ch.uln, ch.year_group, ch.home_la,
-                     ch.sex, ch.ethnicity, ch.postcode, ch.upn_unknown) for ch in new_children]
+        children = [(ch.id, ch.given_name, ch.family_name, d(ch.dob), ch.upn, ch.uln, ch.year_group, ch.year_group_year,
+                     ch.home_la, ch.sex, ch.ethnicity, ch.postcode, ch.upn_unknown) for ch in new_children]
         case_rows: list[tuple] = []
         advice_rows: list[tuple] = []
         event_rows: list[tuple] = []

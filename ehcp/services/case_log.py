@@ -22,6 +22,13 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
+def stamp_on(today: date) -> datetime:
+    """The time now on ``today``: a note written under ``EHCP_TODAY`` is dated that day like every
+    event recorded with it, not the machine's date (otherwise the timeline shows it out of order)."""
+    now = now_utc()
+    return now if now.date() == today else datetime.combine(today, now.timetz())
+
+
 def load_case(uow: UnitOfWork, reference: str, *, lock: bool = False) -> Case:
     """The case with this reference (locked for the transaction if ``lock``); raises UnknownCase
     with the references it may have meant."""

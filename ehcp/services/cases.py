@@ -10,11 +10,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from ehcp.domain import CLOSED_STAGES, Stage, plan_move
+from ehcp.domain import CLOSED_STAGES, Stage, academic_year, plan_move
 from ehcp.domain import events as ev
+from ehcp.domain.machine.child import age_on
 from ehcp.domain.vocabulary import EXCEPTION_REASONS, REQUEST_SOURCES
+from ehcp.rules.model import SEND_REGS_IN_FORCE
 from ehcp.services.calendar import working_calendar
-from ehcp.services.case_log import load_case, now_utc, sync_deadlines, write_event
+from ehcp.services.case_log import load_case, now_utc, stamp_on, sync_deadlines, write_event
+from ehcp.services.child_notes import child_note
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Conflict, Refused
 from ehcp.services.permissions import require
@@ -25,6 +28,7 @@ from ehcp.store.models import Case, Child
 from ehcp.store.uow import UnitOfWork
 
 STAGES = tuple(stage.value for stage in Stage)
+MAX_AGE = 25  # a young person is under 25 (CFA 2014 s.83(2))
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class ChildDetails:
     upn: str | None = None
     uln: str | None = None
     year_group: int | None = None
+    year_group_year: int | None = None  # the academic year the year group is for (set when opening)
     home_la: str | None = None
     sex: str | None = None  # SEN2 person items, checked by ehcp.services.sen2_person
     ethnicity: str | None = None
@@ -82,6 +87,22 @@ def check_not_future(day: date, today: date, what: str) -> None:
         raise Refused(f"{what} {day.isoformat()} is in the future (today is {today.isoformat()})")
 
 
+def check_request_dates(dob: date, received: date, *, force: bool = False, reason: str | None = None) -> None:
+    """Refuse a request before the SEND Regulations 2014 (reg 1, as ``import cases`` does), a child
+    unborn at the request, and a date of birth 25 or more years before it (a young person is under 25,
+    CFA 2014 s.83(2)) unless forced with a reason: a slip in the year is likelier than a genuine case."""
+    if received < SEND_REGS_IN_FORCE:
+        raise Refused(f"received date {received} is before the SEND Regulations 2014 came into force on "
+                      f"{SEND_REGS_IN_FORCE} (reg 1)")
+    if received < dob:
+        raise Refused(f"received date {received} is before the child's date of birth {dob}")
+    age = age_on(dob, received)
+    if age >= MAX_AGE and not (force and reason):
+        raise Refused(f"date of birth {dob} makes the child {age} at the request (received {received}); "
+                      f"EHC plans are for under-{MAX_AGE}s (CFA 2014 s.83(2)): check the year, or give "
+                      "--force and --reason for a genuine case")
+
+
 def open_case(ctx: ServiceContext, child: ChildDetails, *, received: date, source: str = "parent",
               force: bool = False, reason: str | None = None) -> CaseOpened:
     """Open a case for a request received on ``received``.
@@ -95,12 +116,12 @@ def open_case(ctx: ServiceContext, child: ChildDetails, *, received: date, sourc
     check_text(child.family_name, "family name", 100)
     check_not_future(received, today, "received date")
     check_not_future(child.dob, today, "date of birth")
-    if received < child.dob:
-        raise Refused(f"received date {received} is before the child's date of birth {child.dob}")
+    check_request_dates(child.dob, received, force=force, reason=reason)
     if source not in REQUEST_SOURCES:
         raise Refused(f"unknown request source {source!r}; sources are {', '.join(REQUEST_SOURCES)}")
     items = checked_person_items(PersonItems(child.sex, child.ethnicity, child.postcode, child.uln), today)
-    child = replace(child, sex=items.sex, ethnicity=items.ethnicity, postcode=items.postcode, uln=items.uln)
+    child = replace(child, sex=items.sex, ethnicity=items.ethnicity, postcode=items.postcode, uln=items.uln,
+                    year_group_year=academic_year(today) if child.year_group is not None else None)
     with ctx.uow() as uow:
         child_row = new_child(uow, child, force=force)
         require(uow, ctx.settings, "act_on_cases")
@@ -109,7 +130,15 @@ def open_case(ctx: ServiceContext, child: ChildDetails, *, received: date, sourc
                          caseworker_id=user.id)
         event = ev.RequestReceived(on=received, source=source, dob=child.dob)
         history = write_event(uow, case, event, [], actor=ctx.actor, reason=reason, action="case_opened")
-        sync_deadlines(uow, case, history, calendar=working_calendar(uow), today=today)
+        calendar = working_calendar(uow)
+        # a year group given now enters the log at once, so every clock that uses it agrees from the start
+        for note in child_note(case, history, today, calendar, first=received):
+            history = write_event(uow, case, note, history, actor=ctx.actor, action="child_noted")
+        age = age_on(child.dob, received)
+        if age >= MAX_AGE:  # forced past check_request_dates: say so in the audit trail
+            uow.audit.append(actor=ctx.actor, action="implausible_age_forced", case_id=case.id, reason=reason,
+                             detail={"reference": case.reference, "dob": child.dob.isoformat(), "age": age})
+        sync_deadlines(uow, case, history, calendar=calendar, today=today)
         uow.commit()
         return CaseOpened(case.reference, received, case.stage)
 
@@ -135,8 +164,9 @@ def open_file(uow: UnitOfWork, ctx: ServiceContext, child: Child, *, received: d
 
 
 def parse_stage(name: str) -> Stage:
+    """A stage by name, in any case (``--to Draft``)."""
     try:
-        return Stage(name)
+        return Stage(name.strip().lower())
     except ValueError:
         raise Refused(f"unknown stage {name!r}; stages are {', '.join(STAGES)}") from None
 
@@ -203,7 +233,7 @@ def add_note(ctx: ServiceContext, reference: str, text: str) -> str:
     with ctx.uow() as uow:
         case = load_case(uow, reference, lock=True)
         require(uow, ctx.settings, "act_on_cases")
-        uow.notes.add(case.id, at=now_utc(), actor=ctx.actor, text=text)
+        uow.notes.add(case.id, at=stamp_on(ctx.today), actor=ctx.actor, text=text)
         uow.audit.append(actor=ctx.actor, action="note_added", case_id=case.id,
                          detail={"reference": case.reference, "length": len(text)})
         uow.commit()

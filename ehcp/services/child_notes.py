@@ -9,12 +9,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from calendars.working_days import WorkingDayCalendar
-from ehcp.domain import OPEN_STAGES, IllegalMove, academic_year, check_event, child_facts, ordered
+from ehcp.domain import OPEN_STAGES, IllegalMove, academic_year, check_event, child_facts, ordered, year_group_on
 from ehcp.domain import events as ev
 from ehcp.services.calendar import working_calendar
 from ehcp.services.case_log import sync_deadlines, write_event
 from ehcp.services.context import ServiceContext
-from ehcp.store.models import Case
+from ehcp.store.models import Case, Child
+
+
+def current_year_group(child: Child, on: date) -> int | None:
+    """The child's recorded year group moved on to the academic year of ``on`` (None if none is
+    recorded). A row from before the academic year was stored counts as recorded that year."""
+    if child.year_group is None:
+        return None
+    return year_group_on(child.year_group, child.year_group_year or academic_year(on), on)
 
 
 @dataclass
@@ -29,7 +37,7 @@ def child_note(case: Case, history: list, today: date, calendar: WorkingDayCalen
 
     Dated ``first`` (the earliest event being recorded with it), not today: a note dated today
     would come after a back-dated move (a review held last week) and the move would be refused as
-    out of order. The recorded year group is taken back to that date's academic year. Falls back
+    out of order. The recorded year group is given as it was in that date's academic year. Falls back
     to today if the earlier date is refused (before the case began), and to no note on a closed case.
     """
     child = case.child
@@ -38,13 +46,11 @@ def child_note(case: Case, history: list, today: date, calendar: WorkingDayCalen
     if child.year_group is None:
         same_year = facts.year_group is None
     else:
-        same_year = facts.year_group is not None and facts.ncy(today) == child.year_group
+        same_year = facts.year_group is not None and facts.ncy(today) == current_year_group(child, today)
     if same_dob and same_year:
         return []
     for on in dict.fromkeys((min(first or today, today), today)):
-        year_group = None if child.year_group is None else (
-            child.year_group - (academic_year(today) - academic_year(on)))
-        note = ev.ChildNoted(on, child.dob, year_group)
+        note = ev.ChildNoted(on, child.dob, current_year_group(child, on))
         try:
             check_event(history, note, calendar=calendar)
         except IllegalMove:

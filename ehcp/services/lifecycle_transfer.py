@@ -9,10 +9,11 @@ reason 5). Each function is one audited transaction; Refused names the rule.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from calendars.working_days import WorkingDayCalendar
-from ehcp.domain import IllegalMove, check_event, compute_deadlines
+from ehcp.domain import IllegalMove, academic_year, check_event, compute_deadlines
 from ehcp.domain import events as ev
 from ehcp.domain.plan_life import latest_sufficient_awareness
 from ehcp.rules import DEFAULT_POLICY
@@ -42,7 +43,9 @@ def transfer_in(ctx: ServiceContext, child: ChildDetails, *, on: date, from_la: 
             check_event([], event, calendar=calendar)
         except IllegalMove as exc:
             raise refused_by_law(None, exc) from None
-        child_row = new_child(uow, child, force=force)
+        # the year group is the one at the transfer, as the event says (ChildFacts)
+        recorded_in = academic_year(on) if child.year_group is not None else None
+        child_row = new_child(uow, replace(child, year_group_year=recorded_in), force=force)
         user = acting_user(uow, ctx.actor, ctx.settings)
         case = open_file(uow, ctx, child_row, received=on, stage="final", source="other", caseworker_id=user.id)
         history = write_event(uow, case, event, [], actor=ctx.actor, reason=reason, action="plan_transferred_in")

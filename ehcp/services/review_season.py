@@ -15,11 +15,12 @@ from datetime import date
 from typing import Any
 
 from calendars.working_days import WorkingDayCalendar
-from ehcp.domain import academic_year, child_facts, compute_deadlines, ncy_from_dob, ordered
+from ehcp.domain import child_facts, compute_deadlines, ncy_from_dob, ordered
 from ehcp.domain import events as ev
 from ehcp.domain.review import deadline_in, planning_dates
 from ehcp.rules import DEFAULT_POLICY, DEFAULT_RULES
 from ehcp.services.calendar import working_calendar
+from ehcp.services.child_notes import current_year_group
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
 from ehcp.store.models import Case, Child
@@ -71,19 +72,20 @@ def _candidates(uow: UnitOfWork, year: int, today: date) -> list[tuple[Case, Chi
     clocked = uow.deadlines.case_ids_due_between("phase_transfer", date(year - 1, 6, 1), date(year, 12, 31))
     wanted = set(DEFAULT_POLICY.phase_transfer_ncys)
     return [(case, child) for case, child in plans
-            if case.id in clocked or _ncy_before_move(child, year, today) in wanted]
+            if case.id in clocked or _ncy_before_move(child, year) in wanted]
 
 
-def _ncy_before_move(child: Child, year: int, today: date) -> int | None:
+def _ncy_before_move(child: Child, year: int) -> int | None:
     """The child's year group in the academic year ending with the September ``year`` move."""
+    before = date(year - 1, 9, 1)
     if child.year_group is not None:
-        return child.year_group + (year - 1) - academic_year(today)
-    return ncy_from_dob(child.dob, date(year - 1, 9, 1))
+        return current_year_group(child, before)
+    return ncy_from_dob(child.dob, before)
 
 
 def _row(case: Case, child: Child, history: list, year: int, today: date,
          calendar: WorkingDayCalendar) -> dict | None:
-    history = ordered([*history, ev.ChildNoted(today, child.dob, child.year_group)])  # the record as it is now
+    history = ordered([*history, ev.ChildNoted(today, child.dob, current_year_group(child, today))])  # as it is now
     facts = child_facts(history)
     notes = [e for e in history if isinstance(e, ev.PhaseTransferNoted)]
     planned = deadline_in(year, facts, notes, rules=DEFAULT_RULES, policy=DEFAULT_POLICY, calendar=calendar)

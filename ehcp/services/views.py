@@ -10,6 +10,7 @@ from datetime import date
 from typing import Unpack
 
 from ehcp.config import Settings
+from ehcp.domain.school_year import academic_year, year_group_on
 from ehcp.services.errors import UnknownCase
 from ehcp.store import reads
 from ehcp.store.reads import Connection
@@ -44,7 +45,8 @@ def show_case(settings: Settings, reference: str) -> dict:
         "received": header["received"],
         "deadlines": deadlines,
         "child": {"name": f"{header['given_name']} {header['family_name']}".strip(),
-                  "dob": header["dob"], "upn": header["upn"], "year_group": header["year_group"]},
+                  "dob": header["dob"], "upn": header["upn"],
+                  "year_group": _year_group(header, today)},
         "caseworker": header["caseworker"],
         "source": header["source"],
         "version": header["version"],
@@ -79,7 +81,7 @@ def timeline(settings: Settings, reference: str) -> dict:
                           "detail": e["payload"] or {}, "reason": e["reason"]})
         for n in reads.case_notes(conn, header["id"], limit=10_000):
             at = n["at"]
-            items.append({"date": at if isinstance(at, date) else str(at)[:10], "what": "note", "by": n["actor"],
+            items.append({"date": str(at)[:10], "what": "note", "by": n["actor"],
                           "recorded_at": at, "detail": {"text": n["text"]}, "reason": None})
         for d in reads.case_deadlines(conn, header["id"], today, settings.due_soon_days):
             if d["status"] in ("met", "missed"):
@@ -94,3 +96,10 @@ def find_cases(settings: Settings, term: str) -> list[dict]:
     """Cases whose reference, child's name, UPN or date of birth matches ``term``."""
     with read_connection(settings) as conn:
         return reads.find_cases(conn, term)
+
+
+def _year_group(header: dict, today: date) -> int | None:
+    """The recorded year group as it is today (it moves up each 1 September)."""
+    if header["year_group"] is None:
+        return None
+    return year_group_on(header["year_group"], header["year_group_year"] or academic_year(today), today)

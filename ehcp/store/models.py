@@ -105,7 +105,10 @@ class Child(Base):
     dob: Mapped[date] = mapped_column(Date)
     upn: Mapped[str | None] = mapped_column(String(13), index=True)
     uln: Mapped[str | None] = mapped_column(String(10))
-    year_group: Mapped[int | None] = mapped_column(Integer)  # national curriculum year (NCY)
+    # The national curriculum year (NCY) as recorded, and the academic year it was recorded for (the
+    # calendar year of its 1 September): the current one is derived on any date (services.child_notes).
+    year_group: Mapped[int | None] = mapped_column(Integer)
+    year_group_year: Mapped[int | None] = mapped_column(Integer)
     home_la: Mapped[str | None] = mapped_column(String(10))
     setting_id: Mapped[int | None] = mapped_column(ForeignKey("settings.id"))
     # Set by ``ehcp retention purge``: the names and identifiers are erased, the row kept as a

@@ -66,12 +66,12 @@ def case_header(conn: Connection, reference: str) -> dict | None:
     query = text(
         """SELECT c.id, c.reference, c.stage, c.received, c.source, c.closed_on, c.version,
                   c.updated_at, c.updated_by,
-                  ch.given_name, ch.family_name, ch.dob, ch.upn, ch.year_group,
+                  ch.given_name, ch.family_name, ch.dob, ch.upn, ch.year_group, ch.year_group_year,
                   u.login AS caseworker
            FROM cases c JOIN children ch ON ch.id = c.child_id
            LEFT JOIN users u ON u.id = c.caseworker_id
            WHERE c.reference = :ref"""
-    ).columns(received=Date, dob=Date, closed_on=Date, year_group=Integer)
+    ).columns(received=Date, dob=Date, closed_on=Date, year_group=Integer, year_group_year=Integer)
     row = conn.execute(query, {"ref": reference}).mappings().first()
     return dict(row) if row else None
 

@@ -59,14 +59,14 @@ def test_illegal_move_one_line_exit_1_nothing_written(ehcp):
 
 def test_bad_dates_refused(ehcp):
     ref = new_case(ehcp)
-    for args in (
-        ("case", "new", "--child", "Sam Sample", "--dob", "2016-02-30", "--received", "2025-03-03"),
-        ("case", "new", "--child", "Sam Sample", "--dob", "2016-02-03", "--received", "2030-03-03"),
-        ("case", "new", "--child", "Sam Sample", "--dob", "2016-02-03", "--received", "2015-03-03"),
-        ("case", "advance", ref, "--to", "assessment", "--on", "03/04/2025"),
-        ("case", "advance", ref, "--to", "assessment", "--on", "2025-02-01"),
+    for code, args in (  # a malformed date is a usage error (2); an impossible one a refusal (1)
+        (2, ("case", "new", "--child", "Sam Sample", "--dob", "2016-02-30", "--received", "2025-03-03")),
+        (1, ("case", "new", "--child", "Sam Sample", "--dob", "2016-02-03", "--received", "2030-03-03")),
+        (1, ("case", "new", "--child", "Sam Sample", "--dob", "2016-02-03", "--received", "2015-03-03")),
+        (2, ("case", "advance", ref, "--to", "assessment", "--on", "03/04/2025")),
+        (1, ("case", "advance", ref, "--to", "assessment", "--on", "2025-02-01")),
     ):
-        result = ehcp(*args, code=1)
+        result = ehcp(*args, code=code)
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert len(ehcp.json("case", "list", "--all")["cases"]) == 1
 

@@ -215,5 +215,5 @@ def test_bad_vocabulary_and_years_are_one_line_refusals(ehcp_sqlite):
                  ("cease", "plan", ref, "--on", "2025-11-01", "--reason", "bored"),
                  ("tribunal", "order", ref, "--on", "2025-11-01", "--kind", "apologise"),
                  ("review", "held", ref, "--on", "2025-13-01")):
-        result = ehcp_sqlite(*args, code=1)
+        result = ehcp_sqlite(*args, code=2 if "2025-13-01" in args else 1)  # a malformed date: usage (2)
         assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)

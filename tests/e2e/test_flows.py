@@ -174,7 +174,7 @@ def test_caseworkers_with_due_deadlines_and_no_address_are_warned_about_loudly(s
 def test_cli_refuses_bad_dates_and_schedules_in_the_clock_change_hour(tmp_path):
     env = {"EHCP_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "EHCP_CONFIG": str(tmp_path / "none.toml")}
     bad = run_cli(["flows", "run", "chase-advice", "--no-prefect", "--as-of", "2025-02-30"], env)
-    assert bad.exit_code == 1 and "not a real calendar date" in bad.stderr
+    assert bad.exit_code == 2 and "not a real calendar date" in bad.stderr  # a usage error
     hour = run_cli(["flows", "serve", "--chase-cron", "30 1 * * *"], env)
     assert hour.exit_code == 1 and "01:00 and 01:59" in hour.stderr
 

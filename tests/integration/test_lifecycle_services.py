@@ -118,7 +118,7 @@ def test_recorded_year_group_beats_the_date_of_birth(db_url, make_ctx):
     ctx = make_ctx(db_url, today="2026-09-20")
     ref = plan(ctx)
     with ctx.uow() as uow:
-        uow.session.execute(Child.__table__.update().values(year_group=5))
+        uow.session.execute(Child.__table__.update().values(year_group=5, year_group_year=2026))
         uow.commit()
     assert review_season(ctx, 2027).rows == []
     assert [r["reference"] for r in review_season(ctx, 2028).rows] == [ref]
@@ -133,7 +133,7 @@ def test_a_review_held_before_the_year_group_was_noted_can_still_be_recorded(db_
     ctx = make_ctx(db_url, today="2025-09-10")
     ref = plan(ctx)
     with ctx.uow() as uow:
-        uow.session.execute(Child.__table__.update().values(year_group=5))  # Year 5 in 2025/26
+        uow.session.execute(Child.__table__.update().values(year_group=5, year_group_year=2025))  # Year 5 in 2025/26
         uow.commit()
     result = reviews.hold_review(ctx, ref, on=D("2025-07-01"))  # last term: Year 4 then
     assert result.recorded == ["child_noted", "review_meeting_held"]

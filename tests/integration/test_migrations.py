@@ -25,3 +25,29 @@ def test_sqlite_runs_in_wal_with_foreign_keys(sqlite_url):
     with engine_for(sqlite_url).connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_year_group_migration_dates_a_stored_year_group_by_the_event_that_recorded_it(tmp_path):
+    """Issue 15: a year group already stored is taken as recorded in the academic year of the event
+    that recorded it (a child_noted stating it for its own date, else the case's opening)."""
+    from sqlalchemy import text
+
+    from ehcp.store.db import engine_for
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    migrate.upgrade(url, "5e1d0c7a9b21")
+    with engine_for(url).begin() as conn:
+        conn.execute(text("INSERT INTO children (id, given_name, family_name, dob, year_group) VALUES "
+                          "(1, 'Ann', 'Noted', '2010-10-01', 10), (2, 'Ben', 'Opened', '2014-03-01', 7), "
+                          "(3, 'Cal', 'None', '2015-03-01', NULL)"))
+        for case_id, child_id, opened in ((1, 1, "2025-01-20"), (2, 2, "2025-10-02"), (3, 3, "2025-10-02")):
+            conn.execute(text("INSERT INTO cases (id, reference, child_id, stage, received, source, opened_at, "
+                              "version, updated_at, updated_by) VALUES (:id, :ref, :child, 'final', :opened, "
+                              "'parent', :opened, 1, :opened, 'x')"),
+                         {"id": case_id, "ref": f"EHC-2025-0000{case_id}", "child": child_id, "opened": opened})
+        conn.execute(text("INSERT INTO case_events (case_id, kind, \"on\", recorded_at, actor, payload) VALUES "
+                          "(1, 'child_noted', '2024-06-01', '2025-01-20', 'x', '{\"year_group\": 9}')"))
+    migrate.upgrade(url)
+    with engine_for(url).connect() as conn:
+        rows = dict(conn.execute(text("SELECT id, year_group_year FROM children ORDER BY id")).all())
+    assert rows == {1: 2024, 2: 2025, 3: None}

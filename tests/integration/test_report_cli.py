@@ -144,10 +144,14 @@ def test_timeliness_summary_numbers_are_numbers_in_xlsx(run, tmp_path):
     (("timeliness", "--year", "2025", "--from", "2025-01-01"), "either --year or --from"),
     (("timeliness", "--from", "2025-06-01", "--to", "2025-01-01"), "before --from"),
     (("timeliness", "--by", "week"), "grouped by month"),
-    (("overdue", "--as-of", "01/12/2025"), "not a date"),
     (("caseload", "--out", "/nonexistent/dir/c.txt"), "cannot write"),
     (("dashboard", "--out", "/nonexistent/dir/d.html"), "cannot write"),
 ])
 def test_refusals_exit_1_with_one_line(run, args, message):
     result = run(*args, code=1)
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_malformed_date_is_a_usage_error_in_one_line(run):
+    result = run("overdue", "--as-of", "01/12/2025", code=2)
+    assert "not a date" in result.stderr and len(result.stderr.strip().splitlines()) == 1

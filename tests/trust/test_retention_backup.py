@@ -10,10 +10,10 @@ from tests.trust.helpers import dump
 
 
 def test_retention_purge_erases_the_child_keeps_a_tombstone_and_the_chain(db_url, tmp_path):
-    ehcp = Ehcp(db_url, tmp_path, today="2025-12-01")
-    old = ehcp("case", "new", "--child", "Olde Person", "--dob", "1995-01-01",
-               "--received", "2000-03-03").stdout.split()[-1]
-    ehcp("case", "advance", old, "--to", "assessment", "--on", "2000-04-01")
+    ehcp = Ehcp(db_url, tmp_path, today="2046-01-01")
+    old = ehcp("case", "new", "--child", "Olde Person", "--dob", "1996-01-01",
+               "--received", "2015-03-03").stdout.split()[-1]
+    ehcp("case", "withdraw", old, "--on", "2015-04-01", "--reason", "moved away")
     young = ehcp("case", "new", "--child", "Young Person", "--dob", "2016-05-04",
                  "--received", "2025-03-03").stdout.split()[-1]
     assert [r["reference"] for r in ehcp.json("retention", "report")["due"]] == []
@@ -31,6 +31,46 @@ def test_retention_purge_erases_the_child_keeps_a_tombstone_and_the_chain(db_url
     actions = [r["action"] for r in ehcp.json("audit", "show", old)["audit"]]
     assert actions[-1] == "records_purged"
     assert ehcp.json("retention", "report", "--years", "30")["due"] == []
+
+
+def test_retention_never_erases_an_open_case_and_counts_from_closure(db_url, tmp_path):
+    """An open case is never due whatever the date of birth; a closed one only N years after closing."""
+    ehcp = Ehcp(db_url, tmp_path, today="2030-06-01")
+    still_open = ehcp("case", "new", "--child", "Opal Open", "--dob", "1996-01-01",
+                      "--received", "2015-03-03").stdout.split()[-1]
+    closed_late = ehcp("case", "new", "--child", "Cleo Closed", "--dob", "1996-02-02",
+                       "--received", "2015-03-04").stdout.split()[-1]
+    ehcp("case", "withdraw", closed_late, "--on", "2016-01-04", "--reason", "family asked")
+    assert ehcp.json("retention", "report", "--years", "25")["due"] == []
+    ehcp("retention", "purge", "--years", "25", "--yes")
+    assert ehcp.json("case", "show", still_open)["child"]["name"] == "Opal Open"
+    later = Ehcp(db_url, tmp_path, today="2041-01-05")
+    assert [r["reference"] for r in later.json("retention", "report", "--years", "25")["due"]] == [closed_late]
+
+
+def test_retention_below_the_policy_minimum_is_refused_from_every_source(db_url, tmp_path):
+    ehcp = Ehcp(db_url, tmp_path, today="2030-06-01")
+    assert "at least 25 years" in ehcp("retention", "report", "--years", "6", code=1).stderr
+    assert "at least 25 years" in ehcp("retention", "purge", "--years", "6", "--yes", code=1).stderr
+    refused = ehcp("retention", "purge", "--yes", code=1, EHCP_RETENTION_YEARS="10").stderr
+    assert refused.startswith("ehcp: EHCP_RETENTION_YEARS") and refused.count("\n") == 1
+    toml = tmp_path / "ehcp.toml"
+    toml.write_text("[ehcp]\nretention_years = 7\n")
+    assert "at least 25 years" in ehcp("retention", "report", code=1, EHCP_CONFIG=str(toml)).stderr
+
+
+def test_retention_purge_deletes_the_outbox_messages_naming_the_case(db_url, tmp_path):
+    ehcp = Ehcp(db_url, tmp_path, today="2046-01-01")
+    old = ehcp("case", "new", "--child", "Olde Person", "--dob", "1996-01-01",
+               "--received", "2015-03-03").stdout.split()[-1]
+    ehcp("case", "withdraw", old, "--on", "2015-04-01", "--reason", "moved away")
+    outbox = tmp_path / "outbox"
+    outbox.mkdir()
+    (outbox / "digest-a.eml").write_text(f"Subject: due\n\n{old} OP 1996-01-01\n")
+    (outbox / "digest-b.eml").write_text("Subject: due\n\nEHC-2031-00001 AB\n")
+    out = ehcp("retention", "purge", "--years", "30", "--yes").stderr
+    assert sorted(p.name for p in outbox.iterdir()) == ["digest-b.eml"]
+    assert "deleted 1 outbox message(s)" in out
 
 
 def test_sqlite_backup_and_restore_round_trip(sqlite_url, tmp_path):

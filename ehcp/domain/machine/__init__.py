@@ -5,7 +5,7 @@ statutory exceptions. The processes (assessment, review, plan_life, disputes) bu
 ehcp.domain.lifecycle assembles them.
 """
 
-from ehcp.domain.machine.child import ChildFacts, academic_year, age_on, child_facts, ncy_from_dob
+from ehcp.domain.machine.child import ChildFacts, academic_year, age_on, child_facts, ncy_from_dob, year_group_on
 from ehcp.domain.machine.clocks import Clock, Context, family, next_key, pending, select_rule
 from ehcp.domain.machine.counting import longstop_due, nominal_due, receipt_date, service_date
 from ehcp.domain.machine.disapplication import ExceptionRecorded, disapply
@@ -65,4 +65,5 @@ __all__ = [
     "waived_since",
     "window_end",
     "window_open_until",
+    "year_group_on",
 ]

@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from ehcp.domain.machine.event import Event
+from ehcp.domain.school_year import academic_year, year_group_on
 
-
-def academic_year(on: date) -> int:
-    """The calendar year in which the academic year containing ``on`` began (1 September)."""
-    return on.year if on.month >= 9 else on.year - 1
+__all__ = ["ChildFacts", "academic_year", "age_on", "child_facts", "ncy_from_dob", "year_group_on"]
 
 
 def age_on(dob: date, on: date) -> int:
@@ -43,7 +41,7 @@ class ChildFacts:
     def ncy(self, on: date) -> int | None:
         """The child's NCY on ``on``: the recorded year group moved on, else chronological."""
         if self.year_group is not None and self.as_of is not None:
-            return self.year_group + academic_year(on) - academic_year(self.as_of)
+            return year_group_on(self.year_group, academic_year(self.as_of), on)
         return ncy_from_dob(self.dob, on) if self.dob else None
 
     def under5(self, on: date) -> bool:
