@@ -20,7 +20,8 @@ app = typer.Typer(help="Manager reports (DfE definitions; table, csv, json or xl
 
 FORMAT = typer.Option(ReportFormat.table, "--format", "-f", help="Output format: table, csv, json or xlsx.")
 OUT = typer.Option(None, "--out", "-o", help="Write to FILE instead of stdout (required for xlsx).")
-AS_OF = typer.Option(None, "--as-of", help="Date to report at (default today, London).")
+AS_OF = typer.Option(None, "--as-of", help="Date to report at: today (the default, London) or later; "
+                     "an earlier date is refused (reports read the current state).")
 
 
 def _run(name: str, build: Callable, fmt: ReportFormat, out: Path | None, as_of: str | None = None) -> None:
@@ -173,7 +174,8 @@ def caseload(as_of: str | None = AS_OF, fmt: ReportFormat = FORMAT, out: Path | 
 @refusals
 def dashboard(
     out: Path = typer.Option(..., "--out", "-o", help="The HTML file to write (self-contained)."),
-    year: int | None = typer.Option(None, "--year", help="Timeliness year (default: the as-of year)."),
+    year: int | None = typer.Option(None, "--year", help="Timeliness year (default: the last complete "
+                                    "calendar year; the year to date is shown beside it)."),
     weeks: int = typer.Option(8, "--weeks", min=1, max=52, help="Forecast horizon in weeks."),
     as_of: str | None = AS_OF,
 ) -> None:
@@ -183,7 +185,7 @@ def dashboard(
 
     cfg = settings()
     day = parse_date(as_of, "--as-of") or cfg.today
-    data = figures(cfg, as_of=day, year=year or day.year, weeks=weeks)
+    data = figures(cfg, as_of=day, year=year, weeks=weeks)
     with _writing(out):
         out.write_text(render_html(data), encoding="utf-8")
     info(f"wrote {out}")

@@ -30,8 +30,9 @@ _EXPORTS: dict[str, str] = {
                      "INITIAL_STAGE", "OPEN_STAGES", "PLAN_STAGES", "REQUEST_SOURCES", "REVIEW_OUTCOMES",
                      "AdviceKind", "Channel", "ExceptionReason", "RequestSource", "ReviewOutcome", "Stage"),
                     "ehcp.domain.vocabulary"),
-    **dict.fromkeys(("DISAPPLIED", "DUE_SOON", "DUE_SOON_DAYS", "MET", "MISSED", "OPEN", "OVERDUE", "PENDING",
-                     "STATES", "STATUSES", "Deadline", "deadline_status", "due_soon_until"),
+    **dict.fromkeys(("CONDITIONAL", "DISAPPLIED", "DUE_SOON", "DUE_SOON_DAYS", "MET", "MILESTONE", "MISSED",
+                     "OPEN", "OVERDUE", "PENDING", "STATES", "STATUSES", "Deadline", "deadline_status",
+                     "due_soon_until", "is_conditional"),
                     "ehcp.domain.deadlines"),
     **dict.fromkeys(("ALL_EVENT_TYPES", "EVENT_TYPES", "LIFECYCLE_EVENT_TYPES", "AdviceReceived",
                      "AdviceRequested", "AmendedPlanIssued", "AmendmentNoticeSent", "AssessmentAgreed",
@@ -74,10 +75,12 @@ if TYPE_CHECKING:  # the same names, for type checkers and readers
     from ehcp.domain.assessment import body_receipt
     from ehcp.domain.compute import compute_deadlines
     from ehcp.domain.deadlines import (
+        CONDITIONAL,
         DISAPPLIED,
         DUE_SOON,
         DUE_SOON_DAYS,
         MET,
+        MILESTONE,
         MISSED,
         OPEN,
         OVERDUE,
@@ -87,6 +90,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and readers
         Deadline,
         deadline_status,
         due_soon_until,
+        is_conditional,
     )
     from ehcp.domain.events import (
         ALL_EVENT_TYPES,

@@ -4,7 +4,9 @@
 lifted the time limit; the nominal ``due`` is kept for SEN2 reporting). The *status* adds the part
 that depends on the date: a pending clock is open, due soon (within ``due_soon_days``, default
 DUE_SOON_DAYS; settings.due_soon_days / EHCP_DUE_SOON_DAYS) or overdue; a window (a period the LA
-must allow, not a duty) that has run its course is met. ``deadline_status`` is that rule; the SQL
+must allow, not a duty) that has run its course is met; a conditional clock (CONDITIONAL: due only
+once a decision it depends on is made) whose date has passed while still pending is a milestone
+passed, not a breach. ``deadline_status`` is that rule; the SQL
 that lists deadlines (ehcp.store.reads, ehcp.reports) is built from the constants here.
 
 Standard library only, so the read path can import it without the rest of the domain.
@@ -20,8 +22,13 @@ PENDING, MET, MISSED, DISAPPLIED = "pending", "met", "missed", "disapplied"
 STATES = (PENDING, MET, MISSED, DISAPPLIED)
 # The ``exception`` of an advice clock closed by the final plan before the advice came (issue 15).
 NOT_RECEIVED_BEFORE_PLAN = "not_received_before_plan"
-OPEN, DUE_SOON, OVERDUE = "open", "due_soon", "overdue"
-STATUSES = (OPEN, DUE_SOON, OVERDUE, MET, MISSED, DISAPPLIED)
+OPEN, DUE_SOON, OVERDUE, MILESTONE = "open", "due_soon", "overdue", "milestone"
+STATUSES = (OPEN, DUE_SOON, OVERDUE, MET, MISSED, DISAPPLIED, MILESTONE)
+# Clocks that bind only once the authority has made the decision they depend on. reg 10(1): the
+# notice not to issue a plan is due within 16 weeks only if the LA decides not to issue one; while a
+# case heads for a plan the 16-week date is a decision point (a milestone), not an overdue duty.
+# (Every other clock starts at the event that makes it binding: the decision, the meeting, the notice.)
+CONDITIONAL = frozenset({"no_plan_notice"})
 DUE_SOON_DAYS = 7  # the default window for "due soon", in days from today
 
 
@@ -30,17 +37,23 @@ def due_soon_until(today: date, due_soon_days: int = DUE_SOON_DAYS) -> date:
     return today + timedelta(days=due_soon_days)
 
 
-def deadline_status(state: str, due: date, today: date, *, window: bool = False,
+def is_conditional(key: str) -> bool:
+    """Whether the clock ``key`` (or its repeat ``key.N``) is in CONDITIONAL."""
+    return key.split(".", 1)[0] in CONDITIONAL
+
+
+def deadline_status(state: str, due: date, today: date, *, window: bool = False, conditional: bool = False,
                     due_soon_days: int = DUE_SOON_DAYS) -> str:
-    """open | due_soon | overdue | met | missed | disapplied, as seen on ``today``.
+    """open | due_soon | overdue | milestone | met | missed | disapplied, as seen on ``today``.
 
     A settled clock keeps its state (a disapplied clock is never overdue); a pending one is overdue
-    after ``due`` (a window is met instead), due soon up to ``due_soon_until``, else open.
+    after ``due`` (a window is met instead, a conditional clock is a milestone passed), due soon up
+    to ``due_soon_until``, else open.
     """
     if state != PENDING:
         return state
     if today > due:
-        return MET if window else OVERDUE
+        return MET if window else MILESTONE if conditional else OVERDUE
     return DUE_SOON if due <= due_soon_until(today, due_soon_days) else OPEN
 
 
@@ -62,7 +75,8 @@ class Deadline:
 
     def status(self, today: date, due_soon_days: int = DUE_SOON_DAYS) -> str:
         """This deadline's status on ``today`` (deadline_status)."""
-        return deadline_status(self.state, self.due, today, window=self.window, due_soon_days=due_soon_days)
+        return deadline_status(self.state, self.due, today, window=self.window,
+                               conditional=is_conditional(self.key), due_soon_days=due_soon_days)
 
     def to_dict(self, today: date, due_soon_days: int = DUE_SOON_DAYS) -> dict[str, Any]:
         """The JSON object ``case show`` prints (dates as ISO strings)."""

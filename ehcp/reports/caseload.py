@@ -1,7 +1,10 @@
 """Caseload: open cases per caseworker and stage (one GROUP BY; the pivot is over its few rows).
 
-Open = every stage except the closed ones (not_assessed, no_plan, ceased, withdrawn), so maintained
-plans (final, review) count. ``with_overdue`` = open cases with at least one overdue statutory deadline.
+Open = every stage except the closed ones (not_assessed, no_plan, ceased, withdrawn): requests and
+assessments in progress as well as maintained plans. Maintained plans (stages final and review, the
+MAINTAINED stages) are also counted apart: that is the figure the DfE publishes as caseload (plans
+active on the January census day, docs/sen2.md section 3.1). ``with_overdue`` = open cases with at
+least one overdue statutory deadline (a passed 16-week decision point is not one).
 """
 
 from __future__ import annotations
@@ -11,10 +14,12 @@ from datetime import date
 from sqlalchemy import Connection, Date, Integer, String, bindparam, text
 
 from ehcp.domain.deadlines import PENDING
-from ehcp.reports.result import DFE_NOTE, Report, Table
-from ehcp.store.reads import CLOSED_STAGES_SQL
+from ehcp.domain.vocabulary import PLAN_STAGES
+from ehcp.reports.result import Report, Table
+from ehcp.store.reads import CLOSED_STAGES_SQL, conditional_sql
 
 STAGE_ORDER = ("request", "assessment", "draft", "final", "review")
+MAINTAINED = tuple(sorted(stage.value for stage in PLAN_STAGES))  # a plan is maintained
 
 CASELOAD_SQL = """
 SELECT COALESCE(u.login, '(unassigned)') AS caseworker, COALESCE(t.name, '(no team)') AS team, c.stage,
@@ -24,13 +29,16 @@ LEFT JOIN users u ON u.id = c.caseworker_id
 LEFT JOIN teams t ON t.id = u.team_id
 LEFT JOIN (SELECT DISTINCT d.case_id FROM deadlines d
            WHERE d.state = '""" + PENDING + """' AND d.due < :as_of AND d.advisory = :false
-             AND d.is_window = :false) od ON od.case_id = c.id
+             AND d.is_window = :false AND NOT """ + conditional_sql("d") + """) od ON od.case_id = c.id
 WHERE c.stage NOT IN """ + CLOSED_STAGES_SQL + """
 GROUP BY COALESCE(u.login, '(unassigned)'), COALESCE(t.name, '(no team)'), c.stage
 """
 
-FOOTER = ("Open cases = all stages except not_assessed, no_plan, ceased and withdrawn (maintained plans "
-          "included). With overdue = open cases with a statutory deadline past due. " + DFE_NOTE)
+FOOTER = ("Counts open cases (every stage but not_assessed, no_plan, ceased and withdrawn), as of the date "
+          "shown. Maintained plans = cases at stage final or review, counted apart: the DfE's caseload is "
+          "plans active on the January census day (docs/sen2.md section 3.1), so compare that column, not "
+          "open cases. With overdue = open cases with a statutory deadline past due. Open cases is not a DfE "
+          "measure.")
 
 
 def caseload_rows(conn: Connection, *, as_of: date) -> tuple[list[dict], list[str]]:
@@ -54,8 +62,11 @@ def caseload_rows(conn: Connection, *, as_of: date) -> tuple[list[dict], list[st
 
 def caseload_report(conn: Connection, *, as_of: date) -> Report:
     rows, stages = caseload_rows(conn, as_of=as_of)
-    totals = {s: sum(r[s] for r in rows) for s in [*stages, "total", "with_overdue"]}
+    for row in rows:
+        row["maintained_plans"] = sum(row.get(s, 0) for s in MAINTAINED)
+    totals = {s: sum(r[s] for r in rows) for s in [*stages, "total", "maintained_plans", "with_overdue"]}
     document = {"as_of": as_of, "stages": stages, "caseworkers": rows, "totals": totals, "footer": FOOTER}
-    title = f"Open cases per caseworker and stage as of {as_of} ({totals['total']} cases)"
-    columns = ["caseworker", "team", *stages, "total", "with_overdue"]
+    title = (f"Open cases per caseworker and stage as of {as_of} ({totals['total']} open cases, "
+             f"{totals['maintained_plans']} maintained plans)")
+    columns = ["caseworker", "team", *stages, "total", "maintained_plans", "with_overdue"]
     return Report(title, document, [Table("caseload", columns, rows, title)], FOOTER)

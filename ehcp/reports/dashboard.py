@@ -2,7 +2,9 @@
 at view time) with the headline figures and charts, built from the same report functions as the
 JSON reports, so the page and ``ehcp report ... --format json`` always agree.
 
-Every figure shown also sits in a ``data-figure`` / ``data-value`` attribute pair.
+Every figure shown also sits in a ``data-figure`` / ``data-value`` attribute pair. The timeliness
+year defaults to the last complete calendar year (:func:`default_year`); the year to date is shown
+beside it.
 """
 
 from __future__ import annotations
@@ -26,11 +28,19 @@ CASEWORKERS_SHOWN = 10
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
-def build_dashboard(conn: Connection, *, as_of: date, year: int, weeks: int = 8) -> dict[str, Any]:
+def default_year(as_of: date) -> int:
+    """The last complete calendar year before ``as_of`` (in January the current year is nearly empty)."""
+    return as_of.year - 1
+
+
+def build_dashboard(conn: Connection, *, as_of: date, year: int | None = None, weeks: int = 8) -> dict[str, Any]:
     """Every figure the page shows, as plain data (the JSON documents of the reports)."""
+    year = default_year(as_of) if year is None else year
+    to_date = Period(date(as_of.year, 1, 1), as_of)
     return {
         "as_of": as_of, "year": year, "weeks": weeks,
         "timeliness": timeliness_report(conn, Period.year(year)).document,
+        "year_to_date": timeliness_report(conn, to_date).document,
         "overdue_by_stage": overdue_report(conn, as_of=as_of, by="stage").document,
         "overdue_by_partner": overdue_report(conn, as_of=as_of, by="partner").document,
         "partners": partners_report(conn, as_of=as_of).document,
@@ -50,6 +60,7 @@ def cards(data: dict) -> str:
     t = data["timeliness"]["twenty_weeks"]
     excl, incl = t["excluding"], t["including"]
     six = data["timeliness"]["six_weeks"]
+    ytd = data["year_to_date"]["twenty_weeks"]["excluding"]
     tone = "" if excl["rate"] is None else ("good" if excl["rate"] >= NATIONAL["excluding_rate"] else "bad")
     overdue = data["overdue_by_stage"]["total_overdue"]
     return "".join([
@@ -60,8 +71,10 @@ def cards(data: dict) -> str:
               f"{incl['within']:,} of {incl['issued']:,}; {t['exceptions']:,} with exceptions", "%"),
         _card("twenty_weeks.including.issued", incl["issued"], f"New plans issued in {data['year']}",
               f"average {charts.fmt(incl['avg_weeks'])} weeks from request"),
+        _card("year_to_date.excluding.rate", ytd["rate"], f"Within 20 weeks, {data['as_of'].year} to date",
+              f"excluding exceptions: {ytd['within']:,} of {ytd['issued']:,} to {data['as_of']}", "%"),
         _card("six_weeks.rate", six["rate"], "Decisions to assess within 6 weeks",
-              f"{six['within']:,} of {six['decisions']:,}", "%"),
+              f"every decision, as SEN2: {six['within']:,} of {six['decisions']:,}", "%"),
         _card("overdue.total_overdue", overdue, "Statutory deadlines overdue", f"as of {data['as_of']}",
               tone="bad" if overdue else "good"),
         _card("forecast.total", data["forecast"]["total"], "Plans forecast to breach 20 weeks",
@@ -149,7 +162,8 @@ def render_html(data: dict) -> str:
     return PAGE.format(
         title=f"EHC plan performance {data['year']}", as_of=data["as_of"], cards=cards(data),
         panels="".join(panels), notes="".join(f"<li>{escape(n.replace(DFE_NOTE, '').strip())}</li>" for n in notes),
-        dfe=escape(DFE_NOTE), national=escape(NATIONAL["source"]))
+        dfe=escape("Timeliness " + DFE_NOTE[0].lower() + DFE_NOTE[1:] + " Other figures say what they count."),
+        national=escape(NATIONAL["source"]))
 
 
 PAGE = """<!DOCTYPE html>

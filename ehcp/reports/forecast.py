@@ -29,7 +29,7 @@ from sqlalchemy import Connection, Date, bindparam, text
 from ehcp.domain.deadlines import PENDING
 from ehcp.reports import stats
 from ehcp.reports.dialect import from_dayno, sql_for, to_dayno
-from ehcp.reports.result import DFE_NOTE, Report, Table
+from ehcp.reports.result import Report, Table
 
 FALLBACK = {"decide": 42, "assess": 70, "after_advice": 28, "finalise": 28}
 ADVICE_DAYS = 42  # a partner with fewer than 3 observed answers is expected to take its 6 weeks (reg 8(1))
@@ -97,7 +97,7 @@ COLUMNS = ["reference", "stage", "caseworker", "received", "due", "estimated_iss
 FOOTER = ("Forecast: open cases whose 20-week deadline falls within the window and whose estimated issue "
           "date (stage + this LA's median pace over the last 365 days + each partner's median advice "
           "latency for outstanding advice; Code of Practice timetable where fewer than 3 observations) "
-          "is after it. " + DFE_NOTE)
+          "is after it. An estimate, not a DfE measure.")
 
 
 def observed_pace(conn: Connection, as_of: date) -> dict[str, dict]:

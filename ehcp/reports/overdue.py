@@ -3,7 +3,9 @@
 Counts as the Regulations and the Code do: a deadline is overdue the day after its due date (the
 status column is ``ehcp.store.reads.STATUS_SQL``, built from the domain's status rule); disapplied
 clocks (an exception applies) are never overdue; advisory clocks (Code of Practice "should") are
-reported apart from statutory ones. With ``due_within=N`` the deadlines due from ``as_of`` to
+reported apart from statutory ones; a conditional clock (``no_plan_notice``, reg 10(1): due only once
+the LA decides not to issue a plan) whose date has passed is a milestone, listed apart and never
+counted as overdue. With ``due_within=N`` the deadlines due from ``as_of`` to
 ``as_of + N`` days are listed too (status ``due_soon``: the report's due-soon window is ``N``, given
 on the command line, rather than ``EHCP_DUE_SOON_DAYS``). The query walks ``ix_deadlines_state_due``.
 """
@@ -14,9 +16,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import Boolean, Connection, Date, bindparam, text
 
-from ehcp.domain.deadlines import PENDING
+from ehcp.domain.deadlines import PENDING, is_conditional
 from ehcp.reports.dialect import sql_for
-from ehcp.reports.result import DFE_NOTE, Report, Table
+from ehcp.reports.result import Report, Table
 from ehcp.store.reads import STATUS_SQL
 
 GROUPS = {
@@ -47,9 +49,11 @@ COLUMNS = ["group", "reference", "stage", "key", "due", "days_overdue", "status"
            "partner", "citation"]
 SCREEN = ["group", "reference", "stage", "key", "due", "days_overdue", "status", "caseworker", "partner"]
 GROUP_COLUMNS = ["group", "advisory", "overdue", "due_soon", "oldest_due"]
-FOOTER = ("Overdue = a deadline still pending after its due date (SEND Regulations 2014; the day after "
-          "the due date). Disapplied clocks (an exception applies) are excluded; advisory clocks (Code of "
-          "Practice) are listed apart from statutory ones. " + DFE_NOTE)
+FOOTER = ("Counts deadlines still pending after their due date (SEND Regulations 2014; overdue the day "
+          "after the due date). Disapplied clocks (an exception applies) are excluded; advisory clocks (Code "
+          "of Practice) are listed apart from statutory ones; the 16-week date of a case still heading for a "
+          "plan is a milestone (reg 10(1) binds only once the LA decides not to issue), listed apart and not "
+          "counted as overdue. Not a DfE measure.")
 
 
 def check_grouping(by: str) -> None:
@@ -75,12 +79,17 @@ def summarise(rows: list[dict]) -> list[dict]:
     return _tally(rows)[0]
 
 
-def _tally(rows: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
-    """One pass: the group counts, and the statutory and advisory rows (each still oldest first)."""
+def _tally(rows: list[dict]) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+    """One pass: the group counts, and the statutory, advisory and milestone rows (each still oldest
+    first). Milestones (conditional clocks, ehcp.domain.deadlines.CONDITIONAL) are not counted."""
     groups: dict[tuple[str, bool], dict] = {}
     statutory: list[dict] = []
     advisory: list[dict] = []
+    milestones: list[dict] = []
     for row in rows:
+        if is_conditional(row["key"]):
+            milestones.append(row)
+            continue
         key = (row["group"], bool(row["advisory"]))
         g = groups.get(key)
         if g is None:
@@ -89,20 +98,23 @@ def _tally(rows: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
         g[row["status"]] += 1
         (advisory if key[1] else statutory).append(row)
     ordered = sorted(groups.values(), key=lambda g: (g["advisory"], g["oldest_due"], g["group"]))
-    return ordered, statutory, advisory
+    return ordered, statutory, advisory, milestones
 
 
 def overdue_report(conn: Connection, *, as_of: date, by: str = "rule", due_within: int | None = None) -> Report:
     """The overdue report as a JSON document (``deadlines``, ``groups``, ``total_overdue``...) and tables."""
     rows = overdue_rows(conn, as_of=as_of, by=by, due_within=due_within)
-    groups, statutory, advisory = _tally(rows)
+    groups, statutory, advisory, milestones = _tally(rows)
+    rows = [row for row in rows if not is_conditional(row["key"])]
     total = sum(g["overdue"] for g in groups if not g["advisory"])
     document = {
         "as_of": as_of, "by": by, "due_within": due_within,
         "total_overdue": total,
         "advisory_overdue": sum(g["overdue"] for g in groups if g["advisory"]),
         "total_due_soon": sum(g["due_soon"] for g in groups if not g["advisory"]),
-        "groups": groups, "deadlines": rows, "footer": FOOTER,
+        "groups": groups, "deadlines": rows,
+        "milestones_passed": sum(1 for m in milestones if m["status"] == "milestone"), "milestones": milestones,
+        "footer": FOOTER,
     }
     title = f"Overdue deadlines as of {as_of} by {by}"
     tables = [
@@ -110,6 +122,10 @@ def overdue_report(conn: Connection, *, as_of: date, by: str = "rule", due_withi
         Table("advisory", COLUMNS, advisory, "Advisory clocks (Code of Practice), overdue", SCREEN),
         Table("groups", GROUP_COLUMNS, groups, f"Counts by {by}, oldest first"),
     ]
+    if milestones:
+        tables.insert(2, Table("milestones", COLUMNS, milestones,
+                               "Decision points (16 weeks, reg 10(1)): not overdue while heading for a plan",
+                               SCREEN))
     every = Table("deadlines", ["advisory", *COLUMNS], rows, title)
     return Report(title, document, tables, FOOTER, sheets=lambda: _sheets(by, groups, rows), csv=every)
 

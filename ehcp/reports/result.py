@@ -10,8 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-DFE_NOTE = ("Definitions follow the DfE's published EHC plan statistics (SEN2; explore-education-statistics "
-            "methodology), as set out in docs sen2.md section 3.")
+DFE_NOTE = ("Follows the DfE's EHC plan statistics (SEN2), as set out in docs/sen2.md section 3.")
+# The DfE's 20-week definition, quoted from docs/sen2.md section 3.2 (the reports that follow it say so).
+DFE_TWENTY_WEEKS = ('DfE: "Population: plans issued in the calendar year (AssessmentOutcome Y dated in the year); '
+                    'transferred-in plans (H) are not in it." "Two rates: including exceptions (all plans '
+                    'issued), and excluding exceptions, the DfE headline, where plans with Week20 = 1 leave both '
+                    'numerator and denominator."')
 
 
 @dataclass(frozen=True)

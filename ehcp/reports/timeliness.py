@@ -27,9 +27,9 @@ from typing import Any, TypedDict
 from sqlalchemy import Connection, Date, Integer, String, TextualSelect, bindparam, text
 from sqlalchemy.types import TypeEngine
 
-from ehcp.domain.deadlines import DISAPPLIED
+from ehcp.domain.deadlines import DISAPPLIED, MET, MISSED
 from ehcp.reports.dialect import sql_for
-from ehcp.reports.result import DFE_NOTE, Period, Report, Table, rate
+from ehcp.reports.result import DFE_NOTE, DFE_TWENTY_WEEKS, Period, Report, Table, rate
 from ehcp.rules import DEFAULT_POLICY
 
 WEEKS_52 = 364
@@ -68,23 +68,23 @@ SELECT {month} AS month, exc, COUNT(*) AS issued,
 FROM plans GROUP BY {month}, exc ORDER BY 1, 2
 """
 
-# Settled clocks carry met_on; states other than met/missed/disapplied are ignored by the caller.
-# ``d.state || ''`` keeps SQLite from walking ix_deadlines_state_due for a test that matches most of
-# the table (about 20 times slower than one pass at a million cases).
+# Settled clocks carry met_on (a disapplied one too, if it was settled); ``on_time`` is the decision
+# judged by its dates alone. ``d.state || ''`` keeps SQLite from walking ix_deadlines_state_due for a
+# test that matches most of the table (about 20 times slower than one pass at a million cases).
 CLOCK_SQL = """
-SELECT d.state || '' AS state, COUNT(*) AS n FROM deadlines d
+SELECT d.state || '' AS state, CASE WHEN d.met_on <= d.due THEN 1 ELSE 0 END AS on_time, COUNT(*) AS n
+FROM deadlines d
 WHERE (d.key = :key OR d.key LIKE :repeated) AND d.met_on >= :start AND d.met_on <= :end {extra}
-GROUP BY d.state || ''
+GROUP BY d.state || '', CASE WHEN d.met_on <= d.due THEN 1 ELSE 0 END
 """
 NOT_ISSUED = ("AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = d.case_id "
               "AND e.kind = 'plan_not_issued')")
 
-FOOTER = ("20 weeks: issued on or before received date + {limit} days (received = day 0); excluding "
-          "exceptions removes plans with a reg 10(4) exception from numerator and denominator (the DfE "
-          "headline). Bands: <=20 weeks, 20-52 weeks, >52 weeks. Population: new plans by issue date. "
-          "Other rates: deadlines settled in the period (6 weeks: decision to assess; 16 weeks: notice not to "
-          "issue; review decision within 4 weeks of the meeting; review within 12 months), exceptions apart. "
-          + DFE_NOTE)
+FOOTER = ("20 weeks: issued on or before received date + {limit} days (received = day 0). " + DFE_TWENTY_WEEKS
+          + " Bands: <=20 weeks, 20-52 weeks, >52 weeks. 6 weeks: every decision whether to assess in the "
+          "period, by its dates (SEN2 has no 6-week exception flag); shown second excluding exceptions. "
+          "Other rates count the deadlines settled in the period (16 weeks: notice not to issue; review "
+          "decision within 4 weeks of the meeting; review within 12 months), exceptions apart. " + DFE_NOTE)
 
 
 def default_day_count() -> int:
@@ -147,15 +147,38 @@ def by_month(cells: list[dict]) -> list[dict]:
     return rows
 
 
-def clock_rate(conn: Connection, key: str, period: Period, *, only_not_issued: bool = False) -> dict:
-    """Deadlines of ``key`` (and its repeats ``key.N``) settled in the period: met (within), missed
-    (late), disapplied (an exception; counted apart)."""
-    query = _typed(CLOCK_SQL.format(extra=NOT_ISSUED if only_not_issued else ""), state=String, n=Integer)
+def _clock_cells(conn: Connection, key: str, period: Period, *, only_not_issued: bool = False) -> list[dict]:
+    """Deadlines of ``key`` (and its repeats ``key.N``) settled in the period, counted per (state, on time)."""
+    query = _typed(CLOCK_SQL.format(extra=NOT_ISSUED if only_not_issued else ""), state=String, on_time=Integer,
+                   n=Integer)
     params = {"key": key, "repeated": f"{key}.%", "start": period.start, "end": period.end}
-    counts = {r["state"]: r["n"] for r in conn.execute(query, params).mappings()}
-    within, late = counts.get("met", 0), counts.get("missed", 0)
+    return [dict(r) for r in conn.execute(query, params).mappings()]
+
+
+def _adjusted(cells: list[dict]) -> dict:
+    """Met (within) and missed (late); disapplied clocks (an exception) counted apart."""
+    within = sum(c["n"] for c in cells if c["state"] == MET)
+    late = sum(c["n"] for c in cells if c["state"] == MISSED)
     return {"decisions": within + late, "within": within, "late": late, "rate": rate(within, within + late),
-            "exceptions": counts.get("disapplied", 0)}
+            "exceptions": sum(c["n"] for c in cells if c["state"] == DISAPPLIED)}
+
+
+def clock_rate(conn: Connection, key: str, period: Period, *, only_not_issued: bool = False) -> dict:
+    """Deadlines of ``key`` (and its repeats) settled in the period: met (within), missed (late),
+    disapplied (an exception; counted apart)."""
+    return _adjusted(_clock_cells(conn, key, period, only_not_issued=only_not_issued))
+
+
+def six_weeks(conn: Connection, period: Period) -> dict:
+    """The 6-week decision whether to assess (reg 5(1)), the DfE way first: SEN2 carries no 6-week
+    exception flag, so every decision in the period counts, on time iff decided by its due date
+    (RequestOutcomeDate against ReceivedDate). The exception-adjusted rate follows, labelled."""
+    cells = _clock_cells(conn, "assessment_decision", period)
+    within = sum(c["n"] for c in cells if c["on_time"])
+    decisions = sum(c["n"] for c in cells)
+    adjusted = _adjusted(cells)
+    return {"decisions": decisions, "within": within, "late": decisions - within, "rate": rate(within, decisions),
+            "exceptions": adjusted["exceptions"], "excluding_exceptions": adjusted}
 
 
 def timeliness_report(conn: Connection, period: Period, *, day_count: int | None = None,
@@ -168,7 +191,7 @@ def timeliness_report(conn: Connection, period: Period, *, day_count: int | None
     footer = FOOTER.format(limit=limit)
     document = {
         "period": period.as_dict(), "day_count": limit, "twenty_weeks": twenty, "months": months,
-        "six_weeks": clock_rate(conn, "assessment_decision", period),
+        "six_weeks": six_weeks(conn, period),
         "sixteen_weeks": clock_rate(conn, "no_plan_notice", period, only_not_issued=True),
         "review_decisions": clock_rate(conn, "review_decision", period),
         "annual_reviews": {**clock_rate(conn, "annual_review", period), "completed_by": _review_restart()},
@@ -195,11 +218,17 @@ def summary_rows(doc: dict) -> list[dict]:
          "total": t["including"]["issued"], "rate": t["including"]["rate"],
          "detail": f"average {_weeks(t['including']['avg_weeks'])}; {t['exceptions']} with exceptions"},
     ]
-    for key, label in (("six_weeks", "6-week decision whether to assess"),
-                       ("sixteen_weeks", "16-week notice not to issue a plan")):
-        m = doc[key]
-        rows.append({"measure": label, "within": m["within"], "total": m["decisions"], "rate": m["rate"],
-                     "detail": f"{m['exceptions']} disapplied (exceptions) not counted"})
+    m = doc["six_weeks"]
+    rows.append({"measure": "6-week decision whether to assess (every decision, as SEN2)", "within": m["within"],
+                 "total": m["decisions"], "rate": m["rate"],
+                 "detail": f"{m['exceptions']} decided during an exception, counted by their dates"})
+    m = doc["six_weeks"]["excluding_exceptions"]
+    rows.append({"measure": "6-week decision, excluding exceptions", "within": m["within"],
+                 "total": m["decisions"], "rate": m["rate"],
+                 "detail": f"{m['exceptions']} disapplied (exceptions) not counted"})
+    m = doc["sixteen_weeks"]
+    rows.append({"measure": "16-week notice not to issue a plan", "within": m["within"], "total": m["decisions"],
+                 "rate": m["rate"], "detail": f"{m['exceptions']} disapplied (exceptions) not counted"})
     m = doc["review_decisions"]
     rows.append({"measure": "Review decision within 4 weeks of the meeting", "within": m["within"],
                  "total": m["decisions"], "rate": m["rate"], "detail": f"{m['exceptions']} disapplied not counted"})

@@ -1,7 +1,9 @@
 """The headline figures the DfE publishes from the return (sen2.md 3.1-3.2), computed from the extract,
 and ``explain``: each item of one case with the events behind it.
 
-Definitions: requests = ReceivedDate in the calendar year, by RequestOutcome; refusals = N;
+Definitions: requests = ReceivedDate in the calendar year, by RequestOutcome Y / N / A / W (a plan
+transferred in from another authority, outcome H, is not a request received: it is counted apart as
+``transferred_in``); refusals = N;
 assessments = outcome Y or N dated in the year; plans issued = AssessmentOutcome Y dated in the year
 (the 20-week population, as ``report timeliness``); new plans = StartDate in the year of a plan
 issued by this LA (Y); within 20 weeks = issued on or before ReceivedDate + the rule book's day
@@ -40,15 +42,20 @@ def summary(data: Extract, *, day_count: int | None = None) -> dict:
     """Headline figures for the collection period of ``data``."""
     limit = default_day_count() if day_count is None else day_count
     start, end = data.start, data.end
-    by_outcome = dict.fromkeys(("Y", "N", "A", "W", "H"), 0)
+    by_outcome = dict.fromkeys(("Y", "N", "A", "W"), 0)
+    transferred_in = 0
     assessments = {"Y": 0, "N": 0}
     new_plans = 0
     plans: list[tuple[int, int]] = []
     for p in data.persons:
         for r in p.requests:
             received = r.request["ReceivedDate"].value
+            outcome = r.request["RequestOutcome"].value
             if start <= received <= end:
-                by_outcome[r.request["RequestOutcome"].value] += 1
+                if outcome in by_outcome:
+                    by_outcome[outcome] += 1
+                else:  # H: the plan came with the child; no request was made to this LA
+                    transferred_in += 1
             a = r.assessment
             if a is None:
                 continue
@@ -63,6 +70,7 @@ def summary(data: Extract, *, day_count: int | None = None) -> dict:
     excluding = _rate_block([p for p in plans if not p[1]], limit)
     return {"year": start.year, "census": data.census, "day_count": limit,
             "requests": sum(by_outcome.values()), "requests_by_outcome": by_outcome, "refusals": by_outcome["N"],
+            "transferred_in": transferred_in,
             "assessments": assessments["Y"] + assessments["N"], "plans_issued": assessments["Y"],
             "not_issued": assessments["N"], "new_plans": new_plans,
             "twenty_weeks": {"including": including, "excluding": excluding,
@@ -74,7 +82,8 @@ def summary_rows(doc: dict) -> list[dict]:
     o = doc["requests_by_outcome"]
     return [
         {"measure": "Requests received", "value": doc["requests"],
-         "detail": f"Y {o['Y']}, N {o['N']}, A {o['A']}, W {o['W']}" + (f", H {o['H']}" if o["H"] else "")},
+         "detail": f"Y {o['Y']}, N {o['N']}, A {o['A']}, W {o['W']}"
+                   + (f"; {doc['transferred_in']} transferred in, not requests" if doc["transferred_in"] else "")},
         {"measure": "Refused (not to assess)", "value": doc["refusals"],
          "detail": f"{rate(doc['refusals'], doc['requests'])}%"},
         {"measure": "Assessments completed", "value": doc["assessments"],

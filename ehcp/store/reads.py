@@ -12,7 +12,16 @@ from typing import TypedDict
 
 from sqlalchemy import JSON, Boolean, Connection, Date, Integer, String, text
 
-from ehcp.domain.deadlines import DUE_SOON, MET, NOT_RECEIVED_BEFORE_PLAN, OPEN, OVERDUE, PENDING
+from ehcp.domain.deadlines import (
+    CONDITIONAL,
+    DUE_SOON,
+    MET,
+    MILESTONE,
+    NOT_RECEIVED_BEFORE_PLAN,
+    OPEN,
+    OVERDUE,
+    PENDING,
+)
 from ehcp.domain.vocabulary import CLOSED_STAGE_NAMES
 from ehcp.store.db import engine_for
 
@@ -22,13 +31,21 @@ CLOSED_STAGES = CLOSED_STAGE_NAMES
 CLOSED_STAGES_SQL = "(" + ", ".join(f"'{stage}'" for stage in CLOSED_STAGES) + ")"
 
 
+def conditional_sql(alias: str = "d") -> str:
+    """True for a row of a conditional clock (ehcp.domain.deadlines.CONDITIONAL, or a repeat ``key.N``)."""
+    keys = sorted(CONDITIONAL)
+    return "(" + " OR ".join(f"{alias}.key = '{k}' OR {alias}.key LIKE '{k}.%'" for k in keys) + ")"
+
+
 def status_sql(alias: str = "d") -> str:
     """``Deadline.status`` (ehcp.domain.deadlines) as one SQL expression over a deadlines row, built
-    from the same constants: not pending -> its state; past due -> met for a window, else overdue;
-    due by ``:soon`` (today + EHCP_DUE_SOON_DAYS, see :func:`status_params`) -> due soon; else open."""
+    from the same constants: not pending -> its state; past due -> met for a window, a milestone for
+    a conditional clock, else overdue; due by ``:soon`` (today + EHCP_DUE_SOON_DAYS, see
+    :func:`status_params`) -> due soon; else open."""
     pending = f"{alias}.state = '{PENDING}'"
     return f"""
 CASE WHEN {pending} AND {alias}.due < :today AND {alias}.is_window = :true THEN '{MET}'
+     WHEN {pending} AND {alias}.due < :today AND {conditional_sql(alias)} THEN '{MILESTONE}'
      WHEN {pending} AND {alias}.due < :today THEN '{OVERDUE}'
      WHEN {pending} AND {alias}.due <= :soon THEN '{DUE_SOON}'
      WHEN {pending} THEN '{OPEN}'
@@ -170,13 +187,15 @@ def caseload(
               SELECT d.case_id, MIN(d.due) AS next_due,
                      SUM(CASE WHEN d.due < :today THEN 1 ELSE 0 END) AS overdue
               FROM deadlines d WHERE {state} = '{PENDING}' AND d.advisory = :false
-                AND NOT (d.is_window = :true AND d.due < :today){scope}
+                AND NOT (d.is_window = :true AND d.due < :today)
+                AND NOT (d.due < :today AND {conditional_sql("d")}){scope}
               GROUP BY d.case_id)
             SELECT c.reference, ch.given_name || ' ' || ch.family_name AS child, c.stage,
                    c.received, u.login AS caseworker, nd.next_due, COALESCE(nd.overdue, 0) AS overdue,
                    (SELECT MIN(d2.key) FROM deadlines d2 WHERE d2.case_id = c.id
                       AND d2.state = '{PENDING}' AND d2.due = nd.next_due AND d2.advisory = :false
-                      AND NOT (d2.is_window = :true AND d2.due < :today)) AS next_deadline
+                      AND NOT (d2.is_window = :true AND d2.due < :today)
+                      AND NOT (d2.due < :today AND {conditional_sql("d2")})) AS next_deadline
             FROM cases c JOIN children ch ON ch.id = c.child_id
             LEFT JOIN users u ON u.id = c.caseworker_id
             LEFT JOIN nd ON nd.case_id = c.id

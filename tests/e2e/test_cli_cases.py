@@ -28,7 +28,7 @@ def test_contract_show_json(ehcp):
     assert by_key["final_plan"]["due"] == "2025-05-26"
     for d in doc["deadlines"]:
         assert {"key", "due", "status", "met_on", "citation", "exception"} <= d.keys()
-        assert d["status"] in {"open", "due_soon", "overdue", "met", "missed", "disapplied"}
+        assert d["status"] in {"open", "due_soon", "overdue", "met", "missed", "disapplied", "milestone"}
 
 
 def test_whole_case_to_first_annual_review(ehcp):
@@ -82,7 +82,8 @@ def test_list_formats(ehcp):
     doc = ehcp.json("case", "list")
     assert [c["reference"] for c in doc["cases"]] == ["EHC-2025-00001", "EHC-2025-00002"]
     rows = list(csv.DictReader(io.StringIO(ehcp("case", "list", "--format", "csv").stdout)))
-    assert rows[0]["reference"] == "EHC-2025-00001" and rows[0]["overdue"] == "3"
+    # 6 and 20 weeks overdue; the passed 16-week date is a decision point (reg 10(1)), not counted
+    assert rows[0]["reference"] == "EHC-2025-00001" and rows[0]["overdue"] == "2"
     overdue = ehcp.json("case", "list", "--overdue")["cases"]
     assert [c["reference"] for c in overdue] == ["EHC-2025-00001"]
 
@@ -100,8 +101,9 @@ def test_exception_through_cli_G19(ehcp):
 def test_overdue_report_json(ehcp):
     new_case(ehcp)
     doc = ehcp.json("report", "overdue")
-    assert doc["total_overdue"] == 3
-    assert {d["key"] for d in doc["deadlines"]} == {"assessment_decision", "no_plan_notice", "final_plan"}
+    assert doc["total_overdue"] == 2
+    assert {d["key"] for d in doc["deadlines"]} == {"assessment_decision", "final_plan"}
+    assert [(m["key"], m["status"]) for m in doc["milestones"]] == [("no_plan_notice", "milestone")]
 
 
 def test_installed_script_runs_without_prefect(sqlite_url, tmp_path, script):

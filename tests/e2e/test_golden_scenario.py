@@ -412,9 +412,10 @@ def play(s: Scenario) -> None:  # one long story, read top to bottom
     s.formats("case", "show", sam)
     s.formats("case", "timeline", demos[0])
     s.formats("deadlines", "recompute")
-    s.formats("report", "caseload", "--as-of", "2026-12-01")
-    s.formats("report", "overdue", "--as-of", "2026-12-01", "--by", "stage")
-    s.formats("report", "forecast", "--as-of", "2026-12-01", "--weeks", "4")
+    s.formats("report", "caseload", "--as-of", "2026-12-08")
+    s.formats("report", "overdue", "--as-of", "2026-12-08", "--by", "stage")
+    s.formats("report", "forecast", "--as-of", "2026-12-08", "--weeks", "4")
+    s("report", "caseload", "--as-of", "2026-12-01")  # a past date: refused (issue 16)
     s("report", "forecast", "--as-of", "2026-02-30")  # not a date
     dash = tmp / "dashboard.html"
     s("report", "dashboard", "--out", str(dash), "--year", "2026", "--weeks", "8", out=str(dash))

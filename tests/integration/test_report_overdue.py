@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -61,11 +61,23 @@ def test_lists_statutory_overdue_oldest_first_and_advisory_apart(late):
 
 def test_due_today_is_not_overdue_but_due_within_lists_it(late):
     r = doc(late, due_within=7)
-    soon = [(d["key"], d["status"], d["days_overdue"]) for d in r["deadlines"] if d["status"] == "due_soon"]
-    assert soon == [("no_plan_notice", "due_soon", 0)]  # due 12-01 = as of: due, not overdue
-    assert r["total_overdue"] == 3 and r["total_due_soon"] == 1
+    # C2's no_plan_notice due 12-01 is a decision point (reg 10(1)), listed apart, never due soon/overdue
+    assert [d["status"] for d in r["deadlines"] if d["status"] == "due_soon"] == []
+    assert [(m["key"], m["status"], m["days_overdue"]) for m in r["milestones"]] == [("no_plan_notice", "due_soon", 0)]
+    assert r["total_overdue"] == 3 and r["total_due_soon"] == 0
     # within 60 days the final_plan due 2026-01-20 (50 days away) joins
-    assert doc(late, due_within=60)["total_due_soon"] == 2
+    assert doc(late, due_within=60)["total_due_soon"] == 1
+
+
+def test_a_passed_16_week_date_is_a_milestone_not_overdue(db_url):
+    """reg 10(1) binds only once the LA decides not to issue: day 113 on a case heading for a plan."""
+    d = Data(db_url)
+    case = d.case(date(2025, 8, 11), "assessment")
+    d.deadline(case, "no_plan_notice", date(2025, 12, 1) - timedelta(days=1))  # passed yesterday
+    r = doc(db_url, by="stage")
+    assert r["total_overdue"] == 0 and r["groups"] == [] and r["deadlines"] == []
+    assert [(m["key"], m["status"]) for m in r["milestones"]] == [("no_plan_notice", "milestone")]
+    assert r["milestones_passed"] == 1
 
 
 @pytest.mark.parametrize("by, expected", [

@@ -70,6 +70,7 @@ def data(rate_excl: float | None = 50.0) -> dict:
         "timeliness": {"twenty_weeks": {"including": measure, "excluding": measure, "exceptions": 0},
                        "months": [{"month": "2025-02", "rate_excluding": rate_excl, "issued_excluding": 2}],
                        "six_weeks": {"rate": None, "within": 0, "decisions": 0}, "footer": "t note"},
+        "year_to_date": {"twenty_weeks": {"including": measure, "excluding": measure, "exceptions": 0}},
         "overdue_by_stage": overdue,
         "overdue_by_partner": {**overdue, "groups": [{"group": "(LA)", "advisory": False, "overdue": 1}]},
         "partners": {"partners": [{"partner": "EP <Service>", "kind": "psychological", "median_days": 40,
