@@ -13,6 +13,7 @@ from typing import Optional
 import typer
 
 from cli.common import context, parse_date, refusals, settings
+from cli.labels import HIDDEN_DETAIL, detail_label, detail_value, event_label
 from cli.output import Format, emit, emit_case, emit_json, info, output_options, rag_style
 
 opening = typer.Typer()
@@ -133,6 +134,7 @@ def list_(
     stage: Optional[str] = typer.Option(None, "--stage", help=f"Only this stage: request, {STAGE_HELP}."),
     overdue: bool = typer.Option(False, "--overdue", help="Only cases with an overdue statutory deadline."),
     caseworker: Optional[str] = typer.Option(None, "--caseworker", help="Another caseworker's caseload."),
+    team: Optional[str] = typer.Option(None, "--team", help="Every case of this team's caseworkers."),
     everyone: bool = typer.Option(False, "--all", help="Every caseworker's cases."),
     due_within: Optional[int] = typer.Option(None, "--due-within", help="Next deadline within N days."),
     sort: str = typer.Option("next_due", "--sort", help="next_due, reference, received or stage."),
@@ -143,7 +145,7 @@ def list_(
 
     cfg = settings()
     rows, scope = list_cases(cfg, mine=not everyone, stage=stage, overdue_only=overdue,
-                             caseworker=caseworker, due_within=due_within, sort=sort)
+                             caseworker=caseworker, team=team, due_within=due_within, sort=sort)
     columns = ["reference", "child", "stage", "caseworker", "next_deadline", "next_due", "days_left", "overdue"]
     emit(rows, columns, fmt, key="cases", title=f"Cases ({scope}, {len(rows)})",
          row_style=lambda r: rag_style(r["days_left"], due_soon_days=cfg.due_soon_days))
@@ -157,7 +159,11 @@ def timeline(reference: str = typer.Argument(...), fmt: Format = Format.table) -
     from ehcp.services.views import timeline as build
 
     view = build(settings(), reference)
-    rows = [{**item, "detail": _short(item["detail"])} for item in view["items"]]
+    if fmt is Format.table:  # words on screen; CSV keeps the keys
+        rows = [{**item, "what": event_label(item["what"]), "detail": _spoken(item["detail"])}
+                for item in view["items"]]
+    else:
+        rows = [{**item, "detail": _short(item["detail"])} for item in view["items"]]
     if fmt is Format.json:
         emit_json(view)
     else:
@@ -169,13 +175,25 @@ def _short(detail: dict) -> str:
     return ", ".join(f"{k}={v}" for k, v in detail.items() if v not in (None, ""))
 
 
+def _spoken(detail: dict) -> str:
+    """An event's detail as words: ``advice kind: medical, partner: Community Paediatrics``."""
+    return ", ".join(f"{detail_label(k)}: {detail_value(k, v)}" for k, v in detail.items()
+                     if v not in (None, "") and k not in HIDDEN_DETAIL)
+
+
 @app.command("find")
 @refusals
 @output_options()
 def find(term: str = typer.Argument(..., help="Name, reference, UPN or date of birth."),
          fmt: Format = Format.table) -> None:
     """Find cases by child's name, reference, UPN or date of birth."""
-    from ehcp.services.views import find_cases
+    from ehcp.services.views import find_cases, near_matches
 
-    rows = find_cases(settings(), term)
-    emit(rows, ["reference", "child", "dob", "upn", "stage"], fmt, key="cases", title=f"Matches for {term!r}")
+    cfg = settings()
+    rows, title, near = find_cases(cfg, term), f"Matches for {term!r}", False
+    if not rows:
+        rows, title, near = near_matches(cfg, term), f"No match for {term!r}; did you mean", True
+        if not rows:
+            info(f"no case matches {term!r}")
+    emit(rows, ["reference", "child", "dob", "upn", "stage"], fmt, key="cases", title=title,
+         extra={"near_matches": near})

@@ -5,11 +5,12 @@ These use :mod:`ehcp.store.reads` (SQLAlchemy Core, no ORM) so the commands star
 
 from __future__ import annotations
 
+import difflib
 from contextlib import AbstractContextManager
 from datetime import date
 
 from ehcp.config import Settings
-from ehcp.services.errors import UnknownCase
+from ehcp.services.errors import Refused, UnknownCase
 from ehcp.store import reads
 from ehcp.store.reads import Connection
 
@@ -59,7 +60,16 @@ def list_cases(settings: Settings, *, mine: bool = True, **filters: object) -> t
     """The caseload; by default the acting user's own cases (all cases if they hold none)."""
     with read_connection(settings) as conn:
         scope = "all"
-        if mine and not filters.get("caseworker"):
+        login, team = filters.get("caseworker"), filters.get("team")
+        if isinstance(login, str) and not reads.known_login(conn, login):
+            raise Refused(f"no caseworker with the login {login!r} ('ehcp user list' shows them)")
+        if isinstance(team, str) and not reads.known_team(conn, team):
+            raise Refused(f"no team called {team!r}")
+        if team:
+            scope = f"team {team}"
+        elif login:
+            scope = f"caseload of {login}"
+        if mine and not login and not team:
             if reads.owns_cases(conn, settings.user):
                 filters["caseworker"] = settings.user
                 scope = f"caseload of {settings.user}"
@@ -73,9 +83,13 @@ def timeline(settings: Settings, reference: str) -> dict:
     with read_connection(settings) as conn:
         header = _header(conn, reference)
         items = []
+        partners = reads.request_partners(conn, header["id"])
         for e in reads.case_events(conn, header["id"]):
+            detail = e["payload"] or {}
+            if detail.get("request_id") in partners:
+                detail = {**detail, "partner": partners[detail["request_id"]]}
             items.append({"date": e["on"], "what": e["kind"], "by": e["actor"], "recorded_at": e["recorded_at"],
-                          "detail": e["payload"] or {}, "reason": e["reason"]})
+                          "detail": detail, "reason": e["reason"]})
         for n in reads.case_notes(conn, header["id"], limit=10_000):
             at = n["at"]
             items.append({"date": at if isinstance(at, date) else str(at)[:10], "what": "note", "by": n["actor"],
@@ -93,3 +107,20 @@ def find_cases(settings: Settings, term: str) -> list[dict]:
     """Cases whose reference, child's name, UPN or date of birth matches ``term``."""
     with read_connection(settings) as conn:
         return reads.find_cases(conn, term)
+
+
+def near_matches(settings: Settings, term: str, *, limit: int = 3) -> list[dict]:
+    """Cases whose child's name or reference is close to ``term`` (a typo: difflib's ratio >= 0.6),
+    for when ``find_cases`` found nothing."""
+    with read_connection(settings) as conn:
+        names = reads.case_names(conn)
+        wanted = term.strip().lower()
+        scored = sorted(((max(_likeness(wanted, ref.lower()), _likeness(wanted, child.lower()),
+                              *(_likeness(wanted, part.lower()) for part in child.split())), ref)
+                         for ref, child in names), reverse=True)
+        refs = [ref for score, ref in scored[:limit] if score >= 0.6]
+        return [row for ref in refs for row in reads.find_cases(conn, ref)]
+
+
+def _likeness(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
