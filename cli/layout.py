@@ -46,11 +46,11 @@ def overhead(count: int) -> int:
 def fit(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> tuple[list[Column], list[int]]:
     """The columns to draw within ``width`` and each one's width.
 
-    Natural widths if they fit; else text columns shrink (they wrap); else columns with no values
-    go, then, from the right, a column stacks under its left neighbour until the table fits (the first
+    Natural widths if they fit; else columns with no values go and text columns shrink (they
+    wrap); else, from the right, a column stacks under its left neighbour until the table fits (the first
     column is never stacked on)."""
     columns = [Column(h, [r[i] for r in rows], any(" " in r[i] for r in rows)) for i, h in enumerate(headers)]
-    if _shrink(columns, width - overhead(len(columns))) is None and rows:
+    if sum(c.natural() for c in columns) > width - overhead(len(columns)) and rows:
         columns = [c for c in columns if any(c.cells)] or columns  # an empty column is the first to go
     while True:
         widths = _shrink(columns, width - overhead(len(columns)))

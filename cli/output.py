@@ -146,7 +146,7 @@ def emit_table(
     headers = [column_label(c) for c in columns]
     cells = [[_cell(cell_label(c, row.get(c))) for c in columns] for row in rows]
     fitted, widths = fit(headers, cells, out.width)
-    table = Table(title=title, show_lines=len(fitted) < len(columns), header_style="bold")
+    table = Table(title=title, show_lines=any("\n" in c.header for c in fitted), header_style="bold")
     for column, width in zip(fitted, widths):
         table.add_column(column.header, width=width, overflow="fold")
     for i, row in enumerate(rows):

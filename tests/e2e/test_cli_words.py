@@ -90,3 +90,13 @@ def test_case_show_uses_labels_and_json_keeps_keys(ehcp_sqlite):
     shown = ehcp_sqlite("case", "show", ref, COLUMNS="200").stdout
     assert "final plan" in shown and "final_plan" not in shown and "True" not in shown
     assert "final_plan" in {d["key"] for d in ehcp_sqlite.json("case", "show", ref)["deadlines"]}
+
+
+def test_overdue_workbook_sheets_are_named_for_people_not_rule_ids(ehcp_sqlite, tmp_path):
+    from openpyxl import load_workbook
+
+    draft(ehcp_sqlite)
+    out = tmp_path / "overdue.xlsx"
+    ehcp_sqlite("report", "overdue", "--format", "xlsx", "--out", str(out), EHCP_TODAY="2025-08-01")
+    names = load_workbook(out, read_only=True).sheetnames
+    assert "final plan" in names and not [n for n in names if n.startswith("R-")]
