@@ -20,7 +20,7 @@ def column_label(column: str) -> str:
     return HEADERS.get(column, labels.words(column))
 
 
-def cell_label(column: str, value: Any) -> Any:  # noqa: ANN401 - any value a row holds
+def cell_label(column: str, value: Any) -> Any:
     """The label for a cell's value where the column holds a key; else the value unchanged."""
     if isinstance(value, bool):
         return labels.flag(value)
@@ -35,7 +35,7 @@ def cell_label(column: str, value: Any) -> Any:  # noqa: ANN401 - any value a ro
     return value
 
 
-def detail_value(key: str, value: Any) -> Any:  # noqa: ANN401 - any value an event's payload holds
+def detail_value(key: str, value: Any) -> Any:
     """A value of an event's detail (timeline): labels, and stored words such as ``refusal_to_assess``."""
     value = cell_label(key, value)
     return labels.words(value) if isinstance(value, str) and STORED_WORD.fullmatch(value) else value

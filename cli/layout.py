@@ -87,5 +87,5 @@ def _stack_once(columns: list[Column]) -> list[Column]:
 
 def _stack(top: Column, bottom: Column) -> Column:
     """One column showing ``top``'s value above ``bottom``'s in each row."""
-    return Column(f"{top.header}\n{bottom.header}", [f"{a}\n{b}" for a, b in zip(top.cells, bottom.cells)],
+    return Column(f"{top.header}\n{bottom.header}", [f"{a}\n{b}" for a, b in zip(top.cells, bottom.cells, strict=True)],
                   top.text or bottom.text, max(top.minimum(), bottom.minimum()))

@@ -12,8 +12,8 @@ from importlib.metadata import version
 
 import typer
 
-from cli.output import paragraphs
 from cli import admin, advice, audit, calendar, demo, dev, flows, importing, lifecycle, reports, retention, rules, sen2
+from cli.output import paragraphs
 
 app = typer.Typer(
     name="ehcp",

@@ -30,8 +30,9 @@ from typing import IO, Any, TypeVar
 import typer
 
 from cli.labels import cell_label, column_label
-from ehcp.domain.labels import words
 from cli.layout import fit
+from ehcp.domain.deadlines import DISAPPLIED, DUE_SOON, MET, MISSED, OPEN, OVERDUE, PENDING, deadline_status
+from ehcp.domain.labels import words
 from ehcp.reports.result import Report
 from ehcp.reports.result import Table as ReportTable
 from ehcp.reports.xlsx import write_workbook
@@ -41,13 +42,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 FILE_WIDTH = 200  # columns for a table written to a file
 
 
-class Format(str, enum.Enum):
+class Format(enum.StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
 
 
-class ReportFormat(str, enum.Enum):
+class ReportFormat(enum.StrEnum):
     """Reports also export to Excel (``xlsx`` needs ``--out FILE``)."""
 
     table = "table"
@@ -119,7 +120,7 @@ def emit_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], stream: 
         writer.writerow(["" if row.get(c) is None else _plain(row.get(c)) for c in columns])
 
 
-def console(file: IO[str] | None = None):  # noqa: ANN201
+def console(file: IO[str] | None = None):
     from rich.console import Console
 
     if file is not None and file is not sys.stdout:
@@ -147,7 +148,7 @@ def emit_table(
     cells = [[_cell(cell_label(c, row.get(c))) for c in columns] for row in rows]
     fitted, widths = fit(headers, cells, out.width)
     table = Table(title=title, show_lines=any("\n" in c.header for c in fitted), header_style="bold")
-    for column, width in zip(fitted, widths):
+    for column, width in zip(fitted, widths, strict=True):
         table.add_column(column.header, width=width, overflow="fold")
     for i, row in enumerate(rows):
         table.add_row(*(column.cells[i] for column in fitted), style=row_style(row) if row_style else None)
@@ -156,7 +157,7 @@ def emit_table(
         out.print(footer, style="dim")
 
 
-def _cell(value: Any) -> str:  # noqa: ANN401 - any value a row holds
+def _cell(value: Any) -> str:
     """A value as a person reads it: yes/no for booleans, ISO dates, else its text."""
     return "" if value is None else _spoken(_plain(value))
 
@@ -210,24 +211,21 @@ def emit_report(report: Report, fmt: Format | ReportFormat, *, out: str | Path |
             console(stream).print(report.footer, style="dim")
 
 
-def rag_style(days_left: int | None, status: str | None = None, *, due_soon_days: int) -> str | None:
-    """Red for overdue, amber for due within the settings' due-soon window (EHCP_DUE_SOON_DAYS), green otherwise.
-
-    TODO(issue 14, domain): colour by the domain's one deadline-status rule once it is merged, instead of
-    this reading of ``days_left``; until then it keeps today's behaviour with the configured window.
-    """
-    if status in ("met", "disapplied", "missed"):
-        return "dim" if status != "missed" else "red"
-    if days_left is None:
-        return None
-    if days_left < 0:
-        return "bold red"
-    if days_left <= due_soon_days:
-        return "yellow"
-    return "green"
+RAG = {OVERDUE: "bold red", DUE_SOON: "yellow", OPEN: "green", MISSED: "red", MET: "dim", DISAPPLIED: "dim"}
 
 
-def emit_case(view: dict, fmt: Format, *, due_soon_days: int) -> None:
+def rag_style(status: str | None) -> str | None:
+    """The colour of a deadline status (ehcp.domain.deadlines.deadline_status, counted with the settings'
+    due-soon window): red overdue, amber due soon, green open; settled clocks dim, missed ones red."""
+    return RAG.get(status) if status else None
+
+
+def pending_style(due: date | None, today: date, *, due_soon_days: int) -> str | None:
+    """The colour of a pending clock due on ``due`` (none without one)."""
+    return rag_style(deadline_status(PENDING, due, today, due_soon_days=due_soon_days)) if due else None
+
+
+def emit_case(view: dict, fmt: Format) -> None:
     """``case show``: JSON is the view; the table is the child and stage, the deadlines (RAG coloured)
     with their citations, the advice requests, exceptions and notes."""
     if fmt is Format.json:
@@ -239,11 +237,9 @@ def emit_case(view: dict, fmt: Format, *, due_soon_days: int) -> None:
               f"received: {view['received']}", f"caseworker: {view['caseworker'] or '-'}"]
     for line in _lines(fields, out.width):
         out.print(line)
-    rows = [{**d, "status": words(d["status"]) + (" (advisory)" if d["advisory"] else "")}
-            for d in view["deadlines"]]
-    emit_table(rows, CASE_DEADLINE_COLUMNS, title=f"Deadlines as of {view['as_of']}",
-               row_style=lambda d: rag_style((d["due"] - view["as_of"]).days, d["status"].split(" (")[0].replace(" ", "_"),
-                                             due_soon_days=due_soon_days))
+    rows = [{**d, "status": d["status"] + (" (advisory)" if d["advisory"] else "")} for d in view["deadlines"]]
+    emit_table(rows, CASE_DEADLINE_COLUMNS, title=f"Deadlines as of {view['as_of']}",  # the view counts the
+               row_style=lambda d: rag_style(d["status"].removesuffix(" (advisory)")))  # status (settings' window)
     if view["advice"]:
         advice = [{**a, "received_on": a["received_on"] or "outstanding"} for a in view["advice"]]
         emit_table(advice, ["kind", "partner", "requested_on", "received_by_body_on", "received_on"],
@@ -268,7 +264,7 @@ def _lines(fields: Sequence[str], width: int) -> list[str]:
     return lines
 
 
-def emit_noted(result: Any, fmt: Format, summary: str) -> None:  # noqa: ANN401 - a services record of SEN2 data
+def emit_noted(result: Any, fmt: Format, summary: str) -> None:  # result: a services record of SEN2 data
     """Data noted on a case without clocks (SEN2 placements, needs). JSON: the result's document;
     table: a summary on stderr, the details given on stdout."""
     if fmt is Format.json:
@@ -280,7 +276,7 @@ def emit_noted(result: Any, fmt: Format, summary: str) -> None:  # noqa: ANN401 
             typer.echo(f"{key.replace('_', ' ')}: {value}")
 
 
-def emit_move(moved: Any) -> None:  # noqa: ANN401 - a services CaseMoved
+def emit_move(moved: Any) -> None:  # moved: a services CaseMoved
     """A case's stage move: one line on stderr."""
     info(f"{moved.reference}: {moved.from_stage} -> {moved.to_stage} on {moved.on.isoformat()}")
 
@@ -288,7 +284,7 @@ def emit_move(moved: Any) -> None:  # noqa: ANN401 - a services CaseMoved
 RECORDED_COLUMNS = ["key", "due", "status", "met_on", "citation"]
 
 
-def emit_recorded(result: Any, fmt: Format, summary: str, *, due_soon_days: int) -> None:  # noqa: ANN401 - a services Recorded
+def emit_recorded(result: Any, fmt: Format, summary: str, *, due_soon_days: int) -> None:  # a services Recorded
     """What a lifecycle command recorded. JSON: the result's document. Table: a summary and warnings on
     stderr; the dates it implies and the clocks changed (RAG coloured) on stdout."""
     if fmt is Format.json:
@@ -309,12 +305,13 @@ def emit_recorded(result: Any, fmt: Format, summary: str, *, due_soon_days: int)
 
 
 def _recorded_style(row: Mapping[str, Any], as_of: date, due_soon_days: int) -> str | None:
-    if row["status"] in ("met", "missed", "disapplied"):
-        return rag_style(None, row["status"], due_soon_days=due_soon_days)
-    return rag_style((date.fromisoformat(row["due"]) - as_of).days, due_soon_days=due_soon_days)
+    """The row's status (``Deadline.to_dict``: the default window) counted again with the settings' window."""
+    if row["status"] in (OPEN, DUE_SOON):
+        return pending_style(date.fromisoformat(row["due"]), as_of, due_soon_days=due_soon_days)
+    return rag_style(row["status"])
 
 
-def _spoken(value: Any) -> str:  # noqa: ANN401 - any detail value a service returns
+def _spoken(value: Any) -> str:  # any detail value a service returns
     """A detail value as a caseworker reads it: yes/no, ISO dates, else its text."""
     if isinstance(value, bool):
         return "yes" if value else "no"

@@ -7,6 +7,7 @@ from datetime import date
 
 from ehcp.domain import body_receipt
 from ehcp.domain import events as ev
+from ehcp.domain.vocabulary import CHANNELS
 from ehcp.rules import DEFAULT_POLICY
 from ehcp.services.cases import check_not_future
 from ehcp.services.context import ServiceContext
@@ -14,8 +15,6 @@ from ehcp.services.errors import Refused
 from ehcp.services.partners import check_advice_kind, find_partner
 from ehcp.services.recording import Step, record
 from ehcp.store.models import AdviceRequest
-from ehcp.domain.vocabulary import CHANNELS
-
 
 
 def request_advice(ctx: ServiceContext, reference: str, *, kind: str, partner: str | None, on: date,

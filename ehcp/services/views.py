@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 from contextlib import AbstractContextManager
 from datetime import date
+from typing import Unpack
 
 from ehcp.config import Settings
 from ehcp.services.errors import Refused, UnknownCase
@@ -56,24 +57,24 @@ def show_case(settings: Settings, reference: str) -> dict:
     }
 
 
-def list_cases(settings: Settings, *, mine: bool = True, **filters: object) -> tuple[list[dict], str]:
+def list_cases(settings: Settings, *, mine: bool = True,
+               **filters: Unpack[reads.CaseloadFilters]) -> tuple[list[dict], str]:
     """The caseload; by default the acting user's own cases (all cases if they hold none)."""
     with read_connection(settings) as conn:
         scope = "all"
         login, team = filters.get("caseworker"), filters.get("team")
-        if isinstance(login, str) and not reads.known_login(conn, login):
+        if login and not reads.known_login(conn, login):
             raise Refused(f"no caseworker with the login {login!r} ('ehcp user list' shows them)")
-        if isinstance(team, str) and not reads.known_team(conn, team):
+        if team and not reads.known_team(conn, team):
             raise Refused(f"no team called {team!r}")
         if team:
             scope = f"team {team}"
         elif login:
             scope = f"caseload of {login}"
-        if mine and not login and not team:
-            if reads.owns_cases(conn, settings.user):
-                filters["caseworker"] = settings.user
-                scope = f"caseload of {settings.user}"
-        rows = reads.caseload(conn, today=settings.today, due_soon_days=settings.due_soon_days, **filters)  # type: ignore[arg-type]
+        if mine and not login and not team and reads.owns_cases(conn, settings.user):
+            filters["caseworker"] = settings.user
+            scope = f"caseload of {settings.user}"
+        rows = reads.caseload(conn, today=settings.today, due_soon_days=settings.due_soon_days, **filters)
     return rows, scope
 
 
