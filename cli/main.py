@@ -8,7 +8,6 @@ rich and Prefect are imported when a command runs (``bench/bench_cli.py`` keeps 
 from __future__ import annotations
 
 import inspect
-from importlib.metadata import version
 
 import typer
 
@@ -57,6 +56,8 @@ app.add_typer(sen2.app, name="sen2")
 
 def _version(value: bool) -> None:
     if value:
+        from importlib.metadata import version  # ~25 ms that no other command should pay at start-up
+
         typer.echo(f"ehcp {version('ehcp')}")
         raise typer.Exit()
 
