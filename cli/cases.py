@@ -11,6 +11,7 @@ from __future__ import annotations
 import typer
 
 from cli.common import context, parse_date, refusals, settings
+from cli.labels import HIDDEN_DETAIL, detail_label, detail_value, event_label
 from cli.output import Format, emit, emit_case, emit_json, info, output_options, pending_style
 
 opening = typer.Typer()
@@ -136,6 +137,7 @@ def list_(
     stage: str | None = typer.Option(None, "--stage", help=f"Only this stage: request, {STAGE_HELP}."),
     overdue: bool = typer.Option(False, "--overdue", help="Only cases with an overdue statutory deadline."),
     caseworker: str | None = typer.Option(None, "--caseworker", help="Another caseworker's caseload."),
+    team: str | None = typer.Option(None, "--team", help="Every case of this team's caseworkers."),
     everyone: bool = typer.Option(False, "--all", help="Every caseworker's cases."),
     due_within: int | None = typer.Option(None, "--due-within", help="Next deadline within N days."),
     sort: str = typer.Option("next_due", "--sort", help="next_due, reference, received or stage."),
@@ -146,7 +148,7 @@ def list_(
 
     cfg = settings()
     rows, scope = list_cases(cfg, mine=not everyone, stage=stage, overdue_only=overdue,
-                             caseworker=caseworker, due_within=due_within, sort=sort)
+                             caseworker=caseworker, team=team, due_within=due_within, sort=sort)
     columns = ["reference", "child", "stage", "caseworker", "next_deadline", "next_due", "days_left", "overdue"]
     emit(rows, columns, fmt, key="cases", title=f"Cases ({scope}, {len(rows)})",
          row_style=lambda r: pending_style(r["next_due"], cfg.today, due_soon_days=cfg.due_soon_days))
@@ -160,7 +162,11 @@ def timeline(reference: str = typer.Argument(...), fmt: Format = Format.table) -
     from ehcp.services.views import timeline as build
 
     view = build(settings(), reference)
-    rows = [{**item, "detail": _short(item["detail"])} for item in view["items"]]
+    if fmt is Format.table:  # words on screen; CSV keeps the keys
+        rows = [{**item, "what": event_label(item["what"]), "detail": _spoken(item["detail"])}
+                for item in view["items"]]
+    else:
+        rows = [{**item, "detail": _short(item["detail"])} for item in view["items"]]
     if fmt is Format.json:
         emit_json(view)
     else:
@@ -172,13 +178,25 @@ def _short(detail: dict) -> str:
     return ", ".join(f"{k}={v}" for k, v in detail.items() if v not in (None, ""))
 
 
+def _spoken(detail: dict) -> str:
+    """An event's detail as words: ``advice kind: medical, partner: Community Paediatrics``."""
+    return ", ".join(f"{detail_label(k)}: {detail_value(k, v)}" for k, v in detail.items()
+                     if v not in (None, "") and k not in HIDDEN_DETAIL)
+
+
 @app.command("find")
 @refusals
 @output_options()
 def find(term: str = typer.Argument(..., help="Name, reference, UPN or date of birth."),
          fmt: Format = Format.table) -> None:
     """Find cases by child's name, reference, UPN or date of birth."""
-    from ehcp.services.views import find_cases
+    from ehcp.services.views import find_cases, near_matches
 
-    rows = find_cases(settings(), term)
-    emit(rows, ["reference", "child", "dob", "upn", "stage"], fmt, key="cases", title=f"Matches for {term!r}")
+    cfg = settings()
+    rows, title, near = find_cases(cfg, term), f"Matches for {term!r}", False
+    if not rows:
+        rows, title, near = near_matches(cfg, term), f"No match for {term!r}; did you mean", True
+        if not rows:
+            info(f"no case matches {term!r}")
+    emit(rows, ["reference", "child", "dob", "upn", "stage"], fmt, key="cases", title=title,
+         extra={"near_matches": near})

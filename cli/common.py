@@ -84,7 +84,7 @@ def refusals(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except Refused as exc:
-            error(str(exc))
+            error(_with_command(str(exc), kwargs.get("reference")))
             if _wants_json(kwargs.get("fmt")):
                 emit_json({"error": exc.to_dict()})
             raise typer.Exit(1) from None
@@ -102,6 +102,18 @@ def refusals(func: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+# Refusals that send the user to another command: the words in the law's refusal, and the command.
+NEXT_COMMANDS = {"record a written waiver": "ehcp case waive {reference} --on YYYY-MM-DD"}
+
+
+def _with_command(message: str, reference: object) -> str:
+    """The refusal, naming the command that does what it asks for (the domain knows no commands)."""
+    for words, command in NEXT_COMMANDS.items():
+        if words in message:
+            return f"{message} ({command.format(reference=reference or 'REFERENCE')})"
+    return message
 
 
 def _wants_json(fmt: object) -> bool:

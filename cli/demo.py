@@ -6,6 +6,9 @@ which no other command should pay for at start-up (``bench/bench_cli.py``).
 
 from __future__ import annotations
 
+import shutil
+import textwrap
+
 import typer
 
 from cli.common import context, refusals
@@ -33,7 +36,9 @@ def demo(
         info("2/4 demo cases already present; not seeding again")
     else:
         refs = seed_demo.seed(ctx)
-        info(f"2/4 seeded {len(refs)} synthetic cases: {', '.join(refs)}")
+        info(f"2/4 seeded {len(refs)} synthetic cases:")
+        info(textwrap.fill(", ".join(refs), width=shutil.get_terminal_size().columns, initial_indent="    ",
+                           subsequent_indent="    "))
     info(f"3/4 one nightly chase run (outbox: {ctx.settings.outbox})")
     _night(no_prefect)
     info("4/4 overdue report")

@@ -7,9 +7,12 @@ rich and Prefect are imported when a command runs (``bench/bench_cli.py`` keeps 
 
 from __future__ import annotations
 
+import inspect
+
 import typer
 
 from cli import admin, advice, audit, calendar, demo, dev, flows, importing, lifecycle, reports, retention, rules, sen2
+from cli.output import paragraphs
 
 app = typer.Typer(
     name="ehcp",
@@ -49,6 +52,47 @@ app.add_typer(lifecycle.APPS["tribunal"], name="tribunal")
 app.add_typer(audit.app, name="audit")
 app.add_typer(retention.app, name="retention")
 app.add_typer(sen2.app, name="sen2")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version  # ~25 ms that no other command should pay at start-up
+
+        typer.echo(f"ehcp {version('ehcp')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    _show_version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Show the version and exit."),
+) -> None:
+    # no docstring: the app's help stays the Typer(help=...) above; this callback only adds --version
+    return
+
+
+def readable_help(group: typer.Typer) -> None:
+    """Every help text of ``group`` and below as paragraphs (``cli.output.paragraphs``), so that the
+    terminal, not the docstring's own line breaks, decides where lines end."""
+    for command in group.registered_commands:
+        text = command.help if isinstance(command.help, str) else inspect.getdoc(command.callback)
+        if text:
+            command.help = paragraphs(text)
+    if group.registered_callback is not None:
+        callback = group.registered_callback
+        text = callback.help if isinstance(callback.help, str) else inspect.getdoc(callback.callback)
+        if text:
+            callback.help = paragraphs(text)
+    for sub in group.registered_groups:
+        if isinstance(sub.help, str):
+            sub.help = paragraphs(sub.help)
+        if sub.typer_instance is not None:
+            if isinstance(sub.typer_instance.info.help, str):
+                sub.typer_instance.info.help = paragraphs(sub.typer_instance.info.help)
+            readable_help(sub.typer_instance)
+
+
+readable_help(app)
 
 
 def run() -> None:

@@ -29,7 +29,10 @@ from typing import IO, Any, TypeVar
 
 import typer
 
+from cli.labels import cell_label, column_label
+from cli.layout import fit
 from ehcp.domain.deadlines import DISAPPLIED, DUE_SOON, MET, MISSED, OPEN, OVERDUE, PENDING, deadline_status
+from ehcp.domain.labels import words
 from ehcp.reports.result import Report
 from ehcp.reports.result import Table as ReportTable
 from ehcp.reports.xlsx import write_workbook
@@ -130,24 +133,33 @@ def emit_table(
     columns: Sequence[str],
     *,
     title: str | None = None,
-    styles: Mapping[str, str] | None = None,
     row_style: Any = None,
     footer: str | None = None,
     stream: IO[str] | None = None,
 ) -> None:
-    """Render rows with rich; ``row_style(row)`` may return a style (RAG colours)."""
+    """Render rows with rich; ``row_style(row)`` may return a style (RAG colours).
+
+    The table fits the terminal (``cli.layout``): references, dates and counts are never cut, text
+    wraps, and low-priority columns stack under their neighbour when space runs out."""
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for column in columns:
-        table.add_column(column.replace("_", " "), style=(styles or {}).get(column))
-    for row in rows:
-        cells = ["" if row.get(c) is None else str(_plain(row.get(c))) for c in columns]
-        table.add_row(*cells, style=row_style(row) if row_style else None)
     out = console(stream)
+    headers = [column_label(c) for c in columns]
+    cells = [[_cell(cell_label(c, row.get(c))) for c in columns] for row in rows]
+    fitted, widths = fit(headers, cells, out.width)
+    table = Table(title=title, show_lines=any("\n" in c.header for c in fitted), header_style="bold")
+    for column, width in zip(fitted, widths, strict=True):
+        table.add_column(column.header, width=width, overflow="fold")
+    for i, row in enumerate(rows):
+        table.add_row(*(column.cells[i] for column in fitted), style=row_style(row) if row_style else None)
     out.print(table)
     if footer:
         out.print(footer, style="dim")
+
+
+def _cell(value: Any) -> str:
+    """A value as a person reads it: yes/no for booleans, ISO dates, else its text."""
+    return "" if value is None else _spoken(_plain(value))
 
 
 def emit(
@@ -219,34 +231,37 @@ def emit_case(view: dict, fmt: Format) -> None:
     if fmt is Format.json:
         emit_json(view)
         return
-    from rich.table import Table
-
     out = console()
     child = view["child"]
-    out.print(f"[bold]{view['reference']}[/bold]  {child['name']} (born {child['dob']})  "
-              f"stage: [bold]{view['stage']}[/bold]  received: {view['received']}  "
-              f"caseworker: {view['caseworker'] or '-'}")
-    table = Table(title=f"Deadlines as of {view['as_of']}", header_style="bold")
-    for col in ("key", "due", "practical last working day", "status", "met on", "exception", "citation"):
-        table.add_column(col, no_wrap=col in ("key", "due", "status", "met on"))
-    for d in view["deadlines"]:
-        label = d["status"] + (" (advisory)" if d["advisory"] else "")
-        table.add_row(d["key"], str(d["due"]), str(d["practical_last_working_day"]), label,
-                      str(d["met_on"] or ""), d["exception"] or "", d["citation"],
-                      style=rag_style(d["status"]))  # the view counts it with the settings' window
-    out.print(table)
+    fields = [view["reference"], f"{child['name']} (born {child['dob']})", f"stage: {words(view['stage'])}",
+              f"received: {view['received']}", f"caseworker: {view['caseworker'] or '-'}"]
+    for line in _lines(fields, out.width):
+        out.print(line)
+    rows = [{**d, "status": d["status"] + (" (advisory)" if d["advisory"] else "")} for d in view["deadlines"]]
+    emit_table(rows, CASE_DEADLINE_COLUMNS, title=f"Deadlines as of {view['as_of']}",  # the view counts the
+               row_style=lambda d: rag_style(d["status"].removesuffix(" (advisory)")))  # status (settings' window)
     if view["advice"]:
-        advice = Table(title="Advice requests", header_style="bold")
-        for col in ("kind", "partner", "requested", "body received request", "advice received"):
-            advice.add_column(col)
-        for a in view["advice"]:
-            advice.add_row(a["kind"], a["partner"] or "", str(a["requested_on"]),
-                           str(a["received_by_body_on"]), str(a["received_on"] or "outstanding"))
-        out.print(advice)
+        advice = [{**a, "received_on": a["received_on"] or "outstanding"} for a in view["advice"]]
+        emit_table(advice, ["kind", "partner", "requested_on", "received_by_body_on", "received_on"],
+                   title="Advice requests")
     for e in view["exceptions"]:
-        out.print(f"exception: {e.get('reason')} from {e['on']} to {e.get('until') or '-'}")
+        out.print(f"exception: {words(e.get('reason') or '')} from {e['on']} to {e.get('until') or '-'}")
     for n in view["notes"]:
         out.print(f"note ({n['actor']}, {str(n['at'])[:16]}): {n['text']}")
+
+
+CASE_DEADLINE_COLUMNS = ["key", "due", "practical_last_working_day", "status", "met_on", "exception", "citation"]
+
+
+def _lines(fields: Sequence[str], width: int) -> list[str]:
+    """Fields joined by two spaces, a new line only between fields (a date is never split)."""
+    lines: list[str] = []
+    for field in fields:
+        if lines and len(lines[-1]) + 2 + len(field) <= width:
+            lines[-1] += "  " + field
+        else:
+            lines.append(field)
+    return lines
 
 
 def emit_noted(result: Any, fmt: Format, summary: str) -> None:  # result: a services record of SEN2 data
@@ -303,6 +318,24 @@ def _spoken(value: Any) -> str:  # any detail value a service returns
     if isinstance(value, bool):
         return "yes" if value else "no"
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def paragraphs(text: str) -> str:
+    """Help text as paragraphs: dedented, the lines of each paragraph joined, so the terminal wraps
+    them at its width. A line that starts an example (``Example:``, ``ehcp ...``), a list item
+    (``- ``) or an indented block keeps its own line; a ``\b`` paragraph (click's verbatim) is kept."""
+    kept = ("Example", "ehcp ", "- ", " ")
+    out = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        lines: list[str] = []
+        for line in paragraph.split("\n"):
+            if lines and not paragraph.startswith("\b") and not line.startswith(kept) \
+                    and not lines[-1].startswith(("Example", "ehcp ")):
+                lines[-1] += " " + line.strip()
+            else:
+                lines.append(line)
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
 
 
 def error(message: str) -> None:

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Boolean, Connection, Date, bindparam, text
 
+from ehcp.domain import labels
 from ehcp.domain.deadlines import PENDING, is_conditional
 from ehcp.reports.dialect import sql_for
 from ehcp.reports.result import Report, Table
@@ -138,5 +139,6 @@ def _sheets(by: str, groups: list[dict], rows: list[dict]) -> list[Table]:
         per_group.setdefault(str(row["group"]), []).append(row)
     columns = ["advisory", *COLUMNS[1:]]
     for name in sorted(per_group, key=lambda n: (per_group[n][0]["due"], n)):  # rows are oldest first
-        sheets.append(Table(name, columns, per_group[name], f"{by}: {name}"))
+        label = labels.rule(name) if by == "rule" else name  # a sheet named for people, not a rule id
+        sheets.append(Table(label, columns, per_group[name], f"{by}: {label}"))
     return sheets

@@ -5,13 +5,14 @@ These use :mod:`ehcp.store.reads` (SQLAlchemy Core, no ORM) so the commands star
 
 from __future__ import annotations
 
+import difflib
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import Unpack
 
 from ehcp.config import Settings
 from ehcp.domain.school_year import academic_year, year_group_on
-from ehcp.services.errors import UnknownCase
+from ehcp.services.errors import Refused, UnknownCase
 from ehcp.store import reads
 from ehcp.store.reads import Connection
 
@@ -63,7 +64,16 @@ def list_cases(settings: Settings, *, mine: bool = True,
     """The caseload; by default the acting user's own cases (all cases if they hold none)."""
     with read_connection(settings) as conn:
         scope = "all"
-        if mine and not filters.get("caseworker") and reads.owns_cases(conn, settings.user):
+        login, team = filters.get("caseworker"), filters.get("team")
+        if login and not reads.known_login(conn, login):
+            raise Refused(f"no caseworker with the login {login!r} ('ehcp user list' shows them)")
+        if team and not reads.known_team(conn, team):
+            raise Refused(f"no team called {team!r}")
+        if team:
+            scope = f"team {team}"
+        elif login:
+            scope = f"caseload of {login}"
+        if mine and not login and not team and reads.owns_cases(conn, settings.user):
             filters["caseworker"] = settings.user
             scope = f"caseload of {settings.user}"
         rows = reads.caseload(conn, today=settings.today, due_soon_days=settings.due_soon_days, **filters)
@@ -76,9 +86,13 @@ def timeline(settings: Settings, reference: str) -> dict:
     with read_connection(settings) as conn:
         header = _header(conn, reference)
         items = []
+        partners = reads.request_partners(conn, header["id"])
         for e in reads.case_events(conn, header["id"]):
+            detail = e["payload"] or {}
+            if detail.get("request_id") in partners:
+                detail = {**detail, "partner": partners[detail["request_id"]]}
             items.append({"date": e["on"], "what": e["kind"], "by": e["actor"], "recorded_at": e["recorded_at"],
-                          "detail": e["payload"] or {}, "reason": e["reason"]})
+                          "detail": detail, "reason": e["reason"]})
         for n in reads.case_notes(conn, header["id"], limit=10_000):
             at = n["at"]
             items.append({"date": str(at)[:10], "what": "note", "by": n["actor"],
@@ -103,3 +117,20 @@ def _year_group(header: dict, today: date) -> int | None:
     if header["year_group"] is None:
         return None
     return year_group_on(header["year_group"], header["year_group_year"] or academic_year(today), today)
+
+
+def near_matches(settings: Settings, term: str, *, limit: int = 3) -> list[dict]:
+    """Cases whose child's name or reference is close to ``term`` (a typo: difflib's ratio >= 0.6),
+    for when ``find_cases`` found nothing."""
+    with read_connection(settings) as conn:
+        names = reads.case_names(conn)
+        wanted = term.strip().lower()
+        scored = sorted(((max(_likeness(wanted, ref.lower()), _likeness(wanted, child.lower()),
+                              *(_likeness(wanted, part.lower()) for part in child.split())), ref)
+                         for ref, child in names), reverse=True)
+        refs = [ref for score, ref in scored[:limit] if score >= 0.6]
+        return [row for ref in refs for row in reads.find_cases(conn, ref)]
+
+
+def _likeness(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()

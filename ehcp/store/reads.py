@@ -138,6 +138,7 @@ class CaseloadFilters(TypedDict, total=False):
 
     stage: str | None
     caseworker: str | None
+    team: str | None
     overdue_only: bool
     due_within: int | None
     include_closed: bool
@@ -152,6 +153,7 @@ def caseload(
     due_soon_days: int,
     stage: str | None = None,
     caseworker: str | None = None,
+    team: str | None = None,
     overdue_only: bool = False,
     due_within: int | None = None,
     include_closed: bool = False,
@@ -174,6 +176,9 @@ def caseload(
         state = "d.state || ''"  # steer the planner to the case_id index, not (state, due)
         scope = (" AND d.case_id IN (SELECT c3.id FROM cases c3 JOIN users u3 ON u3.id = c3.caseworker_id"
                  " WHERE u3.login = :caseworker)")
+    if team:
+        where.append("u.team_id = (SELECT t.id FROM teams t WHERE t.name = :team)")
+        params["team"] = team
     if overdue_only:
         where.append("nd.overdue > 0")
     if due_within is not None:
@@ -223,6 +228,29 @@ def actor_standing(conn: Connection, login: str) -> tuple[bool, bool | None, int
         {"login": login},
     ).one()
     return row.flag == "on", row.active, row.users
+
+
+def known_login(conn: Connection, login: str) -> bool:
+    """Whether ``login`` is a user, or the caseworker of a case (cases are assigned to users)."""
+    return conn.execute(text("SELECT 1 FROM users WHERE login = :l"), {"l": login}).first() is not None
+
+
+def known_team(conn: Connection, name: str) -> bool:
+    return conn.execute(text("SELECT 1 FROM teams WHERE name = :n"), {"n": name}).first() is not None
+
+
+def case_names(conn: Connection) -> list[tuple[str, str]]:
+    """(reference, child's name) of every case: what a mistyped search is compared with."""
+    query = text("""SELECT c.reference, ch.given_name || ' ' || ch.family_name AS child
+                    FROM cases c JOIN children ch ON ch.id = c.child_id ORDER BY c.reference""")
+    return [(r.reference, r.child) for r in conn.execute(query)]
+
+
+def request_partners(conn: Connection, case_id: int) -> dict[int, str]:
+    """Each advice request of a case and the partner asked (the timeline names the partner)."""
+    query = text("""SELECT ar.id, p.name FROM advice_requests ar JOIN partners p ON p.id = ar.partner_id
+                    WHERE ar.case_id = :case""")
+    return {r.id: r.name for r in conn.execute(query, {"case": case_id})}
 
 
 def owns_cases(conn: Connection, login: str) -> bool:

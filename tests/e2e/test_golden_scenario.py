@@ -39,7 +39,7 @@ ICS = "\r\n".join([
 
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}[0-9:.+Z-]*…?")  # wall clock, maybe cut short by a table
 AUDIT_HASH = re.compile(r"\b[0-9a-f]{64}\b")  # the audit chain hashes the wall-clock time
-SHORT_HASH = re.compile(r"(?<=│ )[0-9a-f]{12}(?= │)")  # the same, shortened in a table
+SHORT_HASH = re.compile(r"(?<=│ )[0-9a-f]{12}(?= +│)")  # the same, shortened in a table (maybe padded)
 SECONDS = re.compile(r'"seconds": [0-9.e-]+')  # import and generate timings (JSON)
 REVISION = re.compile(r"(?<=revision )[0-9a-f]{12}\b")  # Alembic's head: a new index must not break this test
 RATE = re.compile(r" in [0-9.]+ s( \([0-9,]+ rows/s\))?")  # the same, as text
