@@ -113,7 +113,8 @@ class _Run:
                 by_id[case_id].history.append(event_from(kind, on, payload or {}))
             rows = self.session.execute(
                 select(AdviceRequest.case_id, AdviceRequest.id, AdviceRequest.kind, AdviceRequest.requested_on)
-                .where(AdviceRequest.case_id.in_(chunk), AdviceRequest.received_on.is_(None))
+                .where(AdviceRequest.case_id.in_(chunk), AdviceRequest.received_on.is_(None),
+                       AdviceRequest.cancelled_on.is_(None))
                 .order_by(AdviceRequest.id))
             for case_id, advice_id, kind, requested_on in rows:
                 by_id[case_id].open_advice.append([advice_id, kind, requested_on, None])

@@ -437,6 +437,27 @@ def play(s: Scenario) -> None:  # one long story, read top to bottom
     for fmt in FORMATS:
         s("dev", "generate", "--plans", "3", "--seed", "7", "--database", f"sqlite:///{tmp / f'gen-{fmt}.sqlite3'}",
           "--today", "2026-01-05", "--jobs", "1", "--format", fmt)
+    correct_mistakes(s)
+
+
+def correct_mistakes(s: Scenario) -> None:
+    """Putting a mistake right (issue 15): a new case, so that nothing recorded above changes."""
+    s("partner", "add", "EP Locum", "--email", "locum@example.org", "--kind", "psychological")
+    robin = ref_of(s("case", "new", "--child", "Robin Error", "--dob", "2026-03-03", "--received", "2033-04-04",
+                     "--format", "json"))
+    s("case", "decide", robin, "--assess", "--on", "2033-05-02")
+    s("advice", "request", robin, "--kind", "psychological", "--partner", "EP Service", "--on", "2033-05-03")
+    s("advice", "request", robin, "--kind", "psychological", "--partner", "EP Locum", "--on", "2033-05-03")
+    s("advice", "request", robin, "--kind", "medical", "--partner", "Paediatrics", "--on", "2033-05-03")
+    s("advice", "request", robin, "--kind", "medical", "--partner", "Paediatrics", "--on", "2033-05-04")
+    s("advice", "received", robin, "--kind", "psychological", "--on", "2033-05-30")  # two match: refused
+    s("advice", "received", robin, "--kind", "psychological", "--partner", "EP Service", "--on", "2033-05-30")
+    s("advice", "cancel", robin, "psychological", "--reason", "asked the locum in error", "--format", "json")
+    asked_twice = s("advice", "cancel", robin, "medical", "--reason", "asked twice")  # two match: refused
+    second = re.findall(r"request (\d+) \(Paediatrics", " ".join(asked_twice["stderr"]))[-1]
+    s("advice", "cancel", robin, "medical", "--request-id", second, "--reason", "asked twice", "--format", "table")
+    s("advice", "list", "--case", robin, "--format", "json")
+    s.formats("case", "timeline", robin)
 
 
 def first_difference(old: list, new: list) -> str:

@@ -183,14 +183,16 @@ class FakePartners:
 class FakeAdviceRequests:
     def __init__(self) -> None:
         self.rows: list[AdviceRequest] = []
+        self.partner_names: dict[int | None, str] = {}  # filled by FakeUnitOfWork from its partners
 
     def add(self, request: AdviceRequest) -> AdviceRequest:
         request.id = len(self.rows) + 1
         self.rows.append(request)
         return request
 
-    def oldest_open(self, case_id: int, kind: str) -> AdviceRequest | None:
-        return next((r for r in self.rows if r.case_id == case_id and r.kind == kind and r.received_on is None), None)
+    def open_requests(self, case_id: int, kind: str) -> list[tuple[AdviceRequest, str | None]]:
+        return [(r, self.partner_names.get(r.partner_id)) for r in self.rows
+                if r.case_id == case_id and r.kind == kind and r.received_on is None and r.cancelled_on is None]
 
 
 class FakeCalendars:
@@ -257,6 +259,7 @@ class FakeUnitOfWork:
         self.flags = FakeFlags()
         self.partners = FakePartners(partners)
         self.advice = FakeAdviceRequests()
+        self.advice.partner_names = {p.id: p.name for p in self.partners.rows}
         self.calendars = FakeCalendars(closures)
         self.notes = FakeNotes()
         self.audit = FakeAudit()
