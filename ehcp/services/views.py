@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager
 from datetime import date
 
 from ehcp.config import Settings
+from ehcp.domain.machine.voiding import EventVoided
 from ehcp.services.errors import UnknownCase
 from ehcp.store import reads
 from ehcp.store.reads import Connection
@@ -68,23 +69,27 @@ def list_cases(settings: Settings, *, mine: bool = True, **filters: object) -> t
 
 
 def timeline(settings: Settings, reference: str) -> dict:
-    """The whole chronology: events (with who recorded them and when), notes, deadlines settled."""
+    """The whole chronology: events (with who recorded them and when, and their ids; one voided as
+    recorded in error is marked void), notes, deadlines settled."""
     today = settings.today
     with read_connection(settings) as conn:
         header = _header(conn, reference)
         items = []
-        for e in reads.case_events(conn, header["id"]):
-            items.append({"date": e["on"], "what": e["kind"], "by": e["actor"], "recorded_at": e["recorded_at"],
-                          "detail": e["payload"] or {}, "reason": e["reason"]})
+        events = reads.case_events(conn, header["id"])
+        voided = {(e["payload"] or {}).get("event_id") for e in events if e["kind"] == EventVoided.kind}
+        for e in events:
+            what = f"{e['kind']} (void)" if e["id"] in voided else e["kind"]
+            items.append({"date": e["on"], "what": what, "by": e["actor"], "recorded_at": e["recorded_at"],
+                          "detail": e["payload"] or {}, "reason": e["reason"], "id": e["id"]})
         for n in reads.case_notes(conn, header["id"], limit=10_000):
             at = n["at"]
             items.append({"date": at if isinstance(at, date) else str(at)[:10], "what": "note", "by": n["actor"],
-                          "recorded_at": at, "detail": {"text": n["text"]}, "reason": None})
+                          "recorded_at": at, "detail": {"text": n["text"]}, "reason": None, "id": None})
         for d in reads.case_deadlines(conn, header["id"], today, settings.due_soon_days):
             if d["status"] in ("met", "missed"):
                 items.append({"date": d["met_on"], "what": f"deadline {d['key']} {d['status']}", "by": None,
                               "recorded_at": None, "detail": {"due": d["due"], "citation": d["citation"]},
-                              "reason": None})
+                              "reason": None, "id": None})
     items.sort(key=lambda i: (str(i["date"]), str(i["recorded_at"] or "")))
     return {"reference": header["reference"], "stage": header["stage"], "items": items}
 

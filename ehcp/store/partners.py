@@ -36,6 +36,9 @@ class AdviceRequestRepository:
         self.session.flush()
         return request
 
+    def get(self, request_id: int) -> AdviceRequest | None:
+        return self.session.get(AdviceRequest, request_id)
+
     def open_requests(self, case_id: int, kind: str) -> list[tuple[AdviceRequest, str | None]]:
         """The case's requests for advice of ``kind`` neither answered nor cancelled, oldest first,
         each with its partner's name (None for the parent's own advice)."""

@@ -457,7 +457,16 @@ def correct_mistakes(s: Scenario) -> None:
     second = re.findall(r"request (\d+) \(Paediatrics", " ".join(asked_twice["stderr"]))[-1]
     s("advice", "cancel", robin, "medical", "--request-id", second, "--reason", "asked twice", "--format", "table")
     s("advice", "list", "--case", robin, "--format", "json")
-    s.formats("case", "timeline", robin)
+    items = s.formats("case", "timeline", robin)["json"]["items"]
+
+    def event(kind: str) -> str:
+        return str(next(i["id"] for i in items if i["what"] == kind))
+
+    s("event", "void", robin, event("advice_requested"), "--reason", "wrong case")  # answered since: refused
+    s("event", "void", robin, event("advice_received"), "--reason", "recorded on the wrong case", "--format", "json")
+    s("event", "void", robin, event("advice_cancelled"),
+      "--reason", "the cancellation was the mistake", "--format", "table")
+    s("case", "timeline", robin, "--format", "table")
 
 
 def first_difference(old: list, new: list) -> str:

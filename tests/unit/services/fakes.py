@@ -100,6 +100,9 @@ class FakeEvents:
     def append(self, case_id: int, event: Event, *, at: datetime, actor: str, reason: str | None) -> None:
         self.rows.append(StoredEvent(case_id, event, at, actor, reason))
 
+    def logged(self, case_id: int) -> list[tuple[int, Event]]:
+        return [(i, r.event) for i, r in enumerate(self.rows, start=1) if r.case_id == case_id]
+
     def kinds(self, case_id: int) -> list[str]:
         return [e.kind for e in ordered(self.history(case_id))]
 
@@ -189,6 +192,9 @@ class FakeAdviceRequests:
         request.id = len(self.rows) + 1
         self.rows.append(request)
         return request
+
+    def get(self, request_id: int) -> AdviceRequest | None:
+        return next((r for r in self.rows if r.id == request_id), None)
 
     def open_requests(self, case_id: int, kind: str) -> list[tuple[AdviceRequest, str | None]]:
         return [(r, self.partner_names.get(r.partner_id)) for r in self.rows
