@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from ehcp.config import load_settings
 from ehcp.store.db import engine_for
 from ehcp.store.models import Base
 
@@ -13,8 +14,6 @@ def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from ehcp.config import load_settings
-
     return load_settings().database_url
 
 
@@ -34,7 +33,7 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
-def _run(connection) -> None:  # noqa: ANN001
+def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -20,6 +20,7 @@ PG_BASE = os.environ.get("EHCP_BENCH_PG_URL", "postgresql+psycopg://postgres@127
 DATA_DIR = Path(os.environ.get("EHCP_BENCH_DIR", "/tmp/ehcp-bench"))
 
 sys.path.insert(0, str(ROOT))
+import sqlalchemy as sa
 
 
 @dataclass
@@ -86,12 +87,10 @@ def interleaved(cmds: dict[str, tuple[list[str], dict[str, str] | None]], repeat
 
 def pg_available() -> bool:
     try:
-        import sqlalchemy as sa
-
         with sa.create_engine(PG_BASE).connect() as conn:
             conn.execute(sa.text("SELECT 1"))
         return True
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - whatever stops a connection means: no PostgreSQL for this run
         return False
 
 
@@ -100,8 +99,6 @@ def pg_schema_url(schema: str) -> str:
 
 
 def pg_create_schema(schema: str, drop: bool = True) -> str:
-    import sqlalchemy as sa
-
     engine = sa.create_engine(PG_BASE)
     with engine.begin() as conn:
         if drop:
@@ -112,8 +109,6 @@ def pg_create_schema(schema: str, drop: bool = True) -> str:
 
 
 def pg_drop_schema(schema: str) -> None:
-    import sqlalchemy as sa
-
     engine = sa.create_engine(PG_BASE)
     with engine.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
@@ -121,8 +116,6 @@ def pg_drop_schema(schema: str) -> None:
 
 
 def pg_schema_exists(schema: str) -> bool:
-    import sqlalchemy as sa
-
     engine = sa.create_engine(PG_BASE)
     with engine.connect() as conn:
         found = conn.execute(sa.text("SELECT 1 FROM information_schema.schemata WHERE schema_name = :s"),
@@ -133,7 +126,8 @@ def pg_schema_exists(schema: str) -> bool:
 
 def machine() -> str:
     try:
-        mem_kb = int(next(line for line in open("/proc/meminfo") if line.startswith("MemTotal")).split()[1])
+        with open("/proc/meminfo") as meminfo:
+            mem_kb = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
         memory = f"{mem_kb / 1024 / 1024:.1f} GiB"
     except (OSError, StopIteration):
         memory = "?"
@@ -146,7 +140,10 @@ def table(title: str, headers: list[str], rows: list[list[object]]) -> str:
     """A plain-text (and Markdown-compatible) table."""
     cells = [[_fmt(v) for v in row] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
-    line = lambda values: "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths)) + " |"  # noqa: E731
+
+    def line(values: list[str]) -> str:
+        return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"
+
     out = [f"\n{title}\n", line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     out += [line(r) for r in cells]
     return "\n".join(out)

@@ -21,7 +21,8 @@ plus a final_plan clock per case for the caseworker digest. Timings printed:
 
 and the peak RSS of the process (resource.getrusage). With ``--scale PLANS`` the data set is the
 scale issue's realistic case load (bench/generate.py, seed 1, as of 2025-12-01: about half as many
-plans again in other stages, ~2.5 advice requests per case) instead of the synthetic rows above. PostgreSQL is used too when reachable at
+plans again in other stages, ~2.5 advice requests per case) instead of the synthetic rows above. PostgreSQL is
+used too when reachable at
 EHCP_BENCH_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test, as every bench script), in a scratch
 schema.
 """
@@ -34,25 +35,25 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 
-import sqlalchemy as sa  # noqa: E402
-from _common import pg_available, pg_create_schema, pg_drop_schema  # noqa: E402
+import sqlalchemy as sa
 
-from ehcp.config import Settings  # noqa: E402
-from ehcp.chase.advice import ADVICE_CHASE  # noqa: E402
-from ehcp.chase.config import ChaseConfig  # noqa: E402
-from ehcp.chase.deadlines import DEADLINE_DIGEST  # noqa: E402
-from ehcp.chase.night import plan_night, run_night  # noqa: E402
-from ehcp.services.context import ServiceContext  # noqa: E402
-from ehcp.store import migrate  # noqa: E402
-from ehcp.store.db import engine_for  # noqa: E402
-from ehcp.store.models import (AdviceRequest, Case, Child, Deadline, Partner, Reminder, Team,  # noqa: E402
-                               User)
+import generate
+from _common import pg_available, pg_create_schema, pg_drop_schema
+from ehcp.chase.advice import ADVICE_CHASE
+from ehcp.chase.config import ChaseConfig
+from ehcp.chase.deadlines import DEADLINE_DIGEST
+from ehcp.chase.night import plan_night, run_night
+from ehcp.config import Settings
+from ehcp.services.context import ServiceContext
+from ehcp.store import migrate
+from ehcp.store.db import engine_for
+from ehcp.store.models import AdviceRequest, Case, Child, Deadline, Partner, Reminder, Team, User
 
 AS_OF = date(2025, 6, 4)
 KINDS = ("psychological", "educational", "medical", "social_care")
@@ -63,14 +64,14 @@ class NullNotifier:
         self.messages = 0
         self.bytes = 0
 
-    def send(self, message) -> None:  # noqa: ANN001
+    def send(self, message) -> None:
         self.messages += 1
         self.bytes += len(message.body)
 
 
 def populate(url: str, n: int, partners: int) -> None:
     """Bulk-insert the synthetic data set with Core executemany, in chunks."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     engine = engine_for(url)
     teams, workers = 10, 200
     with engine.begin() as conn:
@@ -129,7 +130,7 @@ ON CONFLICT DO NOTHING
 
 def floor(url: str) -> tuple[float, int]:
     params = {"esc": AS_OF - timedelta(days=8), "over": AS_OF - timedelta(days=1), "today": AS_OF,
-              "horizon": AS_OF + timedelta(days=7), "as_of": AS_OF, "now": datetime.now(timezone.utc)}
+              "horizon": AS_OF + timedelta(days=7), "as_of": AS_OF, "now": datetime.now(UTC)}
     with engine_for(url).connect() as conn:
         started = time.perf_counter()
         with conn.begin():
@@ -158,7 +159,7 @@ def night_floor(url: str) -> tuple[float, int]:
     """The whole night's floor: the ledger INSERT ... SELECT, reading every queued row's message
     content and marking them sent - three statements, each committed - then undone."""
     params = {"esc": AS_OF - timedelta(days=8), "over": AS_OF - timedelta(days=1), "today": AS_OF,
-              "horizon": AS_OF + timedelta(days=7), "as_of": AS_OF, "now": datetime.now(timezone.utc)}
+              "horizon": AS_OF + timedelta(days=7), "as_of": AS_OF, "now": datetime.now(UTC)}
     with engine_for(url).connect() as conn:
         started = time.perf_counter()
         with conn.begin():
@@ -173,7 +174,7 @@ def night_floor(url: str) -> tuple[float, int]:
     return elapsed, rows
 
 
-def timed(label: str, fn, results: list):  # noqa: ANN001, ANN201
+def timed(label: str, fn, results: list):
     started = time.perf_counter()
     value = fn()
     elapsed = time.perf_counter() - started
@@ -182,7 +183,7 @@ def timed(label: str, fn, results: list):  # noqa: ANN001, ANN201
 
 
 def bench(url: str, n: int, partners: int, name: str, scale: int | None = None, reuse: bool = False) -> None:
-    global AS_OF
+    global AS_OF  # noqa: PLW0603 - the bench's 'today': a generated or reused data set has its own
     started = time.perf_counter()
     migrate.upgrade(url)
     if reuse:  # a data set generated beforehand (ehcp dev generate): start from an empty ledger
@@ -201,8 +202,6 @@ def bench(url: str, n: int, partners: int, name: str, scale: int | None = None, 
               f"as of {AS_OF}")
         return _measure(url, name)
     if scale:
-        import generate
-
         AS_OF = date(2025, 12, 1)
         summary = generate.build(url, scale, today=AS_OF, quiet=True)
         n, partners = summary.counts["advice_requests"], summary.partners
@@ -224,7 +223,7 @@ def add_history(url: str, rows: int) -> None:
     if not rows:
         return
     started = time.perf_counter()
-    stamp = datetime.now(timezone.utc)
+    stamp = datetime.now(UTC)
     with engine_for(url).begin() as conn:
         top = conn.execute(sa.text("SELECT COALESCE(MAX(id), 0) FROM advice_requests")).scalar()
         for start in range(0, rows, 50_000):
@@ -260,8 +259,9 @@ def _measure(url: str, name: str) -> None:
     notifier = NullNotifier()
     night = timed("whole first night (run_night)", lambda: run_night(ctx, ADVICE_CHASE, AS_OF, config=config,
                                                                     notifier=notifier), results)
-    results[-1] = (*results[-1][:2], f"{night.summary()['messages_sent']} digests, "
-                   f"{night.summary()['reminders_sent']:,} reminders, {notifier.bytes / 1e6:.1f} MB of text")
+    results[-1] = (*results[-1][:2], (f"{night.summary()['messages_sent']} digests, "
+                                      f"{night.summary()['reminders_sent']:,} reminders, "
+                                      f"{notifier.bytes / 1e6:.1f} MB of text"))
     again = timed("rerun same night (run_night)", lambda: run_night(ctx, ADVICE_CHASE, AS_OF, config=config,
                                                                     notifier=NullNotifier()), results)
     results[-1] = (*results[-1][:2], f"{again.summary()['messages_sent']} sent")
@@ -293,7 +293,7 @@ def main() -> None:
     parser.add_argument("--history", type=int, default=0, metavar="N",
                         help="first add N reminders sent on earlier nights (a ledger after months of use)")
     args = parser.parse_args()
-    global HISTORY
+    global HISTORY  # noqa: PLW0603 - set once from --history, read by _measure
     HISTORY = args.history
     if args.database:
         bench(args.database, 0, 0, args.database.split(":")[0], reuse=True)

@@ -24,8 +24,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (DATA_DIR, EHCP, PYTHON, interleaved, machine, pg_available, pg_create_schema,  # noqa: E402
-                     pg_schema_exists, pg_schema_url, run_measured, table)
+from sqlalchemy import text
+
+from _common import (
+    DATA_DIR,
+    EHCP,
+    PYTHON,
+    interleaved,
+    machine,
+    pg_available,
+    pg_create_schema,
+    pg_schema_exists,
+    pg_schema_url,
+    run_measured,
+    table,
+)
+from ehcp.importing.synthetic import generate
+from ehcp.store import migrate
+from ehcp.store.db import engine_for
+from generate import context
 
 TODAY = date(2025, 12, 1)
 BUDGET = 1.5
@@ -35,10 +52,6 @@ CASELOAD = 200
 
 def database(db: str, cases: int, rebuild: bool) -> str:
     """A generated database of ``cases`` cases (made once, then reused)."""
-    from sqlalchemy import text
-
-    from ehcp.store.db import engine_for
-
     if db == "sqlite":
         path = DATA_DIR / f"cli-{cases}-{SEED}.sqlite3"
         url = f"sqlite:///{path}"
@@ -59,10 +72,6 @@ def database(db: str, cases: int, rebuild: bool) -> str:
     if fresh:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         print(f"  generating {cases:,} cases into {db} (once) ...", file=sys.stderr, flush=True)
-        from ehcp.importing.synthetic import generate
-        from ehcp.store import migrate
-        from generate import context
-
         migrate.upgrade(url)
         generate(context(url, TODAY), plans=cases // 2, seed=SEED, today=TODAY, requests=cases)
     return url
@@ -70,10 +79,6 @@ def database(db: str, cases: int, rebuild: bool) -> str:
 
 def subjects(url: str) -> tuple[str, str, int]:
     """(a case with a plan and a long history, a caseworker with about 200 open cases, their count)."""
-    from sqlalchemy import text
-
-    from ehcp.store.db import engine_for
-
     with engine_for(url).connect() as conn:
         reference = conn.execute(text(
             "SELECT c.reference FROM cases c WHERE c.stage = 'final' ORDER BY c.id "

@@ -19,6 +19,7 @@ import argparse
 import csv
 import json
 import random
+import sqlite3
 import statistics
 import sys
 import time
@@ -27,8 +28,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (DATA_DIR, EHCP, machine, pg_available, pg_create_schema, pg_drop_schema,  # noqa: E402
-                     pg_schema_url, run_measured, table)
+import psycopg
+
+from _common import (
+    DATA_DIR,
+    EHCP,
+    machine,
+    pg_available,
+    pg_create_schema,
+    pg_drop_schema,
+    pg_schema_url,
+    run_measured,
+    table,
+)
+from ehcp.importing.synthetic import FAMILY, GIVEN
+from ehcp.store import migrate
+from ehcp.store.db import engine_for
 
 TODAY = date(2025, 12, 1)
 BUDGET = 20_000  # cases per second into SQLite
@@ -45,8 +60,6 @@ SCHEMA = "ehcp_bench_import"
 
 def write_csv(rows: int, seed: int = 7) -> Path:
     """A deterministic cases file (kept between runs)."""
-    from ehcp.importing.synthetic import FAMILY, GIVEN
-
     path = DATA_DIR / f"import-cases-{rows}-{seed}.csv"
     if path.exists():
         return path
@@ -68,9 +81,6 @@ def write_csv(rows: int, seed: int = 7) -> Path:
 
 def fresh(db: str, tag: str) -> str:
     """A new, migrated, empty database (this process's pooled connections to an old one closed first)."""
-    from ehcp.store import migrate
-    from ehcp.store.db import engine_for
-
     if db == "sqlite":
         path = DATA_DIR / f"import-{tag}.sqlite3"
         url = f"sqlite:///{path}"
@@ -100,8 +110,6 @@ def floor(db: str, source_url: str) -> float:
     """Seconds to insert the imported rows again, raw, into a fresh database (one transaction)."""
     target = fresh(db, "floor")
     if db == "sqlite":
-        import sqlite3
-
         src = sqlite3.connect(source_url.removeprefix("sqlite:///"))
         data = {t: src.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM {t} ORDER BY id')
                 .fetchall() for t, cols in TABLES.items()}
@@ -120,8 +128,6 @@ def floor(db: str, source_url: str) -> float:
         seconds = time.perf_counter() - started
         conn.close()
         return seconds
-    import psycopg
-
     dsn = "postgresql://postgres@127.0.0.1:5432/test"
     with psycopg.connect(dsn, options=f"-c search_path={SCHEMA}_run") as src:
         data = {t: src.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM {t} ORDER BY id')
@@ -166,8 +172,7 @@ def main() -> None:
         if db == "postgresql":
             pg_drop_schema(f"{SCHEMA}_run")
             pg_drop_schema(f"{SCHEMA}_floor")
-    print(table("import cases: median of %d runs (end to end = the ehcp subprocess; service = inside it)"
-                % args.repeat,
+    print(table(f"import cases: median of {args.repeat} runs (end to end = the ehcp subprocess; service = inside it)",
                 ["database", "rows", "end to end s", "service s", "cases/s end to end", "cases/s service",
                  "raw floor s", "ratio e2e/floor", "ratio service/floor", "budget", "peak RSS MB"], rows))
 

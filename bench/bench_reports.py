@@ -23,20 +23,20 @@ import random
 import statistics
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
-from ehcp.store import migrate  # noqa: E402
-from ehcp.store.db import engine_for  # noqa: E402
-from ehcp.store.models import (AdviceRequest, Case, CaseEvent, Child, Deadline, Partner, Team,  # noqa: E402
-                               User)
+from ehcp.reports.overdue import overdue_report
+from ehcp.store import migrate
+from ehcp.store.db import engine_for
+from ehcp.store.models import AdviceRequest, Case, CaseEvent, Child, Deadline, Partner, Team, User
 
 AS_OF = date(2025, 12, 1)
-NOW = datetime(2025, 12, 1, tzinfo=timezone.utc)
+NOW = datetime(2025, 12, 1, tzinfo=UTC)
 CHUNK = 20_000
 STAGES = (("final", 0.66), ("review", 0.06), ("ceased", 0.07), ("not_assessed", 0.08), ("withdrawn", 0.02),
           ("no_plan", 0.02), ("request", 0.04), ("assessment", 0.035), ("draft", 0.015))
@@ -110,10 +110,10 @@ class Generator:
         out[Case].append({"id": cid, "reference": f"EHC-{received.year}-{cid:07d}", "child_id": cid, "stage": stage,
                           "received": received, "source": "parent", "caseworker_id": caseworker, "opened_at": NOW,
                           "version": 1, "updated_at": NOW, "updated_by": "bench"})
-        ev = lambda kind, on: out[CaseEvent].append({"case_id": cid, "kind": kind, "on": on, "recorded_at": NOW,  # noqa: E731
+        ev = lambda kind, on: out[CaseEvent].append({"case_id": cid, "kind": kind, "on": on, "recorded_at": NOW,  # noqa: E731 - this case's rows, one line each
                                                      "actor": "bench", "payload": {}})
         dl = lambda key, due, state="pending", met_on=None, exception=None, advisory=False, advice=None, rule=None: \
-            out[Deadline].append({"case_id": cid, "key": key, "rule": CITATION[rule or key][0], "due": due,  # noqa: E731
+            out[Deadline].append({"case_id": cid, "key": key, "rule": CITATION[rule or key][0], "due": due,  # noqa: E731 - as ev
                                   "practical_last_working_day": due, "state": state, "met_on": met_on,
                                   "citation": CITATION[rule or key][1], "exception": exception,
                                   "advisory": advisory, "advice_request_id": advice})
@@ -167,7 +167,7 @@ class Generator:
         else:
             dl("annual_review", last + timedelta(days=364))
 
-    def _advice(self, cid, rng, decided, out, dl, *, all_in: bool) -> None:  # noqa: ANN001
+    def _advice(self, cid, rng, decided, out, dl, *, all_in: bool) -> None:
         for kind in rng.sample(ADVICE_KINDS, 3):
             choices = [i for i, p in enumerate(PARTNERS) if p[1] == kind] or [len(PARTNERS) - 1]
             partner = rng.choice(choices)
@@ -281,8 +281,6 @@ def time_raw(url: str) -> tuple[float, int]:
 
 
 def time_service(url: str) -> tuple[float, int]:
-    from ehcp.reports.overdue import overdue_report
-
     with engine_for(url).connect() as conn:
         started = time.perf_counter()
         report = overdue_report(conn, as_of=AS_OF, by="rule")

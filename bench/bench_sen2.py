@@ -19,8 +19,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._common import DATA_DIR, EHCP, machine, pg_create_schema, pg_schema_exists, pg_schema_url, \
-    run_measured, table  # noqa: E402 - after the path insert
+from bench._common import (
+    DATA_DIR,
+    EHCP,
+    machine,
+    pg_create_schema,
+    pg_schema_exists,
+    pg_schema_url,
+    run_measured,
+    table,
+)
+from bench.generate import context
+from ehcp.importing.synthetic import generate
+from ehcp.store import migrate
 
 TODAY = date(2026, 1, 14)
 CENSUS = "2026-01-15"
@@ -44,10 +55,6 @@ def database(persons: int, kind: str) -> str:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         requests = int(persons / PERSONS_PER_REQUEST)
         started = time.perf_counter()
-        from bench.generate import context
-        from ehcp.importing.synthetic import generate
-        from ehcp.store import migrate
-
         migrate.upgrade(url)
         generate(context(url, TODAY), plans=requests // 2, seed=1, today=TODAY, requests=requests)
         print(f"generated {requests:,} requests in {time.perf_counter() - started:.0f} s", file=sys.stderr)

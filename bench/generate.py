@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
+import json
 import sys
 import time
 from datetime import date
@@ -19,23 +21,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sqlalchemy import inspect, text
+
+from ehcp.config import load_settings
+from ehcp.importing.synthetic import generate
+from ehcp.services.context import ServiceContext
+from ehcp.store import migrate
+from ehcp.store.db import engine_for
+
 TABLES = ("users", "partners", "children", "cases", "case_events", "advice_requests", "deadlines")
 
 
-def context(url: str, today: date, user: str = "bench"):  # noqa: ANN201
-    from ehcp.config import load_settings
-    from ehcp.services.context import ServiceContext
-
+def context(url: str, today: date, user: str = "bench"):
     settings = dataclasses.replace(load_settings(), database_url=url, today_override=today, user=user)
     return ServiceContext(settings)
 
 
 def build(url: str, plans: int, seed: int = 1, today: date = date(2025, 12, 1), jobs: int = 1,
-          quiet: bool = False):  # noqa: ANN201
+          quiet: bool = False):
     """Migrate ``url`` and generate into it; returns the generator's Summary."""
-    from ehcp.importing.synthetic import generate
-    from ehcp.store import migrate
-
     migrate.upgrade(url)
 
     def progress(done: int, total: int) -> None:
@@ -47,12 +51,6 @@ def build(url: str, plans: int, seed: int = 1, today: date = date(2025, 12, 1), 
 
 def digest(url: str) -> str:
     """sha256 over every row of the generated tables, in primary-key order (audit log excluded)."""
-    import hashlib
-
-    from sqlalchemy import text
-
-    from ehcp.store.db import engine_for
-
     h = hashlib.sha256()
     with engine_for(url).connect() as conn:
         for table in TABLES:
@@ -63,15 +61,11 @@ def digest(url: str) -> str:
     return h.hexdigest()
 
 
-def _columns(conn, table: str) -> list[str]:  # noqa: ANN001
-    from sqlalchemy import inspect
-
+def _columns(conn, table: str) -> list[str]:
     return [c["name"] for c in inspect(conn).get_columns(table)]
 
 
-def _plain(value):  # noqa: ANN001, ANN202
-    import json
-
+def _plain(value):
     if isinstance(value, dict):
         return json.dumps(value, sort_keys=True)
     if isinstance(value, str) and value.startswith("{"):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import PYTHON, TIME, machine, table  # noqa: E402
+from _common import PYTHON, TIME, machine, table
 
 HERE = Path(__file__).resolve().parent
 
@@ -32,7 +32,7 @@ def scripts(only: list[str] | None) -> list[Path]:
     return found
 
 
-def run(script: Path, timeout: float, out) -> tuple[float, float | None, int]:  # noqa: ANN001
+def run(script: Path, timeout: float, out) -> tuple[float, float | None, int]:
     """Run one script, streaming its output; (seconds, peak RSS MB or None, exit status)."""
     cmd = [PYTHON, str(script)]
     if TIME:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
-from cli.common import context, refusals, settings
+from cli.common import context, fail, refusals, settings
 from cli.output import FORMAT_OPTION, Format, emit, info
 
 db_app = typer.Typer(help="Create, migrate and check the database.", no_args_is_help=True)
@@ -103,10 +101,10 @@ def where() -> None:
 @refusals
 def user_add(
     login: str = typer.Argument(...),
-    name: Optional[str] = typer.Option(None, "--name"),
+    name: str | None = typer.Option(None, "--name"),
     role: str = typer.Option("caseworker", "--role", help="caseworker, manager or admin."),
-    team: Optional[str] = typer.Option(None, "--team"),
-    email: Optional[str] = typer.Option(None, "--email"),
+    team: str | None = typer.Option(None, "--team"),
+    email: str | None = typer.Option(None, "--email"),
 ) -> None:
     """Add a user (an admin, once any user exists). The first 'user add' switches permissions on:
     from then on unknown logins are refused."""
@@ -132,7 +130,7 @@ def user_list(fmt: Format = FORMAT_OPTION) -> None:
 def user_role(
     login: str = typer.Argument(...),
     role: str = typer.Argument(..., help="caseworker, manager or admin."),
-    team: Optional[str] = typer.Option(None, "--team"),
+    team: str | None = typer.Option(None, "--team"),
 ) -> None:
     """Change a user's role (and team); needs an admin."""
     from ehcp.services.users import change_role
@@ -145,7 +143,6 @@ def user_role(
 @refusals
 def user_enforce(state: str = typer.Argument(..., help="on or off (or 'status').")) -> None:
     """Switch permission enforcement on or off (an admin), or show it ('status')."""
-    from cli.common import fail
     from ehcp.services.permissions import enforce
 
     ctx = context()

@@ -6,12 +6,11 @@ command should pay for at start-up (``bench/bench_cli.py``).
 
 from __future__ import annotations
 
-from typing import List, Optional
-
 import typer
 
 from cli.common import context, parse_date, refusals, settings
 from cli.output import SHOW_FORMAT_OPTION, Format, emit, emit_json, emit_recorded, info, output_options, rag_style
+from ehcp.domain.deadlines import DUE_SOON, OPEN
 
 advice_app = typer.Typer(help="Advice requested from partners (reg 6) and received (reg 8: 6 weeks).",
                          no_args_is_help=True)
@@ -25,10 +24,13 @@ KIND_HELP = "parent, educational, medical, psychological, social_care or other"
 def request(
     reference: str = typer.Argument(...),
     kind: str = typer.Option(..., "--kind", help=f"Advice kind: {KIND_HELP}."),
-    partner: Optional[str] = typer.Option(None, "--partner", help="Partner organisation asked (not needed for parent advice)."),
+    partner: str | None = typer.Option(None, "--partner",
+                                       help="Partner organisation asked (not needed for parent advice)."),
     on: str = typer.Option(..., "--on", help="Date the request was sent."),
-    received_by_body: Optional[str] = typer.Option(None, "--received-by-body", help="Date the body received it, if known (else deemed from --channel)."),
-    channel: str = typer.Option("email", "--channel", help="email, hand, portal, first_class_post or second_class_post."),
+    received_by_body: str | None = typer.Option(
+        None, "--received-by-body", help="Date the body received it, if known (else deemed from --channel)."),
+    channel: str = typer.Option("email", "--channel",
+                                help="email, hand, portal, first_class_post or second_class_post."),
 ) -> None:
     """Record an advice request; the body's 6 weeks run from its receipt (reg 8(1)).
 
@@ -47,8 +49,10 @@ def received(
     reference: str = typer.Argument(...),
     kind: str = typer.Option(..., "--kind", help=f"Advice kind: {KIND_HELP}."),
     on: str = typer.Option(..., "--on", help="Date the advice was received."),
-    partner: Optional[str] = typer.Option(None, "--partner", help="The partner who sent it (when several requests of the kind are open)."),
-    request_id: Optional[int] = typer.Option(None, "--request-id", help="The request it answers (when several are open)."),
+    partner: str | None = typer.Option(
+        None, "--partner", help="The partner who sent it (when several requests of the kind are open)."),
+    request_id: int | None = typer.Option(
+        None, "--request-id", help="The request it answers (when several are open)."),
 ) -> None:
     """Record that requested advice has arrived.
 
@@ -67,9 +71,11 @@ def cancel(
     reference: str = typer.Argument(...),
     kind: str = typer.Argument(..., help=f"Advice kind: {KIND_HELP}."),
     reason: str = typer.Option(..., "--reason", help="Why the request was made in error (kept in the audit trail)."),
-    partner: Optional[str] = typer.Option(None, "--partner", help="The partner asked (when several requests of the kind are open)."),
-    request_id: Optional[int] = typer.Option(None, "--request-id", help="The request to cancel (when several are open)."),
-    on: Optional[str] = typer.Option(None, "--on", help="Date of the cancellation (default: today)."),
+    partner: str | None = typer.Option(
+        None, "--partner", help="The partner asked (when several requests of the kind are open)."),
+    request_id: int | None = typer.Option(
+        None, "--request-id", help="The request to cancel (when several are open)."),
+    on: str | None = typer.Option(None, "--on", help="Date of the cancellation (default: today)."),
     fmt: Format = SHOW_FORMAT_OPTION,
 ) -> None:
     """Cancel an advice request made in error: its 6-week deadline no longer applies and it is not chased.
@@ -91,8 +97,8 @@ def cancel(
 @output_options()
 def list_(
     overdue: bool = typer.Option(False, "--overdue", help="Only requests past their 6-week date."),
-    partner: Optional[str] = typer.Option(None, "--partner", help="Only this partner."),
-    reference: Optional[str] = typer.Option(None, "--case", help="Only this case."),
+    partner: str | None = typer.Option(None, "--partner", help="Only this partner."),
+    reference: str | None = typer.Option(None, "--case", help="Only this case."),
     outstanding: bool = typer.Option(False, "--outstanding", help="Only requests not yet answered."),
     fmt: Format = Format.table,
 ) -> None:
@@ -103,18 +109,19 @@ def list_(
     rows = list_advice(cfg, overdue=overdue, partner=partner, reference=reference, outstanding=outstanding)
     emit(rows, ["reference", "kind", "partner", "requested_on", "received_by_body_on", "due", "received_on",
                 "status", "days_overdue"], fmt, key="advice", title=f"Advice requests ({len(rows)})",
-         row_style=lambda r: rag_style(-r["days_overdue"] if r["days_overdue"] else None, r["status"],
-                                       due_soon_days=cfg.due_soon_days))
+         # coloured when overdue or settled only: a list of mostly open requests stays plain
+         row_style=lambda r: rag_style(r["status"] if r["status"] not in (OPEN, DUE_SOON) else None))
 
 
 @partner_app.command("add")
 @refusals
 def add(
     name: str = typer.Argument(..., help="Organisation name, e.g. 'Educational Psychology Service'."),
-    email: Optional[str] = typer.Option(None, "--email", help="Contact e-mail for advice requests and chasers."),
-    escalation_email: Optional[str] = typer.Option(None, "--escalation-email", help="Service manager or designated officer for escalations."),
-    kind: Optional[List[str]] = typer.Option(None, "--kind", help=f"Advice kind(s) it gives: {KIND_HELP}."),
-    contact: Optional[str] = typer.Option(None, "--contact", help="Contact person's name."),
+    email: str | None = typer.Option(None, "--email", help="Contact e-mail for advice requests and chasers."),
+    escalation_email: str | None = typer.Option(None, "--escalation-email",
+                                                help="Service manager or designated officer for escalations."),
+    kind: list[str] | None = typer.Option(None, "--kind", help=f"Advice kind(s) it gives: {KIND_HELP}."),
+    contact: str | None = typer.Option(None, "--contact", help="Contact person's name."),
 ) -> None:
     """Add a partner organisation."""
     from ehcp.services.partners import add_partner

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -23,7 +22,8 @@ app = typer.Typer(help="Working days, bank holidays and school term calendars.",
 @refusals
 def import_(
     file: Path = typer.Argument(..., help="An iCalendar (.ics) file of term dates or closures."),
-    setting: Optional[str] = typer.Option(None, "--setting", help="The school or setting it belongs to (default: the LA's default calendar)."),
+    setting: str | None = typer.Option(
+        None, "--setting", help="The school or setting it belongs to (default: the LA's default calendar)."),
     kind: str = typer.Option("school", "--kind", help="school, early_years or post16."),
 ) -> None:
     """Import a term calendar; closures of 4 weeks or more feed the reg 5(4)/10(4) exceptions."""
@@ -42,12 +42,11 @@ def import_(
 @refusals
 @output_options()
 def show(
-    year: Optional[int] = typer.Option(None, "--year", help="Bank holidays of this year (default: this year)."),
-    setting: Optional[str] = typer.Option(None, "--setting", help="Only this setting's closures."),
+    year: int | None = typer.Option(None, "--year", help="Bank holidays of this year (default: this year)."),
+    setting: str | None = typer.Option(None, "--setting", help="Only this setting's closures."),
     fmt: Format = Format.table,
 ) -> None:
     """Show the non-working days of a year and the recorded closures."""
-    from datetime import date
 
     from ehcp.services.calendar import calendar_in_force
     from ehcp.services.calendars_admin import list_closures

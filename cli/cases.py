@@ -8,12 +8,10 @@ a second), which a command that does not need them should not pay for at start-u
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from cli.common import context, parse_date, refusals, settings
-from cli.output import Format, emit, emit_case, emit_json, info, output_options, rag_style
+from cli.output import Format, emit, emit_case, emit_json, info, output_options, pending_style
 
 opening = typer.Typer()
 app = typer.Typer()
@@ -29,15 +27,15 @@ def new(
     dob: str = typer.Option(..., "--dob", help="Date of birth, YYYY-MM-DD."),
     received: str = typer.Option(..., "--received", help="Date the LA received the request, YYYY-MM-DD."),
     source: str = typer.Option("parent", "--source", help="Who asked: parent, young_person, school or other."),
-    upn: Optional[str] = typer.Option(None, "--upn", help="Unique pupil number, if known."),
-    year_group: Optional[int] = typer.Option(None, "--year-group", help="National curriculum year (NCY)."),
-    sex: Optional[str] = typer.Option(None, "--sex", help="SEN2 sex: M or F."),
-    ethnicity: Optional[str] = typer.Option(None, "--ethnicity", help="SEN2 ethnicity (CBDS code, e.g. WBRI; "
+    upn: str | None = typer.Option(None, "--upn", help="Unique pupil number, if known."),
+    year_group: int | None = typer.Option(None, "--year-group", help="National curriculum year (NCY)."),
+    sex: str | None = typer.Option(None, "--sex", help="SEN2 sex: M or F."),
+    ethnicity: str | None = typer.Option(None, "--ethnicity", help="SEN2 ethnicity (CBDS code, e.g. WBRI; "
                                                                         "REFU refused, NOBT not yet obtained)."),
-    postcode: Optional[str] = typer.Option(None, "--postcode", help="Home postcode, e.g. AB1 2CD."),
-    uln: Optional[str] = typer.Option(None, "--uln", help="Unique learner number (10 digits), if known."),
+    postcode: str | None = typer.Option(None, "--postcode", help="Home postcode, e.g. AB1 2CD."),
+    uln: str | None = typer.Option(None, "--uln", help="Unique learner number (10 digits), if known."),
     force: bool = typer.Option(False, "--force", help="Open a case even if this child already has one."),
-    reason: Optional[str] = typer.Option(None, "--reason", help="Why (kept in the audit trail)."),
+    reason: str | None = typer.Option(None, "--reason", help="Why (kept in the audit trail)."),
     fmt: Format = Format.table,
 ) -> None:
     """Open a case for a new request for an EHC needs assessment.
@@ -64,7 +62,7 @@ def new(
 def waive(
     reference: str = typer.Argument(...),
     on: str = typer.Option(..., "--on", help="Date of the parent's or young person's written waiver."),
-    reason: Optional[str] = typer.Option(None, "--reason"),
+    reason: str | None = typer.Option(None, "--reason"),
 ) -> None:
     """Record the parent's written agreement to finalise before the 15-day window ends."""
     from ehcp.domain import events as ev
@@ -79,11 +77,12 @@ def waive(
 @refusals
 def exception(
     reference: str = typer.Argument(...),
-    reason: str = typer.Option(..., "--reason", help="school_closure, personal_circumstances, absence_from_area, missed_appointment (or coronavirus for 2020)."),
+    reason: str = typer.Option(..., "--reason", help="school_closure, personal_circumstances, absence_from_area, "
+                                                     "missed_appointment (or coronavirus for 2020)."),
     start: str = typer.Option(..., "--from", help="First day the circumstance applied (closure: first day closed)."),
-    until: Optional[str] = typer.Option(None, "--to", help="Last day (closure: the day the setting re-opens)."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="Advice kind a missed appointment concerns."),
-    note: Optional[str] = typer.Option(None, "--note", help="Evidence or explanation (audit trail)."),
+    until: str | None = typer.Option(None, "--to", help="Last day (closure: the day the setting re-opens)."),
+    kind: str | None = typer.Option(None, "--kind", help="Advice kind a missed appointment concerns."),
+    note: str | None = typer.Option(None, "--note", help="Evidence or explanation (audit trail)."),
 ) -> None:
     """Record an exception that disapplies the clocks the regulations allow (reg 5(4), 8(2), 10(4), 13(3))."""
     from ehcp.services.cases import record_exception
@@ -107,7 +106,7 @@ def note(reference: str = typer.Argument(...), text: str = typer.Argument(..., h
 def assign(
     reference: str = typer.Argument(...),
     to: str = typer.Option(..., "--to", help="Login of the caseworker."),
-    reason: Optional[str] = typer.Option(None, "--reason"),
+    reason: str | None = typer.Option(None, "--reason"),
 ) -> None:
     """Give a case to a caseworker."""
     from ehcp.services.cases import assign_case
@@ -123,18 +122,18 @@ def show(reference: str = typer.Argument(...), fmt: Format = Format.table) -> No
     from ehcp.services.views import show_case
 
     cfg = settings()
-    emit_case(show_case(cfg, reference), fmt, due_soon_days=cfg.due_soon_days)
+    emit_case(show_case(cfg, reference), fmt)
 
 
 @app.command("list")
 @refusals
 @output_options()
 def list_(
-    stage: Optional[str] = typer.Option(None, "--stage", help=f"Only this stage: request, {STAGE_HELP}."),
+    stage: str | None = typer.Option(None, "--stage", help=f"Only this stage: request, {STAGE_HELP}."),
     overdue: bool = typer.Option(False, "--overdue", help="Only cases with an overdue statutory deadline."),
-    caseworker: Optional[str] = typer.Option(None, "--caseworker", help="Another caseworker's caseload."),
+    caseworker: str | None = typer.Option(None, "--caseworker", help="Another caseworker's caseload."),
     everyone: bool = typer.Option(False, "--all", help="Every caseworker's cases."),
-    due_within: Optional[int] = typer.Option(None, "--due-within", help="Next deadline within N days."),
+    due_within: int | None = typer.Option(None, "--due-within", help="Next deadline within N days."),
     sort: str = typer.Option("next_due", "--sort", help="next_due, reference, received or stage."),
     fmt: Format = Format.table,
 ) -> None:
@@ -146,7 +145,7 @@ def list_(
                              caseworker=caseworker, due_within=due_within, sort=sort)
     columns = ["reference", "child", "stage", "caseworker", "next_deadline", "next_due", "days_left", "overdue"]
     emit(rows, columns, fmt, key="cases", title=f"Cases ({scope}, {len(rows)})",
-         row_style=lambda r: rag_style(r["days_left"], due_soon_days=cfg.due_soon_days))
+         row_style=lambda r: pending_style(r["next_due"], cfg.today, due_soon_days=cfg.due_soon_days))
 
 
 @app.command("timeline")

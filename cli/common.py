@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
-import click
 import typer
+from typer.main import get_current_context  # typer's own (vendored) click: `click` is another package
 
 from cli.output import emit_json, error, info
 from ehcp.config import load_settings
-from ehcp.dates import parse_iso_date
+from ehcp.dates import BadDate, parse_iso_date
+from ehcp.services.errors import Refused
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def settings(*, check_actor: bool = True):  # noqa: ANN201
+def settings(*, check_actor: bool = True):
     """The settings; once permissions are enforced, an unknown EHCP_USER is refused here (exit 1).
     On PostgreSQL a login role that is not the owner acts as itself (ehcp.services.identity)."""
     cfg = _authenticated(load_settings())
@@ -26,7 +28,7 @@ def settings(*, check_actor: bool = True):  # noqa: ANN201
     return cfg
 
 
-def _authenticated(cfg):  # noqa: ANN001, ANN202
+def _authenticated(cfg):
     """The actor is the PostgreSQL login role; say once per command when EHCP_USER named someone else."""
     from ehcp.services.identity import authenticated
 
@@ -37,7 +39,7 @@ def _authenticated(cfg):  # noqa: ANN001, ANN202
     return cfg
 
 
-def _check_actor(cfg) -> None:  # noqa: ANN001
+def _check_actor(cfg) -> None:
     """Refuse an unknown or deactivated login when enforcement is on (ehcp.services.login); on
     SQLite with enforcement on, warn once per command that the actor is not authenticated."""
     from ehcp.services.identity import SQLITE_WARNING
@@ -49,7 +51,7 @@ def _check_actor(cfg) -> None:  # noqa: ANN001
 
 def _first_time(key: str) -> bool:
     """True the first time ``key`` is asked for within one command (click's per-invocation meta)."""
-    click_ctx = click.get_current_context(silent=True)
+    click_ctx = get_current_context(silent=True)
     if click_ctx is None:
         return True
     if click_ctx.meta.get(key):
@@ -58,7 +60,7 @@ def _first_time(key: str) -> bool:
     return True
 
 
-def context():  # noqa: ANN201
+def context():
     # the services load the ORM (about a second): imported when a command needs them, not at start-up
     from ehcp.services.context import ServiceContext
 
@@ -78,9 +80,6 @@ def refusals(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from ehcp.dates import BadDate
-        from ehcp.services.errors import Refused
-
         try:
             return func(*args, **kwargs)
         except Refused as exc:
@@ -91,7 +90,7 @@ def refusals(func: F) -> F:
         except BadDate as exc:
             error(str(exc))
             raise typer.Exit(1) from None
-        except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
+        except Exception as exc:
             message = _database_problem(exc)
             if message is None:
                 raise

@@ -7,7 +7,6 @@ Alembic, which no other command should pay for at start-up (``bench/bench_cli.py
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional
 
 import typer
 
@@ -25,9 +24,9 @@ def generate(
                               help="About how many EHC plans are held on today's date (25000 = Kent with "
                                    "headroom; 1000000 = national scale)."),
     seed: int = typer.Option(1, "--seed", help="Random seed: the same seed, size and today give the same rows."),
-    database: Optional[str] = typer.Option(None, "--database", help="SQLAlchemy URL to write to (default: "
+    database: str | None = typer.Option(None, "--database", help="SQLAlchemy URL to write to (default: "
                                                                      "EHCP_DATABASE_URL). Migrated first."),
-    today: Optional[str] = typer.Option(None, "--today", help="Today's date for the data set (default: "
+    today: str | None = typer.Option(None, "--today", help="Today's date for the data set (default: "
                                                                "EHCP_TODAY or the London date)."),
     jobs: int = typer.Option(1, "--jobs", min=1, max=64, help="Worker processes building the histories and "
                                                                "their deadlines (the rows do not depend on it)."),

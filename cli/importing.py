@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -34,7 +33,7 @@ def _help(kind: str, summary: str) -> str:
     return f"{summary}\n\nColumns (any order; header names are case-insensitive):\n\n{describe(kind)}"
 
 
-def _run(kind: str, path: Path, errors_file: Optional[Path], fmt: Format, **options: object) -> None:
+def _run(kind: str, path: Path, errors_file: Path | None, fmt: Format, **options: object) -> None:
     from ehcp.importing import ImportRefused, import_file
     from ehcp.services.permissions import authorise
 
@@ -55,7 +54,7 @@ def _run(kind: str, path: Path, errors_file: Optional[Path], fmt: Format, **opti
     info(f"imported {result.file}: {result.rows:,} rows -> {counts} in {result.seconds:.2f} s{rate}")
 
 
-def _report(refused, errors_file: Optional[Path], fmt: Format) -> None:  # noqa: ANN001
+def _report(refused, errors_file: Path | None, fmt: Format) -> None:
     """The rejected rows are data (stdout, in the chosen format); stderr gets one line."""
     rows = [{"line": e.line, "column": e.column, "reason": e.reason} for e in refused.errors]
     if fmt is Format.json:
@@ -84,7 +83,7 @@ def _write_errors(path: Path, errors: list) -> None:
 @output_options(listing=False)
 def cases(
     path: Path = FILE_ARGUMENT,
-    errors_file: Optional[Path] = ERRORS_OPTION,
+    errors_file: Path | None = ERRORS_OPTION,
     create_users: bool = typer.Option(False, "--create-users", help="Register unknown caseworker logins as "
                                                                      "caseworkers instead of refusing the row."),
     fmt: Format = Format.table,
@@ -95,22 +94,22 @@ def cases(
 # The file kinds with no options of their own: (kind, summary for --help).
 PLAIN_KINDS = (
     ("partners", "Import one partner organisation (asked for advice) per row."),
-    ("advice", "Import one advice request per row (and its receipt, if received_on is given) for cases "
-               "already on file."),
-    ("events", "Import one event per row for cases already on file: decisions, drafts, plans, reviews, "
-               "advice, exceptions, and the rest of the lifecycle (re-assessment, ceasing, transfers out, "
-               "mediation, appeals, orders: their fields in details). Rows of one case are applied in file "
-               "order, each checked by the same rules as the case commands."),
-    ("placements", "Import SEN2 placements (where each child with a plan is educated), one per row, for "
-                   "cases already on file."),
-    ("needs", "Import SEN2 types of need (primary, secondary) and UPN-unknown reasons, one case per row; "
-              "they replace those recorded before."),
+    ("advice", ("Import one advice request per row (and its receipt, if received_on is given) for cases "
+                "already on file.")),
+    ("events", ("Import one event per row for cases already on file: decisions, drafts, plans, reviews, "
+                "advice, exceptions, and the rest of the lifecycle (re-assessment, ceasing, transfers out, "
+                "mediation, appeals, orders: their fields in details). Rows of one case are applied in file "
+                "order, each checked by the same rules as the case commands.")),
+    ("placements", ("Import SEN2 placements (where each child with a plan is educated), one per row, for "
+                    "cases already on file.")),
+    ("needs", ("Import SEN2 types of need (primary, secondary) and UPN-unknown reasons, one case per row; "
+               "they replace those recorded before.")),
 )
 
 
-def _plain_command(kind: str):  # noqa: ANN202
+def _plain_command(kind: str):
     @output_options(listing=False)
-    def command(path: Path = FILE_ARGUMENT, errors_file: Optional[Path] = ERRORS_OPTION,
+    def command(path: Path = FILE_ARGUMENT, errors_file: Path | None = ERRORS_OPTION,
                 fmt: Format = Format.table) -> None:
         _run(kind, path, errors_file, fmt)
 

@@ -18,7 +18,7 @@ import importlib
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from typer.models import ParameterInfo
@@ -38,7 +38,7 @@ class Param:
     if the value is a YYYY-MM-DD date."""
 
     name: str
-    type: Any  # noqa: ANN401 - a Python type as Typer reads it (str, Optional[str], bool, ...)
+    type: Any  # a Python type as Typer reads it (str, str | None, bool, ...)
     decl: ParameterInfo
     to: str | None = None
     date: str | None = None
@@ -65,25 +65,25 @@ class Command:
     move: bool = False  # a stage move (``case ...``): no --format, one line on stderr
 
 
-def move(name: str, params: tuple[Param, ...], help: str, prepare: Callable[[Values], Values]) -> Command:  # noqa: A002 - as Command names it
+def move(name: str, params: tuple[Param, ...], help: str, prepare: Callable[[Values], Values]) -> Command:
     """A ``case`` stage move: ``cases.advance_case`` with the stage ``prepare`` sets."""
     return Command("case", name, "cases.advance_case", params, "", help, prepare=prepare, move=True)
 
 
-def option(name: str, *decls: str, default: Any = ..., help: str | None, type: Any = str,  # noqa: ANN401, A002 - named as typer.Option names them
+def option(name: str, *decls: str, default: Any = ..., help: str | None, type: Any = str,
            to: str | None = None, date: bool = False) -> Param:
     """A ``typer.Option`` parameter; ``date=True`` parses it as YYYY-MM-DD, naming its first flag."""
     return Param(name, type, typer.Option(default, *decls, help=help), to=to, date=decls[0] if date else None)
 
 
-def on(help: str = "Date it happened, YYYY-MM-DD.") -> Param:  # noqa: A002 - named as typer.Option names it
+def on(help: str = "Date it happened, YYYY-MM-DD.") -> Param:
     return option("on", "--on", help=help, date=True)
 
 
 REF = Param("reference", str, typer.Argument(..., help="Case reference, e.g. EHC-2025-00042."))
 CASE = Param("reference", str, typer.Argument(...))  # the same, without help (as these commands always had)
 ON = on()
-REASON = option("reason", "--reason", default=None, type=Optional[str], help=None)
+REASON = option("reason", "--reason", default=None, type=str | None, help=None)
 CHANNELS = f"{', '.join(CHANNEL_NAMES[:-1])} or {CHANNEL_NAMES[-1]}"
 DECISIONS = ("refusal_to_assess, no_plan, contents, placement, contents_and_placement, no_amendment, "
              "reassessment_refused or cease")
@@ -95,12 +95,12 @@ TRANSFERS = ("early_years_to_school, infant_to_junior, primary_to_middle, primar
              "secondary_to_post16, post16_to_post16, sixth_form_same_school or none")
 
 
-def channel(help: str = f"{CHANNELS}.") -> Param:  # noqa: A002 - named as typer.Option names it
+def channel(help: str = f"{CHANNELS}.") -> Param:
     return option("channel", "--channel", default="email", help=help)
 
 
-def served_on(help: str) -> Param:  # noqa: A002 - named as typer.Option names it
-    return option("served_on", "--served-on", default=None, type=Optional[str], help=help, date=True)
+def served_on(help: str) -> Param:
+    return option("served_on", "--served-on", default=None, type=str | None, help=help, date=True)
 
 
 def to_stage(stage: str) -> Callable[[Values], Values]:
@@ -173,14 +173,14 @@ COMMANDS: tuple[Command, ...] = (
         REF,
         option("to", "--to", help=f"Stage to move to: {cases.STAGE_HELP}."),
         ON,
-        option("reason", "--reason", default=None, type=Optional[str], help="Why (kept in the audit trail)."),
-        option("channel", "--channel", default=None, type=Optional[str],
+        option("reason", "--reason", default=None, type=str | None, help="Why (kept in the audit trail)."),
+        option("channel", "--channel", default=None, type=str | None,
                help=f"How a draft was sent: {', '.join(CHANNEL_NAMES)}."),
-        option("served_on", "--served-on", default=None, type=Optional[str],
+        option("served_on", "--served-on", default=None, type=str | None,
                help="Proven date a draft was served, if known."),
-        option("outcome", "--outcome", default=None, type=Optional[str],
+        option("outcome", "--outcome", default=None, type=str | None,
                help="Review outcome when moving review -> final: maintain or amend."),
-        option("expect_version", "--expect-version", default=None, type=Optional[int], to="expected_version",
+        option("expect_version", "--expect-version", default=None, type=int | None, to="expected_version",
                help="Optimistic lock: the case version you looked at ('case show --format json' gives it); "
                     "refused with 'changed by X at T, please re-check' if someone changed the case since."),
     ), """
@@ -200,7 +200,7 @@ COMMANDS: tuple[Command, ...] = (
     move("draft", (
         CASE, on("Date the draft plan was sent."),
         channel(f"{CHANNELS}."),
-        option("served_on", "--served-on", default=None, type=Optional[str], help="Proven date of service, if known."),
+        option("served_on", "--served-on", default=None, type=str | None, help="Proven date of service, if known."),
         REASON,
     ), "Record that the draft plan was sent (starts the parent's 15-day window, reg 13(1)).", draft_details),
     move("finalise", (CASE, on("Date the final plan was issued."), REASON),
@@ -215,9 +215,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("review", "schedule", "reviews.schedule_review", (
         REF,
         option("meeting", "--meeting", help="Date of the review meeting, YYYY-MM-DD.", date=True),
-        option("on", "--on", default=None, type=Optional[str], help="Date it was arranged (default: today).",
+        option("on", "--on", default=None, type=str | None, help="Date it was arranged (default: today).",
                date=True),
-        option("invited", "--invited", default=None, type=Optional[str], to="invited_on", date=True,
+        option("invited", "--invited", default=None, type=str | None, to="invited_on", date=True,
                help="Date the invitations were sent, if they have been."),
         channel(f"How invitations go: {CHANNELS}."),
         served_on("Proven date invitations were received."),
@@ -300,9 +300,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("review", "phase-transfer", "reviews.note_phase_transfer", (
         REF,
         option("kind", "--kind", help=f"The next move: {TRANSFERS}.", to="transfer"),
-        option("date_", "--date", default=None, type=Optional[str], to="transfer_date", date=True,
+        option("date_", "--date", default=None, type=str | None, to="transfer_date", date=True,
                help="Date of the move (default: the next 1 September)."),
-        option("on", "--on", default=None, type=Optional[str], help="Date noted (default: today).", date=True),
+        option("on", "--on", default=None, type=str | None, help="Date noted (default: today).", date=True),
     ), "next move noted: {kind}", """
         Note the child's next move when the year group does not say it (reg 18).
 
@@ -371,7 +371,7 @@ COMMANDS: tuple[Command, ...] = (
     """),
     Command("cease", "plan", "lifecycle_cease.cease_plan", (
         REF, on("Date the plan ceased."),
-        option("reason", "--reason", default=None, type=Optional[str], help="deceased: the plan ends at once."),
+        option("reason", "--reason", default=None, type=str | None, help="deceased: the plan ends at once."),
     ), "plan ceased", """
         Record that the plan ceased; the case closes.
 
@@ -384,14 +384,14 @@ COMMANDS: tuple[Command, ...] = (
         option("child", "--child", help="The child's or young person's name."),
         option("dob", "--dob", help="Date of birth, YYYY-MM-DD."),
         on("Date the plan transferred (the day of the move, reg 15(2))."),
-        option("from_la", "--from-la", default=None, type=Optional[str], help="The authority it came from."),
-        option("plan_made", "--plan-made", default=None, type=Optional[str], date=True,
+        option("from_la", "--from-la", default=None, type=str | None, help="The authority it came from."),
+        option("plan_made", "--plan-made", default=None, type=str | None, date=True,
                help="Date the plan was first made."),
-        option("last_review", "--last-review", default=None, type=Optional[str], to="last_reviewed", date=True,
+        option("last_review", "--last-review", default=None, type=str | None, to="last_reviewed", date=True,
                help="Date the old LA last reviewed it."),
-        option("year_group", "--year-group", default=None, type=Optional[int],
+        option("year_group", "--year-group", default=None, type=int | None,
                help="National curriculum year (NCY)."),
-        option("upn", "--upn", default=None, type=Optional[str], help="Unique pupil number."),
+        option("upn", "--upn", default=None, type=str | None, help="Unique pupil number."),
         option("force", "--force", default=False, type=bool,
                help="Open a case even if this child already has one."),
     ), "plan transferred in", """
@@ -411,7 +411,7 @@ COMMANDS: tuple[Command, ...] = (
         REF,
         option("aware", "--aware", help="Date this LA became aware of the move.", date=True),
         option("move", "--move", help="Date of the move.", to="move_date", date=True),
-        option("to_la", "--to-la", default=None, type=Optional[str], help="The authority it moves to."),
+        option("to_la", "--to-la", default=None, type=str | None, help="The authority it moves to."),
     ), "moving out on {move}", """
         Record that the child is moving to another authority's area.
 
@@ -422,7 +422,7 @@ COMMANDS: tuple[Command, ...] = (
     """),
     Command("transfer", "out", "lifecycle_transfer.transfer_out", (
         REF, on("Date the plan was transferred."),
-        option("to_la", "--to-la", default=None, type=Optional[str], help="The authority it went to."),
+        option("to_la", "--to-la", default=None, type=str | None, help="The authority it went to."),
     ), "plan transferred out", """
         Record the plan's transfer to the new authority; the case closes (SEN2 cease reason 5).
 
@@ -498,7 +498,7 @@ COMMANDS: tuple[Command, ...] = (
     """),
     Command("mediation", "concluded", "lifecycle_disputes.mediation_concluded", (
         REF, ON,
-        option("agreement", "--agreement", default=None, type=Optional[str],
+        option("agreement", "--agreement", default=None, type=str | None,
                help=f"An agreement treated as an order ({ORDERS}), or other (2 weeks)."),
     ), "mediation concluded", """
         Record the end of mediation: certificate within 3 working days (G43).
@@ -574,7 +574,7 @@ def record(command: Command, fmt: Format, values: Values) -> None:
 def typer_command(command: Command) -> Callable[..., None]:
     """A Typer callback for a row: its parameters and ``--format`` as the signature, its help as the docstring."""
 
-    def run(fmt: Format = Format.table, **values: Any) -> None:  # noqa: ANN401 - the row's parameters, by name
+    def run(fmt: Format = Format.table, **values: Any) -> None:  # the row's parameters, by name
         record(command, fmt, values)
 
     params = [p.as_parameter() for p in command.params]

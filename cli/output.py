@@ -29,6 +29,7 @@ from typing import IO, Any, TypeVar
 
 import typer
 
+from ehcp.domain.deadlines import DISAPPLIED, DUE_SOON, MET, MISSED, OPEN, OVERDUE, PENDING, deadline_status
 from ehcp.reports.result import Report
 from ehcp.reports.result import Table as ReportTable
 from ehcp.reports.xlsx import write_workbook
@@ -38,13 +39,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 FILE_WIDTH = 200  # columns for a table written to a file
 
 
-class Format(str, enum.Enum):
+class Format(enum.StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
 
 
-class ReportFormat(str, enum.Enum):
+class ReportFormat(enum.StrEnum):
     """Reports also export to Excel (``xlsx`` needs ``--out FILE``)."""
 
     table = "table"
@@ -116,7 +117,7 @@ def emit_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], stream: 
         writer.writerow(["" if row.get(c) is None else _plain(row.get(c)) for c in columns])
 
 
-def console(file: IO[str] | None = None):  # noqa: ANN201
+def console(file: IO[str] | None = None):
     from rich.console import Console
 
     if file is not None and file is not sys.stdout:
@@ -198,24 +199,21 @@ def emit_report(report: Report, fmt: Format | ReportFormat, *, out: str | Path |
             console(stream).print(report.footer, style="dim")
 
 
-def rag_style(days_left: int | None, status: str | None = None, *, due_soon_days: int) -> str | None:
-    """Red for overdue, amber for due within the settings' due-soon window (EHCP_DUE_SOON_DAYS), green otherwise.
-
-    TODO(issue 14, domain): colour by the domain's one deadline-status rule once it is merged, instead of
-    this reading of ``days_left``; until then it keeps today's behaviour with the configured window.
-    """
-    if status in ("met", "disapplied", "missed"):
-        return "dim" if status != "missed" else "red"
-    if days_left is None:
-        return None
-    if days_left < 0:
-        return "bold red"
-    if days_left <= due_soon_days:
-        return "yellow"
-    return "green"
+RAG = {OVERDUE: "bold red", DUE_SOON: "yellow", OPEN: "green", MISSED: "red", MET: "dim", DISAPPLIED: "dim"}
 
 
-def emit_case(view: dict, fmt: Format, *, due_soon_days: int) -> None:
+def rag_style(status: str | None) -> str | None:
+    """The colour of a deadline status (ehcp.domain.deadlines.deadline_status, counted with the settings'
+    due-soon window): red overdue, amber due soon, green open; settled clocks dim, missed ones red."""
+    return RAG.get(status) if status else None
+
+
+def pending_style(due: date | None, today: date, *, due_soon_days: int) -> str | None:
+    """The colour of a pending clock due on ``due`` (none without one)."""
+    return rag_style(deadline_status(PENDING, due, today, due_soon_days=due_soon_days)) if due else None
+
+
+def emit_case(view: dict, fmt: Format) -> None:
     """``case show``: JSON is the view; the table is the child and stage, the deadlines (RAG coloured)
     with their citations, the advice requests, exceptions and notes."""
     if fmt is Format.json:
@@ -232,11 +230,10 @@ def emit_case(view: dict, fmt: Format, *, due_soon_days: int) -> None:
     for col in ("key", "due", "practical last working day", "status", "met on", "exception", "citation"):
         table.add_column(col, no_wrap=col in ("key", "due", "status", "met on"))
     for d in view["deadlines"]:
-        days = (d["due"] - view["as_of"]).days
         label = d["status"] + (" (advisory)" if d["advisory"] else "")
         table.add_row(d["key"], str(d["due"]), str(d["practical_last_working_day"]), label,
                       str(d["met_on"] or ""), d["exception"] or "", d["citation"],
-                      style=rag_style(days, d["status"], due_soon_days=due_soon_days))
+                      style=rag_style(d["status"]))  # the view counts it with the settings' window
     out.print(table)
     if view["advice"]:
         advice = Table(title="Advice requests", header_style="bold")
@@ -252,7 +249,7 @@ def emit_case(view: dict, fmt: Format, *, due_soon_days: int) -> None:
         out.print(f"note ({n['actor']}, {str(n['at'])[:16]}): {n['text']}")
 
 
-def emit_noted(result: Any, fmt: Format, summary: str) -> None:  # noqa: ANN401 - a services record of SEN2 data
+def emit_noted(result: Any, fmt: Format, summary: str) -> None:  # result: a services record of SEN2 data
     """Data noted on a case without clocks (SEN2 placements, needs). JSON: the result's document;
     table: a summary on stderr, the details given on stdout."""
     if fmt is Format.json:
@@ -264,7 +261,7 @@ def emit_noted(result: Any, fmt: Format, summary: str) -> None:  # noqa: ANN401 
             typer.echo(f"{key.replace('_', ' ')}: {value}")
 
 
-def emit_move(moved: Any) -> None:  # noqa: ANN401 - a services CaseMoved
+def emit_move(moved: Any) -> None:  # moved: a services CaseMoved
     """A case's stage move: one line on stderr."""
     info(f"{moved.reference}: {moved.from_stage} -> {moved.to_stage} on {moved.on.isoformat()}")
 
@@ -272,7 +269,7 @@ def emit_move(moved: Any) -> None:  # noqa: ANN401 - a services CaseMoved
 RECORDED_COLUMNS = ["key", "due", "status", "met_on", "citation"]
 
 
-def emit_recorded(result: Any, fmt: Format, summary: str, *, due_soon_days: int) -> None:  # noqa: ANN401 - a services Recorded
+def emit_recorded(result: Any, fmt: Format, summary: str, *, due_soon_days: int) -> None:  # a services Recorded
     """What a lifecycle command recorded. JSON: the result's document. Table: a summary and warnings on
     stderr; the dates it implies and the clocks changed (RAG coloured) on stdout."""
     if fmt is Format.json:
@@ -293,12 +290,13 @@ def emit_recorded(result: Any, fmt: Format, summary: str, *, due_soon_days: int)
 
 
 def _recorded_style(row: Mapping[str, Any], as_of: date, due_soon_days: int) -> str | None:
-    if row["status"] in ("met", "missed", "disapplied"):
-        return rag_style(None, row["status"], due_soon_days=due_soon_days)
-    return rag_style((date.fromisoformat(row["due"]) - as_of).days, due_soon_days=due_soon_days)
+    """The row's status (``Deadline.to_dict``: the default window) counted again with the settings' window."""
+    if row["status"] in (OPEN, DUE_SOON):
+        return pending_style(date.fromisoformat(row["due"]), as_of, due_soon_days=due_soon_days)
+    return rag_style(row["status"])
 
 
-def _spoken(value: Any) -> str:  # noqa: ANN401 - any detail value a service returns
+def _spoken(value: Any) -> str:  # any detail value a service returns
     """A detail value as a caseworker reads it: yes/no, ISO dates, else its text."""
     if isinstance(value, bool):
         return "yes" if value else "no"

@@ -3,16 +3,18 @@ function from :mod:`ehcp.reports` and renders it with the shared formatter."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Callable, Optional
 
 import typer
 
-from cli.common import parse_date, refusals, settings
+from cli.common import context, parse_date, refusals, settings
 from cli.output import ReportFormat, emit_report, info
+from ehcp.reports.result import Period
+from ehcp.reports.xlsx import MARKING_NOTE
+from ehcp.services.errors import Refused
 
 app = typer.Typer(help="Manager reports (DfE definitions; table, csv, json or xlsx).", no_args_is_help=True)
 
@@ -21,7 +23,7 @@ OUT = typer.Option(None, "--out", "-o", help="Write to FILE instead of stdout (r
 AS_OF = typer.Option(None, "--as-of", help="Date to report at (default today, London).")
 
 
-def _run(build: Callable, fmt: ReportFormat, out: Optional[Path], as_of: Optional[str] = None) -> None:
+def _run(name: str, build: Callable, fmt: ReportFormat, out: Path | None, as_of: str | None = None) -> None:
     """Build the report with (conn, day) in one read transaction (ehcp.services.reporting), and emit it."""
     from ehcp.services.reporting import run_report
 
@@ -30,7 +32,7 @@ def _run(build: Callable, fmt: ReportFormat, out: Optional[Path], as_of: Optiona
     cfg = settings()
     day = parse_date(as_of, "--as-of") or cfg.today
     if out is not None:
-        _authorise_export(fmt, out)
+        _authorise_export(name, fmt, out)
     report = run_report(cfg, build, day)
     with _writing(out):
         emit_report(report, fmt, out=out, made_on=cfg.today)
@@ -40,43 +42,31 @@ def _run(build: Callable, fmt: ReportFormat, out: Optional[Path], as_of: Optiona
         info(f"wrote {out} (OFFICIAL-SENSITIVE)")
 
 
-def _authorise_export(fmt: ReportFormat, out: Path) -> None:
+def _authorise_export(name: str, fmt: ReportFormat, out: Path) -> None:
     """A report written to a file is an export of personal data: it needs the
     'export_personal_data' permission (when enforced) and is always audited."""
-    import click
-
-    from cli.common import context
     from ehcp.services.permissions import authorise
 
-    current = click.get_current_context(silent=True)
-    command = current.info_name if current is not None else "report"
     authorise(context(), "export_personal_data", action="personal_data_exported",
-              detail={"report": command, "format": fmt.value, "file": out.name})
+              detail={"report": name, "format": fmt.value, "file": out.name})
 
 
-def _sidecar(out: Path, cfg) -> None:  # noqa: ANN001
+def _sidecar(out: Path, cfg) -> None:
     """CSV/JSON files stay machine-readable: the protective marking goes in a file beside them."""
-    from ehcp.reports.xlsx import MARKING_NOTE
-
     out.with_name(out.name + ".OFFICIAL-SENSITIVE.txt").write_text(
         f"{MARKING_NOTE}\nFile: {out.name}\nMade on {cfg.today.isoformat()} by {cfg.user}\n", encoding="utf-8")
 
 
 @contextmanager
-def _writing(out: Optional[Path]) -> Iterator[None]:
+def _writing(out: Path | None) -> Iterator[None]:
     """A file that cannot be written is a refusal (one line, exit 1), not a traceback."""
-    from ehcp.services.errors import Refused
-
     try:
         yield
     except OSError as exc:
         raise Refused(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
-def _period(year: Optional[int], start: Optional[str], end: Optional[str], today: date, *, default_all: bool = False):
-    from ehcp.reports.result import Period
-    from ehcp.services.errors import Refused
-
+def _period(year: int | None, start: str | None, end: str | None, today: date, *, default_all: bool = False):
     if year is not None and (start or end):
         raise Refused("give either --year or --from/--to, not both")
     if year is not None:
@@ -94,100 +84,98 @@ def _period(year: Optional[int], start: Optional[str], end: Optional[str], today
 @app.command("overdue")
 @refusals
 def overdue(
-    as_of: Optional[str] = AS_OF,
+    as_of: str | None = AS_OF,
     by: str = typer.Option("rule", "--by", help="Group by stage, caseworker, team, partner or rule."),
-    due_within: Optional[int] = typer.Option(None, "--due-within", min=0, help="Also list deadlines due within N days."),
+    due_within: int | None = typer.Option(None, "--due-within", min=0, help="Also list deadlines due within N days."),
     detail: bool = typer.Option(True, "--detail/--summary", help="List every deadline, or only the counts."),
     fmt: ReportFormat = FORMAT,
-    out: Optional[Path] = OUT,
+    out: Path | None = OUT,
 ) -> None:
     """Every overdue deadline, grouped, oldest first; advisory clocks apart."""
     from ehcp.reports.overdue import GROUPS, overdue_report
-    from ehcp.services.errors import Refused
 
     if by not in GROUPS:
         raise Refused(f"unknown grouping {by!r}; choose one of {', '.join(GROUPS)}")
 
-    def build(conn, day):  # noqa: ANN001, ANN202
+    def build(conn, day):
         report = overdue_report(conn, as_of=day, by=by, due_within=due_within)
         if not detail:
             report.tables, report.csv = [t for t in report.tables if t.name == "groups"], None
         return report
 
-    _run(build, fmt, out, as_of)
+    _run("overdue", build, fmt, out, as_of)
 
 
 @app.command("timeliness")
 @refusals
 def timeliness(
-    year: Optional[int] = typer.Option(None, "--year", help="Calendar year of issue (default this year)."),
-    start: Optional[str] = typer.Option(None, "--from", help="First issue date (YYYY-MM-DD)."),
-    end: Optional[str] = typer.Option(None, "--to", help="Last issue date (YYYY-MM-DD)."),
-    by: Optional[str] = typer.Option(None, "--by", help="'month' to lead with the month-by-month table."),
-    day_count: Optional[int] = typer.Option(None, "--day-count", help="On time = issued by received + N days "
+    year: int | None = typer.Option(None, "--year", help="Calendar year of issue (default this year)."),
+    start: str | None = typer.Option(None, "--from", help="First issue date (YYYY-MM-DD)."),
+    end: str | None = typer.Option(None, "--to", help="Last issue date (YYYY-MM-DD)."),
+    by: str | None = typer.Option(None, "--by", help="'month' to lead with the month-by-month table."),
+    day_count: int | None = typer.Option(None, "--day-count", help="On time = issued by received + N days "
                                             "(default: the rule book's Policy, 140)."),
     fmt: ReportFormat = FORMAT,
-    out: Optional[Path] = OUT,
+    out: Path | None = OUT,
 ) -> None:
     """20-week timeliness including and excluding exceptions, bands, 6/16-week and review rates."""
     from ehcp.reports.timeliness import timeliness_report
-    from ehcp.services.errors import Refused
 
     if by not in (None, "month"):
         raise Refused(f"unknown grouping {by!r}; timeliness can be grouped by month")
     today = settings().today
     period = _period(year, start, end, today)
-    _run(lambda conn, _day: timeliness_report(conn, period, day_count=day_count, show_months=by == "month"),
-         fmt, out)
+    _run("timeliness",
+         lambda conn, _day: timeliness_report(conn, period, day_count=day_count, show_months=by == "month"), fmt, out)
 
 
 @app.command("partners")
 @refusals
 def partners(
-    year: Optional[int] = typer.Option(None, "--year", help="Advice requested in this calendar year."),
-    start: Optional[str] = typer.Option(None, "--from", help="First request date (YYYY-MM-DD)."),
-    end: Optional[str] = typer.Option(None, "--to", help="Last request date (YYYY-MM-DD)."),
-    as_of: Optional[str] = AS_OF,
+    year: int | None = typer.Option(None, "--year", help="Advice requested in this calendar year."),
+    start: str | None = typer.Option(None, "--from", help="First request date (YYYY-MM-DD)."),
+    end: str | None = typer.Option(None, "--to", help="Last request date (YYYY-MM-DD)."),
+    as_of: str | None = AS_OF,
     fmt: ReportFormat = FORMAT,
-    out: Optional[Path] = OUT,
+    out: Path | None = OUT,
 ) -> None:
     """Advice league table: per partner and kind, requests, within 6 weeks, median/90th days, chasing."""
     from ehcp.reports.partners import partners_report
 
     period = _period(year, start, end, settings().today, default_all=True)
-    _run(lambda conn, day: partners_report(conn, as_of=day, period=period), fmt, out, as_of)
+    _run("partners", lambda conn, day: partners_report(conn, as_of=day, period=period), fmt, out, as_of)
 
 
 @app.command("forecast")
 @refusals
 def forecast(
     weeks: int = typer.Option(8, "--weeks", min=1, max=52, help="Look this many weeks ahead."),
-    as_of: Optional[str] = AS_OF,
+    as_of: str | None = AS_OF,
     fmt: ReportFormat = FORMAT,
-    out: Optional[Path] = OUT,
+    out: Path | None = OUT,
 ) -> None:
     """Open cases that will breach the 20-week limit within N weeks at the observed pace."""
     from ehcp.reports.forecast import forecast_report
 
-    _run(lambda conn, day: forecast_report(conn, as_of=day, weeks=weeks), fmt, out, as_of)
+    _run("forecast", lambda conn, day: forecast_report(conn, as_of=day, weeks=weeks), fmt, out, as_of)
 
 
 @app.command("caseload")
 @refusals
-def caseload(as_of: Optional[str] = AS_OF, fmt: ReportFormat = FORMAT, out: Optional[Path] = OUT) -> None:
+def caseload(as_of: str | None = AS_OF, fmt: ReportFormat = FORMAT, out: Path | None = OUT) -> None:
     """Open cases per caseworker and stage."""
     from ehcp.reports.caseload import caseload_report
 
-    _run(lambda conn, day: caseload_report(conn, as_of=day), fmt, out, as_of)
+    _run("caseload", lambda conn, day: caseload_report(conn, as_of=day), fmt, out, as_of)
 
 
 @app.command("dashboard")
 @refusals
 def dashboard(
     out: Path = typer.Option(..., "--out", "-o", help="The HTML file to write (self-contained)."),
-    year: Optional[int] = typer.Option(None, "--year", help="Timeliness year (default: the as-of year)."),
+    year: int | None = typer.Option(None, "--year", help="Timeliness year (default: the as-of year)."),
     weeks: int = typer.Option(8, "--weeks", min=1, max=52, help="Forecast horizon in weeks."),
-    as_of: Optional[str] = AS_OF,
+    as_of: str | None = AS_OF,
 ) -> None:
     """One self-contained HTML page of headline figures and charts, for a board meeting."""
     from ehcp.reports.dashboard import render_html

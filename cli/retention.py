@@ -6,8 +6,6 @@ command should pay for at start-up (``bench/bench_cli.py``).
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from cli.common import context, fail, refusals
@@ -21,7 +19,7 @@ YEARS = typer.Option(None, "--years", min=1, max=120, help="Retention period aft
 @app.command("report")
 @refusals
 @output_options()
-def report(years: Optional[int] = YEARS, fmt: Format = Format.table) -> None:
+def report(years: int | None = YEARS, fmt: Format = Format.table) -> None:
     """List cases whose child is past the retention date (initials only; audited)."""
     from ehcp.services.retention import report as build
 
@@ -32,7 +30,7 @@ def report(years: Optional[int] = YEARS, fmt: Format = Format.table) -> None:
 
 @app.command("purge")
 @refusals
-def purge(years: Optional[int] = YEARS,
+def purge(years: int | None = YEARS,
           yes: bool = typer.Option(False, "--yes", help="Really erase (there is no undo but a backup).")) -> None:
     """Erase the personal data and case history of every case past retention (an admin; audited).
     The case reference and stage stay as a tombstone so the audit trail still verifies."""

@@ -7,8 +7,6 @@ which adds these two after them. Services are imported inside the commands: they
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from cli.common import context, refusals
@@ -23,7 +21,7 @@ SCREEN = ("reference", "child", "ncy", "deadline", "latest_meeting", "latest_not
 @refusals
 @output_options()
 def season(
-    year: Optional[int] = typer.Option(None, "--year", help="Calendar year of the transfer (default: next September)."),
+    year: int | None = typer.Option(None, "--year", help="Calendar year of the transfer (default: next September)."),
     late: bool = typer.Option(False, "--late", help="Only plans already late."),
     fmt: Format = Format.table,
 ) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 
 from cli.output import FORMAT_OPTION, SHOW_FORMAT_OPTION, Format, console, emit, emit_json, emit_table, error
-from ehcp.rules import DEFAULT_RULES, UnknownRule
 
 app = typer.Typer(help="The statutory rules: every clock, its citation, counting and versions.",
                   no_args_is_help=True)
@@ -30,7 +29,9 @@ def list_rules(fmt: Format = FORMAT_OPTION) -> None:
 
     Example: ehcp rules list --format csv
     """
-    from ehcp.rules.docs import version_record  # slow import: the docs generator, compiled only for `rules`
+    # the catalogue and the docs generator: compiled only for `rules`, not at every start-up
+    from ehcp.rules import DEFAULT_RULES
+    from ehcp.rules.docs import version_record
 
     rows = [version_record(rule) for rule in DEFAULT_RULES]
     if fmt is not Format.json:
@@ -46,6 +47,9 @@ def show_rule(rule: str = typer.Argument(..., help="A rule id (R-FINAL-PLAN) or 
 
     Example: ehcp rules show R-AMEND-FINAL
     """
+    from ehcp.rules import DEFAULT_RULES, UnknownRule  # the catalogue: compiled only for `rules`
+    from ehcp.rules.docs import rule_record
+
     name = rule.strip()
     name = name.upper() if name.upper().startswith("R-") else name  # ids are upper case, keys lower
     try:
@@ -53,8 +57,6 @@ def show_rule(rule: str = typer.Argument(..., help="A rule id (R-FINAL-PLAN) or 
     except UnknownRule as exc:
         error(str(exc))
         raise typer.Exit(1) from None
-    from ehcp.rules.docs import rule_record  # slow import: the docs generator, compiled only for `rules`
-
     record = rule_record(rule_id)
     if fmt is Format.json:
         emit_json(record)

@@ -6,14 +6,15 @@ ORM (about a second), which no other command should pay for at start-up (``bench
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from cli.common import context, parse_date, refusals, settings
 from cli.output import Format, emit, emit_json, emit_noted, info, output_options
+from ehcp.sen2 import codes
 from ehcp.services.errors import Refused
 
 app = typer.Typer(help="The SEN2 statutory return (DfE person-level XML): data, checks, explain, summary, export.",
@@ -22,13 +23,13 @@ REF = typer.Argument(..., help="Case reference, e.g. EHC-2025-00042.")
 CENSUS = typer.Option(None, "--census", help="Census date YYYY-MM-DD (default: the next census day).")
 
 
-def _census(value: Optional[str]):  # noqa: ANN202
+def _census(value: str | None):
     from ehcp.sen2.summary import next_census
 
     return parse_date(value, "--census") or next_census(settings().today)
 
 
-def _extract(census):  # noqa: ANN001, ANN202
+def _extract(census):
     from ehcp.sen2.extract import extract
     from ehcp.services.views import read_connection
 
@@ -44,17 +45,17 @@ def _extract(census):  # noqa: ANN001, ANN202
 @output_options(listing=False)
 def placement(reference: str = REF,
               start: str = typer.Option(..., "--from", help="Entry date YYYY-MM-DD."),
-              setting: Optional[str] = typer.Option(None, "--setting", help="Setting name (created if new)."),
-              urn: Optional[str] = typer.Option(None, "--urn", help="GIAS URN (6 digits)."),
-              ukprn: Optional[str] = typer.Option(None, "--ukprn", help="UKPRN (8 digits), e.g. a college."),
-              sen_setting: Optional[str] = typer.Option(None, "--sen-setting",
+              setting: str | None = typer.Option(None, "--setting", help="Setting name (created if new)."),
+              urn: str | None = typer.Option(None, "--urn", help="GIAS URN (6 digits)."),
+              ukprn: str | None = typer.Option(None, "--ukprn", help="UKPRN (8 digits), e.g. a college."),
+              sen_setting: str | None = typer.Option(None, "--sen-setting",
                                                         help="No URN: OLA, OPA, EHE, EYP, OTH, NEET, NIEC or NIEO."),
-              other: Optional[str] = typer.Option(None, "--other", help="Detail for --sen-setting OTH."),
-              until: Optional[str] = typer.Option(None, "--to", help="Leaving date, if known."),
+              other: str | None = typer.Option(None, "--other", help="Detail for --sen-setting OTH."),
+              until: str | None = typer.Option(None, "--to", help="Leaving date, if known."),
               rank: int = typer.Option(1, "--rank", help="1 main placement, 2 second ..."),
               sen_unit: bool = typer.Option(False, "--sen-unit", help="In an SEN unit."),
               resourced: bool = typer.Option(False, "--resourced-provision", help="In resourced provision."),
-              residential: Optional[str] = typer.Option(None, "--residential", help="A 38-51 weeks, B 52 weeks."),
+              residential: str | None = typer.Option(None, "--residential", help="A 38-51 weeks, B 52 weeks."),
               fmt: Format = Format.table) -> None:
     """Record where the child is placed (SEN2 PlacementDetail); an open placement of the same rank ends.
 
@@ -73,8 +74,8 @@ def placement(reference: str = REF,
 @refusals
 @output_options(listing=False)
 def need(reference: str = REF, primary: str = typer.Option(..., "--primary", help="Primary SEN type, e.g. ASD."),
-         secondary: Optional[list[str]] = typer.Option(None, "--secondary", help="Secondary SEN type (repeatable)."),
-         on: Optional[str] = typer.Option(None, "--on", help="Date recorded (default today)."),
+         secondary: list[str] | None = typer.Option(None, "--secondary", help="Secondary SEN type (repeatable)."),
+         on: str | None = typer.Option(None, "--on", help="Date recorded (default today)."),
          fmt: Format = Format.table) -> None:
     """Set the plan's SEN types of need (SEN2 SENneed), replacing those recorded before.
 
@@ -83,15 +84,15 @@ def need(reference: str = REF, primary: str = typer.Option(..., "--primary", hel
     """
     from ehcp.services.sen2_data import record_needs
 
-    emit_noted(record_needs(context(), reference, primary=primary, secondary=secondary or [], on=parse_date(on, "--on")),
-          fmt, "SEN types recorded")
+    recorded = record_needs(context(), reference, primary=primary, secondary=secondary or [], on=parse_date(on, "--on"))
+    emit_noted(recorded, fmt, "SEN types recorded")
 
 
 @app.command("upn-unknown")
 @refusals
 @output_options(listing=False)
 def upn_unknown(reference: str = REF,
-                code: Optional[str] = typer.Option(None, "--code", help="UN1, UN2, UN3, UN5, UN8, UN9 or UN10."),
+                code: str | None = typer.Option(None, "--code", help="UN1, UN2, UN3, UN5, UN8, UN9 or UN10."),
                 clear: bool = typer.Option(False, "--clear", help="Remove the reason."),
                 fmt: Format = Format.table) -> None:
     """Record why the child has no UPN or ULN (SEN2 UPNunknown).
@@ -105,15 +106,11 @@ def upn_unknown(reference: str = REF,
     emit_noted(record_upn_unknown(context(), reference, None if clear else code), fmt, "UPN-unknown reason recorded")
 
 
-def _header(day, lea: str, *, strict: bool = True):  # noqa: ANN001, ANN202
+def _header(day, lea: str, *, strict: bool = True):
     """The return's header from the settings; a missing or wrong officer setting refuses (``strict``) or,
     for ``check``, is returned as a finding with a placeholder so the schema check still runs."""
-    from datetime import datetime, timezone
-
-    from ehcp.sen2 import codes
     from ehcp.sen2.checks import Finding
     from ehcp.sen2.xml import Header
-    from ehcp.services.errors import Refused
 
     s = settings()
     year = codes.collection_year(day)
@@ -124,7 +121,7 @@ def _header(day, lea: str, *, strict: bool = True):  # noqa: ANN001, ANN202
     for name, var in (("sen2_dmo", "EHCP_SEN2_DMO"), ("sen2_dco", "EHCP_SEN2_DCO"), ("sen2_dsco", "EHCP_SEN2_DSCO")):
         raw = getattr(s, name)
         value = str(raw).strip().upper() if raw not in (None, "") else None
-        if value is not None and value not in codes.OFFICER or value is None and (name, var) in wanted:
+        if (value is not None and value not in codes.OFFICER) or (value is None and (name, var) in wanted):
             problem = (f"setting {name} ({var}) is {raw!r}, not Y, N or R" if value is not None
                        else f"setting {name} ({var}) is not set: the {year} return needs it (Y, N or R)")
             if strict:
@@ -133,13 +130,11 @@ def _header(day, lea: str, *, strict: bool = True):  # noqa: ANN001, ANN202
                                     f"set {name} in ehcp.toml or {var} in the environment"))
             value = "N" if (name, var) in wanted else None
         values[name.removeprefix("sen2_")] = value
-    made_at = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    made_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     return Header(year=year, census=day, lea=lea, made_at=made_at, **values), findings
 
 
 def _lea(lea: str) -> str:
-    from ehcp.services.errors import Refused
-
     if not (lea.isdigit() and len(lea) == 3):
         raise Refused(f"--lea {lea!r} must be the 3-digit LA number")
     return lea
@@ -149,16 +144,16 @@ def _lea(lea: str) -> str:
 @refusals
 @output_options(listing=False)
 def plan(reference: str = REF,
-         res: Optional[str] = typer.Option(None, "--res", help="PlanRes: A 38-51 weeks, B 52 weeks residential."),
-         wbp: Optional[str] = typer.Option(None, "--wbp", help="PlanWBP: A apprenticeship, T traineeship, "
+         res: str | None = typer.Option(None, "--res", help="PlanRes: A 38-51 weeks, B 52 weeks residential."),
+         wbp: str | None = typer.Option(None, "--wbp", help="PlanWBP: A apprenticeship, T traineeship, "
                                                                "S supported internship."),
-         pb: Optional[bool] = typer.Option(None, "--pb/--no-pb", help="PB: a personal budget was taken up."),
-         oa: Optional[bool] = typer.Option(None, "--oa/--no-oa", help="OA: organised arrangements in place."),
-         dp: Optional[str] = typer.Option(None, "--dp", help="DP direct payment: E education, S social care, "
+         pb: bool | None = typer.Option(None, "--pb/--no-pb", help="PB: a personal budget was taken up."),
+         oa: bool | None = typer.Option(None, "--oa/--no-oa", help="OA: organised arrangements in place."),
+         dp: str | None = typer.Option(None, "--dp", help="DP direct payment: E education, S social care, "
                                                              "H health, I integrated."),
-         transfer_la: Optional[str] = typer.Option(None, "--transfer-la", help="LA number (3 digits) the plan "
+         transfer_la: str | None = typer.Option(None, "--transfer-la", help="LA number (3 digits) the plan "
                                                                                 "came from (TransferLA)."),
-         exported_la: Optional[str] = typer.Option(None, "--exported-la", help="LA number (3 digits) the plan "
+         exported_la: str | None = typer.Option(None, "--exported-la", help="LA number (3 digits) the plan "
                                                                                 "went to (Exported)."),
          fmt: Format = Format.table) -> None:
     """Record SEN2 items of the plan that no event carries (NamedPlan PlanRes, PlanWBP, PB, OA, DP) and
@@ -178,7 +173,8 @@ def plan(reference: str = REF,
 def export(census: str = typer.Option(..., "--census", help="Census date YYYY-MM-DD, e.g. 2026-01-15."),
            out: Path = typer.Option(..., "--out", "-o", help="The XML file to write."),
            lea: str = typer.Option(..., "--lea", help="Your 3-digit LA number."),
-           serial: int = typer.Option(1, "--serial", min=1, max=999, help="SerialNo of this submission (1-999).")) -> None:
+           serial: int = typer.Option(1, "--serial", min=1, max=999,
+                                      help="SerialNo of this submission (1-999).")) -> None:
     """Write the person-level SEN2 XML for the collection year of the census date, in that year's
     element names and order (2023 to 2026 layouts), a person at a time.
 
@@ -187,8 +183,6 @@ def export(census: str = typer.Option(..., "--census", help="Census date YYYY-MM
     (OFFICIAL-SENSITIVE); the export is audited.
     Example: ehcp sen2 export --census 2026-01-15 --lea 886 --out sen2_2026.xml
     """
-    from dataclasses import replace
-
     from ehcp.sen2 import xml
     from ehcp.sen2.extract import persons
     from ehcp.services.permissions import authorise
@@ -214,9 +208,10 @@ def export(census: str = typer.Option(..., "--census", help="Census date YYYY-MM
 @app.command("check")
 @refusals
 @output_options()
-def check(census: Optional[str] = CENSUS,
-          schema: Optional[Path] = typer.Option(None, "--schema", help="Also validate the export against this XSD "
-                                                                       "(the DfE's, from the technical specification)."),
+def check(census: str | None = CENSUS,
+          schema: Path | None = typer.Option(None, "--schema",
+                                             help="Also validate the export against this XSD "
+                                                  "(the DfE's, from the technical specification)."),
           lea: str = typer.Option("000", "--lea", help="LA number written in the file the schema check validates."),
           fmt: Format = Format.table) -> None:
     """Pre-submission checks: each problem with the case reference, item and how to fix it (exit 0 either
@@ -224,12 +219,11 @@ def check(census: Optional[str] = CENSUS,
 
     Example: ehcp sen2 check --census 2026-01-15 --schema SEN2_2026.xsd --format csv
     """
-    import tempfile
+    import tempfile  # imports random, ~10 ms: only `sen2 check` needs it
 
-    from ehcp.sen2 import codes, xml
+    from ehcp.sen2 import xml
     from ehcp.sen2.checks import COLUMNS, Return, run_checks
     from ehcp.sen2.extract import persons
-    from ehcp.services.errors import Refused
     from ehcp.services.views import read_connection
 
     day = _census(census)
@@ -239,7 +233,7 @@ def check(census: Optional[str] = CENSUS,
     header, findings = _header(day, _lea(lea), strict=False)
     references: list[str] = []
 
-    def counted(people):  # noqa: ANN001, ANN202
+    def counted(people):
         for p in people:
             references.append(p.references[0])
             yield p
@@ -267,7 +261,7 @@ def check(census: Optional[str] = CENSUS,
 @app.command("explain")
 @refusals
 @output_options()
-def explain(reference: str = REF, census: Optional[str] = CENSUS, fmt: Format = Format.table) -> None:
+def explain(reference: str = REF, census: str | None = CENSUS, fmt: Format = Format.table) -> None:
     """Why each SEN2 item of a case has its value (which events).
 
     Example: ehcp sen2 explain EHC-2025-00042 --census 2026-01-15
@@ -281,20 +275,22 @@ def explain(reference: str = REF, census: Optional[str] = CENSUS, fmt: Format = 
     if not rows:
         raise Refused(f"{reference.strip().upper()} is not in the SEN2 return for the census {day} "
                       "(unknown, or no activity in the collection year and no active plan)")
-    emit(rows, ["module", "item", "value", "why"], fmt, key="items", title=f"{reference.upper()}: SEN2 items, census {day}",
+    emit(rows, ["module", "item", "value", "why"], fmt, key="items",
+         title=f"{reference.upper()}: SEN2 items, census {day}",
          extra={"reference": reference.strip().upper(), "census": day})
 
 
 @app.command("summary")
 @refusals
 @output_options()
-def summary(year: Optional[int] = typer.Option(None, "--year", help="Calendar year of activity (default: last year)."),
+def summary(year: int | None = typer.Option(None, "--year", help="Calendar year of activity (default: last year)."),
             fmt: Format = Format.table) -> None:
     """Headline figures the DfE will publish from the return (they agree with 'ehcp report timeliness').
 
     Example: ehcp sen2 summary --year 2025
     """
-    from ehcp.sen2.summary import census_for_activity_year, summary as build, summary_rows
+    from ehcp.sen2.summary import census_for_activity_year, summary_rows
+    from ehcp.sen2.summary import summary as build
 
     activity = year or settings().today.year - 1
     doc = build(_extract(census_for_activity_year(activity)))

@@ -9,7 +9,8 @@
 | EHCP_CONFIG         | path of an ``ehcp.toml``                            | ``./ehcp.toml`` if present            |
 | EHCP_ENFORCE_PERMISSIONS | 1: roles checked, unknown logins refused       | on from the first ``ehcp user add``   |
 | EHCP_RETENTION_YEARS | SEN file retention: date of birth + N years        | 31                                    |
-| EHCP_SEN2_DMO, EHCP_SEN2_DCO, EHCP_SEN2_DSCO | SEN2 header: designated medical / clinical / social care officer in post (Y, N or R) | none: ``sen2 export`` refuses |
+| EHCP_SEN2_DMO, EHCP_SEN2_DCO, EHCP_SEN2_DSCO | SEN2 header: designated medical / clinical / social care |
+|                     | officer in post (Y, N or R)                         | none: ``sen2 export`` refuses         |
 
 Secrets (SMTP password, GOV.UK Notify key) come only from the environment or ``ehcp.toml`` and are
 never printed: ``Settings.__repr__`` masks them.
@@ -38,10 +39,12 @@ def default_database_url() -> str:
 
 
 def london_today() -> date:
-    """Today's date in Europe/London (pendulum is imported only when needed)."""
-    import pendulum  # noqa: PLC0415 - ~50 ms to import; only the real clock needs it (EHCP_TODAY skips it)
+    """Today's date in Europe/London, as a plain ``datetime.date``: pendulum's Date is a subclass that
+    sqlite3 cannot bind (every query with today in it failed without EHCP_TODAY)."""
+    import pendulum  # noqa: PLC0415 - 27 ms to import; only needed when EHCP_TODAY is not set
 
-    return pendulum.now("Europe/London").date()
+    now = pendulum.now("Europe/London")
+    return date(now.year, now.month, now.day)
 
 
 @dataclass(frozen=True)

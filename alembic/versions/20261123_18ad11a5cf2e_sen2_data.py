@@ -4,16 +4,15 @@ Revision ID: 18ad11a5cf2e
 Revises: cf37261e8ed4
 Create Date: 2026-11-23 13:26:18.432611
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '18ad11a5cf2e'
-down_revision: Union[str, None] = 'cf37261e8ed4'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = 'cf37261e8ed4'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -4,16 +4,15 @@ Revision ID: 1d6495a5bd80
 Revises: 1e98b7705094
 Create Date: 2026-11-23 12:01:56.257852
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '1d6495a5bd80'
-down_revision: Union[str, None] = '1e98b7705094'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '1e98b7705094'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,19 +1,18 @@
 """initial schema
 
 Revision ID: 1e98b7705094
-Revises: 
+Revises:
 Create Date: 2026-11-23 11:52:41.570155
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '1e98b7705094'
-down_revision: Union[str, None] = None
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
@@ -207,7 +206,8 @@ def upgrade() -> None:
     sa.Column('exception', sa.String(length=40), nullable=True),
     sa.Column('advisory', sa.Boolean(), nullable=False),
     sa.Column('advice_request_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['advice_request_id'], ['advice_requests.id'], name=op.f('fk_deadlines_advice_request_id_advice_requests')),
+    sa.ForeignKeyConstraint(['advice_request_id'], ['advice_requests.id'],
+                            name=op.f('fk_deadlines_advice_request_id_advice_requests')),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_deadlines_case_id_cases')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_deadlines')),
     sa.UniqueConstraint('case_id', 'key', name=op.f('uq_deadlines_case_id'))

@@ -4,16 +4,15 @@ Revision ID: 6190f7a44d86
 Revises: 1d6495a5bd80
 Create Date: 2026-11-23 12:24:38.931597
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '6190f7a44d86'
-down_revision: Union[str, None] = '1d6495a5bd80'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '1d6495a5bd80'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -4,16 +4,14 @@ Revision ID: 70f1f2f5e4b4
 Revises: 6190f7a44d86
 Create Date: 2026-11-23 12:52:36.498888
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 from alembic import op
-import sqlalchemy as sa
-
 
 revision: str = '70f1f2f5e4b4'
-down_revision: Union[str, None] = '6190f7a44d86'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '6190f7a44d86'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -4,16 +4,15 @@ Revision ID: cf37261e8ed4
 Revises: 70f1f2f5e4b4
 Create Date: 2026-11-23 13:11:40.780910
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = 'cf37261e8ed4'
-down_revision: Union[str, None] = '70f1f2f5e4b4'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '70f1f2f5e4b4'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

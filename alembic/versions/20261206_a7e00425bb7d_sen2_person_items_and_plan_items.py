@@ -4,16 +4,15 @@ Revision ID: a7e00425bb7d
 Revises: 6a66a3cac3b4
 Create Date: 2026-12-06 22:05:40.074820
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = 'a7e00425bb7d'
-down_revision: Union[str, None] = '6a66a3cac3b4'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '6a66a3cac3b4'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

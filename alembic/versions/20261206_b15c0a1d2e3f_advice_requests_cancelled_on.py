@@ -4,16 +4,15 @@ Revision ID: b15c0a1d2e3f
 Revises: 5e1d0c7a9b21
 Create Date: 2026-12-06 23:40:00
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = 'b15c0a1d2e3f'
-down_revision: Union[str, None] = '5e1d0c7a9b21'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '5e1d0c7a9b21'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -17,13 +17,12 @@ from pathlib import Path
 from sqlalchemy import func, select, tuple_
 
 from ehcp.domain import IllegalMove, RequestReceived, check_event
+from ehcp.domain.vocabulary import REQUEST_SOURCES
 from ehcp.importing import fields as f
 from ehcp.importing import spec
-from ehcp.domain.vocabulary import REQUEST_SOURCES
 from ehcp.importing.csvfile import CsvFile
 from ehcp.importing.errors import FieldError, RowError, read
 from ehcp.importing.session import ImportResult, case_ids, file_name, finish, import_transaction, refuse_if_any
-from ehcp.importing.spec import REQUEST_SOURCES
 from ehcp.importing.writer import BulkWriter, NewCase, NewChild, chunks
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
@@ -89,7 +88,7 @@ class _Run:
         """The SEN2 person items of the row (columns sex, ethnicity, postcode, uln), each checked as
         ``case new`` checks it; a bad one is added to ``errors``."""
         found = {}
-        for name, position in zip(PERSON_COLUMNS, ix[9:13]):
+        for name, position in zip(PERSON_COLUMNS, ix[9:13], strict=True):
             value = values[position].strip()
             if not value:
                 continue
@@ -172,7 +171,7 @@ class _Run:
         existing = self._existing_children(rows) if self.has_children else {}
         children, derived, derive = self.children, self.derived, self.writer.derive
         cases = []
-        for line, ref, given, family, dob, upn, year_group, received, source, worker, event, person in rows:
+        for _line, ref, given, family, dob, upn, year_group, received, source, worker, event, person in rows:
             named = (family, given, dob)
             child = children.get(upn or named)
             if child is None:

@@ -34,7 +34,6 @@ from ehcp.importing import spec
 from ehcp.importing.csvfile import Column, CsvFile
 from ehcp.importing.errors import FieldError, RowError, read
 from ehcp.importing.session import ImportResult, case_ids, file_name, finish, import_transaction, refuse_if_any
-from ehcp.importing.spec import EXCEPTION_REASONS
 from ehcp.importing.writer import BulkWriter, CaseUpdate, NewAdvice, chunks
 from ehcp.services.context import ServiceContext
 from ehcp.store.models import AdviceRequest, CaseEvent, Partner

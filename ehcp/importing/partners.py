@@ -7,13 +7,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ehcp.domain.vocabulary import ADVICE_KINDS
 from ehcp.importing import fields as f
 from ehcp.importing import spec
-from ehcp.domain.vocabulary import ADVICE_KINDS
 from ehcp.importing.csvfile import CsvFile
 from ehcp.importing.errors import FieldError, RowError
 from ehcp.importing.session import ImportResult, file_name, finish, import_transaction, refuse_if_any
-from ehcp.importing.spec import ADVICE_KINDS
 from ehcp.services.context import ServiceContext
 from ehcp.store.models import Partner
 

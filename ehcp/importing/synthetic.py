@@ -30,15 +30,29 @@ from __future__ import annotations
 
 import hashlib
 import math
-from array import array
+import multiprocessing
 import random
-from collections.abc import Iterator
+import time as clock
+from array import array
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
+from multiprocessing.pool import Pool
+from typing import Any, TypeVar
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from calendars import england_and_wales
+from ehcp.domain import Event, current_stage, ordered
 from ehcp.domain import events as ev
-from ehcp.domain import ordered
-from ehcp.importing.writer import NewAdvice, NewCase, NewChild
+from ehcp.importing.session import import_transaction
+from ehcp.importing.writer import BulkWriter, NewAdvice, NewCase, NewChild, date_encoder, derive
+from ehcp.services.context import ServiceContext
+from ehcp.services.errors import Refused
+from ehcp.store import audit
+from ehcp.store.models import Case, ExtraHoliday, Partner, User
 
 YEARS = 10
 GROWTH = 1.11
@@ -70,7 +84,6 @@ PARTNERS = (  # name, kind, mean days to answer, spread (days)
     ("Mockborough Family Services (synthetic)", "social_care", 50, 22),
 )
 REVIEW_OUTCOMES = (("amend", 0.60), ("maintain", 0.38), ("cease", 0.02))
-UTC = timezone.utc
 SEXES = (("M", 0.72), ("F", 0.28))  # EHC plans: about 7 in 10 boys (DfE caseload)
 ETHNICITIES = (("WBRI", 0.66), ("WOTH", 0.05), ("MWBC", 0.02), ("MOTH", 0.03), ("AIND", 0.02), ("APKN", 0.04),
                ("ABAN", 0.02), ("BAFR", 0.04), ("BCRB", 0.02), ("CHNE", 0.01), ("OOTH", 0.03), ("WROM", 0.01),
@@ -118,8 +131,10 @@ def _pick(rng: random.Random, table: tuple) -> str:
     for value, weight in table:
         u -= weight
         if u < 0:
-            return value
-    return table[-1][0]
+            picked: str = value
+            return picked
+    last: str = table[-1][0]
+    return last
 
 
 def _add_months(d: date, months: int) -> date:
@@ -155,8 +170,8 @@ class Generator:
         self._history(received, events, advice)
         events = self._cease_notices(events)
         kept = [e for e in ordered(events) if e.on <= today]
-        answered = {e.request_id: e.on for e in kept if e.kind == "advice_received"}
-        asked = {e.request_id for e in kept if e.kind == "advice_requested"}
+        answered = {e.request_id: e.on for e in kept if isinstance(e, ev.AdviceReceived)}
+        asked = {e.request_id for e in kept if isinstance(e, ev.AdviceRequested)}
         advice = [a for a in advice if a.local in asked]
         for a in advice:
             a.received_on = answered.get(a.local)
@@ -171,7 +186,7 @@ class Generator:
     def _cease_notices(self, events: list) -> list:
         """Before each ceased plan: the family consulted, then the decision to cease with its reason
         (reg 31), the plan ceasing once the appeal period has run (s.45; about three months), later if need be."""
-        out = []
+        out: list[Event] = []
         for e in events:
             if e.kind == "plan_ceased":
                 rng = self.sen2
@@ -188,7 +203,8 @@ class Generator:
         rng = self.sen2
         child.sex = _pick(rng, SEXES)
         child.ethnicity = _pick(rng, ETHNICITIES)
-        child.postcode = f"ZZ99 {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        letters = "ABDEFGHJLNPQRSTUWXYZ"
+        child.postcode = f"ZZ99 {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
         age = (received - child.dob).days // 365
         if rng.random() < 0.92 and age >= 4:
             child.upn = rng.choice("ABCDEFGHJKLMNPQRTUVWXYZ") + f"{rng.randrange(10 ** 12):012d}"
@@ -361,12 +377,12 @@ def _received_days(seed: int | str, requests: int, today: date) -> array:
     return array("i", sorted(first + offset for offset in offsets))
 
 
-def chunk_seed(seed: int, index: int) -> str:
+def chunk_seed(seed: int | str, index: int) -> str:
     """Each chunk has its own stream, so any number of worker processes give the same rows."""
     return f"ehcp-synthetic:{seed}:{index}"
 
 
-def stories(seed: int, requests: int, today: date, caseworkers: int, chunk: int = CHUNK) -> Iterator[Story]:
+def stories(seed: int | str, requests: int, today: date, caseworkers: int, chunk: int = CHUNK) -> Iterator[Story]:
     """Every story of a data set, oldest request first (in-process; see ``generate`` for the pool)."""
     dates = received_dates(seed, requests, today)
     for index, start in enumerate(range(0, len(dates), chunk)):
@@ -374,8 +390,6 @@ def stories(seed: int, requests: int, today: date, caseworkers: int, chunk: int 
 
 
 def is_active(story: Story) -> bool:
-    from ehcp.domain import current_stage
-
     return current_stage(story.events).value in ("final", "review")
 
 
@@ -395,13 +409,14 @@ def stamp(day: date) -> datetime:
     return datetime.combine(day, time(10, 0), UTC)
 
 
-def new_cases(stories: list[Story], references: "References", worker_ids: list[int], partner_ids: list[int],
+def new_cases(stories: list[Story], references: References, worker_ids: list[int], partner_ids: list[int],
               logins: list[str]) -> list[NewCase]:
     """Stories -> NewCase rows for the bulk writer (references assigned in date order)."""
     cases = []
     for story in stories:
         for a in story.advice:
-            a.partner_id = partner_ids[a.partner_id]
+            if a.partner_id is not None:  # the partner's index in PARTNERS, until now
+                a.partner_id = partner_ids[a.partner_id]
         cases.append(NewCase(
             reference=references.next(story.received.year), child=story.child, received=story.received,
             source=story.source, caseworker_id=worker_ids[story.worker], events=story.events,
@@ -434,21 +449,17 @@ def story_digest(stories: Iterator[Story]) -> str:
 
 
 _WORKER: dict = {}
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def _init_worker(seed: int, today: date, caseworkers: int, extra_holidays: dict, dialect: str) -> None:
-    from calendars import england_and_wales
-
-    from ehcp.importing.writer import date_encoder
-
     _WORKER.update(seed=seed, today=today, caseworkers=caseworkers, dialect=dialect,
                    calendar=england_and_wales(extra_holidays=extra_holidays), encode=date_encoder(dialect))
 
 
 def _chunk_work(task: tuple[int, list[date]]) -> list[tuple[Story, tuple]]:
     """One chunk's stories with their derived stage and deadlines (in a worker process)."""
-    from ehcp.importing.writer import derive
-
     index, dates = task
     w = _WORKER
     chunk = Generator(chunk_seed(w["seed"], index), w["today"], w["caseworkers"]).stories(dates)
@@ -456,21 +467,15 @@ def _chunk_work(task: tuple[int, list[date]]) -> list[tuple[Story, tuple]]:
             for story in chunk]
 
 
-def _extra_holidays(ctx) -> dict:  # noqa: ANN001
-    from sqlalchemy import select
-
-    from ehcp.store.models import ExtraHoliday
-
+def _extra_holidays(ctx: ServiceContext) -> dict:
     with ctx.uow(write=False) as uow:
         return {row.day: row.name for row in uow.session.scalars(select(ExtraHoliday))}
 
 
-def _in_order(pool, work, tasks, *, window: int):  # noqa: ANN001, ANN202
+def _in_order(pool: Pool, work: Callable[[T], R], tasks: Iterable[T], *, window: int) -> Iterator[R]:
     """``pool.imap`` with back-pressure: at most ``window`` chunks in flight. (``imap`` hands every
     task to the workers at once and keeps their results until the writer takes them; the workers
     build chunks faster than one SQLite writer stores them, so a national run held gigabytes.)"""
-    from collections import deque
-
     pending: deque = deque()
     for task in tasks:
         pending.append(pool.apply_async(work, (task,)))
@@ -480,8 +485,9 @@ def _in_order(pool, work, tasks, *, window: int):  # noqa: ANN001, ANN202
         yield pending.popleft().get()
 
 
-def generate(ctx, plans: int, seed: int, *, today: date | None = None, chunk: int = CHUNK,  # noqa: ANN001
-             jobs: int = 1, requests: int | None = None, progress=None) -> Summary:  # noqa: ANN001
+def generate(ctx: ServiceContext, plans: int, seed: int, *, today: date | None = None, chunk: int = CHUNK,
+             jobs: int = 1, requests: int | None = None,
+             progress: Callable[[int, int], object] | None = None) -> Summary:
     """Write a synthetic case load of about ``plans`` active plans into ``ctx``'s database.
 
     The database must hold no cases yet. Rows go through the import bulk writer, committed a chunk
@@ -491,16 +497,6 @@ def generate(ctx, plans: int, seed: int, *, today: date | None = None, chunk: in
     the caseworker team). ``progress(done, total)`` is called after each chunk.
     Raises Refused if the database already has cases.
     """
-    import multiprocessing
-    import time as clock
-
-    from sqlalchemy import func, select
-
-    from ehcp.importing.session import import_transaction
-    from ehcp.services.errors import Refused
-    from ehcp.store import audit
-    from ehcp.store.models import Case, Partner, User
-
     started = clock.perf_counter()
     today = today or ctx.today
     summary = Summary(seed=seed, plans_wanted=plans)
@@ -515,7 +511,7 @@ def generate(ctx, plans: int, seed: int, *, today: date | None = None, chunk: in
     try:
         if pool is None:
             _init_worker(*init)
-            results = map(_chunk_work, tasks)
+            results: Iterator[list[tuple[Story, tuple]]] = map(_chunk_work, tasks)
         else:
             results = _in_order(pool, _chunk_work, tasks, window=2 * jobs)
         with import_transaction(ctx) as (uow, writer):
@@ -536,7 +532,7 @@ def generate(ctx, plans: int, seed: int, *, today: date | None = None, chunk: in
             for pairs in results:
                 batch = [story for story, _ in pairs]
                 cases = new_cases(batch, references, worker_ids, partner_ids, logins)
-                for case, (_, derived) in zip(cases, pairs):
+                for case, (_, derived) in zip(cases, pairs, strict=True):
                     case.derived = derived
                 writer.write_cases(cases)
                 _write_sen2_items(writer, batch, cases, today)
@@ -545,7 +541,7 @@ def generate(ctx, plans: int, seed: int, *, today: date | None = None, chunk: in
                 if progress:
                     progress(done, summary.requests)
             summary.by_stage = dict(sorted(session.execute(
-                select(Case.stage, func.count()).group_by(Case.stage)).all()))
+                select(Case.stage, func.count()).group_by(Case.stage)).tuples().all()))
             summary.plans = summary.by_stage.get("final", 0) + summary.by_stage.get("review", 0)
             summary.counts = writer.counts.as_dict()
             writer.close()
@@ -561,20 +557,22 @@ def generate(ctx, plans: int, seed: int, *, today: date | None = None, chunk: in
     return summary
 
 
-def _write_sen2_items(writer, stories: list[Story], cases: list[NewCase], today: date) -> None:  # noqa: ANN001
+def _write_sen2_items(writer: BulkWriter, stories: list[Story], cases: list[NewCase], today: date) -> None:
     """The placements, needs and plan items of the stories whose cases ``write_cases`` just wrote."""
     d = writer.d
-    placements = [(case.id, *p) for story, case in zip(stories, cases) for p in story.placements]
+    placements = [(case.id, *p) for story, case in zip(stories, cases, strict=True) for p in story.placements]
     rows = [(pid, case_id, urn, ukprn, setting, other, rank, d(entry), None, unit, rp, res, wbp)
             for pid, (case_id, urn, ukprn, setting, other, rank, entry, _, unit, rp, res, wbp)
-            in zip(writer.reserve("placements", len(placements)), placements)]
+            in zip(writer.reserve("placements", len(placements)), placements, strict=True)]
     writer.insert("placements", PLACEMENT_COLUMNS, rows)
-    needs = [(case.id, t, rank) for story, case in zip(stories, cases) for rank, t in enumerate(story.needs, 1)]
+    needs = [(case.id, t, rank) for story, case in zip(stories, cases, strict=True)
+             for rank, t in enumerate(story.needs, 1)]
     writer.insert("sen_needs", ("id", "case_id", "sen_type", "sen_type_rank", "recorded_on"),
                   [(nid, case_id, t, rank, d(today)) for nid, (case_id, t, rank)
-                   in zip(writer.reserve("sen_needs", len(needs)), needs)])
+                   in zip(writer.reserve("sen_needs", len(needs)), needs, strict=True)])
     writer.insert("sen2_plans", ("case_id", "personal_budget", "organised_arrangements", "direct_payment"),
-                  [(case.id, *story.plan_items) for story, case in zip(stories, cases) if story.plan_items])
+                  [(case.id, *story.plan_items) for story, case in zip(stories, cases, strict=True)
+                   if story.plan_items])
 
 
 def _email(name: str, who: str = "advice") -> str:
@@ -582,15 +580,14 @@ def _email(name: str, who: str = "advice") -> str:
     return f"{who}@{slug}.example"
 
 
-def _ensure(writer, session, model, table: str, key: str, names: list[str], values, columns: tuple) -> list[int]:  # noqa: ANN001
+def _ensure(writer: BulkWriter, session: Session, model: type[User] | type[Partner], table: str, key: str,
+            names: list[str], values: Callable[[str], tuple[Any, ...]], columns: tuple[str, ...]) -> list[int]:
     """Ids of the rows named ``names`` in ``table``, inserting the missing ones."""
-    from sqlalchemy import select
-
     column = getattr(model, key)
     writer.drain()  # the connection is about to be used from this thread
-    have = dict(session.execute(select(column, model.id).where(column.in_(names))).all())
+    have: dict[str, int] = dict(session.execute(select(column, model.id).where(column.in_(names))).tuples().all())
     missing = [n for n in names if n not in have]
     ids = writer.reserve(table, len(missing))
-    writer.insert(table, ("id", *columns), [(i, *values(n)) for i, n in zip(ids, missing)])
-    have.update(zip(missing, ids))
+    writer.insert(table, ("id", *columns), [(i, *values(n)) for i, n in zip(ids, missing, strict=True)])
+    have.update(zip(missing, ids, strict=True))
     return [have[n] for n in names]

@@ -30,6 +30,7 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Connection, Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
+from calendars.working_days import WorkingDayCalendar
 from ehcp.domain import AdviceReceived, AdviceRequested, Event, body_receipt, compute_deadlines, current_stage
 from ehcp.rules.policy import DEFAULT_POLICY
 from ehcp.services.case_log import advice_request_ids as _advice_request_ids
@@ -220,7 +221,7 @@ class _Lane:
 class BulkWriter:
     """Writes cases in bulk into the session's transaction (see the module docstring)."""
 
-    def __init__(self, session: Session, *, calendar: object, today: date, actor: str) -> None:
+    def __init__(self, session: Session, *, calendar: WorkingDayCalendar, today: date, actor: str) -> None:
         self.session = session
         self.conn = session.connection()
         self.dialect = self.conn.dialect.name
@@ -502,7 +503,7 @@ class BulkWriter:
         self.counts.deadlines_changed += len(changes) + len(removals)
 
 
-def derive(events: list[Event], *, calendar: object, today: date,
+def derive(events: list[Event], *, calendar: WorkingDayCalendar, today: date,
            encode_date: Callable[[date], object] | None = None) -> tuple[str, tuple]:
     """(stage, deadline rows less case_id) of a history, computed by the domain.
 

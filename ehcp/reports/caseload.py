@@ -35,15 +35,15 @@ FOOTER = ("Open cases = all stages except not_assessed, no_plan, ceased and with
 
 def caseload_rows(conn: Connection, *, as_of: date) -> tuple[list[dict], list[str]]:
     """One row per caseworker (most cases first) with a column per open stage; and those stages."""
-    query = text(CASELOAD_SQL).bindparams(bindparam("as_of", type_=Date))
-    query = query.columns(caseworker=String, team=String, stage=String, cases=Integer, with_overdue=Integer)
+    query = text(CASELOAD_SQL).bindparams(bindparam("as_of", type_=Date)).columns(
+        caseworker=String, team=String, stage=String, cases=Integer, with_overdue=Integer)
     cells = [dict(r) for r in conn.execute(query, {"as_of": as_of, "false": False}).mappings()]
     extra = sorted({c["stage"] for c in cells} - set(STAGE_ORDER))
     stages = [*STAGE_ORDER, *extra]
     people: dict[tuple[str, str], dict] = {}
     for cell in cells:
         row = people.setdefault((cell["caseworker"], cell["team"]), {
-            "caseworker": cell["caseworker"], "team": cell["team"], **{s: 0 for s in stages},
+            "caseworker": cell["caseworker"], "team": cell["team"], **dict.fromkeys(stages, 0),
             "total": 0, "with_overdue": 0})
         row[cell["stage"]] += cell["cases"]
         row["total"] += cell["cases"]

@@ -32,7 +32,7 @@ def attr(value: object) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
-def fmt(value: float | None, unit: str = "") -> str:
+def fmt(value: float | int | None, unit: str = "") -> str:
     """1,042 / 46.0% (rates keep one decimal) / 42.5 / 40; a missing value is a dash."""
     if value is None:
         return "-"
@@ -59,8 +59,9 @@ def _svg(height: int, body: list[str], label: str) -> str:
 
 
 def empty(message: str, height: int = 120) -> str:
-    return _svg(height, [f'<text x="{WIDTH / 2}" y="{height / 2}" text-anchor="middle" fill="{COLOURS["grey"]}">'
-                         f'{escape(message)}</text>'], message)
+    text = (f'<text x="{WIDTH / 2}" y="{height / 2}" text-anchor="middle" fill="{COLOURS["grey"]}">'
+            f'{escape(message)}</text>')
+    return _svg(height, [text], message)
 
 
 def column_chart(bars: list[Bar], *, label: str, unit: str = "%", top: float = 100.0,
@@ -71,7 +72,10 @@ def column_chart(bars: list[Bar], *, label: str, unit: str = "%", top: float = 1
     left, right, head, foot = 56, 12, 40, 64
     plot_h, plot_w = height - head - foot, WIDTH - left - right
     step = plot_w / len(bars)
-    y = lambda v: head + plot_h * (1 - min(v, top) / top)  # noqa: E731
+
+    def y(v: float) -> float:
+        return head + plot_h * (1 - min(v, top) / top)
+
     body = []
     for tick in (0, top / 2, top):
         body.append(f'<line x1="{left}" x2="{WIDTH - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '

@@ -23,7 +23,7 @@ from ehcp.reports.result import DFE_NOTE, Period
 from ehcp.reports.timeliness import NATIONAL, timeliness_report
 
 CASEWORKERS_SHOWN = 10
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def build_dashboard(conn: Connection, *, as_of: date, year: int, weeks: int = 8) -> dict[str, Any]:

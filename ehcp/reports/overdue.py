@@ -67,7 +67,7 @@ def overdue_rows(conn: Connection, *, as_of: date, by: str = "rule", due_within:
     params = {"as_of": as_of, "until": until, "today": as_of, "soon": until - timedelta(days=1), "true": True}
     result = conn.execute(query.columns(due=Date, advisory=Boolean), params)
     keys = list(result.keys())
-    return [dict(zip(keys, row)) for row in result.all()]  # one fetchall, not a fetch per row
+    return [dict(zip(keys, row, strict=True)) for row in result.all()]  # one fetchall, not a fetch per row
 
 
 def summarise(rows: list[dict]) -> list[dict]:

@@ -64,10 +64,9 @@ def league_rows(conn: Connection, *, as_of: date, period: Period | None = None) 
     source = REQUESTS_SQL.format(days=sql_for(conn).days("a.received_on", "a.received_by_body_on"))
     sql = LEAGUE_SQL.format(median=stats.median("days"), p90=stats.p90("days"),
                             ranked=stats.ranked(source, ["partner", "kind"], "days"))
-    query = text(sql).bindparams(*(bindparam(n, type_=Date) for n in ("as_of", "start", "end")))
-    query = query.columns(partner=String, kind=String, requests=Integer, received=Integer,
-                          within_6_weeks=Integer, overdue=Integer, chased=Integer, chases_sent=Integer,
-                          rungs_reached=Integer)
+    query = text(sql).bindparams(*(bindparam(n, type_=Date) for n in ("as_of", "start", "end"))).columns(
+        partner=String, kind=String, requests=Integer, received=Integer, within_6_weeks=Integer, overdue=Integer,
+        chased=Integer, chases_sent=Integer, rungs_reached=Integer)
     rows = []
     for r in conn.execute(query, {"as_of": as_of, "start": period.start, "end": period.end}).mappings():
         row = dict(r)

@@ -5,9 +5,10 @@ Rendering lives in the CLI (``cli/output.py``); the xlsx writer is :mod:`ehcp.re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 DFE_NOTE = ("Definitions follow the DfE's published EHC plan statistics (SEN2; explore-education-statistics "
             "methodology), as set out in docs sen2.md section 3.")

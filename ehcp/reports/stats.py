@@ -8,6 +8,8 @@ Over the non-null values of each group, ranked ascending 1..n:
 
 from __future__ import annotations
 
+from typing import SupportsFloat
+
 
 def ranked(source: str, keys: list[str], value: str) -> str:
     """``source`` rows with ``_rank`` and ``_n`` over the non-null ``value`` within each key group."""
@@ -27,7 +29,7 @@ def p90(value: str) -> str:
     return f"MIN(CASE WHEN {value} IS NOT NULL AND _rank * 10 >= 9 * _n THEN {value} END)"
 
 
-def as_number(value: object) -> float | int | None:
+def as_number(value: SupportsFloat | None) -> float | int | None:
     """Databases return Decimal or float for an average; show whole numbers as ints."""
     if value is None:
         return None

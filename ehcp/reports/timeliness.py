@@ -22,15 +22,30 @@ excluding exceptions, its bands and average weeks, and the 6-week, 16-week and r
 
 from __future__ import annotations
 
+from typing import Any, TypedDict
 
-from sqlalchemy import Connection, Date, Integer, String, bindparam, text
+from sqlalchemy import Connection, Date, Integer, String, TextualSelect, bindparam, text
+from sqlalchemy.types import TypeEngine
 
 from ehcp.domain.deadlines import DISAPPLIED
 from ehcp.reports.dialect import sql_for
 from ehcp.reports.result import DFE_NOTE, Period, Report, Table, rate
+from ehcp.rules import DEFAULT_POLICY
 
 WEEKS_52 = 364
-NATIONAL = {"year": 2024, "excluding_rate": 46.4, "including_rate": 45.9,
+
+
+class National(TypedDict):
+    """The DfE's published national figures the report compares against."""
+
+    year: int
+    excluding_rate: float
+    including_rate: float
+    bands: dict[str, float]
+    source: str
+
+
+NATIONAL: National = {"year": 2024, "excluding_rate": 46.4, "including_rate": 45.9,
             "bands": {"within_20_weeks": 45.9, "weeks_20_to_52": 46.9, "over_52_weeks": 7.2},
             "source": "DfE EHC plans statistics 2025 release (calendar year 2024), sen2.md section 4.2"}
 
@@ -72,24 +87,17 @@ FOOTER = ("20 weeks: issued on or before received date + {limit} days (received 
           + DFE_NOTE)
 
 
-def _policy(name: str, default: object) -> object:
-    """A choice of the rule book's Policy (ehcp.rules), or ``default`` if it has no such field."""
-    from ehcp.rules import DEFAULT_POLICY
-
-    return getattr(DEFAULT_POLICY, name, default)
-
-
 def default_day_count() -> int:
     """The rule book's SEN2 comparator (Policy Q4: received + 140 days, or 139)."""
-    return int(_policy("sen2_day_count", 140))
+    return DEFAULT_POLICY.sen2_day_count
 
 
 def _review_restart() -> str:
     """What completes a review (Policy Q6): the decision (default) or the meeting."""
-    return str(_policy("review_restart", "decision"))
+    return DEFAULT_POLICY.review_restart
 
 
-def _typed(sql: str, **columns):  # noqa: ANN003, ANN202
+def _typed(sql: str, **columns: type[TypeEngine[Any]]) -> TextualSelect:
     return text(sql).bindparams(bindparam("start", type_=Date), bindparam("end", type_=Date)).columns(**columns)
 
 
@@ -157,13 +165,14 @@ def timeliness_report(conn: Connection, period: Period, *, day_count: int | None
     cells = plan_cells(conn, period, limit)
     twenty = twenty_weeks(cells)
     months = by_month(cells)
+    footer = FOOTER.format(limit=limit)
     document = {
         "period": period.as_dict(), "day_count": limit, "twenty_weeks": twenty, "months": months,
         "six_weeks": clock_rate(conn, "assessment_decision", period),
         "sixteen_weeks": clock_rate(conn, "no_plan_notice", period, only_not_issued=True),
         "review_decisions": clock_rate(conn, "review_decision", period),
         "annual_reviews": {**clock_rate(conn, "annual_review", period), "completed_by": _review_restart()},
-        "national": NATIONAL, "footer": FOOTER.format(limit=limit),
+        "national": NATIONAL, "footer": footer,
     }
     title = f"Timeliness {period}"
     summary = Table("summary", ["measure", "within", "total", "rate", "detail"], summary_rows(document),
@@ -172,7 +181,7 @@ def timeliness_report(conn: Connection, period: Period, *, day_count: int | None
                   band_rows(twenty), "20-week bands (new plans issued)")
     month_table = Table("months", list(months[0]) if months else ["month"], months, "By month of issue")
     tables = [month_table, summary, bands] if show_months else [summary, bands, month_table]
-    return Report(title, document, tables, document["footer"], sheets=[summary, month_table, bands])
+    return Report(title, document, tables, footer, sheets=[summary, month_table, bands])
 
 
 def summary_rows(doc: dict) -> list[dict]:

@@ -11,9 +11,12 @@ import json
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ehcp.reports.result import Report, Table
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 MAX_ROWS = 1_048_575  # Excel's limit less the header row
 _BAD = re.compile(r"[\[\]:*?/\\]")
@@ -46,10 +49,10 @@ def cell_value(value: Any) -> Any:
         return str(value)
 
 
-def _write_sheet(wb, table: Table, name: str) -> None:  # noqa: ANN001
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+def _write_sheet(wb: Workbook, table: Table, name: str) -> None:
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 - openpyxl takes ~75 ms to import; only an --xlsx export needs it
+    from openpyxl.styles import Font  # noqa: PLC0415 - openpyxl takes ~75 ms to import; only an --xlsx export needs it
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 - openpyxl takes ~75 ms to import; only an --xlsx export needs it
 
     ws = wb.create_sheet(name)
     ws.freeze_panes = "A2"
@@ -73,7 +76,8 @@ def _write_sheet(wb, table: Table, name: str) -> None:  # noqa: ANN001
         for column in table.columns:
             value = cell_value(row.get(column))
             if isinstance(value, (date, datetime)):
-                cell = WriteOnlyCell(ws, value=value)
+                # openpyxl writes a date cell; its stubs list only datetime for WriteOnlyCell
+                cell = WriteOnlyCell(ws, value=value)  # type: ignore[arg-type]
                 cell.number_format = "yyyy-mm-dd" if not isinstance(value, datetime) else "yyyy-mm-dd hh:mm"
                 out.append(cell)
             else:
@@ -88,9 +92,9 @@ MARKING_NOTE = ("OFFICIAL-SENSITIVE: contains personal data about children (spec
 
 def write_workbook(path: str | Path, report: Report, *, made_on: date | None = None) -> Path:
     """Write ``report`` to ``path`` as .xlsx and return the path."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # noqa: PLC0415 - openpyxl takes ~75 ms to import; only an --xlsx export needs it
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 - openpyxl takes ~75 ms to import; only an --xlsx export needs it
+    from openpyxl.styles import Font  # noqa: PLC0415 - openpyxl takes ~75 ms to import; only an --xlsx export needs it
 
     wb = Workbook(write_only=True)
     taken: set[str] = set()

@@ -14,9 +14,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
 from ehcp.sen2 import codes
-from ehcp.sen2.extract import CaseReturn, PersonReturn
+from ehcp.sen2.extract import CaseReturn, Extract, PersonReturn
 
 COLUMNS = ["reference", "check", "item", "problem", "fix"]
 
@@ -41,7 +42,7 @@ class Return:
     year: int
 
 
-def _v(items: dict | None, name: str):  # noqa: ANN202
+def _v(items: dict | None, name: str) -> Any:
     return items[name].value if items and name in items else None
 
 
@@ -217,13 +218,18 @@ CHECKS = ("upn_missing", "upn_unknown_code", "upn_invalid", "uln_invalid", "sex_
           "placement_missing", "placement_rank", "placement_rank_limit", "placement_identity")
 
 
-def run_checks(data: Return, persons: Iterable[PersonReturn] | None = None) -> list[Finding]:
-    """Every finding, person by person in the order of the return (``persons``, else ``data.persons``)."""
+def run_checks(data: Return | Extract, persons: Iterable[PersonReturn] | None = None) -> list[Finding]:
+    """Every finding, person by person in the order of the return (``persons``, else an Extract's own)."""
+    if isinstance(data, Extract):
+        persons = data.persons if persons is None else persons
+        data = Return(data.census, data.year)
+    elif persons is None:
+        raise TypeError("run_checks needs the persons of a Return")
     findings: list[Finding] = []
-    for p in data.persons if persons is None else persons:
-        for check in PERSON_CHECKS:
-            findings += check(data, p)
+    for p in persons:
+        for person_check in PERSON_CHECKS:
+            findings += person_check(data, p)
         for r in p.requests:
-            for check in REQUEST_CHECKS:
-                findings += check(data, r)
+            for request_check in REQUEST_CHECKS:
+                findings += request_check(data, r)
     return findings

@@ -149,9 +149,18 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+def _day(value: Any) -> date:
+    """A date from a NOT NULL column (SQLite hands back text)."""
+    day = _as_date(value)
+    if day is None:
+        raise ValueError("a date was expected, not NULL")
+    return day
+
+
 def _payload(value: Any) -> dict:
     if isinstance(value, str):
-        return json.loads(value or "{}")
+        payload: dict = json.loads(value or "{}")
+        return payload
     return value or {}
 
 
@@ -188,7 +197,8 @@ def persons(conn: Connection, census: date, *, references: list[str] | None = No
                                           "hi": ids[-1]}, wanted)
 
 
-def _batch(conn: Connection, builder: _Builder, params: dict[str, Any], wanted: set[str] | None) -> Iterator[PersonReturn]:
+def _batch(conn: Connection, builder: _Builder, params: dict[str, Any],
+           wanted: set[str] | None) -> Iterator[PersonReturn]:
     cases = _rows(conn, CASES_SQL, params)
     if wanted is not None:
         cases = [c for c in cases if c["reference"] in wanted]
@@ -196,10 +206,10 @@ def _batch(conn: Connection, builder: _Builder, params: dict[str, Any], wanted: 
             return
     first: dict[int, dict[str, tuple[date, date]]] = defaultdict(dict)
     for r in _rows(conn, FIRST_LAST_SQL, {**params, "kinds": list(KINDS)}):
-        first[r["case_id"]][r["kind"]] = (_as_date(r["first_on"]), _as_date(r["last_on"]))
+        first[r["case_id"]][r["kind"]] = (_day(r["first_on"]), _day(r["last_on"]))
     payloads: dict[int, list[tuple[str, date, dict]]] = defaultdict(list)
     for r in _rows(conn, PAYLOAD_SQL, {**params, "kinds": list(PAYLOAD_KINDS)}):
-        payloads[r["case_id"]].append((r["kind"], _as_date(r["on"]), _payload(r["payload"])))
+        payloads[r["case_id"]].append((r["kind"], _day(r["on"]), _payload(r["payload"])))
     week20 = {r["case_id"]: r for r in _rows(conn, WEEK20_SQL, params)}
     phase: dict[int, dict] = {}
     for r in _rows(conn, PHASE_SQL, params):
@@ -285,12 +295,14 @@ class _Builder:
         def first(kind: str) -> date | None:
             return ev[kind][0] if kind in ev else None
 
-        received = _as_date(c["received"])
+        received = _day(c["received"])
         agreed, refused, withdrawn = first("assessment_agreed"), first("assessment_refused"), first("case_withdrawn")
-        issued, not_issued, taken_in = first("final_plan_issued"), first("plan_not_issued"), first("plan_transferred_in")
+        issued, not_issued = first("final_plan_issued"), first("plan_not_issued")
+        taken_in = first("plan_transferred_in")
         ceased_on = first("plan_ceased") or first("plan_transferred_out")
         start_date = issued or taken_in
-        active = start_date is not None and start_date <= self.census and (ceased_on is None or ceased_on >= self.census)
+        active = (start_date is not None and start_date <= self.census
+                  and (ceased_on is None or ceased_on >= self.census))
         finals = (refused, issued, not_issued, withdrawn, ceased_on, taken_in)
         in_period = self.start <= received <= self.end
         touched = any(d is not None and self.start <= d <= self.end
@@ -318,8 +330,8 @@ class _Builder:
             out.needs = [{"SENtype": n["sen_type"], "SENtypeRank": n["sen_type_rank"]} for n in f.needs]
         return out
 
-    def _request(self, out: CaseReturn, c: dict, received: date, agreed, refused, issued, withdrawn,  # noqa: ANN001
-                 taken_in, flags: dict[str, int]) -> None:
+    def _request(self, out: CaseReturn, c: dict, received: date, agreed: date | None, refused: date | None,
+                 issued: date | None, withdrawn: date | None, taken_in: date | None, flags: dict[str, int]) -> None:
         out.request["ReceivedDate"] = Item(received, f"request_received on {received} (the case's received date)")
         source = codes.REQUEST_SOURCE_OF.get(c["source"], "5")
         if "RequestSource" in self.items:
@@ -363,7 +375,8 @@ class _Builder:
             return {}
         return {"Exported": Item(number, _on("plan_transferred_out", gone[-1][1]) + f" to LA {number}")}
 
-    def _assessment(self, issued, not_issued, withdrawn, taken_in, w20, flags) -> dict[str, Item]:  # noqa: ANN001
+    def _assessment(self, issued: date | None, not_issued: date | None, withdrawn: date | None,
+                    taken_in: date | None, w20: dict | None, flags: dict[str, int]) -> dict[str, Item]:
         if taken_in is not None:
             outcome, day, why = "H", None, _on("plan_transferred_in", taken_in) + ": historical (transfer in)"
         elif issued is not None:
@@ -385,7 +398,7 @@ class _Builder:
         items["Week20"] = Item(1 if exc else 0, w_why)
         return items
 
-    def _plan(self, start_date, issued, ceased_on, f: _Facts) -> dict[str, Item]:  # noqa: ANN001
+    def _plan(self, start_date: date, issued: date | None, ceased_on: date | None, f: _Facts) -> dict[str, Item]:
         plan = {"StartDate": Item(start_date, _on("final_plan_issued" if issued else "plan_transferred_in",
                                                   start_date) + " (the first plan)")}
         recorded = f.plan_items or {}
@@ -402,7 +415,8 @@ class _Builder:
                 reason, why = "5", _on("plan_transferred_out", out_ev[0][1]) + f" to {out_ev[0][2].get('to_la') or '?'}"
             elif notices:
                 name = notices[-1][2].get("reason", "other")
-                reason, why = codes.CEASE_REASON_OF.get(name, "9"), _on("cease_notice_sent", notices[-1][1]) + f" reason {name}"
+                reason = codes.CEASE_REASON_OF.get(name, "9")
+                why = _on("cease_notice_sent", notices[-1][1]) + f" reason {name}"
             else:
                 reason, why = None, "no cease_notice_sent with a reason"
             plan["CeaseDate"] = Item(ceased_on, _on("plan_ceased", ceased_on) if not out_ev else why)
@@ -413,7 +427,7 @@ class _Builder:
         """PlanRes / PlanWBP not recorded for the plan: those of its main (rank 1) setting, if any."""
         main = next((d for d in out.plan_details if d["PlacementRank"] == 1), None)
         for name, key in (("PlanRes", "Res"), ("PlanWBP", "WBP")):
-            if name not in out.plan and main and main.get(key):
+            if out.plan is not None and name not in out.plan and main and main.get(key):
                 out.plan[name] = Item(main[key], f"the main placement's {key}")
 
     def _active(self, out: CaseReturn, f: _Facts) -> dict[str, Item]:
@@ -432,7 +446,7 @@ class _Builder:
         if "ReviewMeeting" in self.items and meeting is not None:
             items["ReviewMeeting"] = Item(meeting, _on("review_meeting_held", meeting) + " (latest)")
         if meeting is not None and decisions:
-            kind, day, payload = decisions[-1]
+            _, day, payload = decisions[-1]
             why = _on("review_decided", day) + f" outcome {payload.get('outcome', 'maintain')}"
             if "ReviewOutcome" in self.items:
                 items["ReviewOutcome"] = Item(codes.REVIEW_OUTCOME_OF.get(payload.get("outcome", "maintain")), why)

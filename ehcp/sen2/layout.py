@@ -52,7 +52,7 @@ _2024 = Layout(2024, _SOURCE, _PERSON, _REQUEST, _ASSESSMENT, _PLAN, _DETAIL,
 _2023 = Layout(2023, _SOURCE, tuple("GenderCurrent" if n == "Sex" else n for n in _PERSON), _REQUEST, _ASSESSMENT,
                _PLAN, _DETAIL, ("TransferLA", "PlacementDetail", "Res", "WBP", "SENneed", "LastReview"),
                _PLACEMENT[:-2])
-_2025 = Layout(2025, _SOURCE + ("DSCO",), _PERSON, ("ReceivedDate", "RequestSource") + _REQUEST[1:], _ASSESSMENT,
+_2025 = Layout(2025, (*_SOURCE, "DSCO"), _PERSON, ("ReceivedDate", "RequestSource", *_REQUEST[1:]), _ASSESSMENT,
                _PLAN, _DETAIL,
                ("TransferLA", "PlacementDetail", "SENneed", "ReviewMeeting", "LastReview", "ReviewOutcome",
                 "ReviewDraft", "PhaseTransferDueDate", "PhaseTransferFinalDate"), _PLACEMENT)

@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import Connection
 
 from ehcp.reports.result import rate
+from ehcp.reports.timeliness import default_day_count
 from ehcp.sen2 import codes
 from ehcp.sen2.extract import Extract, extract
 
@@ -37,11 +38,9 @@ def _rate_block(plans: list[tuple[int, int]], limit: int) -> dict:
 
 def summary(data: Extract, *, day_count: int | None = None) -> dict:
     """Headline figures for the collection period of ``data``."""
-    from ehcp.reports.timeliness import default_day_count
-
     limit = default_day_count() if day_count is None else day_count
     start, end = data.start, data.end
-    by_outcome = {k: 0 for k in ("Y", "N", "A", "W", "H")}
+    by_outcome = dict.fromkeys(("Y", "N", "A", "W", "H"), 0)
     assessments = {"Y": 0, "N": 0}
     new_plans = 0
     plans: list[tuple[int, int]] = []
@@ -76,7 +75,8 @@ def summary_rows(doc: dict) -> list[dict]:
     return [
         {"measure": "Requests received", "value": doc["requests"],
          "detail": f"Y {o['Y']}, N {o['N']}, A {o['A']}, W {o['W']}" + (f", H {o['H']}" if o["H"] else "")},
-        {"measure": "Refused (not to assess)", "value": doc["refusals"], "detail": f"{rate(doc['refusals'], doc['requests'])}%"},
+        {"measure": "Refused (not to assess)", "value": doc["refusals"],
+         "detail": f"{rate(doc['refusals'], doc['requests'])}%"},
         {"measure": "Assessments completed", "value": doc["assessments"],
          "detail": f"plan issued {doc['plans_issued']}, not issued {doc['not_issued']}"},
         {"measure": "New plans (StartDate in year)", "value": doc["new_plans"], "detail": ""},

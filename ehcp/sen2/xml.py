@@ -115,7 +115,7 @@ def _plan(plan: ET.Element, r: Any, lay: Layout) -> None:
 
 
 def _active(active: ET.Element, r: Any, lay: Layout) -> None:
-    main = next((p for p in r.placements if p["PlacementRank"] == 1), {})
+    main: dict[str, Any] = next((p for p in r.placements if p["PlacementRank"] == 1), {})
     for name in lay.active:
         if name == "PlacementDetail":
             for d in r.placements:

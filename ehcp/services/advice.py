@@ -8,13 +8,13 @@ from datetime import date
 from ehcp.domain import body_receipt
 from ehcp.domain import events as ev
 from ehcp.domain.assessment.events import AdviceCancelled
+from ehcp.domain.vocabulary import CHANNELS
 from ehcp.rules import DEFAULT_POLICY
 from ehcp.services.cases import check_not_future
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
 from ehcp.services.partners import check_advice_kind, find_partner
 from ehcp.services.recording import Recorded, Step, record
-from ehcp.domain.vocabulary import CHANNELS
 from ehcp.store.models import AdviceRequest
 
 

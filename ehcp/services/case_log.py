@@ -9,8 +9,9 @@ The derived deadlines are brought into step once, after the last event (:func:`s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
+from calendars.working_days import WorkingDayCalendar
 from ehcp.domain import AdviceRequested, Event, compute_deadlines, current_stage
 from ehcp.domain.machine.history import ordered
 from ehcp.services.errors import UnknownCase
@@ -19,7 +20,7 @@ from ehcp.store.uow import UnitOfWork
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def load_case(uow: UnitOfWork, reference: str, *, lock: bool = False) -> Case:
@@ -52,7 +53,7 @@ def write_event(uow: UnitOfWork, case: Case, event: Event, history: list[Event],
     return history
 
 
-def sync_deadlines(uow: UnitOfWork, case: Case, history: Sequence[Event], *, calendar: object,
+def sync_deadlines(uow: UnitOfWork, case: Case, history: Sequence[Event], *, calendar: WorkingDayCalendar,
                    today: date, computed: list | None = None) -> list[str]:
     """Make the case's derived deadline rows equal the computed ones (``computed`` if the caller
     has them already); return the keys that changed."""

@@ -13,13 +13,13 @@ from typing import Any
 from ehcp.domain import CLOSED_STAGES, Stage, plan_move
 from ehcp.domain import events as ev
 from ehcp.domain.vocabulary import EXCEPTION_REASONS, REQUEST_SOURCES
-from ehcp.services.case_log import load_case, now_utc, sync_deadlines, write_event
 from ehcp.services.calendar import working_calendar
+from ehcp.services.case_log import load_case, now_utc, sync_deadlines, write_event
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Conflict, Refused
 from ehcp.services.permissions import require
-from ehcp.services.sen2_person import PersonItems, checked_person_items
 from ehcp.services.recording import Recorded, Step, record
+from ehcp.services.sen2_person import PersonItems, checked_person_items
 from ehcp.services.users import acting_user, find_user
 from ehcp.store.models import Case, Child
 from ehcp.store.uow import UnitOfWork

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ehcp.domain import OPEN_STAGES, IllegalMove, check_event, child_facts, ordered
+from calendars.working_days import WorkingDayCalendar
+from ehcp.domain import OPEN_STAGES, IllegalMove, academic_year, check_event, child_facts, ordered
 from ehcp.domain import events as ev
-from ehcp.domain import academic_year
 from ehcp.services.calendar import working_calendar
 from ehcp.services.case_log import sync_deadlines, write_event
 from ehcp.services.context import ServiceContext
@@ -23,7 +23,8 @@ class Synced:
     noted: list[str] = field(default_factory=list)
 
 
-def child_note(case: Case, history: list, today: date, calendar: object, *, first: date | None = None) -> list[ev.Event]:
+def child_note(case: Case, history: list, today: date, calendar: WorkingDayCalendar, *,
+               first: date | None = None) -> list[ev.Event]:
     """A child_noted event if the log's idea of the child differs from the child record.
 
     Dated ``first`` (the earliest event being recorded with it), not today: a note dated today

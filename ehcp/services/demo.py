@@ -28,7 +28,10 @@ def already_seeded(ctx: ServiceContext) -> bool:
 def seed(ctx: ServiceContext) -> list[str]:
     """Create the demo partners and six cases; returns the references."""
     today = ctx.today
-    ago = lambda days: today - timedelta(days=days)  # noqa: E731
+
+    def ago(days: int) -> date:
+        return today - timedelta(days=days)
+
     for name, kind, email, escalation in DEMO_PARTNERS:
         add_partner(ctx, name, email=email, escalation_email=escalation, kinds=[kind])
     ep, paeds, social, school = (p[0] for p in DEMO_PARTNERS)

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from calendars.working_days import WorkingDayCalendar
+from ehcp.domain import compute_deadlines
 from ehcp.domain import events as ev
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
 from ehcp.services.lifecycle_common import Recorded, latest, record
+from ehcp.store.models import Case
 
 
 def consult_on_ceasing(ctx: ServiceContext, reference: str, *, on: date) -> Recorded:
@@ -20,11 +23,10 @@ def consult_on_ceasing(ctx: ServiceContext, reference: str, *, on: date) -> Reco
     return record(ctx, reference, [ev.CeaseConsulted(on)], action="cease_consulted")
 
 
-def _effective(history: list, calendar: object) -> dict:
-    from ehcp.domain import compute_deadlines
-
+def _effective(history: list, calendar: WorkingDayCalendar) -> dict:
     today = max(e.on for e in history)
-    found = [d for d in compute_deadlines(history, calendar=calendar, today=today) if d.key.startswith("cease_effective")]
+    found = [d for d in compute_deadlines(history, calendar=calendar, today=today)
+             if d.key.startswith("cease_effective")]
     return {"may_cease_from": found[-1].due if found else None}
 
 
@@ -40,9 +42,9 @@ def cease_plan(ctx: ServiceContext, reference: str, *, on: date, reason: str | N
         raise Refused(f"--reason {reason!r}: only 'deceased' ends a plan without a notice; give other reasons "
                       "with the decision to cease (ehcp cease notice)")
 
-    def build(case, history: list, calendar: object) -> list[ev.Event]:  # noqa: ANN001
+    def build(case: Case, history: list, calendar: WorkingDayCalendar) -> list[ev.Event]:
         notice = latest(history, "cease_notice_sent")
-        if reason == "deceased" and (notice is None or notice.reason != "deceased"):
+        if reason == "deceased" and not (isinstance(notice, ev.CeaseNoticeSent) and notice.reason == "deceased"):
             return [ev.CeaseNoticeSent(on, "deceased"), ev.PlanCeased(on)]
         return [ev.PlanCeased(on)]
 

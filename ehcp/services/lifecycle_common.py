@@ -10,17 +10,18 @@ in the same transaction, dated with the earliest event it comes with.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
+from calendars.working_days import WorkingDayCalendar
 from ehcp.domain import events as ev
 from ehcp.domain import ordered
 from ehcp.domain.vocabulary import CHANNELS
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
-from ehcp.services.recording import Recorded, Step, check_dates, record as record_events
+from ehcp.services.recording import Details, Recorded, Step, Warnings, check_dates
+from ehcp.services.recording import record as record_events
 from ehcp.store.models import Case
 
-Build = Callable[[Case, list, object], Sequence[ev.Event]]
+Build = Callable[[Case, list[ev.Event], WorkingDayCalendar], Sequence[ev.Event]]
 
 __all__ = ["Build", "Recorded", "check_channel", "check_dates", "latest", "record"]
 
@@ -32,8 +33,7 @@ def check_channel(channel: str) -> str:
 
 
 def record(ctx: ServiceContext, reference: str, build: Build | Sequence[ev.Event], *, action: str,
-           reason: str | None = None, details: Callable[[list, Any], dict] | None = None,
-           warnings: Callable[[list, Any], list[str]] | None = None) -> Recorded:
+           reason: str | None = None, details: Details | None = None, warnings: Warnings | None = None) -> Recorded:
     """Validate and append the events ``build`` gives (a list, or a function of the case, its
     history and the calendar), then report the clocks they changed. Raises Refused naming the rule
     (nothing written)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from calendars.working_days import WorkingDayCalendar
 from ehcp.domain import IllegalMove, check_event, compute_deadlines
 from ehcp.domain import events as ev
 from ehcp.domain.plan_life import latest_sufficient_awareness
@@ -60,7 +61,7 @@ def notify_move(ctx: ServiceContext, reference: str, *, aware: date, move_date: 
                 to_la: str | None = None) -> Recorded:
     """This LA became aware on ``aware`` that the child moves out on ``move_date`` (reg 15(2))."""
 
-    def details(history: list, calendar: object) -> dict:
+    def details(history: list, calendar: WorkingDayCalendar) -> dict:
         return {"aware_by_for_transfer_on_the_day": latest_sufficient_awareness(
             move_date, calendar, DEFAULT_POLICY.la_transfer_notice)}
 

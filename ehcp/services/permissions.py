@@ -10,7 +10,7 @@ below needs one of its roles. Every refusal names the permission and the roles i
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ehcp.config import Settings
 from ehcp.services.context import ServiceContext
@@ -42,7 +42,7 @@ def enforcement_on(uow: UnitOfWork, settings: Settings) -> bool:
 def set_enforcement(uow: UnitOfWork, settings: Settings, on: bool) -> None:
     """``ehcp user enforce on|off``: an admin (or the bootstrap user) switches enforcement."""
     require(uow, settings, "manage_users", always=True)
-    uow.flags.set(ENFORCE_FLAG, "on" if on else "off", at=datetime.now(timezone.utc), by=settings.user)
+    uow.flags.set(ENFORCE_FLAG, "on" if on else "off", at=datetime.now(UTC), by=settings.user)
     uow.audit.append(actor=settings.user, action="permissions_enforced" if on else "permissions_relaxed",
                      detail={"enforce": on})
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from calendars.working_days import WorkingDayCalendar
 from ehcp.domain import Deadline, Event, IllegalMove, check_event, compute_deadlines
 from ehcp.services.calendar import working_calendar
 from ehcp.services.case_log import load_case, sync_deadlines, write_event
@@ -71,19 +72,20 @@ class Step:
     uow: UnitOfWork
     case: Case
     history: list[Event]
-    calendar: object
+    calendar: WorkingDayCalendar
     today: date
 
 
 Plan = Callable[[Step], Sequence[Event]]
+Details = Callable[[list[Event], WorkingDayCalendar], dict[str, Any]]
+Warnings = Callable[[list[Event], WorkingDayCalendar], list[str]]
 Permission = str | Callable[[Case], str] | None
 
 
 def record(ctx: ServiceContext, reference: str, plan: Plan, *, action: str, reason: str | None = None,
            permission: Permission = None, expected_version: int | None = None, note_child: bool = False,
            planned: bool = False, changes: bool = False,
-           details: Callable[[list, Any], dict] | None = None,
-           warnings: Callable[[list, Any], list[str]] | None = None) -> Recorded:
+           details: Details | None = None, warnings: Warnings | None = None) -> Recorded:
     """Record the events ``plan`` gives on case ``reference`` in one transaction.
 
     ``permission`` (a name, or a function of the case) is checked for the acting user;
@@ -133,7 +135,7 @@ def _by_key(deadlines: list[Deadline]) -> dict[str, Deadline]:
     return {d.key: d for d in deadlines}
 
 
-def validate(reference: str, history: list, events: list, calendar: object) -> None:
+def validate(reference: str, history: Sequence[Event], events: Sequence[Event], calendar: WorkingDayCalendar) -> None:
     """Check each event against the law after the log and the events before it; raise Refused
     (with the rule and citation) at the first the law does not allow."""
     so_far = list(history)
@@ -156,6 +158,6 @@ def check_version(case: Case, expected_version: int | None) -> None:
     """Optimistic locking: raise Conflict if the case changed since the caller read ``expected_version``."""
     if expected_version is None or case.version == expected_version:
         return
-    at = case.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC") if case.updated_at else "an unknown time"
+    at = case.updated_at.strftime("%Y-%m-%d %H:%M:%S UTC")
     raise Conflict(f"{case.reference}: changed by {case.updated_by} at {at}, please re-check "
                    f"(version {case.version}; you had version {expected_version})")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from calendars.working_days import WorkingDayCalendar
 from ehcp.domain import academic_year, child_facts, compute_deadlines, ncy_from_dob, ordered
 from ehcp.domain import events as ev
 from ehcp.domain.review import deadline_in, planning_dates
@@ -77,20 +78,23 @@ def _ncy_before_move(child: Child, year: int, today: date) -> int | None:
     """The child's year group in the academic year ending with the September ``year`` move."""
     if child.year_group is not None:
         return child.year_group + (year - 1) - academic_year(today)
-    return ncy_from_dob(child.dob, date(year - 1, 9, 1)) if child.dob else None
+    return ncy_from_dob(child.dob, date(year - 1, 9, 1))
 
 
-def _row(case: Case, child: Child, history: list, year: int, today: date, calendar: object) -> dict | None:
-    history = ordered(history + [ev.ChildNoted(today, child.dob, child.year_group)])  # the record as it is now
+def _row(case: Case, child: Child, history: list, year: int, today: date,
+         calendar: WorkingDayCalendar) -> dict | None:
+    history = ordered([*history, ev.ChildNoted(today, child.dob, child.year_group)])  # the record as it is now
     facts = child_facts(history)
-    notes = [e for e in history if e.kind == "phase_transfer_noted"]
+    notes = [e for e in history if isinstance(e, ev.PhaseTransferNoted)]
     planned = deadline_in(year, facts, notes, rules=DEFAULT_RULES, policy=DEFAULT_POLICY, calendar=calendar)
     clock = next((d for d in compute_deadlines(history, calendar=calendar, today=today)
                   if d.key.split(".")[0] == "phase_transfer" and d.trigger and d.trigger.year == year), None)
-    if planned is None and clock is None:
+    if clock is not None and clock.trigger is not None:
+        deadline, transfer_on, citation = clock.due, clock.trigger, clock.citation
+    elif planned is not None:
+        deadline, transfer_on, citation = planned.due, planned.transfer.on, planned.rule.citation
+    else:
         return None
-    deadline = clock.due if clock else planned.due
-    transfer_on = clock.trigger if clock else planned.transfer.on
     latest_notice, latest_meeting = planning_dates(deadline, rules=DEFAULT_RULES)
     steps = _steps(history, planned.window_opens if planned else date(year - 1, transfer_on.month, 1))
     status = _status(clock.state if clock else None, steps, deadline, latest_notice, latest_meeting, today)
@@ -99,11 +103,11 @@ def _row(case: Case, child: Child, history: list, year: int, today: date, calend
         "transfer": planned.transfer.kind if planned else "", "transfer_date": transfer_on, "deadline": deadline,
         "latest_meeting": latest_meeting, "latest_notice": latest_notice, **steps,
         "status": status, "late": status.startswith("late") or status == "done late",
-        "citation": clock.citation if clock else planned.rule.citation,
+        "citation": citation,
     }
 
 
-def _steps(history: list, opens: date) -> dict[str, date | None]:
+def _steps(history: list, opens: date) -> dict[str, date | bool | None]:
     """The review steps taken since the child came within 12 months of the transfer."""
     def last(kind: str, attr: str = "on") -> date | None:
         found = [getattr(e, attr) for e in history if e.kind == kind and getattr(e, attr) >= opens]
@@ -122,7 +126,9 @@ def _status(state: str | None, steps: dict, deadline: date, notice_by: date, mee
     if steps["notice"]:
         if today > deadline:
             return "late: amended plan overdue"
-        return "at risk: notice after the latest date" if steps["notice"] > notice_by else "on track: amended plan to issue"
+        if steps["notice"] > notice_by:
+            return "at risk: notice after the latest date"
+        return "on track: amended plan to issue"
     if steps["meeting_held"]:
         if today > notice_by:
             return "late: no amendment notice" if today <= deadline else "late: amended plan overdue"
@@ -132,5 +138,7 @@ def _status(state: str | None, steps: dict, deadline: date, notice_by: date, mee
             return "late: no review meeting"
         return "late: meeting after the latest date" if steps["meeting"] > meeting_by else "late: meeting not recorded"
     if steps["meeting"]:
-        return "at risk: meeting after the latest date" if steps["meeting"] > meeting_by else "on track: meeting arranged"
+        if steps["meeting"] > meeting_by:
+            return "at risk: meeting after the latest date"
+        return "on track: meeting arranged"
     return "to arrange"

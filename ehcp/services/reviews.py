@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date, timedelta
 
-from ehcp.domain import Stage, child_facts, ordered, plan_move, practical
+from calendars.working_days import WorkingDayCalendar
+from ehcp.domain import Stage, child_facts, compute_deadlines, ordered, plan_move, practical
 from ehcp.domain import events as ev
 from ehcp.services.context import ServiceContext
 from ehcp.services.lifecycle_common import Recorded, check_channel, latest, record
+from ehcp.store.models import Case
 
 DEVON = "SEND Regulations 2014 reg 20(10) as read in R (L, M and P) v Devon CC [2022] EWHC 493 (Admin)"
 
@@ -23,7 +25,7 @@ def _child(history: list, on: date) -> dict:
     return {"ncy": facts.ncy(on), "preparation_for_adulthood": facts.preparation_for_adulthood(on)}
 
 
-def _dates(meeting: date, channel: str, calendar: object) -> dict:
+def _dates(meeting: date, channel: str, calendar: WorkingDayCalendar) -> dict:
     return asdict(practical.review_dates(meeting, channel=channel, calendar=calendar))
 
 
@@ -38,10 +40,10 @@ def schedule_review(ctx: ServiceContext, reference: str, *, meeting: date, on: d
     if invited_on is not None:
         events.append(ev.ReviewInvitationsSent(invited_on, channel, served_on))
 
-    def details(history: list, calendar: object) -> dict:
+    def details(history: list, calendar: WorkingDayCalendar) -> dict:
         return {**_dates(meeting, channel, calendar), **_child(history, meeting)}
 
-    def warnings(history: list, calendar: object) -> list[str]:
+    def warnings(history: list, calendar: WorkingDayCalendar) -> list[str]:
         dates = practical.review_dates(meeting, calendar=calendar)
         notes = []
         if invited_on is None and (on or ctx.today) > dates.invitations_by:
@@ -53,17 +55,15 @@ def schedule_review(ctx: ServiceContext, reference: str, *, meeting: date, on: d
     return record(ctx, reference, events, action="review_scheduled", details=details, warnings=warnings)
 
 
-def _too_late_for_the_year(history: list, meeting: date, calendar: object, today: date) -> list[str]:
-    from ehcp.domain import compute_deadlines
-
+def _too_late_for_the_year(history: list, meeting: date, calendar: WorkingDayCalendar, today: date) -> list[str]:
     for d in compute_deadlines(history, calendar=calendar, today=today):
         if d.key.split(".")[0] in ("annual_review", "transfer_review") and d.state == "pending":
             latest_meeting = practical.latest_review_meeting(d.due)
             if d.due < today:
                 return [f"the review was due on {d.due.isoformat()} ({d.citation}): it is overdue"]
             if meeting > latest_meeting:
-                return [f"a meeting after {latest_meeting.isoformat()} leaves less than the 4 weeks for the "
-                        f"decision before the review is due on {d.due.isoformat()} ({d.citation})"]
+                return [(f"a meeting after {latest_meeting.isoformat()} leaves less than the 4 weeks for the "
+                         f"decision before the review is due on {d.due.isoformat()} ({d.citation})")]
     return []
 
 
@@ -81,10 +81,10 @@ def record_advice_circulated(ctx: ServiceContext, reference: str, *, on: date) -
 def hold_review(ctx: ServiceContext, reference: str, *, on: date) -> Recorded:
     """The review meeting was held (= ``case advance --to review``): report in 2 weeks, decision in 4."""
 
-    def build(case, history: list, calendar: object) -> list[ev.Event]:  # noqa: ANN001
+    def build(case: Case, history: list, calendar: WorkingDayCalendar) -> list[ev.Event]:
         return [plan_move(history, to=Stage.REVIEW, on=on, calendar=calendar)]
 
-    def details(history: list, calendar: object) -> dict:
+    def details(history: list, calendar: WorkingDayCalendar) -> dict:
         dates = practical.review_dates(on, calendar=calendar)
         return {"meeting": on, "report_by": dates.report_by, "decision_by": dates.decision_by,
                 "amended_plan_by": dates.amended_plan_by, **_child(history, on)}
@@ -109,7 +109,7 @@ def decide_review(ctx: ServiceContext, reference: str, *, outcome: str, on: date
     if outcome == "cease":
         events.append(ev.CeaseNoticeSent(on, cease_reason))
 
-    def warnings(history: list, calendar: object) -> list[str]:
+    def warnings(history: list, calendar: WorkingDayCalendar) -> list[str]:
         meeting = latest(history, "review_meeting_held")
         if outcome != "amend" or meeting is None:
             return []
@@ -126,17 +126,15 @@ def send_amendment_notice(ctx: ServiceContext, reference: str, *, on: date, chan
     After a meeting with no decision yet, the notice is the decision to amend (Devon): both are
     recorded. A notice more than 4 weeks after the meeting is flagged as a breach."""
 
-    def build(case, history: list, calendar: object) -> list[ev.Event]:  # noqa: ANN001
+    def build(case: Case, history: list, calendar: WorkingDayCalendar) -> list[ev.Event]:
         notice = ev.AmendmentNoticeSent(on, channel, served_on)
         return [ev.ReviewDecided(on, "amend"), notice] if case.stage == Stage.REVIEW.value else [notice]
 
-    def warnings(history: list, calendar: object) -> list[str]:
-        from ehcp.domain import compute_deadlines
-
-        late = [d for d in compute_deadlines(history, calendar=calendar, today=ctx.today)
-                if d.key.split(".")[0] == "amendment_notice" and d.state == "missed" and d.met_on == on]
-        return [f"breach: the proposed amendments went {(on - d.trigger).days} days after the review meeting of "
-                f"{d.trigger.isoformat()}, more than 4 weeks ({DEVON})" for d in late]
+    def warnings(history: list, calendar: WorkingDayCalendar) -> list[str]:
+        meetings = [d.trigger for d in compute_deadlines(history, calendar=calendar, today=ctx.today)
+                    if d.key.split(".")[0] == "amendment_notice" and d.state == "missed" and d.met_on == on]
+        return [f"breach: the proposed amendments went {(on - meeting).days} days after the review meeting of "
+                f"{meeting.isoformat()}, more than 4 weeks ({DEVON})" for meeting in meetings if meeting is not None]
 
     return record(ctx, reference, build, action="amendment_notice_sent", warnings=warnings)
 

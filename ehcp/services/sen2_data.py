@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import overload
 
 from ehcp.sen2 import codes
 from ehcp.services.case_log import load_case
@@ -50,7 +51,12 @@ class Sen2Recorded:
         return {"reference": self.reference, "recorded": self.recorded, **self.details}
 
 
+@overload
+def checked_code(value: str, name: str, what: str) -> str: ...
+@overload
+def checked_code(value: None, name: str, what: str) -> None: ...
 def checked_code(value: str | None, name: str, what: str) -> str | None:
+    """``value`` as a code of the SEN2 list ``name`` (upper-cased), or None for None; Refused if unknown."""
     if value is None:
         return None
     code = value.strip().upper()
@@ -120,7 +126,7 @@ def add_placement(uow: UnitOfWork, case_id: int, p: PlacementDetails, *, urn: st
 
 def sen_types(primary: str, secondary: list[str] | None = None) -> list[str]:
     """The checked SEN type codes, primary first. Raises Refused for an unknown or repeated type."""
-    types = [checked_code(primary, "sen_type", "SEN type")] + [checked_code(s, "sen_type", "SEN type") for s in secondary or []]
+    types = [checked_code(t, "sen_type", "SEN type") for t in [primary, *(secondary or [])]]
     if len(set(types)) != len(types):
         raise Refused(f"an SEN type is given twice: {', '.join(types)}")
     if len(types) > codes.MAX_NEEDS:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from datetime import date
+from typing import Unpack
 
 from ehcp.config import Settings
 from ehcp.domain.machine.voiding import EventVoided
@@ -56,15 +57,15 @@ def show_case(settings: Settings, reference: str) -> dict:
     }
 
 
-def list_cases(settings: Settings, *, mine: bool = True, **filters: object) -> tuple[list[dict], str]:
+def list_cases(settings: Settings, *, mine: bool = True,
+               **filters: Unpack[reads.CaseloadFilters]) -> tuple[list[dict], str]:
     """The caseload; by default the acting user's own cases (all cases if they hold none)."""
     with read_connection(settings) as conn:
         scope = "all"
-        if mine and not filters.get("caseworker"):
-            if reads.owns_cases(conn, settings.user):
-                filters["caseworker"] = settings.user
-                scope = f"caseload of {settings.user}"
-        rows = reads.caseload(conn, today=settings.today, due_soon_days=settings.due_soon_days, **filters)  # type: ignore[arg-type]
+        if mine and not filters.get("caseworker") and reads.owns_cases(conn, settings.user):
+            filters["caseworker"] = settings.user
+            scope = f"caseload of {settings.user}"
+        rows = reads.caseload(conn, today=settings.today, due_soon_days=settings.due_soon_days, **filters)
     return rows, scope
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -23,9 +23,9 @@ _PG_AUDIT_LOCK = 7_348_211  # arbitrary, constant advisory-lock key for the chai
 
 
 def _canonical(record: AuditRecord) -> str:
-    at = record.at if record.at.tzinfo else record.at.replace(tzinfo=timezone.utc)
+    at = record.at if record.at.tzinfo else record.at.replace(tzinfo=UTC)
     body = {
-        "at": at.astimezone(timezone.utc).isoformat(timespec="microseconds"),
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
         "actor": record.actor,
         "action": record.action,
         "case_id": record.case_id,
@@ -53,7 +53,7 @@ def append(
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
     prev = session.scalar(select(AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1))
     record = AuditRecord(
-        at=datetime.now(timezone.utc),
+        at=datetime.now(UTC),
         actor=actor,
         action=action,
         case_id=case_id,
@@ -85,7 +85,8 @@ def verify(session: Session) -> ChainReport:
     for record in session.scalars(select(AuditRecord).order_by(AuditRecord.id)).yield_per(2000):
         count += 1
         if record.prev_hash != prev:
-            return ChainReport(count, record.id, "previous-hash link does not match (a record was removed or reordered)")
+            return ChainReport(count, record.id,
+                               "previous-hash link does not match (a record was removed or reordered)")
         if digest(prev, record) != record.hash:
             return ChainReport(count, record.id, "content does not match its hash (the record was edited)")
         prev = record.hash

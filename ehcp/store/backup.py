@@ -19,7 +19,7 @@ def backup_sqlite(url: str, target: Path) -> int:
     dest = sqlite3.connect(target)
     try:
         source.backup(dest)
-        return dest.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        return int(dest.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0])
     finally:
         dest.close()
         source.close()

@@ -43,8 +43,8 @@ class CalendarRepository:
     def closure_containing(self, day: date, setting_id: int | None) -> Closure | None:
         """The closure of the setting (else the LA default calendar) that includes ``day``."""
         for scope in ([setting_id] if setting_id else []) + [None]:
-            query = select(Closure).where(Closure.start <= day, Closure.reopens > day,
-                                          Closure.setting_id.is_(None) if scope is None else Closure.setting_id == scope)
+            in_scope = Closure.setting_id.is_(None) if scope is None else Closure.setting_id == scope
+            query = select(Closure).where(Closure.start <= day, Closure.reopens > day, in_scope)
             found = self.session.scalars(query.order_by(Closure.start)).first()
             if found:
                 return found

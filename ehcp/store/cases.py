@@ -5,12 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import delete, or_, select, text
+from sqlalchemy import CursorResult, Delete, delete, or_, select, text
 from sqlalchemy.orm import Session
 
 from ehcp.store import reads
-from ehcp.store.models import AdviceRequest, Case, CaseEvent, Child, Deadline, Note, Placement, Reminder, Sen2Plan, SenNeed
+from ehcp.store.models import (
+    AdviceRequest,
+    Case,
+    CaseEvent,
+    Child,
+    Deadline,
+    Note,
+    Placement,
+    Reminder,
+    Sen2Plan,
+    SenNeed,
+)
 
 
 class CaseRepository:
@@ -90,18 +102,22 @@ class CaseRepository:
         advice_ids = list(session.scalars(select(AdviceRequest.id).where(AdviceRequest.case_id == case_id)))
         deadline_ids = list(session.scalars(select(Deadline.id).where(Deadline.case_id == case_id)))
         counts = {}
-        counts["reminders"] = session.execute(delete(Reminder).where(
+        counts["reminders"] = self._deleted(delete(Reminder).where(
             ((Reminder.subject_type == "advice") & Reminder.subject_id.in_(advice_ids or [-1]))
-            | ((Reminder.subject_type == "deadline") & Reminder.subject_id.in_(deadline_ids or [-1])))).rowcount
-        counts["deadlines"] = session.execute(delete(Deadline).where(Deadline.case_id == case_id)).rowcount
-        counts["advice_requests"] = session.execute(delete(AdviceRequest).where(AdviceRequest.case_id == case_id)).rowcount
-        counts["notes"] = session.execute(delete(Note).where(Note.case_id == case_id)).rowcount
-        counts["events"] = session.execute(delete(CaseEvent).where(CaseEvent.case_id == case_id)).rowcount
+            | ((Reminder.subject_type == "deadline") & Reminder.subject_id.in_(deadline_ids or [-1]))))
+        counts["deadlines"] = self._deleted(delete(Deadline).where(Deadline.case_id == case_id))
+        counts["advice_requests"] = self._deleted(delete(AdviceRequest).where(AdviceRequest.case_id == case_id))
+        counts["notes"] = self._deleted(delete(Note).where(Note.case_id == case_id))
+        counts["events"] = self._deleted(delete(CaseEvent).where(CaseEvent.case_id == case_id))
         for name, model in (("placements", Placement), ("sen_needs", SenNeed), ("sen2_plans", Sen2Plan)):
-            n = session.execute(delete(model).where(model.case_id == case_id)).rowcount
+            n = self._deleted(delete(model).where(model.case_id == case_id))
             if n:
                 counts[name] = n
         return counts
+
+    def _deleted(self, statement: Delete) -> int:
+        """How many rows ``statement`` deleted (a DML statement's result is a CursorResult)."""
+        return cast(CursorResult[Any], self.session.execute(statement)).rowcount
 
     def flush(self) -> None:
         self.session.flush()

@@ -4,9 +4,11 @@ run all day (``case show``, ``case list``) start fast. Status is derived in SQL 
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from typing import TypedDict
 
 from sqlalchemy import JSON, Boolean, Connection, Date, Integer, String, text
 
@@ -106,14 +108,24 @@ def case_audit(conn: Connection, case_id: int) -> list[dict]:
 
 def near_references(conn: Connection, reference: str) -> list[str]:
     """References that look like a mistyped one (same serial number, or a close spelling)."""
-    import difflib
-
     serial = reference.rsplit("-", 1)[-1].lstrip("0")
     if not serial.isdigit():
         return []
     pool = [r for (r,) in conn.execute(text("SELECT reference FROM cases WHERE reference LIKE :p LIMIT 200"),
                                        {"p": f"%{serial}"})]
     return difflib.get_close_matches(reference, pool, n=3, cutoff=0.6)
+
+
+class CaseloadFilters(TypedDict, total=False):
+    """The optional filters of :func:`caseload`, as ``ehcp case list`` passes them on."""
+
+    stage: str | None
+    caseworker: str | None
+    overdue_only: bool
+    due_within: int | None
+    include_closed: bool
+    sort: str
+    limit: int | None
 
 
 def caseload(

@@ -57,7 +57,7 @@ class UnitOfWork:
         self.write = write
         self.session: Session
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> UnitOfWork:
         self.session = session = session_factory(self.url)()
         if self.url.startswith("sqlite"):
             mode = "IMMEDIATE" if self.write else "DEFERRED"

@@ -117,3 +117,16 @@ def test_installed_script_runs_without_prefect(sqlite_url, tmp_path, script):
     done = subprocess.run([python, "-c", probe], env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["reference"] == ref
+
+
+def test_report_export_audit_names_the_report(ehcp, db_url, tmp_path):
+    from sqlalchemy import text
+
+    from ehcp.store.db import engine_for
+
+    new_case(ehcp)
+    ehcp("report", "overdue", "--format", "csv", "--out", str(tmp_path / "o.csv"))
+    with engine_for(db_url).connect() as conn:
+        details = conn.execute(text("SELECT detail FROM audit_log WHERE action = 'personal_data_exported'")).scalars()
+        found = [json.loads(d) if isinstance(d, str) else d for d in details]
+    assert found == [{"report": "overdue", "format": "csv", "file": "o.csv"}]

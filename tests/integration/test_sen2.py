@@ -21,7 +21,7 @@ from ehcp.store.db import engine_for
 from tests.integration.sen2_cases import build
 
 CENSUS = date(2026, 1, 15)
-MADE_AT = datetime(2026, 1, 20, 9, 0, 0)
+MADE_AT = datetime(2026, 1, 20, 9, 0, 0)  # noqa: DTZ001 - the SEN2 header's DateTime is naive UTC, as cli/sen2.py makes it
 HEADER = dict(lea="886", made_at=MADE_AT, dmo="Y", dco="N", dsco="R")
 
 
@@ -58,7 +58,8 @@ def test_export_writes_the_2026_names_and_order(cases):
     assert [e.tag for e in plan][:2] == ["StartDate", "PlanDetail"]
     assert plan.find("PlanDetail/URN").text == "123456"
     cara = [e.tag for e in person_of(root, "Clark").find("Requests/ActivePlans")]
-    assert cara == ["PlacementDetail", "SENneed", "ReviewMeeting", "ReviewOutcome", "PhaseTransferDueDate", "LastReview"]
+    assert cara == ["PlacementDetail", "SENneed", "ReviewMeeting", "ReviewOutcome", "PhaseTransferDueDate",
+                    "LastReview"]
     assert person_of(root, "Clark").find("Requests/ActivePlans/PlacementDetail/SENSetting").text == "EHE"
     assert not root.findall(".//SENsetting") and not root.findall(".//RES")
 
@@ -95,7 +96,7 @@ def test_export_file_is_utf8_xml_with_a_declaration(cases):
 
 
 def test_items_follow_the_collection_year(cases):
-    url, refs = cases
+    url, _ = cases
     root = ET.fromstring(export(url, date(2025, 1, 16)))
     assert root.findall(".//RequestSource")  # from 2025
     root24 = ET.fromstring(export(url, date(2024, 1, 18)))

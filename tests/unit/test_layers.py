@@ -22,7 +22,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "calendars": ("ehcp", "cli", "workflows", "sqlalchemy", "prefect"),
     "ehcp/rules": ("ehcp.domain", "ehcp.store", *UPPER, "sqlalchemy", "prefect"),
     "ehcp/domain": ("ehcp.store", *UPPER, "sqlalchemy", "prefect"),
-    "ehcp/store": UPPER + ("prefect",),
+    "ehcp/store": (*UPPER, "prefect"),
     "ehcp/services": ("ehcp.chase", "cli", "workflows", "sqlalchemy", "prefect"),
     # ehcp/chase sits beside the services and shares their context (ServiceContext)
     "ehcp/chase": ("ehcp.reports", "cli", "workflows", "sqlalchemy", "prefect"),

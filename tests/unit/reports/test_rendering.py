@@ -179,12 +179,18 @@ def test_emit_report_formats_and_out(tmp_path, capsys):
 
 
 def test_rag_colours_follow_the_configured_due_soon_window():
-    from cli.output import rag_style
+    from cli.output import pending_style, rag_style
 
-    assert rag_style(10, due_soon_days=14) == "yellow"  # EHCP_DUE_SOON_DAYS=14: ten days left is amber
-    assert rag_style(10, due_soon_days=7) == "green"
-    assert (rag_style(7, due_soon_days=7), rag_style(-1, due_soon_days=7)) == ("yellow", "bold red")
-    assert (rag_style(None, "missed", due_soon_days=7), rag_style(3, "met", due_soon_days=7)) == ("red", "dim")
+    today = date(2026, 3, 2)
+    due = date(2026, 3, 12)  # ten days left
+    assert pending_style(due, today, due_soon_days=14) == "yellow"  # EHCP_DUE_SOON_DAYS=14: amber
+    assert pending_style(due, today, due_soon_days=7) == "green"
+    assert pending_style(date(2026, 3, 9), today, due_soon_days=7) == "yellow"  # seven days left: still due soon
+    assert pending_style(date(2026, 3, 1), today, due_soon_days=7) == "bold red"
+    assert pending_style(None, today, due_soon_days=7) is None
+    assert (rag_style("missed"), rag_style("met"), rag_style("disapplied")) == ("red", "dim", "dim")
+    assert (rag_style("overdue"), rag_style("due_soon"), rag_style("open"), rag_style("no clock")) == (
+        "bold red", "yellow", "green", None)
 
 
 def test_output_options_makes_fmt_the_shared_format_option_and_keeps_the_plain_default():

@@ -30,7 +30,7 @@ def test_holding_a_review_reports_the_clocks_it_started_and_settled():
     result = hold_review(ctx, ref, on=date(2025, 11, 20))
     assert (result.reference, result.stage, result.recorded) == (ref, "review", ["review_meeting_held"])
     assert result.from_stage == "final" and result.on == date(2025, 11, 20)
-    stored = {key for key in ctx.fake.deadlines.keys(ctx.fake.cases.get(ref).id)}
+    stored = set(ctx.fake.deadlines.keys(ctx.fake.cases.get(ref).id))
     assert {d.key for d in result.deadlines} <= stored
     assert "final_plan" not in {d.key for d in result.deadlines}  # settled before, unchanged now
     assert result.details["meeting"] == date(2025, 11, 20)
