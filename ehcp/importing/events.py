@@ -206,6 +206,9 @@ def _event_item(run: _Run, line: int, get: Getters, values: list[str]) -> Item |
     if raw_kind == "request_received":
         run.error(line, "kind", "a request opens a case: import it with 'ehcp import cases'")
         return None
+    if raw_kind == "advice_cancelled":
+        run.error(line, "kind", "a cancellation corrects the live record: use 'ehcp advice cancel'")
+        return None
     if raw_kind in spec.LIFECYCLE_NOT_IMPORTED:
         run.error(line, "kind", "a plan transferring in opens a new case: record it with 'ehcp transfer in', "
                                 "then import the case's later events")
