@@ -14,6 +14,7 @@ from datetime import date
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from prefect.runtime import task_run
 from prefect.tasks import exponential_backoff
 
@@ -39,7 +40,7 @@ class DeliveryIncomplete(RuntimeError):
 @task(name="plan", cache_policy=NO_CACHE)
 def plan(ctx: ServiceContext, kind: NightKind, as_of: date, config: ChaseConfig) -> tuple[NightPlan, list[str]]:
     planned = night.plan_night(ctx, kind, as_of, config)
-    recipients = pending_recipients(ctx, kind, lease_minutes=config.lease_minutes)
+    recipients = pending_recipients(ctx, kind, lease_minutes=config.lease_minutes, as_of=as_of)
     get_run_logger().info("planned %s reminders (%s examined); %s recipients to deliver to",
                           planned.total_queued, planned.examined, len(recipients))
     return planned, recipients
@@ -71,7 +72,10 @@ def run_flow(kind: NightKind, as_of: date | None, dry_run: bool) -> dict:
     config = load_chase_config()
     as_of = as_of or ctx.today
     logger = get_run_logger()
-    if dry_run:
+    resting = night.resting_reason(ctx, as_of, config)
+    if resting:
+        result = night.NightResult(kind, as_of, dry_run, NightPlan(kind.name, as_of), resting=resting)
+    elif dry_run:
         result = preview(ctx, kind, as_of, config)
     else:
         notifier_for(ctx.settings, config.notify_templates)  # refuse a misconfigured notifier before planning
@@ -80,7 +84,7 @@ def run_flow(kind: NightKind, as_of: date | None, dry_run: bool) -> dict:
         futures = [deliver_batch.submit(ctx, kind, batch, as_of, token, config)
                    for batch in night.batches(recipients, config.batch_size)]
         failed_batches = sum(1 for f in futures if not _completed(f))
-        result = night.NightResult(kind, as_of, False, planned, run_report(ctx, token))
+        result = night.NightResult(kind, as_of, False, planned, run_report(ctx, token, as_of))
         if failed_batches:
             logger.warning("%s delivery batch(es) failed after retries; their messages stay pending", failed_batches)
     summary, rows = result.summary(), result.rows()
@@ -92,9 +96,9 @@ def run_flow(kind: NightKind, as_of: date | None, dry_run: bool) -> dict:
     return {"summary": summary, "rows": rows}
 
 
-def _completed(future) -> bool:
+def _completed(future: PrefectFuture[dict]) -> bool:
     future.wait()
-    return future.state.is_completed()
+    return bool(future.state.is_completed())
 
 
 @flow(name="chase-advice", log_prints=False)

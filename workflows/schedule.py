@@ -18,45 +18,21 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-FIELD_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
-FIELD_NAMES = ("minute", "hour", "day of month", "month", "day of week")
-
-
-def _expand(field: str, low: int, high: int, name: str) -> set[int]:
-    values: set[int] = set()
-    for part in field.split(","):
-        body, _, step_text = part.partition("/")
-        step = int(step_text) if step_text else 1
-        if body == "*":
-            start, stop = low, high
-        elif "-" in body:
-            start, stop = (int(x) for x in body.split("-", 1))
-        else:
-            start = int(body)
-            stop = high if step_text else start
-        if not (low <= start <= stop <= high) or step < 1:
-            raise ValueError(f"cron {name} field {field!r} is out of range {low}-{high}")
-        values.update(range(start, stop + 1, step))
-    return values
+from cronsim import CronSim, CronSimError
 
 
 def cron_hours(expr: str) -> set[int]:
-    """Validate a 5-field cron expression (numbers, ranges, lists, steps) and return its hours."""
-    fields = expr.split()
-    if len(fields) != 5:
-        raise ValueError(f"cron expression {expr!r} needs 5 fields (minute hour day month weekday)")
-    expanded = []
-    for field, (low, high), name in zip(fields, FIELD_RANGES, FIELD_NAMES, strict=True):
-        try:
-            expanded.append(_expand(field, low, high, name))
-        except ValueError as exc:
-            if "out of range" in str(exc):
-                raise
-            raise ValueError(f"cron {name} field {field!r} is not understood (use numbers, *, -, / and ,)") from None
-    return expanded[1]
+    """Validate a 5-field cron expression with ``cronsim`` (the cron library Prefect's own schedules
+    use) and return the hours it fires in. Raises ValueError for an expression cron would refuse."""
+    try:
+        return set(CronSim(expr, datetime(2000, 1, 1)).hours)  # noqa: DTZ001 - only the fields are read
+    except CronSimError as exc:
+        raise ValueError(f"cron expression {expr!r} is not valid: {exc}") from None
 
 
 def check_schedule(expr: str, timezone: str) -> None:
@@ -109,13 +85,17 @@ def _wait_healthy(url: str, server: subprocess.Popen, timeout: float, log_path: 
 def serve_nightly(chase_cron: str, digest_cron: str, timezone: str) -> None:
     """Serve both flows until interrupted (Prefect's ``serve``)."""
     from prefect import serve  # noqa: PLC0415 - Prefect: slow, imported only to serve
+    from prefect.deployments.runner import RunnerDeployment  # noqa: PLC0415 - Prefect: slow, only to serve
     from prefect.schedules import Cron  # noqa: PLC0415 - Prefect: slow, imported only to serve
 
     from workflows.chase import caseworker_digest_flow, chase_advice_flow  # noqa: PLC0415 - imports Prefect: only to serve
 
+    # to_deployment is sync-compatible: called outside an event loop it returns the deployment itself
     serve(
-        chase_advice_flow.to_deployment(name="nightly", schedules=[Cron(chase_cron, timezone=timezone)],
-                                        description="Chase overdue advice from partners (one digest per contact)."),
-        caseworker_digest_flow.to_deployment(name="nightly", schedules=[Cron(digest_cron, timezone=timezone)],
-                                             description="Caseworker and manager deadline digests."),
+        cast(RunnerDeployment, chase_advice_flow.to_deployment(
+            name="nightly", schedules=[Cron(chase_cron, timezone=timezone)],
+            description="Chase overdue advice from partners (one digest per contact).")),
+        cast(RunnerDeployment, caseworker_digest_flow.to_deployment(
+            name="nightly", schedules=[Cron(digest_cron, timezone=timezone)],
+            description="Caseworker and manager deadline digests.")),
     )

@@ -9,6 +9,9 @@ def markdown(kind: NightKind, summary: dict, rows: list[dict]) -> str:
     title = f"{kind.title} - {summary['as_of']}" + (" (dry run: nothing sent)" if summary.get("dry_run") else "")
     group = kind.audience
     last = "Would send" if summary.get("dry_run") else "Sent"
+    if summary.get("not_working_day"):
+        return (f"# {title}\n\nNot a working day ({summary['not_working_day']}): nothing sent; the next working "
+                "day's digests carry everything due meanwhile.\n")
     lines = [f"# {title}", "", f"| {group} | Rung | Queued tonight | {last} | Not delivered |",
              "|---|---|---:|---:|---:|"]
     for row in rows:
@@ -18,11 +21,16 @@ def markdown(kind: NightKind, summary: dict, rows: list[dict]) -> str:
         lines.append("| - | - | 0 | 0 | 0 |")
     lines += [
         "",
-        f"- requests examined: {summary['examined']}; already chased at their rung: {summary['unchanged']}",
-        f"- partners without a contact address: {summary['no_contact']} request(s) not chased",
+        (f"- examined: {summary['examined']}; already sent at their rung: {summary['unchanged']}; "
+        f"retried from an earlier run: {summary.get('reminders_retried', 0)}"),
+        (f"- **without an e-mail address: {summary['no_contact']}** (not sent; "
+        f"{', '.join(f'{g} {n}' for g, n in summary.get('no_contact_by_group', {}).items()) or 'none'})"),
         f"- messages sent: {summary['messages_sent']} ({summary['reminders_sent']} reminders)",
-        f"- messages not delivered (left pending for the next run): {summary['messages_failed']}"
+        f"- messages not delivered: {summary['messages_failed']} - pending for the next run "
+        f"{summary.get('messages_pending', 0)}, failed for good {summary.get('messages_gave_up', 0)}, "
+        f"interrupted {summary.get('messages_interrupted', 0)}"
         + (f" - {', '.join(f'{k} x{v}' for k, v in summary['errors'].items())}" if summary["errors"] else ""),
+        *(f"- {kind}: {reason}" for kind, reason in summary.get("reasons", {}).items()),
     ]
     if summary.get("dry_run"):
         lines.append(f"- messages a real run would send: {summary['messages_would_send']}")

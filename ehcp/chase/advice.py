@@ -8,20 +8,38 @@ the caseworker's manager) on an escalating rung. Requests whose clock is disappl
 exception), met or missed, or whose advice has arrived, are never chased
 (``ehcp.store.ledger.advice_still_open``, checked again at delivery).
 
-Each partner contact gets ONE digest a night listing all their open requests, by rung. Children are
-identified by the case reference and the configured fields only (``render``).
+A contact hears when something changed (a request reached a rung) and, while anything is overdue,
+at least every ``overdue_cadence_days`` ('weekly-<date>' rows); the top rung repeats every
+``repeat_days`` (``escalation#2``, ...) until the advice arrives or the clock is settled. Each
+escalation goes to the escalation contact, copying the front-line contact and the caseworker (and
+the caseworker's manager where the rung says so).
+
+Each contact gets at most ONE digest a night: their WHOLE open list, grouped - escalated, overdue
+(days overdue), new since their last digest, due within N working days, later - with a subject
+whose counts are the list's. Children are identified by the case reference and the configured
+fields only (``render``).
 """
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from itertools import groupby
 from operator import attrgetter
+from typing import Any
 
+from calendars import WorkingDayCalendar
 from ehcp.chase import render
-from ehcp.chase.config import ChaseConfig, Rung, check_ladder, rung_thresholds
+from ehcp.chase.config import (
+    CADENCE,
+    ChaseConfig,
+    Rung,
+    base_rung,
+    check_ladder,
+    expand_ladder,
+    rung_label,
+    rung_thresholds,
+)
 from ehcp.chase.kind import Digest, NightPlan
 from ehcp.notify.message import Message
 from ehcp.store.ledger import ADVICE, Ledger, now_utc
@@ -38,21 +56,27 @@ class AdviceChase:
     artifact_key = "chase-advice"
 
     def plan(self, ledger: Ledger, as_of: date, config: ChaseConfig) -> NightPlan:
-        """Queue the rung each request has reached, if not queued before (one INSERT ... SELECT).
+        """Queue the rung each request has reached, if not queued before (one INSERT ... SELECT),
+        then a cadence row for each contact with anything overdue who has not heard for a while.
 
         Raises ValueError for an invalid ladder."""
         check_ladder(config.ladder)
-        thresholds = rung_thresholds(config.ladder, as_of)
-        queued = ledger.queue_advice(thresholds, as_of, now_utc(), chunk=config.insert_chunk)
-        return _counted(ledger, NightPlan(ADVICE, as_of), config.ladder, thresholds, queued)
+        ladder = expand_ladder(config.ladder)
+        thresholds = rung_thresholds(ladder, as_of)
+        stamp = now_utc()
+        queued = ledger.queue_advice(thresholds, as_of, stamp, chunk=config.insert_chunk)
+        plan = _counted(ledger, NightPlan(ADVICE, as_of), ladder, thresholds, queued)
+        names = _partner_names(ledger)
+        for recipient in ledger.queue_overdue_cadence(as_of, stamp, config.overdue_cadence_days):
+            plan.queued[(" / ".join(sorted(names.get((recipient, False), ["?"]))), CADENCE)] += 1
+        return plan
 
     def digests(self, ledger: Ledger, token: str, as_of: date,
                 config: ChaseConfig) -> tuple[list[Digest], list[int]]:
-        build = _DigestBuilder(ledger, as_of, config)
+        build = _DigestBuilder(ledger, token, as_of, config, ledger.working_calendar())
         skipped: list[int] = []
         digests = []
-        # one recipient at a time (the rows come ordered by recipient): a first night of hundreds of
-        # thousands of reminders never holds more than one recipient's rows
+        # one recipient at a time (the rows come ordered by recipient)
         for recipient, group in groupby(ledger.claimed_advice(token), key=attrgetter("recipient")):
             rows = []
             for row in group:
@@ -68,6 +92,15 @@ class AdviceChase:
 ADVICE_CHASE = AdviceChase()
 
 
+def _partner_names(ledger: Ledger) -> dict[tuple[str, bool], list[str]]:
+    names: dict[tuple[str, bool], list[str]] = {}
+    for name, email, escalation in ledger.partner_contacts():
+        for escalate, to in ((False, email), (True, escalation or email)):
+            if to:
+                names.setdefault((to, escalate), []).append(name)
+    return names
+
+
 def _counted(ledger: Ledger, plan: NightPlan, ladder: tuple[Rung, ...], thresholds: list,
              queued: Counter) -> NightPlan:
     """Fill the plan's counts: queued per (partner, rung), requests examined and without a contact.
@@ -75,13 +108,9 @@ def _counted(ledger: Ledger, plan: NightPlan, ladder: tuple[Rung, ...], threshol
     The ledger rows name a recipient, not a partner: a recipient shared by several partners is
     counted under all their names joined."""
     escalates = {rung.name: rung.escalate for rung in ladder}
-    names: dict[tuple[str, bool], list[str]] = {}
-    for name, email, escalation in ledger.partner_contacts():
-        for escalate, to in ((False, email), (True, escalation or email)):
-            if to:
-                names.setdefault((to, escalate), []).append(name)
+    names = _partner_names(ledger)
     for (rung, recipient), n in queued.items():
-        plan.queued[(" / ".join(sorted(names.get((recipient, escalates[rung]), ["?"]))), rung)] += n
+        plan.queued[(" / ".join(sorted(names.get((recipient, escalates.get(rung, False)), ["?"]))), rung)] += n
     for partner, examined, no_contact in ledger.advice_in_reach(thresholds, plan.as_of):
         plan.examined += examined
         if no_contact:
@@ -91,76 +120,125 @@ def _counted(ledger: Ledger, plan: NightPlan, ladder: tuple[Rung, ...], threshol
     return plan
 
 
+# the digest's groups, in the order a reader needs them
+ESCALATED, OVERDUE, NEW, DUE_SOON, LATER = "escalated", "overdue", "new", "due_soon", "later"
+
+
 class _DigestBuilder:
-    """One partner contact's digest from their claimed rows."""
+    """One partner contact's digest: their whole open list, triggered by their claimed rows."""
 
-    def __init__(self, ledger: Ledger, as_of: date, config: ChaseConfig) -> None:
+    def __init__(self, ledger: Ledger, token: str, as_of: date, config: ChaseConfig,
+                 calendar: WorkingDayCalendar | None) -> None:
         self.as_of, self.config = as_of, config
-        self.ranks = {rung.name: i for i, rung in enumerate(config.ladder)}
-        self.escalating = {rung.name for rung in config.ladder if rung.escalate}
-        self.heading = functools.lru_cache(maxsize=None)(lambda rung: heading_for(rung, config.ladder))
+        self.ladder = expand_ladder(config.ladder)
+        self.rungs = {rung.name: rung for rung in self.ladder}
+        first_escalation = next((r for r in config.ladder if r.escalate), None)
+        self.escalated_by = as_of - timedelta(days=first_escalation.offset_days) if first_escalation else None
+        self.soon_until = (calendar.add_working_days(as_of, config.due_soon_working_days) if calendar
+                           else as_of + timedelta(days=config.due_soon_working_days))
         self.managers = ledger.managers_by_user()
-        # a night's rows share a few hundred distinct due dates (ISO text, see the query)
-        self.timing = functools.lru_cache(maxsize=None)(lambda due: render.timing(date.fromisoformat(due), as_of))
+        self.lists = ledger.open_advice_for(token, self.escalated_by)
+        self.last_nights = ledger.last_digest_nights(token, as_of)
 
-    def __call__(self, recipient: str, rows: list) -> Digest:
-        config, as_of, timing, escalating = self.config, self.as_of, self.timing, self.escalating
-        today = as_of.isoformat()
-        rows.sort(key=lambda r: (-self.ranks.get(r.rung, -1), r.due, r.reference))
-        partners = sorted({r.partner for r in rows})
-        sections: dict[str, list[list[str]]] = {}
-        for r in rows:
+    def group_of(self, row: Any, last: date) -> str:
+        due = date.fromisoformat(row.due)
+        if self.escalated_by is not None and due <= self.escalated_by:
+            return ESCALATED
+        if due < self.as_of:
+            return OVERDUE
+        if date.fromisoformat(row.requested_on) > last:
+            return NEW
+        return DUE_SOON if due <= self.soon_until else LATER
+
+    def __call__(self, recipient: str, claimed: list) -> Digest:
+        config, as_of = self.config, self.as_of
+        listed = self.lists.get(recipient, [])
+        # 'new' = requested since the contact's last digest (a first digest: within the last week)
+        last = self.last_nights.get(recipient) or as_of - timedelta(days=config.overdue_cadence_days or 7)
+        partners = sorted({r.partner for r in listed} | {r.partner for r in claimed})
+        groups: dict[str, list[list[str]]] = {g: [] for g in (ESCALATED, OVERDUE, NEW, DUE_SOON, LATER)}
+        for r in listed:
             cells = [r.reference, *render.child_cells(r, config.child_fields), r.kind, r.requested_on, r.due,
-                     timing(r.due)]
+                     render.timing(date.fromisoformat(r.due), as_of)]
             if len(partners) > 1:
                 cells.insert(1, r.partner)
-            sections.setdefault(self.heading(r.rung), []).append(cells)
-        cc = sorted({m for r in rows if r.rung in escalating for m in self.managers.get(r.caseworker_id, ())}
-                    - {recipient})
-        contact = rows[0].contact_name if len(partners) == 1 and rows[0].partner_email == recipient else None
-        body = advice_body(contact=contact, sections=list(sections.items()), as_of=as_of,
-                           child_fields=config.child_fields, multiple_partners=len(partners) > 1)
-        subject = advice_subject(len(rows), sum(1 for r in rows if r.due < today),
-                                 any(r.rung in escalating for r in rows))
-        counts = Counter((r.partner, r.rung) for r in rows)
+            groups[self.group_of(r, last)].append(cells)
+        escalating = [r for r in claimed if self._rung(r.rung).escalate]
+        cc = self._copies(recipient, escalating)
+        first = claimed[0]
+        contact = first.contact_name if len(partners) == 1 and first.partner_email == recipient else None
+        body = advice_body(contact=contact, groups=groups, as_of=as_of, child_fields=config.child_fields,
+                           multiple_partners=len(partners) > 1,
+                           soon_days=config.due_soon_working_days, escalated_tonight=len(escalating))
+        overdue = len(groups[ESCALATED]) + len(groups[OVERDUE])
+        subject = advice_subject(len(listed), overdue, len(groups[ESCALATED]), bool(escalating))
+        counts = Counter((r.partner, rung_label(r.rung)) for r in claimed)
         return Digest(Message(to=recipient, cc=tuple(cc), subject=subject, body=body,
                               key=f"advice:{as_of.isoformat()}:{recipient}", kind=ADVICE),
-                      tuple(r.ledger_id for r in rows), tuple((g, rung, n) for (g, rung), n in sorted(counts.items())))
+                      tuple(r.ledger_id for r in claimed),
+                      tuple((g, rung, n) for (g, rung), n in sorted(counts.items())))
+
+    def _rung(self, name: str) -> Rung:
+        return self.rungs.get(name) or Rung(name, 0)
+
+    def _copies(self, recipient: str, escalating: list) -> list[str]:
+        """An escalation copies the front-line contact, the caseworker, and the manager where the
+        rung says so."""
+        cc: set[str] = set()
+        for r in escalating:
+            cc.update(a for a in (r.partner_email, r.caseworker_email) if a)
+            if self._rung(r.rung).copies_manager:
+                cc.update(self.managers.get(r.caseworker_id, ()))
+        return sorted(cc - {recipient})
 
 
 def heading_for(rung_name: str, ladder: tuple[Rung, ...]) -> str:
-    for rung in ladder:
+    for rung in expand_ladder(ladder):
         if rung.name == rung_name:
             return rung.heading
-    return rung_name.replace("_", " ").capitalize()
+    return base_rung(rung_name).replace("_", " ").capitalize()
 
 
-def advice_body(*, contact: str | None, sections: list[tuple[str, list[list[str]]]], as_of: date,
-                child_fields: tuple[str, ...], multiple_partners: bool) -> str:
+GROUP_TITLES = {ESCALATED: "Escalated", OVERDUE: "Overdue", NEW: "New since your last digest",
+                DUE_SOON: "Due within {n} working days", LATER: "Due later"}
+
+
+def advice_body(*, contact: str | None, groups: dict[str, list[list[str]]], as_of: date,
+                child_fields: tuple[str, ...], multiple_partners: bool, soon_days: int,
+                escalated_tonight: int) -> str:
     headers = ["Reference", *(render.CHILD_HEADINGS[f] for f in child_fields), "Advice", "Requested", "Due", "Status"]
     if multiple_partners:
         headers.insert(1, "Service")
+    total = sum(len(rows) for rows in groups.values())
     parts = [
         f"Dear {contact or 'colleague'},",
         "",
-        render.wrap(f"These requests for advice for education, health and care needs assessments are still open on "
-                    f"{render.long_date(as_of)}. Advice requested under regulation 6 of the SEND Regulations 2014 "
-                    "is due within six weeks of the request (regulation 8(1))."),
+        render.wrap(f"You have {total} open request{'s' if total != 1 else ''} for advice for education, health "
+                    f"and care needs assessments on {render.long_date(as_of)}. Advice requested under "
+                    "regulation 6 of the SEND Regulations 2014 is due within six weeks of the request "
+                    "(regulation 8(1))."),
     ]
-    for title, rows in sections:
-        parts += ["", f"{title} ({len(rows)})", render.text_table(headers, rows)]
+    if escalated_tonight:
+        parts += ["", render.wrap(f"{escalated_tonight} request{'s have' if escalated_tonight != 1 else ' has'} "
+                                  "been escalated tonight; the front-line contact and the caseworker are copied.")]
+    for key, rows in groups.items():
+        if rows:
+            title = GROUP_TITLES[key].format(n=soon_days)
+            parts += ["", f"{title} ({len(rows)})", render.text_table(headers, rows)]
     parts += [
         "",
         render.wrap("Please send the advice, or reply with the date you expect to send it, quoting the case "
                     "reference."),
         "",
-        render.wrap("This is a single daily digest of all open requests for this address, sent automatically by "
-                    "the SEN team's case system."),
+        render.wrap("This digest lists every open request for this address. It is sent automatically by the SEN "
+                    "team's case system on working days when something has changed, and at least weekly while "
+                    "anything is overdue."),
     ]
     return "\n".join(parts) + "\n"
 
 
-def advice_subject(outstanding: int, overdue: int, escalated: bool) -> str:
-    prefix = "ESCALATION: " if escalated else ""
+def advice_subject(outstanding: int, overdue: int, escalated: int, escalation_tonight: bool) -> str:
+    prefix = "ESCALATION: " if escalation_tonight else ""
+    tail = f", {escalated} escalated" if escalated else ""
     return (f"{prefix}EHC needs assessment advice: {outstanding} request{'s' if outstanding != 1 else ''} "
-            f"outstanding, {overdue} overdue")
+            f"outstanding, {overdue} overdue{tail}")

@@ -23,10 +23,12 @@ def new_token() -> str:
     return uuid.uuid4().hex
 
 
-def pending_recipients(ctx: ServiceContext, kind: NightKind, *, lease_minutes: int = 30) -> list[str]:
-    """Recipients with ledger rows waiting to be delivered (pending, or claimed by a crashed worker)."""
+def pending_recipients(ctx: ServiceContext, kind: NightKind, *, lease_minutes: int = 30,
+                       as_of: date | None = None) -> list[str]:
+    """Recipients with ledger rows waiting to be delivered (pending, or claimed by a crashed worker);
+    given ``as_of``, not those already sent this kind's digest that night (one a night at most)."""
     with ctx.uow(write=False) as uow:
-        return Ledger(uow.session).recipients_to_deliver(kind.subject_types, lease_minutes)
+        return Ledger(uow.session).recipients_to_deliver(kind.subject_types, lease_minutes, as_of)
 
 
 def claim_and_build(ledger: Ledger, kind: NightKind, token: str, as_of: date, config: ChaseConfig, *,

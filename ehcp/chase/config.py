@@ -9,7 +9,11 @@ override them in a ``[chase]`` table, and a few environment variables override t
     ladder = [ { name = "courtesy",   offset_days = -7 },
                { name = "due_today",  offset_days = 0 },
                { name = "overdue",    offset_days = 1 },
-               { name = "escalation", offset_days = 8, escalate = true } ]
+               { name = "escalation", offset_days = 8, escalate = true, repeat_days = 14,
+                 copy_manager = true } ]
+    working_days_only = true                    # weekends and bank holidays send nothing
+    due_soon_working_days = 5                   # the digest's "due within N working days" group
+    overdue_cadence_days = 7                    # a contact with anything overdue hears weekly at least
     chase_cron = "30 0 * * *"                   # EHCP_CHASE_CRON
     digest_cron = "30 0 * * *"                  # EHCP_DIGEST_CRON
     timezone = "Europe/London"
@@ -32,8 +36,14 @@ class Rung:
 
     name: str
     offset_days: int
-    escalate: bool = False  # to the partner's escalation contact, copying the caseworker's manager
+    escalate: bool = False  # to the partner's escalation contact, copying the front line and the caseworker
     title: str = ""
+    repeat_days: int = 0  # the top rung only: reached again every this many days until answered
+    copy_manager: bool | None = None  # copy the caseworker's manager (default: on escalating rungs)
+
+    @property
+    def copies_manager(self) -> bool:
+        return self.escalate if self.copy_manager is None else self.copy_manager
 
     @property
     def heading(self) -> str:
@@ -44,8 +54,10 @@ DEFAULT_LADDER: tuple[Rung, ...] = (
     Rung("courtesy", -7, title="Due within 7 days"),
     Rung("due_today", 0, title="Due today"),
     Rung("overdue", 1, title="Overdue"),
-    Rung("escalation", 8, escalate=True, title="Escalated: overdue by more than a week"),
+    Rung("escalation", 8, escalate=True, title="Escalated: overdue by more than a week", repeat_days=14),
 )
+REPEAT_HORIZON_DAYS = 366  # a repeating rung is expanded this far past its first offset
+REPEAT_MARK = "#"
 
 CHILD_FIELDS = ("initials", "dob", "upn", "year_group")
 
@@ -59,6 +71,9 @@ class ChaseConfig:
     batch_size: int = 25           # digests per delivery batch (one Prefect task each)
     lease_minutes: int = 30        # a claim older than this belongs to a crashed worker
     max_attempts: int = 9          # failed deliveries are retried on later runs until this many
+    working_days_only: bool = True  # nights that are not working days send nothing (the next one carries them)
+    due_soon_working_days: int = 5  # advice digest: "due within N working days"
+    overdue_cadence_days: int = 7   # a contact with anything overdue gets a digest at least this often
     chase_cron: str = "30 0 * * *"
     digest_cron: str = "30 0 * * *"
     timezone: str = "Europe/London"
@@ -81,9 +96,40 @@ def check_ladder(ladder: tuple[Rung, ...]) -> None:
         raise ValueError(f"duplicate rung names in the ladder: {names}")
     if any(not n or len(n) > 30 or ":" in n for n in names):
         raise ValueError("rung names must be 1-30 characters without ':'")
+    if any(REPEAT_MARK in n for n in names):
+        raise ValueError(f"rung names must not contain {REPEAT_MARK!r} (it marks a repeat)")
     offsets = [r.offset_days for r in ladder]
     if any(b <= a for a, b in pairwise(offsets)):
         raise ValueError(f"rung offsets must strictly increase, got {offsets}")
+    if any(r.repeat_days < 0 for r in ladder) or any(r.repeat_days for r in ladder[:-1]):
+        raise ValueError("only the top rung of the ladder may repeat (repeat_days > 0)")
+
+
+def expand_ladder(ladder: tuple[Rung, ...]) -> tuple[Rung, ...]:
+    """The ladder with its top rung's repeats as rungs of their own (``escalation#2`` 14 days after
+    ``escalation``, and so on for a year), so the ledger's unique (subject, rung) key sends each
+    repeat exactly once, and a night skipped sends only the highest repeat reached."""
+    top = ladder[-1]
+    if not top.repeat_days:
+        return ladder
+    repeats = [replace(top, name=f"{top.name}{REPEAT_MARK}{k}", offset_days=top.offset_days + (k - 1) * top.repeat_days,
+                       title=f"{top.heading} (reminder {k})")
+               for k in range(2, REPEAT_HORIZON_DAYS // top.repeat_days + 2)]
+    return (*ladder, *repeats)
+
+
+CADENCE = "weekly"  # the rung of a contact's cadence row ('weekly-<date>'): nothing changed, still overdue
+
+
+def rung_label(rung: str) -> str:
+    """A ledger rung as reports group it: 'digest:<date>' -> 'digest', 'weekly-<date>' -> 'weekly'."""
+    label = rung.split(":")[0]
+    return CADENCE if label.startswith(f"{CADENCE}-") else label
+
+
+def base_rung(name: str) -> str:
+    """``escalation#3`` -> ``escalation``."""
+    return name.split(REPEAT_MARK, 1)[0]
 
 
 def rung_thresholds(ladder: tuple[Rung, ...], as_of: date) -> list[tuple[int, Rung, date]]:

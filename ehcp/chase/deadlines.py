@@ -4,7 +4,10 @@ Each active caseworker with open statutory deadlines due within ``digest_days`` 
 one digest of them a day; each active manager whose team has overdue deadlines gets one listing
 them. The ledger row's subject is the user (``caseworker`` or ``manager``) and its rung the night
 (``digest:<date>``, ``team:<date>``), so a person gets one message a day however often it is run.
-Which deadlines count is ``ehcp.store.ledger.open_deadline``.
+Which deadlines count is ``ehcp.store.ledger.open_deadline``: every statutory and advisory clock
+the reports list (tribunal orders, reviews, phase transfers, amendments, mediation, appeals, advice).
+People with due items and no e-mail address are counted (``NightPlan.no_contact``) and the run
+warns about them loudly (stderr, the artifact, exit status 3).
 """
 
 from __future__ import annotations
@@ -39,11 +42,13 @@ class DeadlineDigest:
         for subject, rung, people in (
                 (CASEWORKER, f"digest:{as_of.isoformat()}", ledger.caseworkers_with_deadlines(as_of, horizon)),
                 (MANAGER, f"team:{as_of.isoformat()}", ledger.managers_of_late_teams(as_of))):
-            rows = [(uid, rung, email) for uid, email in people]
-            plan.examined += len(rows)
+            rows = [(uid, rung, email) for uid, email in people if email]
+            plan.examined += len(people)
+            if len(rows) < len(people):  # people with due items and no address: warned loudly
+                plan.no_contact[subject + "s"] += len(people) - len(rows)
             for _, rung_name in ledger.insert_chunked(subject, as_of, stamp, rows):
                 plan.queued[(subject + "s", rung_name.split(":")[0])] += 1
-        plan.unchanged = plan.examined - plan.total_queued
+        plan.unchanged = plan.examined - plan.total_queued - sum(plan.no_contact.values())
         return plan
 
     def digests(self, ledger: Ledger, token: str, as_of: date,
@@ -79,18 +84,23 @@ DEADLINE_DIGEST = DeadlineDigest()
 
 def _digest(recipient: str, rows: list, mine: list, theirs: list, as_of: date, config: ChaseConfig) -> Digest:
     def cell(d: Any) -> list[str]:  # a deadline row
-        return [d.reference, *render.child_cells(d, config.child_fields), d.key, d.due.isoformat(),
+        return [d.reference, *render.child_cells(d, config.child_fields), _clock(d), d.due.isoformat(),
                 render.timing(d.due, as_of)]
 
     overdue = [cell(d) for d in mine if d.due < as_of]
     soon = [cell(d) for d in mine if d.due >= as_of]
-    team_rows = [[d.reference, d.login, d.key, d.due.isoformat(), render.timing(d.due, as_of)] for d in theirs]
+    team_rows = [[d.reference, d.login, _clock(d), d.due.isoformat(), render.timing(d.due, as_of)] for d in theirs]
     body = caseworker_body(as_of=as_of, overdue=overdue, due_soon=soon, team=team_rows,
                            child_fields=config.child_fields, digest_days=config.digest_days)
     counts = tuple((f"{r.subject_type}s", "team" if r.subject_type == MANAGER else "digest", 1) for r in rows)
     return Digest(Message(to=recipient, cc=(), subject=caseworker_subject(len(overdue), len(soon), len(team_rows)),
                           body=body, key=f"caseworker:{as_of.isoformat()}:{recipient}", kind=CASEWORKER),
                   tuple(r.id for r in rows), counts)
+
+
+def _clock(d: Any) -> str:
+    """The clock's key, marked when advisory (Code of Practice 'should', not a statutory duty)."""
+    return f"{d.key} (advisory)" if d.advisory else str(d.key)
 
 
 def _unique(rows: list) -> list:

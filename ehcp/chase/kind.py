@@ -28,7 +28,8 @@ class NightPlan:
     examined: int = 0
     unchanged: int = 0  # their rung (or a higher one) was already queued on an earlier run
     queued: Counter[tuple[str, str]] = field(default_factory=Counter)  # (group, rung) -> reminders queued now
-    no_contact: Counter[str] = field(default_factory=Counter)  # group -> requests with no e-mail to send to
+    no_contact: Counter[str] = field(default_factory=Counter)  # group -> requests (people) with no e-mail address
+    waiting: int = 0  # rows queued on earlier nights, still undelivered: this run retries them
 
     @property
     def total_queued(self) -> int:
@@ -43,7 +44,8 @@ class NightPlan:
             by_rung[rung] += n
         return {"kind": self.kind, "as_of": self.as_of.isoformat(), "examined": self.examined,
                 "queued": self.total_queued, "by_rung": dict(sorted(by_rung.items())),
-                "unchanged": self.unchanged, "no_contact": sum(self.no_contact.values())}
+                "unchanged": self.unchanged, "no_contact": sum(self.no_contact.values()),
+                "no_contact_by_group": dict(sorted(self.no_contact.items())), "retrying": self.waiting}
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,10 @@ ledger's unique key stops a row being queued twice and the claim stops it being 
 tests, ``--no-prefect`` and ``--dry-run`` call ``run_night``; the Prefect flows in ``workflows/`` call
 the same steps (``plan_night``, ``pending_recipients``, ``deliver_batch``), one task each, so both
 paths share every rule and the ledger's guarantees.
+
+Nights that are not working days (England and Wales, with the holidays recorded in the database;
+``working_days_only = false`` in ``[chase]`` turns this off) plan and send nothing: the next working
+night's planner finds every rung reached meanwhile (the highest, once) and its digests carry them.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ class NightResult:
     plan: NightPlan
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
     previews: list[Digest] = field(default_factory=list)
+    resting: str | None = None  # why nothing ran: the night is not a working day
 
     def rows(self) -> list[dict]:
         """Per (group, rung): reminders queued tonight, delivered, failed (dry run: would send)."""
@@ -58,7 +63,7 @@ class NightResult:
 
     def summary(self) -> dict:
         return {**self.plan.summary(), **self.delivery.summary(), "dry_run": self.dry_run,
-                "messages_would_send": len(self.previews)}
+                "messages_would_send": len(self.previews), "not_working_day": self.resting}
 
 
 def plan_night(ctx: ServiceContext, kind: NightKind, as_of: date | None = None,
@@ -70,10 +75,25 @@ def plan_night(ctx: ServiceContext, kind: NightKind, as_of: date | None = None,
     config = config or ChaseConfig()
     as_of = as_of or ctx.today
     with ctx.uow() as uow:
-        plan = kind.plan(Ledger(uow.session), as_of, config)
+        ledger = Ledger(uow.session)
+        plan = kind.plan(ledger, as_of, config)
+        plan.waiting = ledger.waiting(kind.subject_types, as_of)
+        # queued earlier but never delivered is not 'already chased': those rows are retried now
+        plan.unchanged = max(0, plan.unchanged - plan.waiting)
         audit.append(uow.session, actor=ctx.actor, action=kind.planned_action, detail=plan.summary())
         uow.commit()
     return plan
+
+
+def resting_reason(ctx: ServiceContext, as_of: date, config: ChaseConfig) -> str | None:
+    """Why ``as_of`` sends nothing (a weekend or a bank holiday), or None on a working day."""
+    if not config.working_days_only:
+        return None
+    with ctx.uow(write=False) as uow:
+        calendar = Ledger(uow.session).working_calendar()
+    if calendar.is_working_day(as_of):
+        return None
+    return calendar.name(as_of) or as_of.strftime("%A")
 
 
 def batches(items: Sequence[str], size: int) -> Iterator[list[str]]:
@@ -106,11 +126,15 @@ def run_night(ctx: ServiceContext, kind: NightKind, as_of: date | None = None, *
     """
     config = config or ChaseConfig()
     as_of = as_of or ctx.today
+    resting = resting_reason(ctx, as_of, config)
+    if resting:
+        return NightResult(kind, as_of, dry_run, NightPlan(kind.name, as_of), resting=resting)
     if dry_run:
         return preview_night(ctx, kind, as_of, config)
     notifier = notifier or notifier_for(ctx.settings, config.notify_templates)
     plan = plan_night(ctx, kind, as_of, config)
     token = new_token()
-    for batch in batches(pending_recipients(ctx, kind, lease_minutes=config.lease_minutes), config.batch_size):
+    for batch in batches(pending_recipients(ctx, kind, lease_minutes=config.lease_minutes, as_of=as_of),
+                         config.batch_size):
         deliver_batch(ctx, kind, batch, as_of, token, notifier, config)
-    return NightResult(kind, as_of, False, plan, run_report(ctx, token))
+    return NightResult(kind, as_of, False, plan, run_report(ctx, token, as_of))

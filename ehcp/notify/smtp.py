@@ -1,7 +1,8 @@
 """SMTP delivery with the standard library: TLS ``none`` | ``starttls`` | ``ssl``, optional AUTH.
 
 The password is held only to log in; it is not in the repr, and errors are re-raised as
-:class:`SmtpDeliveryError` carrying the server's reply code and class name only.
+:class:`SmtpDeliveryError` naming the host, the port, the reply code and the server's own reason (or
+the connection error): enough to act on, never the password or the message.
 """
 
 from __future__ import annotations
@@ -62,10 +63,26 @@ class SmtpNotifier:
                     conn.login(self.user, self._password or "")
                 refused = conn.send_message(email, from_addr=self.mail_from, to_addrs=list(message.recipients))
         except smtplib.SMTPResponseException as exc:
-            raise SmtpDeliveryError(f"SMTP {type(exc).__name__} (reply {exc.smtp_code})") from None
+            raise SmtpDeliveryError(f"{self.where}: {type(exc).__name__}, reply {exc.smtp_code} "
+                                    f"{_reason(exc.smtp_error)}") from None
         except smtplib.SMTPRecipientsRefused as exc:
-            raise SmtpDeliveryError(f"SMTP refused all {len(exc.recipients)} recipient(s)") from None
-        except (smtplib.SMTPException, OSError) as exc:
-            raise SmtpDeliveryError(f"SMTP {type(exc).__name__} talking to {self.host}:{self.port}") from None
+            codes = sorted({f"{code} {_reason(text)}" for code, text in exc.recipients.values()})
+            raise SmtpDeliveryError(f"{self.where}: refused all {len(exc.recipients)} recipient(s): "
+                                    f"{'; '.join(codes)}") from None
+        except OSError as exc:  # smtplib's own errors are OSErrors too
+            raise SmtpDeliveryError(f"{self.where}: {type(exc).__name__}: {exc.strerror or exc}") from None
         if refused:
-            raise SmtpDeliveryError(f"SMTP refused {len(refused)} of {len(message.recipients)} recipient(s)")
+            codes = sorted({f"{code} {_reason(text)}" for code, text in refused.values()})
+            raise SmtpDeliveryError(f"{self.where}: refused {len(refused)} of {len(message.recipients)} "
+                                    f"recipient(s): {'; '.join(codes)}")
+
+    @property
+    def where(self) -> str:
+        return f"SMTP server {self.host}:{self.port}"
+
+
+def _reason(text: bytes | str) -> str:
+    """The server's reply text, one line, bounded (it names no secret of ours)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return " ".join(text.split())[:200]

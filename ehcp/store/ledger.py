@@ -14,6 +14,7 @@ are built from one query streamed in recipient order.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import Counter, defaultdict
@@ -54,6 +55,9 @@ from sqlalchemy.sql.elements import Label
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.selectable import Subquery
 
+from calendars import WorkingDayCalendar, england_and_wales
+from ehcp.domain.deadlines import PENDING
+from ehcp.store.calendars import CalendarRepository
 from ehcp.store.models import OPEN_REMINDERS, AdviceRequest, Case, Child, Deadline, Partner, Reminder, User
 from ehcp.store.reads import CLOSED_STAGES
 
@@ -125,6 +129,14 @@ def iso_text(column: Any, name: str) -> Label[str]:
     return _IsoText(column).label(name)
 
 
+def _advice_columns() -> tuple[Any, ...]:
+    """What an advice digest shows and addresses of a request (dates as ISO text)."""
+    return (AdviceRequest.kind, iso_text(AdviceRequest.requested_on, "requested_on"), iso_text(Deadline.due, "due"),
+            Case.reference, Case.caseworker_id, User.email.label("caseworker_email"),
+            Partner.name.label("partner"), Partner.contact_name, Partner.email.label("partner_email"),
+            *_child_columns())
+
+
 def _child_columns() -> tuple[Any, ...]:
     return (func.upper(func.substr(Child.given_name, 1, 1)).label("gi"),
             func.upper(func.substr(Child.family_name, 1, 1)).label("fi"),
@@ -138,24 +150,22 @@ def advice_still_open() -> ColumnElement[bool]:
     as made in error, its clock is pending
     (not met, missed or disapplied under reg 8(2)) and its case is open. The planner selects by it;
     delivery re-checks it on each claimed row (anything may have changed since the row was queued)."""
-    return and_(Deadline.state == "pending", AdviceRequest.received_on.is_(None),
+    return and_(Deadline.state == PENDING, AdviceRequest.received_on.is_(None),
                 AdviceRequest.cancelled_on.is_(None), Case.stage.not_in(CLOSED_STAGES))
 
 
 def live_deadline(as_of: date) -> ColumnElement[bool]:
-    """A pending window (e.g. the 15-day representation period) that has run is met, not overdue.
-
-    STATUS RULE (issue 14): this is the 'met' arm of deadline status, also spelt in
-    ``store/reads.STATUS_SQL``; build it from the domain's one status rule once that lands.
-    """
-    return or_(Deadline.is_window == false(), Deadline.due >= as_of)
+    """A pending clock that is not 'met' by the domain's one status rule
+    (``ehcp.domain.deadlines.deadline_status``, spelt in SQL as ``ehcp.store.reads.status_sql``): a
+    window (e.g. the 15-day representation period) whose due date has passed is met, not overdue."""
+    return and_(Deadline.state == PENDING, or_(Deadline.is_window == false(), Deadline.due >= as_of))
 
 
 def open_deadline(as_of: date) -> ColumnElement[bool]:
-    """A statutory clock a caseworker must still act on: pending, not advisory, not a run window,
-    on an open case. The digests select and list by it."""
-    return and_(Deadline.state == "pending", Deadline.advisory == false(), live_deadline(as_of),
-                Case.stage.not_in(CLOSED_STAGES))
+    """A clock a caseworker must still act on: every statutory and advisory clock the reports list
+    (tribunal orders, reviews, phase transfers, amendments, mediation, appeals, advice) that is
+    pending and not a run window, on an open case. The digests select and list by it."""
+    return and_(live_deadline(as_of), Case.stage.not_in(CLOSED_STAGES))
 
 
 # --- claiming ----------------------------------------------------------------------------------------
@@ -191,6 +201,10 @@ class Ledger:
 
     def _insert(self) -> postgresql.Insert | sqlite.Insert:
         return postgresql.insert(LEDGER) if self._postgresql else sqlite.insert(LEDGER)
+
+    def working_calendar(self) -> WorkingDayCalendar:
+        """England and Wales working days with the one-off holidays recorded in the database."""
+        return _calendar(tuple(sorted(CalendarRepository(self.session).extra_holidays().items())))
 
     # --- queueing ---------------------------------------------------------------------------------
 
@@ -279,28 +293,43 @@ class Ledger:
                                               func.count(case((_recipient(thresholds).is_(None), 1))))
             .group_by(Partner.name))]
 
-    def caseworkers_with_deadlines(self, as_of: date, horizon: date) -> list[tuple[int, str]]:
-        """(user id, e-mail) of active caseworkers with open deadlines due by ``horizon``."""
+    def caseworkers_with_deadlines(self, as_of: date, horizon: date) -> list[tuple[int, str | None]]:
+        """(user id, e-mail or None) of active caseworkers with open deadlines due by ``horizon``."""
         # non-correlated IN (...): one pass over the pending clocks, not one per user
         busy = _open_deadlines(as_of, Deadline.due <= horizon).with_only_columns(Case.caseworker_id)
-        return [tuple(r) for r in self.session.execute(
-            select(User.id, User.email).where(User.active.is_(True), User.email.is_not(None), User.id.in_(busy)))]
+        return [(uid, email) for uid, email in self.session.execute(
+            select(User.id, User.email).where(User.active.is_(True), User.id.in_(busy)))]
 
-    def managers_of_late_teams(self, as_of: date) -> list[tuple[int, str]]:
-        """(user id, e-mail) of active managers whose team has overdue deadlines."""
-        staff = User.__table__.alias("staff")
+    def managers_of_late_teams(self, as_of: date) -> list[tuple[int, str | None]]:
+        """(user id, e-mail or None) of active managers whose team has overdue deadlines."""
+        staff = cast(Table, User.__table__).alias("staff")
         late_teams = (_open_deadlines(as_of, Deadline.due < as_of).join(staff, staff.c.id == Case.caseworker_id)
                       .with_only_columns(staff.c.team_id))
-        return [tuple(r) for r in self.session.execute(select(User.id, User.email).where(
-            User.role == "manager", User.active.is_(True), User.email.is_not(None), User.team_id.in_(late_teams)))]
+        return [(uid, email) for uid, email in self.session.execute(select(User.id, User.email).where(
+            User.role == "manager", User.active.is_(True), User.team_id.in_(late_teams)))]
 
     # --- claiming and recording -------------------------------------------------------------------
 
-    def recipients_to_deliver(self, subject_types: Sequence[str], lease_minutes: int) -> list[str]:
-        """Recipients with rows waiting to be delivered (pending, or claimed by a crashed worker)."""
-        return list(self.session.scalars(
-            select(LEDGER.c.recipient).where(claimable(subject_types, "", lease_minutes))
-            .group_by(LEDGER.c.recipient).order_by(LEDGER.c.recipient)))
+    def recipients_to_deliver(self, subject_types: Sequence[str], lease_minutes: int,
+                              as_of: date | None = None) -> list[str]:
+        """Recipients with rows waiting to be delivered (pending, or claimed by a crashed worker),
+        except, given ``as_of``, those already sent a message of this kind queued that night: never
+        more than one a night per recipient (what came later waits for the next night's digest)."""
+        waiting = self.session.scalars(select(LEDGER.c.recipient).where(claimable(subject_types, "", lease_minutes))
+                                       .group_by(LEDGER.c.recipient).order_by(LEDGER.c.recipient))
+        if as_of is None:
+            return list(waiting)
+        # a night's keys all start with its date: the message_key index finds tonight's rows
+        night = as_of.isoformat()
+        served = set(self.session.scalars(select(LEDGER.c.recipient).where(
+            LEDGER.c.message_key >= f"{night}:", LEDGER.c.message_key < f"{night};",
+            LEDGER.c.subject_type.in_(tuple(subject_types)), LEDGER.c.status == "sent").distinct()))
+        return [to for to in waiting if to not in served]
+
+    def waiting(self, subject_types: Sequence[str], before: date) -> int:
+        """Rows queued before ``before`` and still not delivered: tonight's run retries them."""
+        return self.session.scalar(select(func.count()).select_from(LEDGER).where(
+            LEDGER.c.subject_type.in_(tuple(subject_types)), text(OPEN_REMINDERS), LEDGER.c.as_of < before)) or 0
 
     def claim(self, subject_types: Sequence[str], token: str, *, recipients: Sequence[str] | None = None,
               lease_minutes: int = 30) -> int:
@@ -343,14 +372,74 @@ class Ledger:
                      else_=LEDGER.c.subject_type + "s")
         return list(self.session.execute(
             select(LEDGER.c.recipient, LEDGER.c.status, LEDGER.c.rung, group.label("grp"), LEDGER.c.error,
-                   func.count().label("n"))
+                   LEDGER.c.as_of, func.count().label("n"))
             .select_from(LEDGER)
             .outerjoin(AdviceRequest, and_(LEDGER.c.subject_type == ADVICE, AdviceRequest.id == LEDGER.c.subject_id))
             .outerjoin(Partner, Partner.id == AdviceRequest.partner_id)
             .where(LEDGER.c.claimed_by == token)
-            .group_by(LEDGER.c.recipient, LEDGER.c.status, LEDGER.c.rung, group, LEDGER.c.error)))
+            .group_by(LEDGER.c.recipient, LEDGER.c.status, LEDGER.c.rung, group, LEDGER.c.error, LEDGER.c.as_of)))
 
     # --- what the digests say ---------------------------------------------------------------------
+
+    def open_advice_for(self, token: str, escalated_by: date | None) -> dict[str, list[Any]]:
+        """Each recipient claimed by ``token`` -> their whole open list: every open advice request of
+        the partners whose contact they are, and the escalated ones (due by ``escalated_by``) of
+        those whose escalation contact they are. One query for the batch (columns as
+        ``claimed_advice``, no ledger id), oldest due first."""
+        claimed = select(LEDGER.c.recipient).where(LEDGER.c.claimed_by == token, LEDGER.c.status == "sending")
+        query = (select(*_advice_columns(), Partner.escalation_email)
+                 .select_from(Deadline)
+                 .join(AdviceRequest, AdviceRequest.id == Deadline.advice_request_id)
+                 .join(Case, Case.id == AdviceRequest.case_id)
+                 .join(Child, Child.id == Case.child_id)
+                 .join(Partner, Partner.id == AdviceRequest.partner_id)
+                 .outerjoin(User, User.id == Case.caseworker_id)
+                 .where(advice_still_open(),
+                        or_(Partner.email.in_(claimed), Partner.escalation_email.in_(claimed)))
+                 .order_by(Deadline.due, Case.reference))
+        lists: dict[str, list[Any]] = defaultdict(list)
+        late = escalated_by.isoformat() if escalated_by else None
+        for row in self.session.execute(query):
+            if row.partner_email:
+                lists[row.partner_email].append(row)
+            if row.escalation_email and row.escalation_email != row.partner_email and late and row.due <= late:
+                lists[row.escalation_email].append(row)
+        return lists
+
+    def last_digest_nights(self, token: str, before: date) -> dict[str, date]:
+        """Each recipient claimed by ``token`` -> the last night before ``before`` they were sent an
+        advice digest (recipients never sent one are absent)."""
+        sent = LEDGER.alias("sent")
+        claimed = select(LEDGER.c.recipient).where(LEDGER.c.claimed_by == token, LEDGER.c.status == "sending")
+        rows = self.session.execute(
+            select(sent.c.recipient, func.max(sent.c.as_of)).where(
+                sent.c.subject_type == ADVICE, sent.c.recipient.in_(claimed), sent.c.status == "sent",
+                sent.c.as_of < before).group_by(sent.c.recipient)).tuples()
+        return dict(rows.all())
+
+    def queue_overdue_cadence(self, as_of: date, stamp: datetime, cadence_days: int) -> list[str]:
+        """A 'weekly-<date>' row for each front-line contact with anything overdue who has had no
+        advice row queued within ``cadence_days``: the digest that keeps a late list in view."""
+        if cadence_days <= 0:
+            return []
+        since = as_of - timedelta(days=cadence_days)
+        # a night's keys all start with its date: the message_key index finds the recent ones
+        recent = set(self.session.scalars(
+            select(LEDGER.c.recipient).where(LEDGER.c.message_key > f"{since.isoformat()};",
+                                             LEDGER.c.subject_type == ADVICE, LEDGER.c.status != "skipped")
+            .distinct()))
+        rows = self.session.execute(
+            select(func.min(AdviceRequest.id), Partner.email)
+            .select_from(Deadline)
+            .join(AdviceRequest, AdviceRequest.id == Deadline.advice_request_id)
+            .join(Partner, Partner.id == AdviceRequest.partner_id)
+            .join(Case, Case.id == AdviceRequest.case_id)
+            .where(advice_still_open(), Deadline.due < as_of, Partner.email.is_not(None))
+            .group_by(Partner.email))
+        rung = f"weekly-{as_of.isoformat()}"
+        items = [(sid, rung, email) for sid, email in rows if email not in recent]
+        inserted = set(self.insert(ADVICE, as_of, stamp, items))
+        return [email for sid, rung_name, email in items if (sid, rung_name) in inserted]
 
     def claimed_advice(self, token: str) -> Iterator[Any]:
         """The advice rows claimed by ``token``, streamed in recipient order (then due date, case):
@@ -358,17 +447,14 @@ class Ledger:
         ``still_open`` is ``advice_still_open`` now; dates come as ISO text (they are only printed
         and compared, and parsing four dates a row costs more than the rest of a row's work)."""
         query = (
-            select(LEDGER.c.id.label("ledger_id"), LEDGER.c.recipient, LEDGER.c.rung, AdviceRequest.kind,
-                   iso_text(AdviceRequest.requested_on, "requested_on"),
-                   case((advice_still_open(), True), else_=False).label("still_open"),
-                   iso_text(Deadline.due, "due"), Case.reference, Case.caseworker_id,
-                   Partner.name.label("partner"), Partner.contact_name, Partner.email.label("partner_email"),
-                   *_child_columns())
+            select(LEDGER.c.id.label("ledger_id"), LEDGER.c.recipient, LEDGER.c.rung, LEDGER.c.as_of.label("queued_on"),
+                   case((advice_still_open(), True), else_=False).label("still_open"), *_advice_columns())
             .select_from(LEDGER)
             .join(AdviceRequest, AdviceRequest.id == LEDGER.c.subject_id)
             .join(Case, Case.id == AdviceRequest.case_id)
             .join(Child, Child.id == Case.child_id)
             .outerjoin(Partner, Partner.id == AdviceRequest.partner_id)
+            .outerjoin(User, User.id == Case.caseworker_id)
             # case_id first: it is indexed (uq case_id, key); advice_request_id is not
             .outerjoin(Deadline, and_(Deadline.case_id == AdviceRequest.case_id,
                                       Deadline.advice_request_id == AdviceRequest.id))
@@ -400,7 +486,7 @@ class Ledger:
         if not caseworker_ids:
             return []
         return list(self.session.execute(
-            _listed_deadlines(as_of, Case.caseworker_id, Case.reference, Deadline.key, Deadline.due,
+            _listed_deadlines(as_of, Case.caseworker_id, Case.reference, Deadline.key, Deadline.due, Deadline.advisory,
                               *_child_columns())
             .where(Case.caseworker_id.in_(sorted(caseworker_ids)), Deadline.due <= horizon)))
 
@@ -414,7 +500,8 @@ class Ledger:
             return []
         staff = User.__table__.alias("staff")
         return list(self.session.execute(
-            _listed_deadlines(as_of, staff.c.team_id, staff.c.login, Case.reference, Deadline.key, Deadline.due)
+            _listed_deadlines(as_of, staff.c.team_id, staff.c.login, Case.reference, Deadline.key, Deadline.due,
+                              Deadline.advisory)
             .join(staff, staff.c.id == Case.caseworker_id)
             .where(staff.c.team_id.in_(sorted(team_ids)), Deadline.due < as_of)))
 
@@ -468,6 +555,11 @@ def _listed_deadlines(as_of: date, *columns: Any) -> Select[Any]:
             .join(Child, Child.id == Case.child_id)
             .where(open_deadline(as_of))
             .order_by(Deadline.due, Case.reference, Deadline.key))
+
+
+@functools.lru_cache(maxsize=8)
+def _calendar(extra: tuple[tuple[date, str], ...]) -> WorkingDayCalendar:
+    return england_and_wales(extra_holidays=dict(extra))
 
 
 def _rowcount(result: Result[Any]) -> int:

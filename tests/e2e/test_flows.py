@@ -99,7 +99,7 @@ def test_cli_no_prefect_runs_a_night_then_sends_nothing_on_rerun(sqlite_url, mak
 
     first = run_cli(["flows", "run", "chase-advice", "--no-prefect"], env)
     assert first.exit_code == 0, first.output
-    assert "2 message(s) sent (3 reminders)" in first.stderr
+    assert "2 message(s) sent (3 reminders, 0 of them retried from an earlier run)" in first.stderr
     assert "EP Service" in first.stdout
     again = run_cli(["flows", "run", "chase-advice", "--no-prefect", "--as-of", "2025-05-28"], env)
     assert again.exit_code == 0 and "0 message(s) sent" in again.stderr
@@ -121,8 +121,54 @@ def test_cli_undeliverable_messages_exit_3_and_stay_pending(sqlite_url, make_ctx
     result = run_cli(["flows", "run", "chase-advice", "--no-prefect"], env)
     assert result.exit_code == 3
     assert "2 message(s) could not be delivered" in result.stderr and "Traceback" not in result.output
+    # the reason names host, port and the cause (issue 19), never the password
+    assert f"SMTP server localhost:{port}: ConnectionRefusedError" in result.stderr \
+        or f"SMTP server 127.0.0.1:{port}: ConnectionRefusedError" in result.stderr, result.stderr
     assert "hunter2-secret" not in result.output
     assert {status for *_, status, _ in scenario.ledger()} == {"pending"}
+    # the next night retries them and says so: undelivered mail is never "already chased"
+    env = {**env, "EHCP_NOTIFIER": "outbox", "EHCP_TODAY": "2025-05-29"}
+    retry = run_cli(["flows", "run", "chase-advice", "--no-prefect"], env)
+    assert retry.exit_code == 0, retry.output
+    assert "retrying 3 reminder(s) left undelivered by an earlier run" in retry.stderr
+    assert "3 of them retried from an earlier run" in retry.stderr
+    assert "0 already sent at their rung" in retry.stderr
+
+
+def test_cli_falls_back_to_the_direct_path_when_prefect_cannot_be_reached(sqlite_url, make_ctx, tmp_path):
+    import socket
+
+    scenario = build_scenario(sqlite_url, make_ctx, tmp_path)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**flow_env(scenario, tmp_path), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
+    result = run_cli(["flows", "run", "chase-advice"], env)
+    assert result.exit_code == 0, result.output
+    assert "WARNING: Prefect is not available" in result.stderr and "running the night directly" in result.stderr
+    assert "2 message(s) sent (3 reminders" in result.stderr and "Traceback" not in result.output
+    assert len(emails(scenario.outbox)) == 2
+
+
+def test_a_weekend_night_sends_nothing(sqlite_url, make_ctx, tmp_path):
+    scenario = build_scenario(sqlite_url, make_ctx, tmp_path)
+    env = {**flow_env(scenario, tmp_path), "EHCP_TODAY": "2025-05-31"}
+    result = run_cli(["flows", "run", "chase-advice", "--no-prefect"], env)
+    assert result.exit_code == 0 and "not a working day (Saturday); nothing sent" in result.stderr
+    assert not scenario.outbox.exists()
+
+
+def test_caseworkers_with_due_deadlines_and_no_address_are_warned_about_loudly(sqlite_url, make_ctx, tmp_path):
+    from ehcp.store.models import User
+
+    scenario = build_scenario(sqlite_url, make_ctx, tmp_path)
+    with scenario.ctx.uow() as uow:
+        uow.session.query(User).filter(User.login == "casey.worker").update({"email": None})
+        uow.commit()
+    result = run_cli(["flows", "run", "caseworker-digest", "--no-prefect"], flow_env(scenario, tmp_path))
+    assert result.exit_code == 3
+    assert "WARNING: 1 people with deadlines due have no e-mail address" in result.stderr
+    assert "1 caseworkers" in result.stderr
 
 
 def test_cli_refuses_bad_dates_and_schedules_in_the_clock_change_hour(tmp_path):
@@ -138,3 +184,48 @@ def test_case_commands_never_import_prefect():
             "assert 'prefect' not in sys.modules, 'prefect imported'; "
             "import cli.flows; assert 'prefect' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+KILL_SERVER_MID_NIGHT = """
+import os, signal, sys
+import ehcp.chase.night as night
+real = night.deliver_batch
+def killing(*args, **kwargs):  # the Prefect server dies as the first batch is delivered
+    os.killpg(int(os.environ["KILL_PGID"]), signal.SIGKILL)
+    return real(*args, **kwargs)
+night.deliver_batch = killing
+from cli.main import run
+sys.argv = ["ehcp", "flows", "run", "chase-advice"]
+run()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("prefect")
+def test_a_prefect_server_killed_mid_night_still_completes_the_night(sqlite_url, make_ctx, tmp_path):
+    import socket
+
+    from workflows.schedule import local_server
+
+    scenario = build_scenario(sqlite_url, make_ctx, tmp_path)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    home = tmp_path / "prefect-home"
+    env = {**os.environ, **flow_env(scenario, tmp_path), "PREFECT_HOME": str(home), "PYTHONPATH": str(REPO),
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_CLIENT_MAX_RETRIES": "1"}
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env.items():
+            mp.setenv(name, value)
+        with local_server(port, home / "server.log") as url:
+            # the server runs in its own session: its process group is the one to kill
+            pgid = int(next(line.split()[0] for line in subprocess.run(
+                ["ps", "-ww", "-eo", "pgid,args"], capture_output=True, text=True, check=True).stdout.splitlines()
+                if f"--port {port}" in line and "prefect" in line))
+            night = subprocess.run([sys.executable, "-c", KILL_SERVER_MID_NIGHT], cwd=REPO, capture_output=True,
+                                   text=True, timeout=300, check=False,
+                                   env={**env, "PREFECT_API_URL": url, "KILL_PGID": str(pgid)})
+    assert night.returncode == 0, night.stderr[-2000:]
+    assert "WARNING: Prefect is not available" in night.stderr
+    assert len(emails(scenario.outbox)) == 2  # the night completed, each digest exactly once
+    assert {status for *_, status, _ in scenario.ledger()} == {"sent"}

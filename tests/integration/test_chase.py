@@ -105,9 +105,13 @@ def test_night_sends_the_right_rungs_to_the_right_contacts(scenario):
     escalation = {e["To"]: e for e in scenario.emails() if "4 June 2025" in e.get_content()}
     assert set(escalation) == {EP_LEAD, EP, PAEDS}
     assert escalation[EP_LEAD]["Subject"].startswith("ESCALATION:")
-    assert escalation[EP_LEAD]["Cc"] == MANAGER
+    # the escalation copies the front-line contact, the caseworker and (at this rung) the manager
+    assert escalation[EP_LEAD]["Cc"] == f"casey@la.example, {EP}, {MANAGER}"
     assert "EHC-2025-00001" in escalation[EP_LEAD].get_content()
-    assert "EHC-2025-00001" not in escalation[EP].get_content()  # the contact is not sent it again
+    assert "EHC-2025-00002" not in escalation[EP_LEAD].get_content()  # not escalated: not the lead's
+    # the front-line digest is the whole open list: the escalated request stays in it
+    front = escalation[EP].get_content()
+    assert "Escalated (1)" in front and "EHC-2025-00001" in front and "Overdue (1)" in front
 
 
 def test_digest_groups_a_partners_requests_into_one_message(scenario):
@@ -117,7 +121,7 @@ def test_digest_groups_a_partners_requests_into_one_message(scenario):
     body = ep[0].get_content()
     assert "EHC-2025-00001" in body and "EHC-2025-00002" in body
     assert "Dear Dr Pat Partner" in body
-    assert body.index("Overdue (1)") < body.index("Due today (1)")
+    assert body.index("Overdue (1)") < body.index("Due within 5 working days (1)")
     assert "overdue 2 days" in body and "due today" in body and "2025-04-14" in body
 
 
@@ -155,7 +159,9 @@ def test_advancing_a_day_sends_only_the_next_rungs(scenario):
     assert result.plan.unchanged == 1  # request 1 is still 'overdue': nothing new for it
     ep_today = [e for e in scenario.emails() if e["To"] == EP and "29 May 2025" in e.get_content()]
     assert len(ep_today) == 1
-    assert "EHC-2025-00001" not in ep_today[0].get_content()
+    # the whole open list, not just tonight's rungs: request 1 stays in view while it is late
+    assert "Overdue (2)" in ep_today[0].get_content() and "EHC-2025-00001" in ep_today[0].get_content()
+    assert ep_today[0]["Subject"] == "EHC needs assessment advice: 2 requests outstanding, 2 overdue"
 
 
 def test_a_skipped_night_sends_the_highest_rung_reached_and_no_lower_one(scenario):
@@ -351,3 +357,32 @@ def test_claiming_reads_only_the_open_reminders_through_their_partial_index(sqli
             sql = str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
             plan = " ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
             assert "USING INDEX ix_reminders_open" in plan, plan
+
+
+class _DiesOnSecondMessage:
+    """A process killed between two messages: the first was accepted by the transport."""
+
+    def __init__(self, outbox: Path) -> None:
+        self.inner, self.sent = OutboxNotifier(outbox), 0
+
+    def send(self, message) -> None:
+        if self.sent:
+            raise KeyboardInterrupt  # not an Exception: nothing after it in the batch runs
+        self.inner.send(message)
+        self.sent += 1
+
+
+def test_each_message_is_recorded_sent_as_soon_as_the_transport_accepts_it(scenario):
+    from ehcp.chase.deliver import run_report
+    from ehcp.chase.night import deliver_batch
+
+    plan_night(scenario.ctx, ADVICE_CHASE, date(2025, 5, 28))
+    with pytest.raises(KeyboardInterrupt):
+        deliver_batch(scenario.ctx, ADVICE_CHASE, [EP, PAEDS], date(2025, 5, 28), "dying-worker",
+                      _DiesOnSecondMessage(scenario.outbox), scenario.config)
+    statuses = {(to, status) for _, _, to, status, _ in scenario.ledger()}
+    assert statuses == {(EP, "sent"), (PAEDS, "sending")}  # not all-or-nothing per batch
+    report = run_report(scenario.ctx, "dying-worker", date(2025, 5, 28))
+    assert (report.messages_sent, report.messages_interrupted) == (1, 1)  # the CLI exits 3 on it
+    scenario.run(date(2025, 5, 28), config=replace(scenario.config, lease_minutes=0))
+    assert sorted(e["To"] for e in scenario.emails()) == [EP, PAEDS]  # each exactly once

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from ehcp.chase.config import DEFAULT_LADDER, ChaseConfig, Rung, load_chase_config, rung_reached
+from ehcp.chase.config import DEFAULT_LADDER, ChaseConfig, Rung, expand_ladder, load_chase_config, rung_reached
 from workflows.schedule import check_schedule, cron_hours
 
 
@@ -56,8 +56,9 @@ def test_schedules_outside_the_clock_change_hour_are_accepted(cron):
 
 @pytest.mark.parametrize("cron, message", [
     ("30 1 * * *", "01:00 and 01:59"), ("0 * * * *", "01:00 and 01:59"), ("0 0-3 * * *", "01:00 and 01:59"),
-    ("0 */1 * * *", "01:00 and 01:59"), ("30 0 * *", "5 fields"), ("61 0 * * *", "out of range"),
-    ("a 0 * * *", "not understood"),
+    ("0 */1 * * *", "01:00 and 01:59"), ("30 0 * *", "Wrong number of fields"),
+    ("61 0 * * *", "Bad minute"), ("a 0 * * *", "Bad minute"), ("0 0 31 2 *", "not valid"),
+    ("0 1 * * MON-FRI", "01:00 and 01:59"),  # names too: a maintained cron library, not a hand parser
 ])
 def test_bad_schedules_are_refused(cron, message):
     with pytest.raises(ValueError, match=message):
@@ -67,5 +68,23 @@ def test_bad_schedules_are_refused(cron, message):
 def test_cron_hours_expands_lists_ranges_and_steps():
     assert cron_hours("0 0,12 * * *") == {0, 12}
     assert cron_hours("0 20-23/2 * * *") == {20, 22}
+    assert cron_hours("30 0 * * MON-FRI") == {0}
     with pytest.raises(ValueError, match="time zone"):
         check_schedule("30 0 * * *", "Mars/Olympus")
+
+
+def test_the_ladder_repeats_its_top_rung_and_says_whom_to_copy(tmp_path):
+    path = tmp_path / "ehcp.toml"
+    path.write_text('[chase]\noverdue_cadence_days = 0\nworking_days_only = false\n'
+                    'ladder = [{ name = "overdue", offset_days = 1 },\n'
+                    '          { name = "escalation", offset_days = 10, escalate = true, repeat_days = 7,'
+                    ' copy_manager = false }]\n')
+    config = load_chase_config({"EHCP_CONFIG": str(path)})
+    assert not config.working_days_only and config.overdue_cadence_days == 0
+    ladder = expand_ladder(config.ladder)
+    assert [(r.name, r.offset_days) for r in ladder[:4]] == [
+        ("overdue", 1), ("escalation", 10), ("escalation#2", 17), ("escalation#3", 24)]
+    assert all(r.escalate and not r.copies_manager for r in ladder[1:])
+    assert DEFAULT_LADDER[-1].copies_manager and DEFAULT_LADDER[-1].repeat_days == 14
+    with pytest.raises(ValueError, match="only the top rung"):
+        ChaseConfig(ladder=(Rung("a", 0, repeat_days=7), Rung("b", 3)))

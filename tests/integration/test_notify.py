@@ -138,6 +138,9 @@ def test_smtp_logs_in_when_configured_and_never_reveals_the_password(smtp_server
     with pytest.raises(SmtpDeliveryError) as caught:
         bad.send(MSG)
     assert "wrong-pw" not in str(caught.value)
+    # host, port and the server's own reason: enough to act on (issue 19)
+    assert f"SMTP server 127.0.0.1:{port}: SMTPAuthenticationError, reply 535" in str(caught.value)
+    assert "Authentication" in str(caught.value)
     assert len(collector.envelopes) == 1
 
 
@@ -157,8 +160,10 @@ def test_smtp_starttls_and_implicit_tls(smtp_server, tmp_path):
 
 
 def test_smtp_connection_refused_is_one_clean_error():
-    with pytest.raises(SmtpDeliveryError, match="ConnectionRefusedError"):
-        SmtpNotifier("127.0.0.1", free_port(), mail_from="a@b.example", timeout=2).send(MSG)
+    port = free_port()
+    with pytest.raises(SmtpDeliveryError, match="ConnectionRefusedError") as caught:
+        SmtpNotifier("127.0.0.1", port, mail_from="a@b.example", timeout=2).send(MSG)
+    assert str(caught.value) == f"SMTP server 127.0.0.1:{port}: ConnectionRefusedError: Connection refused"
 
 
 class FakeResponse:

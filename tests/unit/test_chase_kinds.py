@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from calendars import england_and_wales
 from ehcp.chase.advice import ADVICE_CHASE
 from ehcp.chase.config import ChaseConfig
 from ehcp.chase.deadlines import DEADLINE_DIGEST
@@ -23,6 +24,7 @@ def advice_row(ledger_id: int, recipient: str, rung: str, due: str, *, still_ope
     return SimpleNamespace(ledger_id=ledger_id, recipient=recipient, rung=rung, kind="psychological",
                            requested_on="2025-04-14", still_open=still_open, due=due,
                            reference=f"EHC-2025-{ledger_id:05d}", caseworker_id=1, partner="EP Service",
+                           caseworker_email="casey@la.example", queued_on=AS_OF,
                            contact_name="Dr Pat Partner", partner_email="ep@nhs.example", **{**CHILD, **extra})
 
 
@@ -34,6 +36,19 @@ class FakeLedger:
 
     def claimed_advice(self, token: str):
         return iter(self.advice)
+
+    def open_advice_for(self, token, escalated_by):
+        lists = {}
+        for r in self.advice:
+            if r.still_open:
+                lists.setdefault(r.partner_email, []).append(r)
+        return lists
+
+    def last_digest_nights(self, token, before):
+        return {"ep@nhs.example": date(2025, 5, 1)}
+
+    def working_calendar(self):
+        return england_and_wales()
 
     def managers_by_user(self) -> dict[int, list[str]]:
         return {1: ["morgan@la.example"]}
@@ -68,10 +83,11 @@ def test_the_advice_chase_sends_one_digest_per_contact_and_skips_rows_no_longer_
     body = digest.message.body
     assert body.startswith("Dear Dr Pat Partner,") and "A.E." in body and "overdue 2 days" in body
     assert "EHC-2025-00003" not in body
+    assert "Overdue (1)" in body and "Due within 5 working days (1)" in body
 
 
 def test_the_deadline_digest_lists_a_caseworkers_own_and_a_managers_teams_deadlines():
-    deadline = dict(reference="EHC-2025-00001", key="final_plan", **CHILD)
+    deadline = dict(reference="EHC-2025-00001", key="final_plan", advisory=False, **CHILD)
     ledger = FakeLedger(
         claimed=[SimpleNamespace(id=10, recipient="casey@la.example", subject_type="caseworker", subject_id=1),
                  SimpleNamespace(id=11, recipient="morgan@la.example", subject_type="manager", subject_id=2),
@@ -79,7 +95,7 @@ def test_the_deadline_digest_lists_a_caseworkers_own_and_a_managers_teams_deadli
         own=[SimpleNamespace(caseworker_id=1, due=date(2025, 5, 26), **deadline)],
         teams={2: 7},
         team_rows=[SimpleNamespace(team_id=7, login="casey.worker", reference="EHC-2025-00001", key="final_plan",
-                                   due=date(2025, 5, 26))])
+                                   due=date(2025, 5, 26), advisory=False)])
     digests, skipped = DEADLINE_DIGEST.digests(ledger, "token", AS_OF, ChaseConfig())
     assert skipped == [12]  # nothing left to tell them
     by_to = {d.message.to: d for d in digests}

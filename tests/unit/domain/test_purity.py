@@ -9,20 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.test_layers import imported_modules
+
 ROOT = Path(__file__).resolve().parents[3] / "ehcp"
 ALLOWED = {"calendars", "ehcp.domain", "ehcp.rules", "__future__"}
 DOMAIN = sorted((ROOT / "domain").rglob("*.py"))
 RULES = sorted((ROOT / "rules").glob("*.py"))
-
-
-def imported_modules(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.add(node.module)
-    return names
 
 
 def module_name(path: Path) -> str:
