@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from cli.common import context, parse_date, refusals, settings
-from cli.output import Format, emit, emit_json, info, output_options, rag_style
+from cli.output import SHOW_FORMAT_OPTION, Format, emit, emit_json, emit_recorded, info, output_options, rag_style
 from ehcp.domain.deadlines import DUE_SOON, OPEN
 
 advice_app = typer.Typer(help="Advice requested from partners (reg 6) and received (reg 8: 6 weeks).",
@@ -51,12 +51,47 @@ def received(
     reference: str = typer.Argument(...),
     kind: str = typer.Option(..., "--kind", help=f"Advice kind: {KIND_HELP}."),
     on: str = typer.Option(..., "--on", help="Date the advice was received."),
+    partner: str | None = typer.Option(
+        None, "--partner", help="The partner who sent it (when several requests of the kind are open)."),
+    request_id: int | None = typer.Option(
+        None, "--request-id", help="The request it answers (when several are open)."),
 ) -> None:
-    """Record that requested advice has arrived."""
+    """Record that requested advice has arrived.
+
+    When more than one request of the kind is open it names them and asks for --partner or --request-id.
+    """
     from ehcp.services.advice import receive_advice
 
-    receive_advice(context(), reference, kind=kind, on=parse_date(on, "--on"))
+    receive_advice(context(), reference, kind=kind, on=parse_date(on, "--on"), partner=partner,
+                   request_id=request_id)
     info(f"{reference.upper()}: {kind} advice received")
+
+
+@advice_app.command("cancel")
+@refusals
+def cancel(
+    reference: str = typer.Argument(...),
+    kind: str = typer.Argument(..., help=f"Advice kind: {KIND_HELP}."),
+    reason: str = typer.Option(..., "--reason", help="Why the request was made in error (kept in the audit trail)."),
+    partner: str | None = typer.Option(
+        None, "--partner", help="The partner asked (when several requests of the kind are open)."),
+    request_id: int | None = typer.Option(
+        None, "--request-id", help="The request to cancel (when several are open)."),
+    on: str | None = typer.Option(None, "--on", help="Date of the cancellation (default: today)."),
+    fmt: Format = SHOW_FORMAT_OPTION,
+) -> None:
+    """Cancel an advice request made in error: its 6-week deadline no longer applies and it is not chased.
+
+    The request stays in the case's history; the cancellation and its reason are audited.
+
+    Example: ehcp advice cancel EHC-2025-00042 medical --partner "Community Paediatrics" --reason "asked twice"
+    """
+    from ehcp.services.advice import cancel_advice
+
+    ctx = context()
+    result = cancel_advice(ctx, reference, kind=kind, reason=reason, on=parse_date(on, "--on"),
+                           partner=partner, request_id=request_id)
+    emit_recorded(result, fmt, f"{kind} advice request cancelled", due_soon_days=ctx.settings.due_soon_days)
 
 
 @advice_app.command("list")

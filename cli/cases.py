@@ -170,7 +170,7 @@ def timeline(reference: str = typer.Argument(...), fmt: Format = Format.table) -
     if fmt is Format.json:
         emit_json(view)
     else:
-        emit(rows, ["date", "what", "by", "detail", "reason"], fmt, key="items",
+        emit(rows, ["id", "date", "what", "by", "detail", "reason"], fmt, key="items",
              title=f"{view['reference']} ({view['stage']})")
 
 

@@ -11,7 +11,22 @@ import inspect
 
 import typer
 
-from cli import admin, advice, audit, calendar, demo, dev, flows, importing, lifecycle, reports, retention, rules, sen2
+from cli import (
+    admin,
+    advice,
+    audit,
+    calendar,
+    corrections,
+    demo,
+    dev,
+    flows,
+    importing,
+    lifecycle,
+    reports,
+    retention,
+    rules,
+    sen2,
+)
 from cli.output import paragraphs
 
 app = typer.Typer(
@@ -52,6 +67,7 @@ app.add_typer(lifecycle.APPS["tribunal"], name="tribunal")
 app.add_typer(audit.app, name="audit")
 app.add_typer(retention.app, name="retention")
 app.add_typer(sen2.app, name="sen2")
+app.add_typer(corrections.event_app, name="event")
 
 
 def _version(value: bool) -> None:

@@ -43,6 +43,7 @@ from ehcp.domain.disputes.events import (
 )
 from ehcp.domain.machine.disapplication import ExceptionRecorded
 from ehcp.domain.machine.event import Event, UnknownEvent
+from ehcp.domain.machine.voiding import EventVoided
 from ehcp.domain.plan_life.events import (
     CaseWithdrawn,
     CeaseConsulted,
@@ -88,12 +89,15 @@ LIFECYCLE_EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls for cls in PROCESS_EVENTS if cls.kind not in EVENT_TYPES
 }
 ALL_EVENT_TYPES: dict[str, type[Event]] = {**EVENT_TYPES, **LIFECYCLE_EVENT_TYPES}
+# Corrections: events about the log, not the case (a void), which no replay sees (history.ordered).
+CORRECTION_TYPES: dict[str, type[Event]] = {EventVoided.kind: EventVoided}
 # The statutory sequence of every event kind on one day, from each event's same_day slot.
 LIFECYCLE_ORDER: tuple[str, ...] = tuple(cls.kind for cls in sorted(PROCESS_EVENTS, key=lambda cls: cls.same_day))
 
 
 __all__ = [
     "ALL_EVENT_TYPES",
+    "CORRECTION_TYPES",
     "EVENT_TYPES",
     "LIFECYCLE_EVENT_TYPES",
     "LIFECYCLE_ORDER",
@@ -115,6 +119,7 @@ __all__ = [
     "ChildNoted",
     "DraftPlanSent",
     "Event",
+    "EventVoided",
     "ExceptionRecorded",
     "FinalPlanIssued",
     "MediationAdviserContacted",
@@ -158,7 +163,7 @@ def event_from(kind: str, on: date | str, payload: dict[str, Any] | None = None)
     ISO strings become dates; the key ``kind`` in a payload is read as ``advice_kind``; keys the
     event does not know are ignored, so that a log written by a newer version still loads.
     """
-    cls = ALL_EVENT_TYPES.get(kind)
+    cls = ALL_EVENT_TYPES.get(kind) or CORRECTION_TYPES.get(kind)
     if cls is None:
         raise UnknownEvent(f"unknown event kind {kind!r}")
     data = dict(payload or {})

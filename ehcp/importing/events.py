@@ -112,7 +112,8 @@ class _Run:
                 by_id[case_id].history.append(event_from(kind, on, payload or {}))
             rows = self.session.execute(
                 select(AdviceRequest.case_id, AdviceRequest.id, AdviceRequest.kind, AdviceRequest.requested_on)
-                .where(AdviceRequest.case_id.in_(chunk), AdviceRequest.received_on.is_(None))
+                .where(AdviceRequest.case_id.in_(chunk), AdviceRequest.received_on.is_(None),
+                       AdviceRequest.cancelled_on.is_(None))
                 .order_by(AdviceRequest.id))
             for case_id, advice_id, kind, requested_on in rows:
                 by_id[case_id].open_advice.append([advice_id, kind, requested_on, None])
@@ -204,6 +205,9 @@ def _event_item(run: _Run, line: int, get: Getters, values: list[str]) -> Item |
     raw_kind = get["kind"](values).strip().lower()
     if raw_kind == "request_received":
         run.error(line, "kind", "a request opens a case: import it with 'ehcp import cases'")
+        return None
+    if raw_kind == "advice_cancelled":
+        run.error(line, "kind", "a cancellation corrects the live record: use 'ehcp advice cancel'")
         return None
     if raw_kind in spec.LIFECYCLE_NOT_IMPORTED:
         run.error(line, "kind", "a plan transferring in opens a new case: record it with 'ehcp transfer in', "

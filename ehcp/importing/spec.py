@@ -19,7 +19,8 @@ EVENT_KINDS = (  # every core domain event kind (ev.EVENT_TYPES) except request_
 # The rest of the lifecycle (the domain's LIFECYCLE_EVENT_TYPES): their fields go in the `details` column.
 # Left out: plan_transferred_in - a plan transferring in opens a new case (its guard refuses any case
 # with a history, and the case needs a child), so it cannot be a row on an existing case: use
-# 'ehcp transfer in'.
+# 'ehcp transfer in'. And advice_cancelled - a correction of the live record (it marks the advice
+# request row cancelled), not a fact of a legacy history: use 'ehcp advice cancel'.
 LIFECYCLE_EVENT_KINDS = (
     "child_noted", "review_scheduled", "review_invitations_sent", "review_advice_circulated", "review_report_sent",
     "amendment_not_made", "phase_transfer_noted",
@@ -30,7 +31,7 @@ LIFECYCLE_EVENT_KINDS = (
     "mediation_unavailable", "mediation_concluded", "mediation_certificate_issued", "appeal_lodged",
     "appeal_concluded", "tribunal_ordered", "appeal_unopposed", "order_complied",
 )
-LIFECYCLE_NOT_IMPORTED = ("plan_transferred_in",)
+LIFECYCLE_NOT_IMPORTED = ("plan_transferred_in", "advice_cancelled")
 PAYLOAD_COLUMNS = {  # which optional columns each event kind reads; any other non-blank cell is refused
     "advice_requested": ("advice_kind", "partner", "received_by_body", "channel"),
     "advice_received": ("advice_kind",),

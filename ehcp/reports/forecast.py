@@ -78,7 +78,7 @@ WITH lat AS (
          MAX({n_body} + COALESCE(l.median_days, :advice)) AS advice_n
   FROM advice_requests a JOIN cand ON cand.id = a.case_id
   LEFT JOIN lat l ON l.partner_id = a.partner_id AND l.kind = a.kind
-  WHERE a.received_on IS NULL GROUP BY a.case_id
+  WHERE a.received_on IS NULL AND a.cancelled_on IS NULL GROUP BY a.case_id
 ), est AS (
   SELECT cand.*, COALESCE(adv.outstanding, 0) AS outstanding, adv.advice_n,
          CASE WHEN cand.stage = 'draft' THEN {g_draft}

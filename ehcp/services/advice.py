@@ -8,13 +8,14 @@ from datetime import date
 
 from ehcp.domain import body_receipt
 from ehcp.domain import events as ev
+from ehcp.domain.assessment.events import AdviceCancelled
 from ehcp.domain.vocabulary import CHANNELS
 from ehcp.rules import DEFAULT_POLICY
 from ehcp.services.cases import check_not_future
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
 from ehcp.services.partners import check_advice_kind, find_partner
-from ehcp.services.recording import Step, record
+from ehcp.services.recording import Recorded, Step, record
 from ehcp.store.models import AdviceRequest, Partner
 
 
@@ -82,16 +83,16 @@ def kinds_warning(partner: Partner, kind: str) -> list[str]:
     return [f"{partner.name} is listed as giving {', '.join(kinds)} advice, not {kind}"]
 
 
-def receive_advice(ctx: ServiceContext, reference: str, *, kind: str, on: date) -> int:
-    """Record receipt of the oldest open advice request of ``kind``; returns its id."""
+def receive_advice(ctx: ServiceContext, reference: str, *, kind: str, on: date, partner: str | None = None,
+                   request_id: int | None = None) -> int:
+    """Record receipt of the open advice request of ``kind`` (from ``partner``, or ``request_id``);
+    returns its id. Refused when more than one open request matches: it names them."""
     check_advice_kind(kind)
     check_not_future(on, ctx.today, "date")
     found: list[AdviceRequest] = []
 
     def plan(step: Step) -> list[ev.Event]:
-        row = step.uow.advice.oldest_open(step.case.id, kind)
-        if row is None:
-            raise Refused(f"{step.case.reference} has no open {kind} advice request")
+        row = _one_open_request(step, kind, partner, request_id, doing="received")
         if on < row.requested_on:
             raise Refused(f"received date {on} is before the request date {row.requested_on}")
         row.received_on = on
@@ -101,3 +102,44 @@ def receive_advice(ctx: ServiceContext, reference: str, *, kind: str, on: date) 
     record(ctx, reference, plan, action="advice_received")
     return found[0].id
 
+
+def cancel_advice(ctx: ServiceContext, reference: str, *, kind: str, reason: str, on: date | None = None,
+                  partner: str | None = None, request_id: int | None = None) -> Recorded:
+    """Cancel an open advice request made in error: an ``advice_cancelled`` event (the reason in the
+    audit trail) removes its 6-week clock, so it leaves the deadlines and the chase. The request
+    itself stays in the log; the row is marked cancelled."""
+    check_advice_kind(kind)
+    if not reason or not reason.strip():
+        raise Refused("say why the request was made in error (--reason)")
+    day = on or ctx.today
+    check_not_future(day, ctx.today, "date")
+
+    def plan(step: Step) -> list[ev.Event]:
+        row = _one_open_request(step, kind, partner, request_id, doing="cancelled")
+        if day < row.requested_on:
+            raise Refused(f"cancellation date {day} is before the request date {row.requested_on}")
+        row.cancelled_on = day
+        return [AdviceCancelled(on=day, advice_kind=kind, request_id=row.id)]
+
+    return record(ctx, reference, plan, action="advice_cancelled", reason=reason.strip(), changes=True,
+                  permission="act_on_cases")
+
+
+def _one_open_request(step: Step, kind: str, partner: str | None, request_id: int | None, *,
+                      doing: str) -> AdviceRequest:
+    """The one open request of ``kind`` the caller means; refuse to guess between several."""
+    rows = step.uow.advice.open_requests(step.case.id, kind)
+    if partner:
+        wanted = find_partner(step.uow, partner).name
+        rows = [(row, name) for row, name in rows if name == wanted]
+    if request_id is not None:
+        rows = [(row, name) for row, name in rows if row.id == request_id]
+    asked = "".join(f" from {partner}" if partner else "") + (f" with id {request_id}" if request_id else "")
+    if not rows:
+        raise Refused(f"{step.case.reference} has no open {kind} advice request{asked}")
+    if len(rows) > 1:
+        listed = "; ".join(f"request {row.id} ({name or 'no partner'}, requested {row.requested_on.isoformat()})"
+                           for row, name in rows)
+        raise Refused(f"{step.case.reference} has {len(rows)} open {kind} advice requests: {listed}; "
+                      f"say which is {doing} with --partner or --request-id")
+    return rows[0][0]

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 
 from calendars.working_days import WorkingDayCalendar
 from ehcp.domain import AdviceRequested, Event, compute_deadlines, current_stage
+from ehcp.domain.machine.history import ordered
 from ehcp.services.errors import UnknownCase
 from ehcp.store.models import Case
 from ehcp.store.uow import UnitOfWork
@@ -72,7 +73,7 @@ def advice_request_ids(events: Sequence[Event]) -> dict[str, int]:
     """Map ``advice.<kind>`` (``advice.<kind>.2`` for a second request) to the advice request id."""
     counts: dict[str, int] = {}
     ids: dict[str, int] = {}
-    for event in events:
+    for event in ordered(events):  # voided requests left out, as replay numbers the clocks
         if not isinstance(event, AdviceRequested) or event.request_id is None:
             continue
         advice = event.advice_kind

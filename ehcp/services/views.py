@@ -11,6 +11,7 @@ from datetime import date
 from typing import Unpack
 
 from ehcp.config import Settings
+from ehcp.domain.machine.voiding import EventVoided
 from ehcp.domain.school_year import academic_year, year_group_on
 from ehcp.services.errors import Refused, UnknownCase
 from ehcp.store import reads
@@ -81,27 +82,31 @@ def list_cases(settings: Settings, *, mine: bool = True,
 
 
 def timeline(settings: Settings, reference: str) -> dict:
-    """The whole chronology: events (with who recorded them and when), notes, deadlines settled."""
+    """The whole chronology: events (with who recorded them and when, and their ids; one voided as
+    recorded in error is marked void), notes, deadlines settled."""
     today = settings.today
     with read_connection(settings) as conn:
         header = _header(conn, reference)
         items = []
         partners = reads.request_partners(conn, header["id"])
-        for e in reads.case_events(conn, header["id"]):
+        events = reads.case_events(conn, header["id"])
+        voided = {(e["payload"] or {}).get("event_id") for e in events if e["kind"] == EventVoided.kind}
+        for e in events:
             detail = e["payload"] or {}
             if detail.get("request_id") in partners:
                 detail = {**detail, "partner": partners[detail["request_id"]]}
-            items.append({"date": e["on"], "what": e["kind"], "by": e["actor"], "recorded_at": e["recorded_at"],
-                          "detail": detail, "reason": e["reason"]})
+            what = f"{e['kind']} (void)" if e["id"] in voided else e["kind"]
+            items.append({"date": e["on"], "what": what, "by": e["actor"], "recorded_at": e["recorded_at"],
+                          "detail": detail, "reason": e["reason"], "id": e["id"]})
         for n in reads.case_notes(conn, header["id"], limit=10_000):
             at = n["at"]
-            items.append({"date": str(at)[:10], "what": "note", "by": n["actor"],
-                          "recorded_at": at, "detail": {"text": n["text"]}, "reason": None})
+            items.append({"date": at if isinstance(at, date) else str(at)[:10], "what": "note", "by": n["actor"],
+                          "recorded_at": at, "detail": {"text": n["text"]}, "reason": None, "id": None})
         for d in reads.case_deadlines(conn, header["id"], today, settings.due_soon_days):
             if d["status"] in ("met", "missed"):
                 items.append({"date": d["met_on"], "what": f"deadline {d['key']} {d['status']}", "by": None,
                               "recorded_at": None, "detail": {"due": d["due"], "citation": d["citation"]},
-                              "reason": None})
+                              "reason": None, "id": None})
     items.sort(key=lambda i: (str(i["date"]), str(i["recorded_at"] or "")))
     return {"reference": header["reference"], "stage": header["stage"], "items": items}
 

@@ -25,6 +25,13 @@ class EventRepository:
             .order_by(CaseEvent.on, CaseEvent.id))
         return [event_from(kind, on, payload or {}) for kind, on, payload in rows]
 
+    def logged(self, case_id: int) -> list[tuple[int, Event]]:
+        """The case's events with their ids, in recording order (voided ones included)."""
+        rows = self.session.execute(
+            select(CaseEvent.id, CaseEvent.kind, CaseEvent.on, CaseEvent.payload)
+            .where(CaseEvent.case_id == case_id).order_by(CaseEvent.id))
+        return [(event_id, event_from(kind, on, payload or {})) for event_id, kind, on, payload in rows]
+
     def append(self, case_id: int, event: Event, *, at: datetime, actor: str, reason: str | None) -> None:
         self.session.add(CaseEvent(case_id=case_id, kind=event.kind, on=event.on, recorded_at=at, actor=actor,
                                    reason=reason, payload=event.to_payload()))

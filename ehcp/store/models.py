@@ -213,6 +213,7 @@ class AdviceRequest(Base):
     received_by_body_on: Mapped[date] = mapped_column(Date)
     channel: Mapped[str] = mapped_column(String(30), default="email")
     received_on: Mapped[date | None] = mapped_column(Date)
+    cancelled_on: Mapped[date | None] = mapped_column(Date)  # requested in error (advice cancel)
     __table_args__ = (Index("ix_advice_requests_open", "received_on", "partner_id"),)
 
 

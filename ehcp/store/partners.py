@@ -38,12 +38,19 @@ class AdviceRequestRepository:
         self.session.flush()
         return request
 
-    def oldest_open(self, case_id: int, kind: str) -> AdviceRequest | None:
-        """The case's oldest unanswered request for advice of ``kind``."""
-        return self.session.scalars(
-            select(AdviceRequest)
-            .where(AdviceRequest.case_id == case_id, AdviceRequest.kind == kind, AdviceRequest.received_on.is_(None))
-            .order_by(AdviceRequest.id).limit(1)).first()
+    def get(self, request_id: int) -> AdviceRequest | None:
+        return self.session.get(AdviceRequest, request_id)
+
+    def open_requests(self, case_id: int, kind: str) -> list[tuple[AdviceRequest, str | None]]:
+        """The case's requests for advice of ``kind`` neither answered nor cancelled, oldest first,
+        each with its partner's name (None for the parent's own advice)."""
+        rows = self.session.execute(
+            select(AdviceRequest, Partner.name)
+            .outerjoin(Partner, Partner.id == AdviceRequest.partner_id)
+            .where(AdviceRequest.case_id == case_id, AdviceRequest.kind == kind,
+                   AdviceRequest.received_on.is_(None), AdviceRequest.cancelled_on.is_(None))
+            .order_by(AdviceRequest.id))
+        return [(row, name) for row, name in rows]
 
     def same_request(self, case_id: int, kind: str, partner_id: int | None, on: date) -> AdviceRequest | None:
         """A request already on file for the same case, kind, partner and date (a second is a duplicate)."""
@@ -59,6 +66,7 @@ class AdviceRequestRepository:
         rows = self.session.execute(
             select(AdviceRequest.kind, AdviceRequest.requested_on, Partner.name)
             .outerjoin(Partner, Partner.id == AdviceRequest.partner_id)
-            .where(AdviceRequest.case_id == case_id, AdviceRequest.received_on.is_(None))
+            .where(AdviceRequest.case_id == case_id, AdviceRequest.received_on.is_(None),
+                   AdviceRequest.cancelled_on.is_(None))
             .order_by(AdviceRequest.requested_on, AdviceRequest.id))
         return [(kind, on, partner) for kind, on, partner in rows.tuples()]

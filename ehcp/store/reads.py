@@ -285,14 +285,16 @@ def advice_requests(conn: Connection, *, today: date, due_soon_days: int, overdu
     if reference:
         where.append("c.reference = :ref")
         params["ref"] = reference
-    if outstanding or overdue:  # a request closed at the final plan is no longer awaited
-        where.append("a.received_on IS NULL AND COALESCE(d.exception, '') <> :closed")
+    if outstanding or overdue:  # neither answered, cancelled, nor closed at the final plan
+        where.append("a.received_on IS NULL AND a.cancelled_on IS NULL AND COALESCE(d.exception, '') <> :closed")
         params["closed"] = NOT_RECEIVED_BEFORE_PLAN
     if overdue:
         where.append(f"d.state = '{PENDING}' AND d.due < :today")
     query = text(
         f"""SELECT c.reference, a.kind, p.name AS partner, a.requested_on, a.received_by_body_on,
-                   d.due, a.received_on, COALESCE({STATUS_SQL}, 'no clock') AS status, d.exception
+                   d.due, a.received_on,
+                   CASE WHEN a.cancelled_on IS NOT NULL THEN 'cancelled'
+                        ELSE COALESCE({STATUS_SQL}, 'no clock') END AS status, d.exception
             FROM advice_requests a JOIN cases c ON c.id = a.case_id
             LEFT JOIN partners p ON p.id = a.partner_id
             LEFT JOIN deadlines d ON d.advice_request_id = a.id

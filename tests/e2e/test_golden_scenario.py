@@ -438,6 +438,36 @@ def play(s: Scenario) -> None:  # one long story, read top to bottom
     for fmt in FORMATS:
         s("dev", "generate", "--plans", "3", "--seed", "7", "--database", f"sqlite:///{tmp / f'gen-{fmt}.sqlite3'}",
           "--today", "2026-01-05", "--jobs", "1", "--format", fmt)
+    correct_mistakes(s)
+
+
+def correct_mistakes(s: Scenario) -> None:
+    """Putting a mistake right (issue 15): a new case, so that nothing recorded above changes."""
+    s("partner", "add", "EP Locum", "--email", "locum@example.org", "--kind", "psychological")
+    robin = ref_of(s("case", "new", "--child", "Robin Error", "--dob", "2026-03-03", "--received", "2033-04-04",
+                     "--format", "json"))
+    s("case", "decide", robin, "--assess", "--on", "2033-05-02")
+    s("advice", "request", robin, "--kind", "psychological", "--partner", "EP Service", "--on", "2033-05-03")
+    s("advice", "request", robin, "--kind", "psychological", "--partner", "EP Locum", "--on", "2033-05-03")
+    s("advice", "request", robin, "--kind", "medical", "--partner", "Paediatrics", "--on", "2033-05-03")
+    s("advice", "request", robin, "--kind", "medical", "--partner", "Paediatrics", "--on", "2033-05-04")
+    s("advice", "received", robin, "--kind", "psychological", "--on", "2033-05-30")  # two match: refused
+    s("advice", "received", robin, "--kind", "psychological", "--partner", "EP Service", "--on", "2033-05-30")
+    s("advice", "cancel", robin, "psychological", "--reason", "asked the locum in error", "--format", "json")
+    asked_twice = s("advice", "cancel", robin, "medical", "--reason", "asked twice")  # two match: refused
+    second = re.findall(r"request (\d+) \(Paediatrics", " ".join(asked_twice["stderr"]))[-1]
+    s("advice", "cancel", robin, "medical", "--request-id", second, "--reason", "asked twice", "--format", "table")
+    s("advice", "list", "--case", robin, "--format", "json")
+    items = s.formats("case", "timeline", robin)["json"]["items"]
+
+    def event(kind: str) -> str:
+        return str(next(i["id"] for i in items if i["what"] == kind))
+
+    s("event", "void", robin, event("advice_requested"), "--reason", "wrong case")  # answered since: refused
+    s("event", "void", robin, event("advice_received"), "--reason", "recorded on the wrong case", "--format", "json")
+    s("event", "void", robin, event("advice_cancelled"),
+      "--reason", "the cancellation was the mistake", "--format", "table")
+    s("case", "timeline", robin, "--format", "table")
 
 
 def first_difference(old: list, new: list) -> str:

@@ -207,6 +207,20 @@ def test_disapplied_and_received_advice_is_never_chased(scenario):
     assert PAEDS not in {e["To"] for e in scenario.emails()}
 
 
+def test_an_advice_request_cancelled_as_made_in_error_is_never_chased(scenario):
+    from ehcp.services.advice import cancel_advice
+    from ehcp.services.advice_views import list_advice
+
+    cancel_advice(scenario.ctx, scenario.refs[0], kind="psychological", reason="requested in error",
+                  on=date(2025, 5, 20))
+    scenario.run(date(2025, 6, 4))
+    subjects = {subject_id for subject_id, *_ in scenario.ledger()}
+    assert 1 not in subjects and subjects  # request 1 cancelled; the others still chased
+    listed = {row["reference"]: row for row in list_advice(scenario.ctx.settings, reference=scenario.refs[0])}
+    assert listed[scenario.refs[0]]["status"] == "cancelled"
+    assert list_advice(scenario.ctx.settings, reference=scenario.refs[0], outstanding=True) == []
+
+
 def test_dry_run_shows_messages_and_writes_nothing(scenario):
     with scenario.ctx.uow(write=False) as uow:
         audits = uow.session.scalar(select(func.count(AuditRecord.id)))

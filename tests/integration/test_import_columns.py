@@ -16,7 +16,7 @@ def test_core_kinds_are_the_domains_less_the_request():
 
 def test_lifecycle_kinds_are_the_domains_less_those_that_open_a_case():
     assert len(set(spec.LIFECYCLE_EVENT_KINDS)) == len(spec.LIFECYCLE_EVENT_KINDS)
-    assert spec.LIFECYCLE_NOT_IMPORTED == ("plan_transferred_in",)
+    assert spec.LIFECYCLE_NOT_IMPORTED == ("plan_transferred_in", "advice_cancelled")
     assert set(spec.LIFECYCLE_EVENT_KINDS) == set(ev.LIFECYCLE_EVENT_TYPES) - set(spec.LIFECYCLE_NOT_IMPORTED)
     assert not set(spec.LIFECYCLE_EVENT_KINDS) & set(spec.EVENT_KINDS)
 

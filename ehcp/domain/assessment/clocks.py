@@ -53,6 +53,14 @@ def advice_received(r: Replay, e: ev.AdviceReceived) -> None:
     r.settle(next(iter(exact or waiting), None), e.on)
 
 
+def advice_cancelled(r: Replay, e: ev.AdviceCancelled) -> None:
+    """A request made in error stops counting: its pending clock is removed, not settled (it was
+    neither met nor missed), so it leaves the deadlines, the chase and the reports."""
+    for clock in pending(r.clocks, f"advice.{e.advice_kind}"):
+        if str(clock.ref) == str(e.request_id):
+            del r.clocks[clock.key]
+
+
 def draft_plan_sent(r: Replay, e: ev.DraftPlanSent) -> None:
     """The LA will issue a plan: no reg 10 notice is due; the reg 13(1)(a) window opens."""
     r.drop("no_plan_notice")
@@ -110,6 +118,7 @@ HANDLERS = {
     "assessment_refused": assessment_decided,
     "advice_requested": advice_requested,
     "advice_received": advice_received,
+    "advice_cancelled": advice_cancelled,
     "draft_plan_sent": draft_plan_sent,
     "representations_waived": representations_waived,
     "school_consulted": school_consulted,

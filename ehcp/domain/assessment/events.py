@@ -64,6 +64,19 @@ class AdviceReceived(Event):
 
 
 @dataclass(frozen=True)
+class AdviceCancelled(Event):
+    """A request for advice was withdrawn as made in error: its reg 8(1) clock no longer runs.
+
+    A correction, not a statutory step: the request stays in the log (append-only) and the
+    cancellation, with its reason in the audit trail, stops it counting."""
+
+    kind: ClassVar[str] = "advice_cancelled"
+    same_day: ClassVar[int] = 95
+    advice_kind: str
+    request_id: int | str | None = None
+
+
+@dataclass(frozen=True)
 class DraftPlanSent(Event):
     """The LA sent the draft plan (s.38; reg 13(1)); served on ``served_on`` or by deemed service."""
 
@@ -117,6 +130,6 @@ class PlanNotIssued(Event):
 
 
 EVENTS: tuple[type[Event], ...] = (
-    RequestReceived, AssessmentAgreed, AssessmentRefused, AdviceRequested, AdviceReceived, DraftPlanSent,
-    RepresentationsWaived, SchoolConsulted, SchoolResponded, FinalPlanIssued, PlanNotIssued,
+    RequestReceived, AssessmentAgreed, AssessmentRefused, AdviceRequested, AdviceReceived, AdviceCancelled,
+    DraftPlanSent, RepresentationsWaived, SchoolConsulted, SchoolResponded, FinalPlanIssued, PlanNotIssued,
 )

@@ -7,6 +7,9 @@ review process whether a notice is waiting (review.guards.amendment_in_progress)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
 from ehcp.domain.assessment import events as ev
 from ehcp.domain.machine.event import Event
 from ehcp.domain.machine.guards import GuardContext, valid_service, window_open_until
@@ -46,18 +49,38 @@ def valid_advice_request(event: ev.AdviceRequested, g: GuardContext) -> Refusal 
 
 
 def matching_advice_request(event: ev.AdviceReceived, g: GuardContext) -> Refusal | None:
-    """Advice received answers an earlier request of the same kind (and id) not yet answered."""
-    asked = [e for e in g.history if isinstance(e, ev.AdviceRequested) and e.advice_kind == event.advice_kind
-             and e.on <= event.on]
-    answered = [e for e in g.history if isinstance(e, ev.AdviceReceived) and e.advice_kind == event.advice_kind]
-    if event.request_id is not None:
-        asked = [e for e in asked if str(e.request_id) == str(event.request_id)]
-        answered = [e for e in answered if str(e.request_id) == str(event.request_id)]
-    if len(asked) > len(answered):
+    """Advice received answers an earlier request of the same kind (and id) not yet answered nor
+    cancelled."""
+    if open_advice_requests(g.history, event.advice_kind, event.request_id, event.on):
         return None
     which = f" (request {event.request_id})" if event.request_id is not None else ""
     return Refusal(f"there is no unanswered {event.advice_kind} advice request{which} dated on or before "
                    f"{event.on.isoformat()}", "SEND Regulations 2014 reg 8(1)")
+
+
+def cancellable_advice_request(event: ev.AdviceCancelled, g: GuardContext) -> Refusal | None:
+    """Only a request still open (neither answered nor already cancelled) can be cancelled."""
+    if open_advice_requests(g.history, event.advice_kind, event.request_id, event.on):
+        return None
+    which = f" (request {event.request_id})" if event.request_id is not None else ""
+    return Refusal(f"there is no open {event.advice_kind} advice request{which} dated on or before "
+                   f"{event.on.isoformat()} to cancel")
+
+
+def open_advice_requests(history: Sequence[Event], kind: str, request_id: int | str | None,
+                         on: date) -> list[ev.AdviceRequested]:
+    """The requests of ``kind`` (and ``request_id``, if given) made by ``on`` and not yet answered
+    or cancelled. Requests without an id are matched by count, oldest first."""
+    asked = [e for e in history if isinstance(e, ev.AdviceRequested) and e.advice_kind == kind and e.on <= on]
+    closed = [e for e in history if isinstance(e, (ev.AdviceReceived, ev.AdviceCancelled))
+              and e.advice_kind == kind]
+    if request_id is not None:
+        asked = [e for e in asked if str(e.request_id) == str(request_id)]
+        closed = [e for e in closed if str(e.request_id) == str(request_id)]
+    ids = {str(e.request_id) for e in closed if e.request_id is not None}
+    still = [e for e in asked if e.request_id is None or str(e.request_id) not in ids]
+    unnamed = sum(1 for e in closed if e.request_id is None)
+    return still[unnamed:]
 
 
 def _reassessing(event: Event, g: GuardContext) -> bool:

@@ -8,6 +8,7 @@ in a stage that allows them (and not before the request).
 from __future__ import annotations
 
 from ehcp.domain.assessment.guards import (
+    cancellable_advice_request,
     first_event,
     matching_advice_request,
     matching_consultation,
@@ -40,6 +41,8 @@ RECORDINGS: tuple[Recording, ...] = (
               f"{REGS} reg 6(1), 8(1), 26"),
     Recording("advice_received", OPEN_STAGES, matching_advice_request,
               f"{REGS} reg 8(1)"),
+    Recording("advice_cancelled", OPEN_STAGES, cancellable_advice_request,
+              "correction: a request made in error (the log stays append-only)"),
     Recording("representations_waived", DRAFT_OR_PLAN, window_open,
               f"{REGS} reg 13(1)(a), 22(2)(c)"),
     Recording("school_consulted", DRAFT_OR_PLAN, none, "CFA 2014 s.39(2), s.40(3); Code of Practice 9.83"),

@@ -3,6 +3,7 @@
 Events are ordered by date; on the same date by their place in the statutory sequence (a request
 before the decision, a waiver before the final plan: each event class declares its ``same_day`` slot);
 then by recording order. So the same facts always replay the same way, whatever order they were typed in.
+An event voided as recorded in error is left out (machine.voiding).
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from ehcp.domain.machine.event import Event
+from ehcp.domain.machine.voiding import without_voided
 
 History = Sequence[Event]
 
 
 def ordered(events: Iterable[Event]) -> list[Event]:
-    """Events sorted by (date, place in the statutory sequence (Event.same_day), recording order)."""
-    indexed = list(enumerate(events))
+    """Events sorted by (date, place in the statutory sequence (Event.same_day), recording order);
+    events voided as recorded in error, and the voids, left out (machine.voiding)."""
+    indexed = list(enumerate(without_voided(list(events))))
     indexed.sort(key=lambda pair: (pair[1].on, pair[1].same_day, pair[0]))
     return [event for _, event in indexed]
 

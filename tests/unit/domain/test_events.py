@@ -65,19 +65,20 @@ def test_events_are_frozen():
         ev.AssessmentAgreed(d("2025-02-01")).on = d("2025-02-02")  # type: ignore[misc]
 
 
-# The same-day order as ehcp/domain/machine/history.py spelt it out before each event declared its slot.
+# The same-day order as ehcp/domain/machine/history.py spelt it out before each event declared its slot
+# (and kinds added since, in their slots: advice_cancelled).
 SAME_DAY_ORDER_BEFORE_SLOTS = (
     "request_received", "plan_transferred_in", "child_noted", "assessment_agreed", "assessment_refused",
-    "reassessment_requested", "reassessment_agreed", "reassessment_refused", "advice_requested",
+    "reassessment_requested", "reassessment_agreed", "reassessment_refused", "advice_requested", "advice_cancelled",
     "advice_received", "draft_plan_sent", "reassessment_draft_sent", "school_consulted", "school_responded",
-    "representations_waived", "plan_not_issued", "final_plan_issued", "reassessment_concluded",
-    "transfer_informed", "phase_transfer_noted", "review_scheduled", "review_invitations_sent",
-    "review_advice_circulated", "review_meeting_held", "review_report_sent", "review_decided",
-    "amendment_notice_sent", "amendment_not_made", "amended_plan_issued", "cease_consulted",
-    "cease_notice_sent", "appealable_decision", "mediation_adviser_contacted", "mediation_requested",
-    "mediation_icb_notified", "mediation_unavailable", "mediation_concluded", "mediation_certificate_issued",
-    "appeal_lodged", "appeal_unopposed", "tribunal_ordered", "appeal_concluded", "order_complied",
-    "exception_recorded", "move_notified", "plan_transferred_out", "plan_ceased", "case_withdrawn",
+    "representations_waived", "plan_not_issued", "final_plan_issued", "reassessment_concluded", "transfer_informed",
+    "phase_transfer_noted", "review_scheduled", "review_invitations_sent", "review_advice_circulated",
+    "review_meeting_held", "review_report_sent", "review_decided", "amendment_notice_sent", "amendment_not_made",
+    "amended_plan_issued", "cease_consulted", "cease_notice_sent", "appealable_decision",
+    "mediation_adviser_contacted", "mediation_requested", "mediation_icb_notified", "mediation_unavailable",
+    "mediation_concluded", "mediation_certificate_issued", "appeal_lodged", "appeal_unopposed", "tribunal_ordered",
+    "appeal_concluded", "order_complied", "exception_recorded", "move_notified", "plan_transferred_out",
+    "plan_ceased", "case_withdrawn",
 )
 
 

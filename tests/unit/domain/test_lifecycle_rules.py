@@ -20,12 +20,14 @@ from ehcp.domain import (
     event_from,
 )
 from ehcp.domain import events as ev
+from ehcp.domain.assessment.events import AdviceCancelled
 from tests.unit.domain.builder import CAL, CaseBuilder, clocks, d, received
 
 PLAN = received("2024-06-03").agreed("2024-07-01").draft("2024-09-02").final("2024-10-21")
 TRANSFERRED = CaseBuilder((ev.PlanTransferredIn(d("2026-03-02"), "Somerset", d("2023-06-01"), d("2025-10-10")),))
 
 SAMPLES = [
+    AdviceCancelled(d("2025-05-01"), "medical", 4),
     ev.ChildNoted(d("2025-01-01"), d("2016-05-04"), 4),
     ev.ReviewScheduled(d("2025-10-01"), d("2025-11-04")),
     ev.ReviewInvitationsSent(d("2025-10-17"), "first_class_post", d("2025-10-20")),

@@ -6,7 +6,8 @@ import pytest
 
 from ehcp.domain import IllegalMove, check_event
 from ehcp.domain import events as ev
-from tests.unit.domain.builder import CAL, d, received
+from ehcp.domain.assessment.events import AdviceCancelled
+from tests.unit.domain.builder import CAL, clocks, d, received
 
 ASSESSING = received("2025-01-20").agreed("2025-03-01")
 FINAL = received("2024-06-03").agreed("2024-07-01").draft("2024-09-02").final("2024-10-21")
@@ -36,6 +37,20 @@ def test_refuses_advice_received_without_a_matching_request():
 def test_refuses_advice_received_twice_for_one_request():
     answered = ASSESSING.advice("2025-03-03", "medical", 7).advice_received("2025-04-01", "medical", 7)
     refused(answered, ev.AdviceReceived(d("2025-04-02"), "medical", 7))
+
+
+def test_a_cancelled_advice_request_loses_its_clock_and_cannot_be_answered_or_cancelled_again():
+    asked = ASSESSING.advice("2025-03-03", "medical", 7).advice("2025-03-04", "medical", 8)
+    assert {"advice.medical", "advice.medical.2"} <= set(clocks(asked.events))
+    cancelled = asked.add(AdviceCancelled(d("2025-03-10"), "medical", 8))
+    allowed(asked, cancelled.events[-1])
+    left = [k for k in clocks(cancelled.events) if k.startswith("advice.")]
+    assert left == ["advice.medical"]  # request 7's; request 8, made in error, no longer counts
+    assert "no unanswered medical advice request (request 8)" in refused(
+        cancelled, ev.AdviceReceived(d("2025-04-01"), "medical", 8))
+    assert "no open medical advice request (request 8)" in refused(
+        cancelled, AdviceCancelled(d("2025-04-01"), "medical", 8))
+    allowed(cancelled, ev.AdviceReceived(d("2025-04-01"), "medical", 7))
 
 
 def test_refuses_advice_request_with_unknown_kind():

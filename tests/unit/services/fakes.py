@@ -99,6 +99,9 @@ class FakeEvents:
     def append(self, case_id: int, event: Event, *, at: datetime, actor: str, reason: str | None) -> None:
         self.rows.append(StoredEvent(case_id, event, at, actor, reason))
 
+    def logged(self, case_id: int) -> list[tuple[int, Event]]:
+        return [(i, r.event) for i, r in enumerate(self.rows, start=1) if r.case_id == case_id]
+
     def kinds(self, case_id: int) -> list[str]:
         return [e.kind for e in ordered(self.history(case_id))]
 
@@ -182,14 +185,19 @@ class FakePartners:
 class FakeAdviceRequests:
     def __init__(self) -> None:
         self.rows: list[AdviceRequest] = []
+        self.partner_names: dict[int | None, str] = {}  # filled by FakeUnitOfWork from its partners
 
     def add(self, request: AdviceRequest) -> AdviceRequest:
         request.id = len(self.rows) + 1
         self.rows.append(request)
         return request
 
-    def oldest_open(self, case_id: int, kind: str) -> AdviceRequest | None:
-        return next((r for r in self.rows if r.case_id == case_id and r.kind == kind and r.received_on is None), None)
+    def get(self, request_id: int) -> AdviceRequest | None:
+        return next((r for r in self.rows if r.id == request_id), None)
+
+    def open_requests(self, case_id: int, kind: str) -> list[tuple[AdviceRequest, str | None]]:
+        return [(r, self.partner_names.get(r.partner_id)) for r in self.rows
+                if r.case_id == case_id and r.kind == kind and r.received_on is None and r.cancelled_on is None]
 
     def same_request(self, case_id: int, kind: str, partner_id: int | None, on: date) -> AdviceRequest | None:
         return next((r for r in self.rows if (r.case_id, r.kind, r.partner_id, r.requested_on)
@@ -263,6 +271,7 @@ class FakeUnitOfWork:
         self.flags = FakeFlags()
         self.partners = FakePartners(partners)
         self.advice = FakeAdviceRequests()
+        self.advice.partner_names = {p.id: p.name for p in self.partners.rows}
         self.calendars = FakeCalendars(closures)
         self.notes = FakeNotes()
         self.audit = FakeAudit()

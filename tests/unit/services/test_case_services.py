@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from ehcp.services.advice import receive_advice, request_advice
+from ehcp.services.advice import cancel_advice, receive_advice, request_advice
 from ehcp.services.cases import ChildDetails, advance_case, open_case, record_exception
 from ehcp.services.errors import Conflict, NotFound, Refused
 from tests.unit.services.fakes import FakeUnitOfWork, context
@@ -146,3 +146,41 @@ def test_a_date_in_the_future_is_refused():
     ctx, ref = opened()
     with pytest.raises(Refused, match="is in the future"):
         advance_case(ctx, ref, to="assessment", on=date(2025, 7, 2))
+
+
+def two_open_psychology_requests():
+    fake = FakeUnitOfWork(partners=["EP Service (synthetic)", "EP Locum (synthetic)"])
+    ctx, ref = opened(fake)
+    advance_case(ctx, ref, to="assessment", on=date(2025, 4, 1))
+    first = request_advice(ctx, ref, kind="psychological", partner="EP Service (synthetic)", on=date(2025, 4, 2))
+    second = request_advice(ctx, ref, kind="psychological", partner="EP Locum (synthetic)", on=date(2025, 4, 3))
+    return ctx, ref, first, second
+
+
+def test_advice_received_refuses_to_guess_between_two_open_requests_and_names_them():
+    ctx, ref, first, second = two_open_psychology_requests()
+    with pytest.raises(Refused, match=f"request {first} \\(EP Service.*request {second} \\(EP Locum.*"
+                                      "--partner or --request-id"):
+        receive_advice(ctx, ref, kind="psychological", on=date(2025, 5, 1))
+    assert receive_advice(ctx, ref, kind="psychological", on=date(2025, 5, 1),
+                          partner="EP Locum (synthetic)") == second
+    assert ctx.fake.advice.rows[0].received_on is None
+    assert receive_advice(ctx, ref, kind="psychological", on=date(2025, 5, 2), request_id=first) == first
+
+
+def test_cancelling_an_advice_request_made_in_error_drops_its_clock_and_audits_the_reason():
+    ctx, ref, first, second = two_open_psychology_requests()
+    with pytest.raises(Refused, match="2 open psychological advice requests"):
+        cancel_advice(ctx, ref, kind="psychological", reason="asked twice")
+    result = cancel_advice(ctx, ref, kind="psychological", reason="asked the locum by mistake", request_id=second)
+    assert result.recorded == ["advice_cancelled"]
+    assert result.dropped == ["advice.psychological.2"]
+    assert ctx.fake.advice.rows[1].cancelled_on == TODAY
+    clocks = ctx.fake.deadlines.rows[case_id(ctx, ref)]
+    assert [v[1] for k, v in clocks.items() if k.startswith("advice.")] == [first]
+    audit = ctx.fake.audit.entries[-1]
+    assert (audit.action, audit.reason) == ("advice_cancelled", "asked the locum by mistake")
+    # the one request left is answered without naming it; the cancelled one cannot be answered
+    assert receive_advice(ctx, ref, kind="psychological", on=date(2025, 5, 1)) == first
+    with pytest.raises(Refused, match="no open psychological advice request with id"):
+        receive_advice(ctx, ref, kind="psychological", on=date(2025, 5, 1), request_id=second)
