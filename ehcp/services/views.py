@@ -100,7 +100,7 @@ def timeline(settings: Settings, reference: str) -> dict:
                           "detail": detail, "reason": e["reason"], "id": e["id"]})
         for n in reads.case_notes(conn, header["id"], limit=10_000):
             at = n["at"]
-            items.append({"date": at if isinstance(at, date) else str(at)[:10], "what": "note", "by": n["actor"],
+            items.append({"date": str(at)[:10], "what": "note", "by": n["actor"],
                           "recorded_at": at, "detail": {"text": n["text"]}, "reason": None, "id": None})
         for d in reads.case_deadlines(conn, header["id"], today, settings.due_soon_days):
             if d["status"] in ("met", "missed"):
