@@ -56,7 +56,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.selectable import Subquery
 
 from calendars import WorkingDayCalendar, england_and_wales
-from ehcp.domain.deadlines import PENDING
+from ehcp.domain.deadlines import CONDITIONAL, PENDING
 from ehcp.store.calendars import CalendarRepository
 from ehcp.store.models import OPEN_REMINDERS, AdviceRequest, Case, Child, Deadline, Partner, Reminder, User
 from ehcp.store.reads import CLOSED_STAGES
@@ -164,8 +164,12 @@ def live_deadline(as_of: date) -> ColumnElement[bool]:
 def open_deadline(as_of: date) -> ColumnElement[bool]:
     """A clock a caseworker must still act on: every statutory and advisory clock the reports list
     (tribunal orders, reviews, phase transfers, amendments, mediation, appeals, advice) that is
-    pending and not a run window, on an open case. The digests select and list by it."""
-    return and_(live_deadline(as_of), Case.stage.not_in(CLOSED_STAGES))
+    pending and not a run window, on an open case. The digests select and list by it. A conditional
+    clock past its date is a milestone passed, not a duty (reg 10(1): the no-plan notice binds only
+    once the LA decides not to issue), so it leaves the digests as it leaves the overdue counts."""
+    conditional = or_(*(or_(Deadline.key == key, Deadline.key.like(f"{key}.%")) for key in sorted(CONDITIONAL)))
+    milestone = and_(conditional, Deadline.due < as_of)
+    return and_(live_deadline(as_of), Case.stage.not_in(CLOSED_STAGES), ~milestone)
 
 
 # --- claiming ----------------------------------------------------------------------------------------

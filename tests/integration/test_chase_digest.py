@@ -8,7 +8,7 @@ advice clock is disapplied; the other clocks are weeks away.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from email import message_from_bytes, policy
 
 import pytest
@@ -77,3 +77,19 @@ def test_digest_dry_run_writes_nothing(scenario):
     result = run_night(scenario.ctx, DEADLINE_DIGEST, date(2025, 5, 28), dry_run=True)
     assert sorted(d.message.to for d in result.previews) == [CASEWORKER, MANAGER]
     assert not scenario.outbox.exists() and scenario.ledger() == []
+
+
+def test_a_passed_16_week_date_is_a_milestone_not_an_overdue_item_in_the_digest(scenario):
+    """reg 10(1): the no-plan notice binds only once the LA decides not to issue a plan; while the
+    case heads for a plan its passed 16-week date is a milestone (issue 16), listed in no digest."""
+    import sqlalchemy as sa
+
+    from ehcp.store.db import engine_for
+
+    with engine_for(scenario.ctx.settings.database_url).connect() as conn:
+        reference, due = conn.execute(sa.text(
+            "SELECT c.reference, d.due FROM deadlines d JOIN cases c ON c.id = d.case_id "
+            "WHERE d.key = 'no_plan_notice' AND d.state = 'pending' ORDER BY d.due, c.reference")).first()
+    digest(scenario, date.fromisoformat(str(due)[:10]) + timedelta(days=1))
+    lines = "".join(e.get_content() for e in emails(scenario)).splitlines()
+    assert lines and not [line for line in lines if reference in line and "no_plan_notice" in line]
