@@ -39,28 +39,61 @@ def check() -> None:
 
 @db_app.command("backup")
 @refusals
-def backup(file: str = typer.Argument(..., help="Where to write the backup.")) -> None:
-    """Back up the database: SQLite through the online backup API (safe while in use); on
-    PostgreSQL print the pg_dump command to run (and the pg_restore one)."""
+def backup(
+    file: str = typer.Argument(..., help="Where to write the backup (a new file)."),
+    encrypt_to: list[str] | None = typer.Option(
+        None, "--encrypt-to", help="Encrypt with age to this recipient: an age1... public key (from 'ehcp db "
+                                   "keygen'), an SSH public key, or a file of them. Repeat for several."),
+) -> None:
+    """Back up the database: SQLite through the online backup API (safe while in use) into a new 0600
+    file, encrypted with age if --encrypt-to is given; on PostgreSQL print the pg_dump command to run
+    (and the pg_restore one). A backup holds every child's record: it needs the permission
+    'export_personal_data' (a manager or admin once permissions are enforced) and is audited."""
     from ehcp.services import database
+    from ehcp.services.context import ServiceContext
 
-    made = database.backup(settings(check_actor=False), file)
+    cfg = settings(check_actor=False)
+    ctx = context() if cfg.is_sqlite else ServiceContext(cfg)  # PostgreSQL: nothing is read here
+    made = database.backup(ctx, file, encrypt_to=encrypt_to)
     if made.dump is not None:
         typer.echo(made.dump)
-        info(f"run the command above as the database owner role; restore with: {made.restore}")
+        info(f"run the command above as the database owner role, with umask 077 (the dump holds every "
+             f"child's record); restore with: {made.restore}")
         return
-    info(f"backed up {made.tables} tables to {file} (OFFICIAL-SENSITIVE: store it encrypted)")
+    if made.encrypted:
+        info(f"backed up {made.tables} tables ({made.cases} cases) to {file}, encrypted with age for "
+             f"{made.encrypted} recipient(s); restore needs the matching key: ehcp db restore {file} "
+             "--identity KEYFILE --yes")
+    else:
+        info(f"backed up {made.tables} tables ({made.cases} cases) to {file}: NOT encrypted (0600, "
+             "OFFICIAL-SENSITIVE); use --encrypt-to to encrypt it")
+
+
+@db_app.command("keygen")
+@refusals
+def keygen(file: str = typer.Argument(..., help="Where to write the new secret key (a new file, 0600).")) -> None:
+    """Make an age key pair for encrypted backups: the secret key goes to FILE (keep it off the
+    database's machine), the public key is printed for 'ehcp db backup --encrypt-to'."""
+    from ehcp.services import database
+
+    public = database.keygen(file)
+    typer.echo(public)
+    info(f"secret key written to {file} (0600): keep it away from the backups and the database; "
+         f"back up with: ehcp db backup FILE --encrypt-to {public}")
 
 
 @db_app.command("restore")
 @refusals
 def restore(file: str = typer.Argument(..., help="A backup made by 'ehcp db backup'."),
+            identity: str | None = typer.Option(None, "--identity", "-i",
+                                                help="The age key file of an encrypted backup."),
             yes: bool = typer.Option(False, "--yes", help="Really replace the current database.")) -> None:
     """Replace the SQLite database with a backup (an admin once permissions are enforced; the restored file's
-    own audit trail then applies). On PostgreSQL use pg_restore ('ehcp db backup' prints the command)."""
+    own audit trail then applies); an encrypted backup needs --identity KEYFILE. On PostgreSQL use
+    pg_restore ('ehcp db backup' prints the command)."""
     from ehcp.services import database
 
-    database.restore(context(), file, yes=yes)
+    database.restore(context(), file, yes=yes, identity=identity)
     info(f"restored the database from {file}")
 
 

@@ -6,6 +6,7 @@ import functools
 import os
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -14,6 +15,7 @@ from typer.main import get_current_context  # typer's own (vendored) click: `cli
 from cli.output import emit_json, error, info
 from ehcp.config import BadSetting, load_settings
 from ehcp.dates import BadDate, parse_iso_date
+from ehcp.files import UnsafeFile, check_out
 from ehcp.services.errors import Refused
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,6 +69,18 @@ def context():
     return ServiceContext(settings())
 
 
+FORCE_OPTION = typer.Option(False, "--force", help="Replace FILE if it exists (never the live database).")
+
+
+def out_file(out: Path | None, cfg=None, *, force: bool = False) -> Path | None:
+    """Check an ``--out FILE`` before anything is read: an existing file needs ``--force``; the live
+    SQLite database and its -wal/-shm/-journal are always refused (``ehcp.files.check_out``)."""
+    if out is None:
+        return None
+    url = (cfg or load_settings()).database_url
+    return check_out(out, force=force, database_url=url)
+
+
 def parse_date(value: str | None, what: str) -> date | None:
     """A date option: ``YYYY-MM-DD``, ``today`` or ``yesterday`` (the settings' today, EHCP_TODAY)."""
     return None if value is None else parse_iso_date(value, what=what, today=lambda: load_settings().today)
@@ -88,7 +102,7 @@ def refusals(func: F) -> F:
             if _wants_json(kwargs.get("fmt")):
                 emit_json({"error": exc.to_dict()})
             raise typer.Exit(1) from None
-        except BadSetting as exc:
+        except (BadSetting, UnsafeFile) as exc:
             error(str(exc))
             raise typer.Exit(1) from None
         except BadDate as exc:  # a malformed date is a usage error (docs/contract.md: exit 2)

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import typer
 
-from cli.common import context, refusals
+from cli.common import context, out_file, refusals
 from cli.output import Format, emit, emit_json, error, info, output_options
+from ehcp.files import atomic_write, csv_cell
 from ehcp.importing.spec import describe
 
 app = typer.Typer(help="Import cases, partners, advice requests, events, placements and SEN types of need from "
@@ -69,10 +70,13 @@ def _report(refused, errors_file: Path | None, fmt: Format) -> None:
 
 
 def _write_errors(path: Path, errors: list) -> None:
-    with Path(path).open("w", encoding="utf-8", newline="") as handle:
+    """The rejected rows as CSV (replaced on each run, never over the live database; 0600, written then
+    renamed); a reason quoting a cell that starts like a formula is neutralised (ehcp.files.csv_cell)."""
+    out_file(path, force=True)
+    with atomic_write(path) as handle:
         writer = csv.writer(handle)
         writer.writerow(["line", "column", "reason"])
-        writer.writerows([e.line, e.column, e.reason] for e in errors)
+        writer.writerows([e.line, csv_cell(e.column), csv_cell(e.reason)] for e in errors)
 
 
 @app.command("cases", help=_help("cases", "Import one case per row: the child and the request for an EHC "

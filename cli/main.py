@@ -28,6 +28,7 @@ from cli import (
     sen2,
 )
 from cli.output import paragraphs
+from ehcp.files import private_umask
 
 app = typer.Typer(
     name="ehcp",
@@ -112,6 +113,7 @@ readable_help(app)
 
 
 def run() -> None:
+    private_umask()  # every file ehcp (or SQLite) creates is 0600, every folder 0700 (ehcp.files)
     app()
 
 

@@ -33,6 +33,7 @@ from cli.labels import cell_label, column_label
 from cli.layout import fit
 from ehcp.domain.deadlines import DISAPPLIED, DUE_SOON, MET, MISSED, OPEN, OVERDUE, PENDING, deadline_status
 from ehcp.domain.labels import words
+from ehcp.files import atomic_write, csv_cell
 from ehcp.reports.result import Report
 from ehcp.reports.result import Table as ReportTable
 from ehcp.reports.xlsx import write_workbook
@@ -101,11 +102,12 @@ def to_jsonable(value: Any) -> Any:
 
 @contextlib.contextmanager
 def destination(out: str | Path | None) -> Iterator[IO[str]]:
-    """stdout, or the file ``out`` (created or replaced, UTF-8)."""
+    """stdout, or the file ``out`` (UTF-8, 0600, written to a temporary file then renamed over it:
+    ``ehcp.files.atomic_write``; the command checked it first with ``cli.common.out_file``)."""
     if out is None:
         yield sys.stdout
         return
-    with open(out, "w", encoding="utf-8", newline="") as handle:
+    with atomic_write(out) as handle:
         yield handle
 
 
@@ -114,10 +116,12 @@ def emit_json(document: Any, stream: IO[str] | None = None) -> None:
 
 
 def emit_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], stream: IO[str] | None = None) -> None:
+    """Rows as CSV; text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR) gets
+    a leading ``'`` (``ehcp.files.csv_cell``, OWASP); numbers stay numbers."""
     writer = csv.writer(stream or sys.stdout, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([csv_cell(c) for c in columns])
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else _plain(row.get(c)) for c in columns])
+        writer.writerow(["" if row.get(c) is None else csv_cell(_plain(row.get(c))) for c in columns])
 
 
 def console(file: IO[str] | None = None):

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import typer
 
-from cli.common import context, parse_date, refusals, settings
+from cli.common import FORCE_OPTION, context, out_file, parse_date, refusals, settings
 from cli.output import ReportFormat, emit_report, info
+from ehcp.files import write_private
 from ehcp.reports.result import Period
 from ehcp.reports.xlsx import MARKING_NOTE
 from ehcp.services.errors import Refused
@@ -24,17 +25,23 @@ AS_OF = typer.Option(None, "--as-of", help="Date to report at: today (the defaul
                      "an earlier date is refused (reports read the current state).")
 
 
-def _run(name: str, build: Callable, fmt: ReportFormat, out: Path | None, as_of: str | None = None) -> None:
-    """Build the report with (conn, day) in one read transaction (ehcp.services.reporting), and emit it."""
+def _run(name: str, build: Callable, fmt: ReportFormat, out: Path | None, as_of: str | None = None, *,
+         force: bool = False) -> None:
+    """Build the report with (conn, day) in one read transaction (ehcp.services.reporting), and emit it.
+    A file (``--out``) is checked first (``cli.common.out_file``); the export needs 'export_personal_data'
+    and is audited with its row count before it is written."""
     from ehcp.services.reporting import run_report
 
     if fmt is ReportFormat.xlsx and out is None:
         raise typer.BadParameter("--format xlsx needs --out FILE", param_hint="--out")
     cfg = settings()
     day = parse_date(as_of, "--as-of") or cfg.today
+    out_file(out, cfg, force=force)
     if out is not None:
-        _authorise_export(name, fmt, out)
+        _authorise_export()  # refused before anything is read
     report = run_report(cfg, build, day)
+    if out is not None:
+        _audit_export(name, fmt, out, sum(len(t.rows) for t in report.tables))
     with _writing(out):
         emit_report(report, fmt, out=out, made_on=cfg.today)
         if out is not None and fmt is not ReportFormat.xlsx:
@@ -43,19 +50,27 @@ def _run(name: str, build: Callable, fmt: ReportFormat, out: Path | None, as_of:
         info(f"wrote {out} (OFFICIAL-SENSITIVE)")
 
 
-def _authorise_export(name: str, fmt: ReportFormat, out: Path) -> None:
+def _authorise_export() -> None:
     """A report written to a file is an export of personal data: it needs the
-    'export_personal_data' permission (when enforced) and is always audited."""
+    'export_personal_data' permission (when enforced)."""
+    from ehcp.services.permissions import authorise
+
+    authorise(context(), "export_personal_data")
+
+
+def _audit_export(name: str, fmt: ReportFormat, out: Path, rows: int) -> None:
+    """The export in the audit trail: who (the actor), what (report, format, file name), how many rows."""
     from ehcp.services.permissions import authorise
 
     authorise(context(), "export_personal_data", action="personal_data_exported",
-              detail={"report": name, "format": fmt.value, "file": out.name})
+              detail={"report": name, "format": fmt.value, "file": out.name, "rows": rows})
 
 
 def _sidecar(out: Path, cfg) -> None:
-    """CSV/JSON files stay machine-readable: the protective marking goes in a file beside them."""
-    out.with_name(out.name + ".OFFICIAL-SENSITIVE.txt").write_text(
-        f"{MARKING_NOTE}\nFile: {out.name}\nMade on {cfg.today.isoformat()} by {cfg.user}\n", encoding="utf-8")
+    """CSV/JSON files stay machine-readable: the protective marking goes in a file beside them (0600)."""
+    write_private(out.with_name(out.name + ".OFFICIAL-SENSITIVE.txt"),
+                  f"{MARKING_NOTE}\nFile: {out.name}\nMade on {cfg.today.isoformat()} by {cfg.user}\n",
+                  force=True, database_url=cfg.database_url)
 
 
 @contextmanager
@@ -91,6 +106,7 @@ def overdue(
     detail: bool = typer.Option(True, "--detail/--summary", help="List every deadline, or only the counts."),
     fmt: ReportFormat = FORMAT,
     out: Path | None = OUT,
+    force: bool = FORCE_OPTION,
 ) -> None:
     """Every overdue deadline, grouped, oldest first; advisory clocks apart."""
     from ehcp.reports.overdue import GROUPS, overdue_report
@@ -104,7 +120,7 @@ def overdue(
             report.tables, report.csv = [t for t in report.tables if t.name == "groups"], None
         return report
 
-    _run("overdue", build, fmt, out, as_of)
+    _run("overdue", build, fmt, out, as_of, force=force)
 
 
 @app.command("timeliness")
@@ -118,6 +134,7 @@ def timeliness(
                                             "(default: the rule book's Policy, 140)."),
     fmt: ReportFormat = FORMAT,
     out: Path | None = OUT,
+    force: bool = FORCE_OPTION,
 ) -> None:
     """20-week timeliness including and excluding exceptions, bands, 6/16-week and review rates."""
     from ehcp.reports.timeliness import timeliness_report
@@ -127,7 +144,8 @@ def timeliness(
     today = settings().today
     period = _period(year, start, end, today)
     _run("timeliness",
-         lambda conn, _day: timeliness_report(conn, period, day_count=day_count, show_months=by == "month"), fmt, out)
+         lambda conn, _day: timeliness_report(conn, period, day_count=day_count, show_months=by == "month"), fmt, out,
+         force=force)
 
 
 @app.command("partners")
@@ -139,12 +157,14 @@ def partners(
     as_of: str | None = AS_OF,
     fmt: ReportFormat = FORMAT,
     out: Path | None = OUT,
+    force: bool = FORCE_OPTION,
 ) -> None:
     """Advice league table: per partner and kind, requests, within 6 weeks, median/90th days, chasing."""
     from ehcp.reports.partners import partners_report
 
     period = _period(year, start, end, settings().today, default_all=True)
-    _run("partners", lambda conn, day: partners_report(conn, as_of=day, period=period), fmt, out, as_of)
+    _run("partners", lambda conn, day: partners_report(conn, as_of=day, period=period), fmt, out, as_of,
+         force=force)
 
 
 @app.command("forecast")
@@ -154,26 +174,31 @@ def forecast(
     as_of: str | None = AS_OF,
     fmt: ReportFormat = FORMAT,
     out: Path | None = OUT,
+    force: bool = FORCE_OPTION,
 ) -> None:
     """Open cases that will breach the 20-week limit within N weeks at the observed pace."""
     from ehcp.reports.forecast import forecast_report
 
-    _run("forecast", lambda conn, day: forecast_report(conn, as_of=day, weeks=weeks), fmt, out, as_of)
+    _run("forecast", lambda conn, day: forecast_report(conn, as_of=day, weeks=weeks), fmt, out, as_of,
+         force=force)
 
 
 @app.command("caseload")
 @refusals
-def caseload(as_of: str | None = AS_OF, fmt: ReportFormat = FORMAT, out: Path | None = OUT) -> None:
+def caseload(as_of: str | None = AS_OF, fmt: ReportFormat = FORMAT, out: Path | None = OUT,
+             force: bool = FORCE_OPTION) -> None:
     """Open cases per caseworker and stage."""
     from ehcp.reports.caseload import caseload_report
 
-    _run("caseload", lambda conn, day: caseload_report(conn, as_of=day), fmt, out, as_of)
+    _run("caseload", lambda conn, day: caseload_report(conn, as_of=day), fmt, out, as_of,
+         force=force)
 
 
 @app.command("dashboard")
 @refusals
 def dashboard(
     out: Path = typer.Option(..., "--out", "-o", help="The HTML file to write (self-contained)."),
+    force: bool = FORCE_OPTION,
     year: int | None = typer.Option(None, "--year", help="Timeliness year (default: the last complete "
                                     "calendar year; the year to date is shown beside it)."),
     weeks: int = typer.Option(8, "--weeks", min=1, max=52, help="Forecast horizon in weeks."),
@@ -185,7 +210,8 @@ def dashboard(
 
     cfg = settings()
     day = parse_date(as_of, "--as-of") or cfg.today
+    out_file(out, cfg, force=force)
     data = figures(cfg, as_of=day, year=year, weeks=weeks)
     with _writing(out):
-        out.write_text(render_html(data), encoding="utf-8")
+        write_private(out, render_html(data), force=force, database_url=cfg.database_url)
     info(f"wrote {out}")

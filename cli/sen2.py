@@ -12,8 +12,9 @@ from pathlib import Path
 
 import typer
 
-from cli.common import context, parse_date, refusals, settings
+from cli.common import FORCE_OPTION, context, out_file, parse_date, refusals, settings
 from cli.output import Format, emit, emit_json, emit_noted, info, output_options
+from ehcp.files import atomic_write
 from ehcp.sen2 import codes
 from ehcp.services.errors import Refused
 
@@ -172,6 +173,7 @@ def plan(reference: str = REF,
 @refusals
 def export(census: str = typer.Option(..., "--census", help="Census date YYYY-MM-DD, e.g. 2026-01-15."),
            out: Path = typer.Option(..., "--out", "-o", help="The XML file to write."),
+           force: bool = FORCE_OPTION,
            lea: str = typer.Option(..., "--lea", help="Your 3-digit LA number."),
            serial: int = typer.Option(1, "--serial", min=1, max=999,
                                       help="SerialNo of this submission (1-999).")) -> None:
@@ -191,15 +193,18 @@ def export(census: str = typer.Option(..., "--census", help="Census date YYYY-MM
     day = parse_date(census, "--census")
     header, _ = _header(day, _lea(lea))
     header = replace(header, serial=serial)
-    authorise(context(), "export_personal_data", action="personal_data_exported",
-              detail={"report": "sen2", "census": day.isoformat(), "file": out.name})
+    out_file(out, force=force)
+    ctx = context()
+    authorise(ctx, "export_personal_data")
     try:
-        with read_connection(settings()) as conn, out.open("wb") as handle:
+        with read_connection(settings()) as conn, atomic_write(out, binary=True) as handle:
             count = xml.write(persons(conn, day), handle, header)
     except KeyError as exc:
         raise Refused(str(exc.args[0])) from None
     except OSError as exc:
         raise Refused(f"cannot write {out}: {exc.strerror or exc}") from None
+    authorise(ctx, "export_personal_data", action="personal_data_exported",
+              detail={"report": "sen2", "census": day.isoformat(), "file": out.name, "rows": count})
     start = f"{header.year - 1}-01-01"
     info(f"wrote {out}: {count} persons, collection {header.year} (period {start} to {header.year - 1}-12-31) "
          "(OFFICIAL-SENSITIVE)")

@@ -11,6 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from ehcp.files import private_dir
 from ehcp.notify.message import Message, file_stem, to_email
 
 
@@ -26,7 +27,7 @@ class OutboxNotifier:
         return self.outbox / f"{file_stem(message.key)}.eml"
 
     def send(self, message: Message) -> None:
-        self.outbox.mkdir(parents=True, exist_ok=True)
+        private_dir(self.outbox)  # 0700; mkstemp makes the message 0600
         data = to_email(message, self.mail_from).as_bytes()
         target = self.path_for(message)
         handle, tmp = tempfile.mkstemp(dir=self.outbox, prefix=".tmp-", suffix=".eml")

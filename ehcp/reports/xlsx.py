@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ehcp.files import atomic_write, is_formula_like
 from ehcp.reports.result import Report, Table
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def _write_sheet(wb: Workbook, table: Table, name: str) -> None:
     bold = Font(bold=True)
     header = []
     for column in table.columns:
-        cell = WriteOnlyCell(ws, value=column)
+        cell = text_cell(ws, column) if is_formula_like(column) else WriteOnlyCell(ws, value=column)
         cell.font = bold
         header.append(cell)
     ws.append(header)
@@ -80,9 +81,22 @@ def _write_sheet(wb: Workbook, table: Table, name: str) -> None:
                 cell = WriteOnlyCell(ws, value=value)  # type: ignore[arg-type]
                 cell.number_format = "yyyy-mm-dd" if not isinstance(value, datetime) else "yyyy-mm-dd hh:mm"
                 out.append(cell)
+            elif is_formula_like(value):
+                out.append(text_cell(ws, value))
             else:
                 out.append(value)
         ws.append(out)
+
+
+def text_cell(ws: Any, value: str) -> Any:
+    """A cell that is text whatever it starts with (OWASP: ``=HYPERLINK(...)`` in a partner's name must
+    not become a live formula): string type, and Excel's quote prefix so editing keeps it text."""
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 - openpyxl takes ~75 ms to import; only an --xlsx export needs it
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"  # openpyxl made text starting with '=' a formula
+    cell.quotePrefix = True
+    return cell
 
 
 MARKING = "OFFICIAL-SENSITIVE"
@@ -107,13 +121,18 @@ def write_workbook(path: str | Path, report: Report, *, made_on: date | None = N
     about.append([title])
     if made_on is not None:
         about.append([f"Made on {made_on.isoformat()}"])
-    about.append([report.footer])
+    about.append([_text(about, report.footer)])
     for table in report.workbook_sheets():
         if table.title:
-            about.append([f"{table.name}: {table.title}"])
+            about.append([_text(about, f"{table.name}: {table.title}")])
     about.append([MARKING_NOTE])
     wb.properties.category = MARKING
     wb.properties.keywords = MARKING
     path = Path(path)
-    wb.save(path)
+    with atomic_write(path, binary=True) as handle:  # 0600, temporary file then rename (ehcp.files)
+        wb.save(handle)
     return path
+
+
+def _text(ws: Any, value: str) -> Any:
+    return text_cell(ws, value) if is_formula_like(value) else value

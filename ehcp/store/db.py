@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import sqlite3
 from functools import lru_cache
-from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+from ehcp.files import create_private_file, sqlite_file
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def _prepare_sqlite_file(url: str) -> None:
-    if url.startswith("sqlite:///") and ":memory:" not in url:
-        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    """Create a new database file 0600 in a 0700 folder before SQLite opens it: SQLite gives its
+    ``-wal``, ``-shm`` and ``-journal`` files the main file's mode (ehcp.files)."""
+    path = sqlite_file(url)
+    if path is not None:
+        create_private_file(path)
 
 
 def _configure_sqlite(engine: Engine) -> None:
