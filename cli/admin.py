@@ -122,6 +122,20 @@ def roles(
          f"'ehcp user add LOGIN --role ROLE --team TEAM'")
 
 
+@db_app.command("flag-test")
+@refusals
+def flag_test(on: bool | None = typer.Option(None, "--on/--off",
+                                             help="Flag (or unflag) this as a test database.")) -> None:
+    """Declare this a test database (an admin; audited): only there is EHCP_TODAY honoured once
+    permissions are enforced. Without --on/--off, say whether it is one."""
+    from ehcp.services.context import ServiceContext
+    from ehcp.services.permissions import flag_test as flag
+
+    flagged = flag(ServiceContext(settings(check_actor=False)), on)
+    said = "yes (EHCP_TODAY is honoured)" if flagged else "no (EHCP_TODAY is refused while permissions are enforced)"
+    info(f"test database: {said}")
+
+
 @db_app.command("where")
 def where() -> None:
     """Print the database URL in use (password hidden)."""

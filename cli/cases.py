@@ -143,12 +143,21 @@ def list_(
     sort: str = typer.Option("next_due", "--sort", help="next_due, reference, received or stage."),
     fmt: Format = Format.table,
 ) -> None:
-    """List your caseload with each case's next deadline (RAG coloured)."""
+    """List your caseload with each case's next deadline (RAG coloured). '--all' as csv or json is an
+    export of every child's name: it needs 'export_personal_data' (a manager or admin once permissions
+    are enforced) and is audited with its row count."""
+    from ehcp.services.permissions import authorise
     from ehcp.services.views import list_cases
 
     cfg = settings()
+    export = everyone and fmt in (Format.csv, Format.json)
+    if export:
+        authorise(context(), "export_personal_data")
     rows, scope = list_cases(cfg, mine=not everyone, stage=stage, overdue_only=overdue,
                              caseworker=caseworker, team=team, due_within=due_within, sort=sort)
+    if export:
+        authorise(context(), "export_personal_data", action="personal_data_exported",
+                  detail={"report": "case list --all", "format": fmt.value, "rows": len(rows)})
     columns = ["reference", "child", "stage", "caseworker", "next_deadline", "next_due", "days_left", "overdue"]
     emit(rows, columns, fmt, key="cases", title=f"Cases ({scope}, {len(rows)})",
          row_style=lambda r: pending_style(r["next_due"], cfg.today, due_soon_days=cfg.due_soon_days))

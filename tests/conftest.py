@@ -37,6 +37,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     url = f"sqlite:///{path}"
     migrate.upgrade(url)
+    flag_test_database(url)
     engine_for(url).dispose()  # closing the last connection folds the WAL into the file
     assert not path.with_name(path.name + "-wal").exists()
     return path
@@ -80,6 +81,23 @@ def _truncate_pg(url: str) -> None:
         # may switch user triggers off for this transaction.
         conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
         conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    flag_test_database(url)
+
+
+def flag_test_database(url: str, on: bool = True) -> None:
+    """Flag the database as a test database, as 'ehcp db flag-test --on' does: the tests move the clock
+    with EHCP_TODAY, which is refused once permissions are enforced on any other database (issue 18)."""
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from ehcp.store.db import engine_for
+
+    with engine_for(url).begin() as conn:
+        conn.execute(sa.text("DELETE FROM system_flags WHERE name = 'test_database'"))
+        conn.execute(sa.text("INSERT INTO system_flags (name, value, changed_at, changed_by) "
+                             "VALUES ('test_database', :v, :at, 'tests')"),
+                     {"v": "on" if on else "off", "at": datetime.now(UTC)})
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -9,6 +9,7 @@ the nightly flows can import it without paying for the calendars (``python -X im
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -90,3 +91,14 @@ ADVICE_KINDS: tuple[str, ...] = tuple(k.value for k in AdviceKind)
 REQUEST_SOURCES: tuple[str, ...] = tuple(s.value for s in RequestSource)
 EXCEPTION_REASONS: tuple[str, ...] = tuple(r.value for r in ExceptionReason)
 REVIEW_OUTCOMES: tuple[str, ...] = tuple(o.value for o in ReviewOutcome)
+
+
+# Logins and team names: letters, digits, '.', '-' and '_' (at most 63, PostgreSQL's name length);
+# they become PostgreSQL role names, file names and spreadsheet cells, so nothing else is allowed.
+NAME_CHARACTERS = "letters, digits, '.', '-' and '_'"
+_NAME = re.compile(r"[A-Za-z0-9._-]{1,63}")
+
+
+def valid_name(text: str) -> bool:
+    """Whether ``text`` may be a login or a team name (see :data:`NAME_CHARACTERS`)."""
+    return bool(_NAME.fullmatch(text))

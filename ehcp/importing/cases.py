@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, select, tuple_
 
 from ehcp.domain import IllegalMove, RequestReceived, academic_year, check_event
-from ehcp.domain.vocabulary import REQUEST_SOURCES
+from ehcp.domain.vocabulary import NAME_CHARACTERS, REQUEST_SOURCES, valid_name
 from ehcp.importing import fields as f
 from ehcp.importing import spec
 from ehcp.importing.csvfile import CsvFile
@@ -142,8 +142,11 @@ class _Run:
         if login:
             worker = self.users.get(login)
             if worker is None:
-                if self.create_users and len(login) <= 100 and login.isprintable():
+                if self.create_users and valid_name(login):
                     worker = login
+                elif self.create_users:
+                    errors.append(RowError(line, "caseworker", f"login {login!r} is not allowed: use "
+                                           f"{NAME_CHARACTERS} (at most 63)"))
                 else:
                     errors.append(RowError(line, "caseworker", f"unknown user {login!r}; add them with "
                                            "'ehcp user add' first, or import with --create-users"))

@@ -6,7 +6,15 @@ from __future__ import annotations
 from ehcp.config import Settings
 from ehcp.services.errors import Refused
 from ehcp.store.errors import unreadable
-from ehcp.store.reads import actor_standing, read_connection
+from ehcp.store.reads import actor_standing, flag_value, read_connection
+
+TEST_FLAG = "test_database"  # 'on': an admin declared this a test database, where EHCP_TODAY may move the clock
+
+
+def today_refused() -> Refused:
+    """``EHCP_TODAY`` with permissions enforced on a database not flagged as a test database."""
+    return Refused("EHCP_TODAY is refused while permissions are enforced (dates must be the real date); "
+                   "unset it, or an admin flags a test database with 'ehcp db flag-test --on'")
 
 
 def check_login(settings: Settings) -> bool:
@@ -16,6 +24,7 @@ def check_login(settings: Settings) -> bool:
     try:
         with read_connection(settings.database_url) as conn:
             flag, active, users = actor_standing(conn, settings.user)
+            test_database = flag_value(conn, TEST_FLAG) == "on"
     except Exception as exc:
         if unreadable(exc):
             return settings.enforce_permissions
@@ -27,4 +36,6 @@ def check_login(settings: Settings) -> bool:
                       f"'ehcp user add {settings.user} --role caseworker'")
     if not active:
         raise Refused(f"user {settings.user!r} is deactivated")
+    if settings.today_override is not None and not test_database:
+        raise today_refused()
     return True

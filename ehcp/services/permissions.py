@@ -10,11 +10,13 @@ below needs one of its roles. Every refusal names the permission and the roles i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from ehcp.config import Settings
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
+from ehcp.services.login import TEST_FLAG, today_refused
 from ehcp.store.models import User
 from ehcp.store.uow import UnitOfWork
 
@@ -56,6 +58,27 @@ def enforce(ctx: ServiceContext, state: str) -> bool:
         return enforcement_on(uow, ctx.settings)
 
 
+def check_clock(uow: UnitOfWork, settings: Settings) -> None:
+    """Refuse ``EHCP_TODAY`` (a typed date) once permissions are enforced, unless the database is
+    flagged as a test database: a caseworker must not date events in 2029."""
+    if settings.today_override is not None and uow.flags.value(TEST_FLAG) != "on":
+        raise today_refused()
+
+
+def flag_test(ctx: ServiceContext, on: bool | None) -> bool:
+    """``ehcp db flag-test --on|--off``: an admin (or the bootstrap user) declares this a test database
+    (``EHCP_TODAY`` honoured with permissions enforced) or not; audited. None: say whether it is."""
+    settings = replace(ctx.settings, today_override=None)  # the flag itself is not dated: EHCP_TODAY may be set
+    with ctx.uow(write=on is not None) as uow:
+        if on is not None:
+            require(uow, settings, "manage_users", always=True)
+            uow.flags.set(TEST_FLAG, "on" if on else "off", at=datetime.now(UTC), by=ctx.actor)
+            uow.audit.append(actor=ctx.actor, action="test_database_flagged" if on else "test_database_unflagged",
+                             detail={"test_database": on})
+            uow.commit()
+        return uow.flags.value(TEST_FLAG) == "on"
+
+
 def unknown_user(login: str) -> Refused:
     return Refused(f"unknown user {login!r} (EHCP_USER); an admin must add them with "
                    f"'ehcp user add {login} --role caseworker'")
@@ -72,6 +95,7 @@ def check_actor(uow: UnitOfWork, settings: Settings) -> User | None:
         raise unknown_user(settings.user)
     if not user.active:
         raise Refused(f"user {settings.user!r} is deactivated")
+    check_clock(uow, settings)
     return user
 
 

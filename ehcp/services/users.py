@@ -9,6 +9,7 @@ users", so it switches enforcement on (see :mod:`ehcp.services.permissions`): fr
 from __future__ import annotations
 
 from ehcp.config import Settings
+from ehcp.domain.vocabulary import NAME_CHARACTERS, valid_name
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import NotFound, Refused
 from ehcp.services.permissions import ENFORCE_FLAG, enforcement_on, require, set_enforcement, unknown_user
@@ -43,6 +44,13 @@ def find_user(uow: UnitOfWork, login: str) -> User:
     return user
 
 
+def check_name(value: str, what: str) -> str:
+    """Refuse a login or team name that is not letters, digits, '.', '-' and '_' (one line)."""
+    if not valid_name(value):
+        raise Refused(f"{what} {value!r} is not allowed: use {NAME_CHARACTERS} (at most 63)")
+    return value
+
+
 def check_role(role: str) -> str:
     if role not in ROLES:
         raise Refused(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
@@ -52,6 +60,9 @@ def check_role(role: str) -> str:
 def add_user(uow: UnitOfWork, *, actor: str, login: str, name: str | None, role: str,
              team: str | None, email: str | None) -> User:
     check_role(role)
+    check_name(login, "login")
+    if team:
+        check_name(team, "team name")
     if uow.users.get(login) is not None:
         raise Refused(f"user {login!r} already exists")
     team_row = uow.users.team(team) if team else None
@@ -64,6 +75,8 @@ def add_user(uow: UnitOfWork, *, actor: str, login: str, name: str | None, role:
 def set_role(uow: UnitOfWork, *, actor: str, login: str, role: str, team: str | None = None) -> User:
     """Change a user's role (and team, if given); audited."""
     check_role(role)
+    if team:
+        check_name(team, "team name")
     user = find_user(uow, login)
     before = user.role
     user.role = role

@@ -230,6 +230,11 @@ def actor_standing(conn: Connection, login: str) -> tuple[bool, bool | None, int
     return row.flag == "on", row.active, row.users
 
 
+def flag_value(conn: Connection, name: str) -> str | None:
+    """A ``system_flags`` value (None when unset)."""
+    return conn.execute(text("SELECT value FROM system_flags WHERE name = :n"), {"n": name}).scalar()
+
+
 def known_login(conn: Connection, login: str) -> bool:
     """Whether ``login`` is a user, or the caseworker of a case (cases are assigned to users)."""
     return conn.execute(text("SELECT 1 FROM users WHERE login = :l"), {"l": login}).first() is not None

@@ -165,6 +165,7 @@ def play(s: Scenario) -> None:  # one long story, read top to bottom
     s("db", "where")
     s("db", "check")
     s("db", "upgrade", "head")
+    s("db", "flag-test", "--on")  # EHCP_TODAY moves the clock below; refused on a database not flagged (issue 18)
     s("user", "add", "golden.admin", "--name", "Golden Admin", "--role", "admin", "--email", "admin@example.org")
     s("user", "add", "casey.worker", "--name", "Casey Worker", "--role", "caseworker", "--team", "north",
       "--email", "casey@example.org")
