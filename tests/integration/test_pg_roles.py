@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
-from tests.conftest import PG_BASE, _pg_available
+from tests.conftest import PG_BASE, _pg_available, flag_test_database
 
 
 @dataclass
@@ -79,6 +79,7 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     d = Deployment(schema, prefix, owner_url, logins, {}, tmp_path_factory.mktemp("pgroles"))
     try:
         migrate.upgrade(owner_url)
+        flag_test_database(owner_url)  # the tests set EHCP_TODAY, refused on an unflagged enforced database
         d.cli(None, "db", "roles", "--apply", "--prefix", prefix)
         for who, role, team in [("admin", "admin", "North"), ("north.cw", "caseworker", "North"),
                                 ("north.mgr", "manager", "North"), ("south.cw", "caseworker", "South"),

@@ -151,7 +151,8 @@ class FakeUsers:
 
 class FakeFlags:
     def __init__(self) -> None:
-        self.values: dict[str, str] = {}
+        # a test database (as 'ehcp db flag-test --on'): these tests set today with EHCP_TODAY
+        self.values: dict[str, str] = {"test_database": "on"}
 
     def value(self, name: str) -> str | None:
         return self.values.get(name)
