@@ -99,9 +99,9 @@ def atomic_write(path: str | Path, *, binary: Literal[False] = ...) -> contextli
 @overload
 def atomic_write(path: str | Path, *, binary: Literal[True]) -> contextlib.AbstractContextManager[IO[bytes]]: ...
 def atomic_write(path: str | Path, *, binary: bool = False) -> contextlib.AbstractContextManager[IO[Any]]:
-    """Open a temporary 0600 file beside ``path``; on a clean exit fsync it and rename it over
-    ``path`` (text: UTF-8, newlines as written). On an error the temporary file is removed and
-    ``path`` is untouched."""
+    """Open a temporary 0600 file beside ``path`` (its folder must exist); on a clean exit fsync it and
+    rename it over ``path`` (text: UTF-8, newlines as written). On an error the temporary file is
+    removed and ``path`` is untouched."""
     return _atomic(Path(path).expanduser(), binary)
 
 
@@ -109,7 +109,7 @@ def atomic_write(path: str | Path, *, binary: bool = False) -> contextlib.Abstra
 def _atomic(target: Path, binary: bool) -> Iterator[IO[Any]]:
     import tempfile  # noqa: PLC0415 - imports random (~10 ms): only a command writing a file needs it
 
-    folder = private_dir(target.parent if str(target.parent) else Path("."))
+    folder = target.parent  # an export's folder must exist: a typo in it is "cannot write", not a new tree
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)  # 0600
     try:
         stream: IO[Any] = (os.fdopen(handle, "wb") if binary

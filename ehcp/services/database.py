@@ -95,7 +95,7 @@ def _recipients(encrypt_to: list[str] | None) -> list:
 def _copy(url: str, target: Path, recipients: list) -> tuple[int, int]:
     """The online backup into a 0600 temporary file beside ``target``, then renamed to it, or
     encrypted into it (the plaintext copy is deleted)."""
-    folder = private_dir(target.expanduser().parent)
+    folder = target.expanduser().parent  # must exist: a mistyped folder is refused, not created
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     os.close(handle)
     plain = Path(temporary)
