@@ -153,10 +153,11 @@ def _plain_backup(file: Path, identity: str | None, url: str) -> Iterator[Path]:
 
 
 def keygen(file: str) -> str:
-    """``ehcp db keygen FILE``: write a new age identity to FILE (0600, refused if it exists) and
-    return its public recipient, to give to ``db backup --encrypt-to``."""
+    """``ehcp db keygen FILE``: write a new age identity to FILE (0600, in a 0700 folder if it makes one;
+    refused if FILE exists) and return its public recipient, for ``db backup --encrypt-to``."""
     secret, public = backups.new_identity()
     try:
+        private_dir(Path(file).expanduser().parent)  # a key folder is made 0700
         write_private(file, f"# ehcp backup key (age identity); public key: {public}\n{secret}\n")
     except UnsafeFile as exc:
         raise Refused(f"{exc} (a key file is never overwritten)") from None
