@@ -38,7 +38,7 @@ from ehcp.rules.lifecycle_rules import REG45_NEW, REG45_OLD
 from ehcp.rules.model import NoRuleInForce, Rule
 
 MET_AT_ONCE = frozenset({"continue"})
-AGREED = "SEND Regulations 2014 reg 42(5) (a timescale the parties agreed in writing)"
+AGREED = "reg 42(5): a timescale the parties agreed in writing"
 
 
 def appealable_decision(r: Replay, e: ev.AppealableDecision) -> None:

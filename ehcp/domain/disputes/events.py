@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 
@@ -135,7 +135,8 @@ class MediationConcluded(Event):
     kind: ClassVar[str] = "mediation_concluded"
     same_day: ClassVar[int] = 370
     agreement: str | None = None
-    items: tuple[AgreementItem, ...] = ()
+    # several items are recorded with 'ehcp mediation concluded --item'; a CSV import reads ``agreement`` only
+    items: tuple[AgreementItem, ...] = field(default=(), metadata={"import": False})
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "items", tuple(AgreementItem.from_payload(i) for i in self.items or ()))
