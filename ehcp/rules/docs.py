@@ -118,7 +118,7 @@ SECTIONS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("7.2.1", "The end of a plan at 25",
      ("CFA 2014 s.46 and reg 46(1): the authority may maintain a plan until the end of the academic year during "
       "which the young person attains 25 (31 July for further education; for an apprenticeship the end of the "
-      "training, never past the day before the 26th birthday); a young person over 25 is no longer one (s.83(2)). "
+      "training, never past the day before the 26th birthday); at 25 a person is no longer a young person (s.83(2)). "
       "ehcp shows the date and, 3 months before it, the time to consult on ceasing (reg 31(1)) so that a decision "
       "to cease and its 2-month appeal period (s.45) fit before the end: both advisory, never a breach, and shown "
       "once the young person is 19 or over."),
