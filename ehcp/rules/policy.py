@@ -113,8 +113,8 @@ class Policy:
         unknown = set(self.reg10_4_limbs) - {"a", "b", "c", "d", "e"}
         if unknown:
             raise ValueError(f"policy reg10_4_limbs: unknown limbs {sorted(unknown)}; choose from a, b, c, d, e")
-        low, high = self.under5_review_months if len(self.under5_review_months) == 2 else (1, 0)
-        if not 0 < low <= high:
+        window: tuple[int, ...] = self.under5_review_months  # from settings: any length until checked
+        if len(window) != 2 or not 0 < window[0] <= window[1]:
             raise ValueError(f"policy under5_review_months={list(self.under5_review_months)}: choose two whole "
                              "numbers of months, the first at least 1 and not above the second")
         for name in ("amend_not_weeks", "reassessment_decision_days", "due_soon_days", "absence_min_days",
