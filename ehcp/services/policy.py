@@ -92,7 +92,7 @@ def _show(value: Any) -> str:
     if isinstance(plain, bool):
         return str(plain).lower()
     if isinstance(plain, list):
-        return "[" + ", ".join(map(str, plain)) + "]"
+        return ", ".join(map(str, plain))  # no brackets: the table would read them as markup
     return "none" if plain is None else str(plain)
 
 
@@ -103,7 +103,7 @@ def show_policy(ctx: ServiceContext) -> tuple[list[dict[str, Any]], PolicyInForc
     rows = []
     for spec in fields(Policy):
         rows.append({
-            "key": spec.name, "question": spec.metadata["question"], "help": spec.metadata["help"],
+            "setting": spec.name, "question": spec.metadata["question"], "help": spec.metadata["help"],
             "allowed": allowed_values(spec.name), "default": _show(spec.default),
             "value": _show(getattr(found.policy, spec.name)), "source": found.sources[spec.name],
         })
@@ -150,9 +150,12 @@ def set_policy(ctx: ServiceContext, key: str, value: str, *, reason: str) -> Pol
                          detail={"key": key, "before": before, "after": change.after,
                                  "policy_hash": new.policy.digest})
         result = recompute_cases(uow, ctx, new.policy)
-        change.cases, change.changes = result.cases, result.changes
+        # the dates and states that moved (every row is also re-stamped with the new policy digest)
+        change.cases = result.cases
+        change.changes = [c for c in result.changes
+                          if (c["before"], c["state_before"]) != (c["after"], c["state_after"])]
         uow.audit.append(actor=ctx.actor, action="deadlines_recomputed", reason=f"policy {key} = {change.after}",
-                         detail={"cases": result.cases, "changed": len(result.changes),
-                                 "first_changes": result.changes[:DIFF_SHOWN], "policy_hash": new.policy.digest})
+                         detail={"cases": result.cases, "changed": len(change.changes),
+                                 "first_changes": change.changes[:DIFF_SHOWN], "policy_hash": new.policy.digest})
         uow.commit()
     return change
