@@ -20,6 +20,7 @@ from typing import Any
 
 from calendars.working_days import WorkingDayCalendar
 from ehcp.domain import Deadline, Event, IllegalMove, check_event, compute_deadlines
+from ehcp.rules.policy import DEFAULT_POLICY, Policy
 from ehcp.services.calendar import working_calendar
 from ehcp.services.case_log import load_case, sync_deadlines, write_event
 from ehcp.services.child_notes import child_note
@@ -75,6 +76,7 @@ class Step:
     history: list[Event]
     calendar: WorkingDayCalendar
     today: date
+    policy: Policy = DEFAULT_POLICY  # the policy in effect (ehcp.services.policy)
 
 
 Plan = Callable[[Step], Sequence[Event]]
@@ -108,7 +110,7 @@ def record(ctx: ServiceContext, reference: str, plan: Plan, *, action: str, reas
         before = _by_key(compute_deadlines(history, calendar=calendar, today=ctx.today, policy=policy)) \
             if changes else None
         try:
-            events = list(plan(Step(uow, case, history, calendar, ctx.today)))
+            events = list(plan(Step(uow, case, history, calendar, ctx.today, policy)))
         except IllegalMove as exc:
             raise refused_by_law(case.reference, exc) from None
         check_dates(ctx, *((e.on, e.kind.replace("_", " ") + " date") for e in events))
