@@ -21,7 +21,7 @@ the clock and the case's events, so replaying a case costs nothing extra:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -36,6 +36,7 @@ from ehcp.domain.machine.disapplication import ExceptionRecorded, verdict
 from ehcp.domain.machine.event import Event
 from ehcp.domain.machine.history import ordered
 from ehcp.rules.catalogue import DEFAULT_RULES
+from ehcp.rules.docs import CONVENTION_TEXT
 from ehcp.rules.model import (
     C_BEFORE_DATE,
     C_DAYS_BEGINNING,
@@ -168,8 +169,6 @@ def _trigger(clock: Clock, history: list[Event], ctx: Context) -> list[Step]:
 
 
 def _period(clock: Clock, ctx: Context) -> list[Step]:
-    from ehcp.rules.docs import CONVENTION_TEXT  # noqa: PLC0415 - the words of the conventions, only here
-
     rule = clock.rule
     plain = nominal_due(rule, clock.trigger, calendar=ctx.calendar, policy=ctx.policy)
     how = CONVENTION_TEXT[rule.convention][1]
@@ -224,8 +223,6 @@ def _exceptions(clock: Clock, history: list[Event], ctx: Context) -> list[Step]:
 
 
 def _policy(clock: Clock, policy: Policy) -> list[Step]:
-    from dataclasses import fields  # noqa: PLC0415 - only to read the question codes
-
     questions = {spec.name: spec.metadata["question"] for spec in fields(Policy)}
     base = clock.key.split(".")[0]
     names = [*POLICY_BY_CONVENTION.get(clock.rule.convention, ()), *POLICY_BY_KEY.get(base, ()), "covid_selection"]

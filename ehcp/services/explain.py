@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from ehcp.domain.explain import NoSuchDeadline, explain_deadline
 from ehcp.services.calendar import working_calendar
 from ehcp.services.case_log import load_case
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
 from ehcp.services.policy import policy_in_force
-from ehcp.store.models import Deadline
 
 
 def explain(ctx: ServiceContext, reference: str, key: str) -> dict[str, Any]:
@@ -24,8 +21,7 @@ def explain(ctx: ServiceContext, reference: str, key: str) -> dict[str, Any]:
         history = uow.events.history(case.id)
         calendar = working_calendar(uow)
         found = policy_in_force(uow, ctx.settings)
-        stored = uow.session.scalar(select(Deadline.policy_hash).where(Deadline.case_id == case.id,
-                                                                      Deadline.key == key.strip()))
+        stored = uow.deadlines.policy_hash(case.id, key.strip())
     try:
         result = explain_deadline(history, key.strip(), calendar=calendar, today=ctx.today, policy=found.policy,
                                   due_soon_days=ctx.settings.due_soon_days)

@@ -75,6 +75,11 @@ class DeadlineRepository:
         rows = self.session.execute(select(Deadline.case_id, Deadline.key, Deadline.due, Deadline.state))
         return {(case_id, key): (due, state) for case_id, key, due, state in rows}
 
+    def policy_hash(self, case_id: int, key: str) -> str | None:
+        """The digest of the policy the stored deadline ``key`` was computed under (None: none stored)."""
+        return self.session.scalar(select(Deadline.policy_hash).where(Deadline.case_id == case_id,
+                                                                      Deadline.key == key))
+
     def dues_of(self, case_id: int) -> dict[str, tuple[date, str]]:
         """key -> (due, state) of one case's deadline rows."""
         rows = self.session.execute(select(Deadline.key, Deadline.due, Deadline.state)
