@@ -71,3 +71,20 @@ def test_a_bad_policy_in_ehcp_toml_is_refused_with_one_line(tmp_path):
     with pytest.raises(BadSetting, match=r"\[policy\]: policy review_restart='weekly': choose one of decision, "
                                          "meeting$"):
         load_settings({"EHCP_CONFIG": str(config)})
+
+
+def test_rules_md_shows_the_alternatives_and_every_policy_question_with_options_and_default():
+    from dataclasses import fields
+
+    from ehcp.rules.docs import rules_md
+    from ehcp.rules.readings import ALTERNATIVES, COMPONENTS
+
+    text = rules_md()
+    assert "## Alternative readings shown beside a due date" in text and "## Policy questions" in text
+    for shown in ALTERNATIVES:
+        assert f"`{shown.setting}`" in text and shown.text in text
+    for shown in COMPONENTS:
+        assert shown.names in text
+    assert "| Q3 | `deemed_service` | `\"practice_direction_1985\"`, `\"cpr_6_26\"` | `\"practice_direction_1985\"` |" \
+        in text
+    assert all(f"`{spec.name}`" in text for spec in fields(Policy))
