@@ -24,7 +24,8 @@ def test_policy_show_lists_every_question_with_its_source(ehcp):
     assert by_key["review_restart"] | {"help": ""} == {
         "setting": "review_restart", "question": "Q6", "allowed": "decision, meeting", "default": "decision",
         "value": "decision", "source": "default", "help": ""}
-    assert [row["setting"] for row in doc["policy"]] == [spec.name for spec in fields(Policy)] and doc["warnings"] == [] and len(doc["policy_hash"]) == 12
+    assert [row["setting"] for row in doc["policy"]] == [spec.name for spec in fields(Policy)]
+    assert doc["warnings"] == [] and len(doc["policy_hash"]) == 12
 
 
 def test_a_bad_policy_in_ehcp_toml_is_one_line_and_exit_1(ehcp, tmp_path):
