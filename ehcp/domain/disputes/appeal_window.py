@@ -18,7 +18,6 @@ The same not-counting is available for the LA's reg 44-45 duties as Policy Q19 (
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 from calendars import conventions
@@ -94,6 +93,11 @@ def appeal_components(sent: date, certificate: date | None, *, calendar: Working
     return tuple(parts)
 
 
+def due_of(components: tuple[Component, ...]) -> date:
+    """The appeal deadline its components give: the latest date after r.12 (as appeal_in_time_until)."""
+    return max(c.on for c in components if c.name.endswith("_after_r12"))
+
+
 def _r12_citation(plain: date, policy: Policy) -> str:
     if plain >= policy.hesc_r12_2020_from:
         return "HESC Rules 2008 r.12(2), r.12(3)(a) (as amended 2020)"
@@ -126,9 +130,9 @@ def start_appeal_window(r: Replay, sent: date, about: str) -> None:
     """The family may appeal the decision sent on ``sent`` (and must first consider mediation)."""
     r.decision, r.certificate, r.appeal_pending = (sent, about), None, None
     ctx = r.ctx
-    due = appeal_in_time_until(sent, None, calendar=ctx.calendar, policy=ctx.policy)
+    parts = appeal_components(sent, None, calendar=ctx.calendar, policy=ctx.policy)
+    due = due_of(parts)  # = appeal_in_time_until(sent, None, ...)
     r.appeal_key = r.put("appeal_deadline", appeal_rule(ctx.rules, due, ctx.policy), sent, due, subject=about)
-    r.clocks[r.appeal_key] = replace(r.clocks[r.appeal_key], components=appeal_components(
-        sent, None, calendar=ctx.calendar, policy=ctx.policy))
+    r.clocks[r.appeal_key] = r.clocks[r.appeal_key].with_detail(components=parts)
     if about not in NO_MEDIATION_NEEDED:
         r.start("mediation_contact", sent, subject=about)

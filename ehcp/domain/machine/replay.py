@@ -113,7 +113,7 @@ class Replay:
         due = nominal_due(clock.rule, served, calendar=cal, policy=policy)
         reading, citation = DEEMED_SERVICE_READINGS[other]
         alternative = Alternative(f"{reading}: served {served.isoformat()}", due, citation, f"deemed_service={other}")
-        self.clocks[key] = replace(clock, alternatives=(alternative,))
+        self.clocks[key] = clock.with_detail(alternatives=(alternative,))
         return key
 
     def service(self, event: Event) -> date:

@@ -135,7 +135,7 @@ def plan_transferred_in(r: Replay, e: ev.PlanTransferredIn) -> None:
         due = max(due, yearly)
     parts = [replace(p, note=p.note + ("; the later date applies" if p.on == due else "")) for p in parts]
     key = r.put("transfer_review", rule, e.on, due)
-    r.clocks[key] = replace(r.clocks[key], components=tuple(parts))
+    r.clocks[key] = r.clocks[key].with_detail(components=tuple(parts))
     after_plan_made(r, e.on)
 
 

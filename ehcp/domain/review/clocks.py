@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from ehcp.domain.deadlines import Alternative, Component
@@ -30,7 +29,7 @@ def restart_review(r: Replay, on: date) -> None:
     if key is not None and r.meeting is not None and r.meeting != on:  # Q6: the review completed at the meeting
         clock = r.clocks[key]
         other = nominal_due(clock.rule, r.meeting, calendar=r.ctx.calendar, policy=r.ctx.policy)
-        r.clocks[key] = replace(clock, alternatives=(Alternative(
+        r.clocks[key] = clock.with_detail(alternatives=(Alternative(
             f"review completed at the meeting of {r.meeting.isoformat()} (common LA practice): 12 months "
             "beginning with the meeting", other, Q6, "review_restart=meeting"),))
     start_under5(r, on)
@@ -69,7 +68,7 @@ def decision_reading(r: Replay, meeting: date, decided: date) -> None:
     for clock in pending(r.clocks, "annual_review"):
         if clock.trigger == meeting and decided != meeting:
             other = nominal_due(clock.rule, decided, calendar=r.ctx.calendar, policy=r.ctx.policy)
-            r.clocks[clock.key] = replace(clock, alternatives=(Alternative(
+            r.clocks[clock.key] = clock.with_detail(alternatives=(Alternative(
                 f"review completed by the decision notice of {decided.isoformat()} (IPSEA; Code 9.169): 12 "
                 "months beginning with the decision", other, Q6, "review_restart=decision"),))
 

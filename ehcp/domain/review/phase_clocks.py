@@ -7,7 +7,6 @@ new school or institution is an amendment (reg 18(1)). A "maintain" decision lea
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 from calendars import conventions
@@ -32,7 +31,7 @@ def refresh_phase(r: Replay, anchor: date) -> None:
     if found is None:
         return
     key = r.put("phase_transfer", found.rule, found.transfer.on, found.due, subject=found.transfer.kind)
-    r.clocks[key] = replace(r.clocks[key], alternatives=(code_reading(found.rule, found.due, ctx.policy),))
+    r.clocks[key] = r.clocks[key].with_detail(alternatives=(code_reading(found.rule, found.due, ctx.policy),))
 
 
 def code_reading(rule: Rule, due: date, policy: Policy) -> Alternative:

@@ -34,7 +34,7 @@ def start_under5(r: Replay, anchor: date) -> None:
                        f"{low} months after {anchor.isoformat()}: the review window opens (Policy Q15)"),
              Component("window_end", end, clock.rule.citation,
                        f"{high} months after {anchor.isoformat()}: the window closes (the due date)"))
-    r.clocks[key] = replace(clock, due=end, components=parts)
+    r.clocks[key] = clock.with_detail(due=end, components=parts)
 
 
 def after_plan_made(r: Replay, on: date) -> None:
