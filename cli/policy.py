@@ -42,7 +42,8 @@ def show(fmt: Format = FORMAT_OPTION) -> None:
 @policy_app.command("set")
 @refusals
 def set_(key: str = typer.Argument(..., help="A policy setting, e.g. deemed_service."),
-         value: str = typer.Argument(..., help="Its new value (see 'ehcp policy show')."),
+         value: str = typer.Argument(..., help="Its new value (see 'ehcp policy show'), or 'default' to remove "
+                                                "the database's value (ehcp.toml or the default applies)."),
          reason: str = typer.Option(..., "--reason", help="Why (audited)."),
          fmt: Format = FORMAT_OPTION) -> None:
     """Set a policy for every user of the database (an admin); every case is recomputed and the

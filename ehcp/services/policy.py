@@ -31,6 +31,7 @@ from ehcp.store.uow import UnitOfWork
 
 PREFIX = "policy."
 DEFAULT, TOML, DATABASE = "default", "ehcp.toml", "database"
+UNSET = "default"  # ``policy set KEY default``: remove the database's value
 DIFF_SHOWN = 20  # changes listed by `policy set` (the count covers them all)
 
 
@@ -126,7 +127,8 @@ class PolicyChange:
 
 
 def set_policy(ctx: ServiceContext, key: str, value: str, *, reason: str) -> PolicyChange:
-    """An admin sets ``key`` for everyone using the database; every case is recomputed under the new
+    """An admin sets ``key`` for everyone using the database (VALUE ``default`` removes the database's
+    value, so ehcp.toml or the rulebook default applies again); every case is recomputed under the new
     policy in the same transaction, and the change and its before/after difference are audited."""
     from ehcp.services.recompute import recompute_cases  # noqa: PLC0415 - the domain, only when setting
 
@@ -134,21 +136,26 @@ def set_policy(ctx: ServiceContext, key: str, value: str, *, reason: str) -> Pol
         raise Refused("a policy change needs --reason (it is audited)")
     if key not in DEFAULT_MAPPING:
         raise Refused(f"unknown policy setting {key!r}; settings are {', '.join(DEFAULT_MAPPING)}")
+    unset = value.strip().lower() == UNSET
     try:
-        parsed = coerce_value(key, value)
-        Policy(**{**_defaults(), key: parsed})
+        parsed = None if unset else coerce_value(key, value)
+        if not unset:
+            Policy(**{**_defaults(), key: parsed})
     except ValueError as exc:
-        raise Refused(str(exc)) from None
+        raise Refused(f"{exc} (or {UNSET}: back to ehcp.toml or the rulebook's default)") from None
     with ctx.uow() as uow:
         require(uow, ctx.settings, "set_policy", always=True)
         old = policy_in_force(uow, ctx.settings)
         before = _show(getattr(old.policy, key))
-        uow.flags.set(PREFIX + key, json.dumps(plain_value(parsed)), at=datetime.now(UTC), by=ctx.actor)
+        if unset:
+            uow.flags.delete(PREFIX + key)
+        else:
+            uow.flags.set(PREFIX + key, json.dumps(plain_value(parsed)), at=datetime.now(UTC), by=ctx.actor)
         new = policy_in_force(uow, ctx.settings)
-        change = PolicyChange(key, before, _show(parsed), warnings=new.conflicts)
+        change = PolicyChange(key, before, _show(getattr(new.policy, key)), warnings=new.conflicts)
         uow.audit.append(actor=ctx.actor, action="policy_set", reason=reason,
                          detail={"key": key, "before": before, "after": change.after,
-                                 "policy_hash": new.policy.digest})
+                                 "source": new.sources[key], "policy_hash": new.policy.digest})
         result = recompute_cases(uow, ctx, new.policy)
         # the dates and states that moved (every row is also re-stamped with the new policy digest)
         change.cases = result.cases

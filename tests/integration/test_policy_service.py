@@ -86,7 +86,7 @@ def test_policy_set_recomputes_every_case_with_a_diff_and_is_audited(db_url, mak
     assert [(a.action, a.actor) for a in audit] == [("policy_set", "pat.admin"), ("deadlines_recomputed", "pat.admin")]
     assert audit[0].reason == "council decision 12/2026"
     assert audit[0].detail == {"key": "deemed_service", "before": "practice_direction_1985", "after": "cpr_6_26",
-                               "policy_hash": new}
+                               "source": "database", "policy_hash": new}
     assert audit[1].detail["changed"] == 1 and audit[1].detail["first_changes"][0]["after"] == "2025-04-21"
     assert stored == ('"cpr_6_26"', "pat.admin")
     # Every user of the database now computes with it: a new event keeps the CPR reading.
@@ -97,7 +97,7 @@ def test_policy_set_recomputes_every_case_with_a_diff_and_is_audited(db_url, mak
 def test_policy_set_refuses_bad_input_and_writes_nothing(db_url, make_ctx):
     ctx = make_ctx(db_url, today="2025-04-05")
     with pytest.raises(Refused, match=r"^policy deemed_service='cpr': choose one of practice_direction_1985, "
-                                      r"cpr_6_26$"):
+                                      r"cpr_6_26 \(or default: back to ehcp.toml or the rulebook's default\)$"):
         set_policy(ctx, "deemed_service", "cpr", reason="typo")
     with pytest.raises(Refused, match="unknown policy setting 'deemed'; settings are reg10_4_limbs"):
         set_policy(ctx, "deemed", "cpr_6_26", reason="typo")
@@ -137,6 +137,11 @@ def test_database_wins_over_ehcp_toml_which_supplies_the_defaults(db_url, make_c
     assert {r["setting"]: r["source"] for r in rows}["deemed_service"] == "database"
     assert {r["setting"]: r["source"] for r in rows}["review_restart"] == "ehcp.toml"
     assert len(found.conflicts) == 1
+    # "default" removes the database's value: ehcp.toml applies again (CPR 6.26, 21 Apr).
+    back = set_policy(ctx, "deemed_service", "default", reason="follow ehcp.toml")
+    assert (back.before, back.after, back.warnings) == ("practice_direction_1985", "cpr_6_26", ())
+    assert draft_window(ctx, ref)["due"] == date(2025, 4, 21)
+    assert {r["setting"]: r["source"] for r in show_policy(ctx)[0]}["deemed_service"] == "ehcp.toml"
 
 
 def test_explain_uses_the_policy_in_effect_and_warns_at_a_stale_row(db_url, make_ctx):
