@@ -69,8 +69,8 @@ def _resolve(stored: dict[str, str], toml: dict[str, object]) -> PolicyInForce:
         values[name] = coerce_value(name, value)
         sources[name] = TOML
     for name, text in stored.items():
-        if name not in DEFAULT_MAPPING:
-            continue  # a setting a later version removed: ignored, still in the audit trail
+        if name not in DEFAULT_MAPPING or not text:
+            continue  # unset (``policy set KEY default``), or a setting a later version removed
         value = coerce_value(name, json.loads(text))
         if name in toml and plain_value(values[name]) != plain_value(value):
             conflicts.append(f"policy {name}: the database says {_show(value)}, ehcp.toml says "
@@ -147,10 +147,9 @@ def set_policy(ctx: ServiceContext, key: str, value: str, *, reason: str) -> Pol
         require(uow, ctx.settings, "set_policy", always=True)
         old = policy_in_force(uow, ctx.settings)
         before = _show(getattr(old.policy, key))
-        if unset:
-            uow.flags.delete(PREFIX + key)
-        else:
-            uow.flags.set(PREFIX + key, json.dumps(plain_value(parsed)), at=datetime.now(UTC), by=ctx.actor)
+        # unset: an empty value (kept, not deleted: the admin role may insert and update system_flags only)
+        text = "" if unset else json.dumps(plain_value(parsed))
+        uow.flags.set(PREFIX + key, text, at=datetime.now(UTC), by=ctx.actor)
         new = policy_in_force(uow, ctx.settings)
         change = PolicyChange(key, before, _show(getattr(new.policy, key)), warnings=new.conflicts)
         uow.audit.append(actor=ctx.actor, action="policy_set", reason=reason,

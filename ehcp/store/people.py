@@ -48,11 +48,6 @@ class FlagRepository:
     def exists(self, name: str) -> bool:
         return self.session.get(SystemFlag, name) is not None
 
-    def delete(self, name: str) -> None:
-        row = self.session.get(SystemFlag, name)
-        if row is not None:
-            self.session.delete(row)
-
     def with_prefix(self, prefix: str) -> dict[str, SystemFlag]:
         """Every flag whose name starts with ``prefix`` (e.g. the ``policy.`` settings), by name."""
         rows = self.session.scalars(select(SystemFlag).where(SystemFlag.name.like(f"{prefix}%")))

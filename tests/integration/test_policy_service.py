@@ -104,7 +104,7 @@ def test_policy_set_refuses_bad_input_and_writes_nothing(db_url, make_ctx):
     with pytest.raises(Refused, match="needs --reason"):
         set_policy(ctx, "deemed_service", "cpr_6_26", reason=" ")
     with ctx.uow(write=False) as uow:
-        assert uow.flags.with_prefix("policy.") == {}
+        assert uow.flags.with_prefix("policy.") == {}  # nothing written
 
 
 def test_only_an_admin_sets_the_policy(db_url, make_ctx):
