@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import socket
 import sqlite3
@@ -31,21 +32,21 @@ import statistics
 import sys
 import tempfile
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 
 from _common import EHCP, PYTHON, machine, run_measured, table
+from calendars import england_and_wales
+from workflows.schedule import local_server
 
 BUDGET_S = 3.0
 
 
 def last_working_day() -> date:
-    from calendars import england_and_wales
-
-    day, calendar = date.today(), england_and_wales()
+    day, calendar = datetime.now(UTC).date(), england_and_wales()
     while not calendar.is_working_day(day):
         day -= timedelta(days=1)
     return day
@@ -63,8 +64,6 @@ def server(api_url: str | None, home: Path) -> Iterator[str]:
     if api_url:
         yield api_url
         return
-    from workflows.schedule import local_server
-
     os.environ["PREFECT_HOME"] = str(home)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -132,8 +131,6 @@ def main() -> None:
 
 
 def _messages(stdout: str) -> int:
-    import json
-
     return int(json.loads(stdout)["summary"]["messages_sent"])
 
 
