@@ -239,6 +239,7 @@ def test_a_prefect_night_runs_one_task_per_stage_however_many_batches(prefect_ha
     batches (here one recipient each) inside 'deliver' (bench/bench_prefect.py)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.sorting import TaskRunSort
 
     from workflows.chase import chase_advice_flow
 
@@ -251,6 +252,6 @@ def test_a_prefect_night_runs_one_task_per_stage_however_many_batches(prefect_ha
     assert state.is_completed() and state.result()["summary"]["messages_sent"] == 2
     with get_client(sync_client=True) as client:
         runs = client.read_task_runs(flow_run_filter=FlowRunFilter(
-            id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
+            id=FlowRunFilterId(any_=[state.state_details.flow_run_id])), sort=TaskRunSort.ID_DESC, limit=50)
     assert sorted(run.task_key.rsplit("-", 1)[0].split(".")[-1] for run in runs) == ["deliver", "plan"]
     assert len(emails(scenario.outbox)) == 2
