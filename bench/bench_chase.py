@@ -24,12 +24,12 @@ plus a final_plan clock per case for the caseworker digest. Timings printed:
   digest        the caseworker digest (plan + deliver) for the same night
 
 and the peak RSS of the process (resource.getrusage). The working-day calendar's data (the
-``holidays`` package, ~0.1 s once per process, like an import) is loaded before the nights are timed. With ``--scale PLANS`` the data set is the
-scale issue's realistic case load (bench/generate.py, seed 1, as of 2025-12-01: about half as many
-plans again in other stages, ~2.5 advice requests per case) instead of the synthetic rows above. PostgreSQL is
-used too when reachable at
-EHCP_BENCH_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test, as every bench script), in a scratch
-schema.
+``holidays`` package, ~0.1 s once per process, like an import) is loaded before the nights are
+timed. With ``--scale PLANS`` the data set is the scale issue's realistic case load
+(bench/generate.py, seed 1, as of 2025-12-01: about half as many plans again in other stages, ~2.5
+advice requests per case) instead of the synthetic rows above. PostgreSQL is used too when
+reachable at EHCP_BENCH_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test, as every
+bench script), in a scratch schema.
 """
 
 from __future__ import annotations
@@ -179,34 +179,41 @@ def night_floor(url: str) -> tuple[float, int]:
     return elapsed, rows
 
 
+_LIST_COLUMNS = """a.kind, a.requested_on, d.due, c.reference, p.name, upper(substr(ch.given_name, 1, 1)),
+              upper(substr(ch.family_name, 1, 1)), ch.dob
+       FROM deadlines d JOIN advice_requests a ON a.id = d.advice_request_id JOIN cases c ON c.id = a.case_id
+       JOIN children ch ON ch.id = c.child_id JOIN partners p ON p.id = a.partner_id
+       WHERE d.state = 'pending' AND a.received_on IS NULL
+         AND c.stage NOT IN ('ceased', 'withdrawn', 'not_assessed', 'no_plan')"""
 LISTS_SQL = (
     # what a digest of the contact's WHOLE open list (issue 19) must read: every open request of the
     # partners whose contact (all of them) or escalation contact (the escalated ones) has a queued row
-    """SELECT r.recipient, a.kind, a.requested_on, d.due, c.reference, p.name,
-              upper(substr(ch.given_name, 1, 1)), upper(substr(ch.family_name, 1, 1)), ch.dob
-       FROM (SELECT DISTINCT recipient FROM reminders WHERE message_key = 'floor') r
-       JOIN partners p ON p.email = r.recipient OR p.escalation_email = r.recipient
-       JOIN advice_requests a ON a.partner_id = p.id
-       JOIN deadlines d ON d.case_id = a.case_id AND d.advice_request_id = a.id
-       JOIN cases c ON c.id = a.case_id JOIN children ch ON ch.id = c.child_id
-       WHERE d.state = 'pending' AND a.received_on IS NULL
-         AND c.stage NOT IN ('ceased', 'withdrawn', 'not_assessed', 'no_plan')
-         AND (p.email = r.recipient OR d.due <= :esc)
-       ORDER BY r.recipient, d.due""",
-    # and each message marked sent in its own transaction (the per-message delivery guarantee)
-    "UPDATE reminders SET status = 'sent', sent_at = :now WHERE message_key = 'floor' AND recipient = :to",
+    f"""SELECT p.email, {_LIST_COLUMNS}
+         AND p.email IN (SELECT recipient FROM reminders WHERE message_key = 'floor')
+       UNION ALL
+       SELECT p.escalation_email, {_LIST_COLUMNS} AND d.due <= :esc AND p.escalation_email <> p.email
+         AND p.escalation_email IN (SELECT recipient FROM reminders WHERE message_key = 'floor')
+       ORDER BY 1, 4""",
+    # and each message marked sent in its own transaction (the per-message delivery guarantee),
+    # through the partial index of open rows, by recipient
+    """UPDATE reminders SET status = 'sent', sent_at = :now
+       WHERE subject_type = 'advice' AND recipient = :to AND status IN ('pending', 'sending')
+         AND message_key = 'floor'""",
+    # the ledger rows written in recipient order, so that a message's rows lie together
+    FLOOR_SQL.replace("\nON CONFLICT", "\nORDER BY 5\nON CONFLICT"),
 )
 
 
 def lists_floor(url: str) -> tuple[float, int, int]:
-    """The whole night's floor with today's digests: the ledger INSERT ... SELECT, reading every
-    queued contact's whole open list, then ONE short UPDATE + COMMIT per message - then undone."""
+    """The whole night's floor with today's digests: the ledger INSERT ... SELECT (in recipient
+    order), reading every queued contact's whole open list, then ONE short UPDATE + COMMIT per
+    message - then undone."""
     params = {"esc": AS_OF - timedelta(days=8), "over": AS_OF - timedelta(days=1), "today": AS_OF,
               "horizon": AS_OF + timedelta(days=7), "as_of": AS_OF, "now": datetime.now(UTC)}
     with engine_for(url).connect() as conn:
         started = time.perf_counter()
         with conn.begin():
-            conn.execute(sa.text(FLOOR_SQL), params)
+            conn.execute(sa.text(LISTS_SQL[2]), params)
         with conn.begin():
             rows = conn.execute(sa.text(LISTS_SQL[0]), params).fetchall()
         recipients = sorted({row[0] for row in rows})
