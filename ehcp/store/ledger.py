@@ -425,7 +425,13 @@ class Ledger:
         """Each recipient claimed by ``token`` -> the last night before ``before`` they were sent an
         advice digest (recipients never sent one are absent)."""
         sent = LEDGER.alias("sent")
-        claimed = select(LEDGER.c.recipient).where(LEDGER.c.claimed_by == token, LEDGER.c.status == "sending")
+        # the batch's few recipients first, as a list: as an IN (subquery) PostgreSQL planned it, with
+        # the statistics of a ledger that had just grown by a night's rows, as a nested loop over every
+        # sent row (21 s of a 25 s stress night, bench_chase's next night)
+        claimed = sorted(set(self.session.scalars(
+            select(LEDGER.c.recipient).where(LEDGER.c.claimed_by == token, LEDGER.c.status == "sending"))))
+        if not claimed:
+            return {}
         rows = self.session.execute(
             select(sent.c.recipient, func.max(sent.c.as_of)).where(
                 sent.c.subject_type == ADVICE, sent.c.recipient.in_(claimed), sent.c.status == "sent",
