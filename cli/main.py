@@ -26,6 +26,7 @@ from cli import (
     retention,
     rules,
     sen2,
+    web,
 )
 from cli.output import paragraphs
 
@@ -68,6 +69,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(retention.app, name="retention")
 app.add_typer(sen2.app, name="sen2")
 app.add_typer(corrections.event_app, name="event")
+app.add_typer(web.app, name="web")
 
 
 def _version(value: bool) -> None:

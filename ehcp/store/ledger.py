@@ -131,7 +131,8 @@ def iso_text(column: Any, name: str) -> Label[str]:
 
 def _advice_columns() -> tuple[Any, ...]:
     """What an advice digest shows and addresses of a request (dates as ISO text)."""
-    return (AdviceRequest.kind, iso_text(AdviceRequest.requested_on, "requested_on"), iso_text(Deadline.due, "due"),
+    return (AdviceRequest.id.label("request_id"),  # the advice-return link's subject (issue 20)
+            AdviceRequest.kind, iso_text(AdviceRequest.requested_on, "requested_on"), iso_text(Deadline.due, "due"),
             Case.reference, Case.caseworker_id, User.email.label("caseworker_email"),
             Partner.name.label("partner"), Partner.contact_name, Partner.email.label("partner_email"),
             *_child_columns())
