@@ -173,7 +173,8 @@ def test_a_second_submission_on_the_same_link_is_refused_politely(scenario, chas
 def test_a_tampered_link_is_refused_and_records_nothing(scenario, chased, tamper):
     path = chased["EHC-2025-00001 psychological"]
     request_id, generation, expires, role, signature = path.removeprefix(links.PATH).split(".")
-    changed = {"signature": [request_id, generation, expires, role, ("A" if signature[0] != "A" else "B") + signature[1:]],
+    flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
+    changed = {"signature": [request_id, generation, expires, role, flipped],
                "request": ["2", generation, expires, role, signature],
                "generation": [request_id, "2", expires, role, signature],
                "expiry": [request_id, generation, "20991231", role, signature],
