@@ -79,7 +79,7 @@ def _run(kind_name: str, as_of_text: str | None, dry_run: bool, no_prefect: bool
         _refuse(f"chase configuration: {exc}")
     kind = KINDS[kind_name]
     if kind_name == "advice" and not settings().web_base_url:
-        info("note: web_base_url (EHCP_WEB_BASE_URL) is not set: the digests carry no advice-return link")
+        info("note: EHCP_WEB_BASE_URL is not set: digests carry no advice-return link")
     if dry_run or no_prefect:
         try:
             result = run_night(context(), kind, as_of, config=config, dry_run=dry_run)

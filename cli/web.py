@@ -37,7 +37,7 @@ def serve(
     cfg = settings()
     application = create_app(cfg)
     if not cfg.web_base_url:
-        info("note: web_base_url (EHCP_WEB_BASE_URL) is not set: the nightly digests carry no advice link")
+        info("note: EHCP_WEB_BASE_URL is not set: digests carry no advice-return link")
     info(f"serving advice-return links on http://{host}:{port}/advice-return/ (Ctrl-C stops)")
     uvicorn.run(application, host=host, port=port, proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips,
                 log_level="warning", access_log=False, server_header=False)

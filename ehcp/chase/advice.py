@@ -43,7 +43,6 @@ from ehcp.chase.config import (
 from ehcp.chase.kind import Digest, NightPlan
 from ehcp.notify.message import Message
 from ehcp.store.ledger import ADVICE, Ledger, now_utc
-from ehcp.store.portal import PortalRepository
 
 
 class AdviceChase:
@@ -140,7 +139,7 @@ class _DigestBuilder:
         self.managers = ledger.managers_by_user()
         self.lists = ledger.open_advice_for(token, self.escalated_by)
         # each request's link generation, for the whole batch in one query (issue 20)
-        self.generations = (PortalRepository(ledger.session).generations(
+        self.generations = (ledger.link_generations(
             {r.request_id for rows in self.lists.values() for r in rows}) if config.links else {})
         self.last_nights = ledger.last_digest_nights(token, as_of)
 

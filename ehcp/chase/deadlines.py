@@ -21,7 +21,6 @@ from ehcp.chase.config import ChaseConfig
 from ehcp.chase.kind import Digest, NightPlan
 from ehcp.notify.message import Message
 from ehcp.store.ledger import CASEWORKER, MANAGER, Ledger, now_utc
-from ehcp.store.portal import PortalRepository
 
 PORTAL_LOOKBACK_DAYS = 7  # advice returned through a link is told to the caseworker within a week
 
@@ -43,9 +42,9 @@ class DeadlineDigest:
         stamp = now_utc()
         horizon = as_of + timedelta(days=config.digest_days)
         busy = ledger.caseworkers_with_deadlines(as_of, horizon)
-        portal = PortalRepository(ledger.session)  # caseworkers to tell of advice returned through a link
-        told = set(portal.returns_to_tell(as_of, PORTAL_LOOKBACK_DAYS)) - {uid for uid, _ in busy}
-        busy += portal.caseworker_addresses(told)
+        # caseworkers to tell of advice returned through a link, with nothing due
+        told = set(ledger.portal_returns(as_of, PORTAL_LOOKBACK_DAYS)) - {uid for uid, _ in busy}
+        busy += ledger.active_addresses(told)
         for subject, rung, people in (
                 (CASEWORKER, f"digest:{as_of.isoformat()}", busy),
                 (MANAGER, f"team:{as_of.isoformat()}", ledger.managers_of_late_teams(as_of))):
@@ -70,7 +69,7 @@ class DeadlineDigest:
         team: dict[int | None, list[Any]] = defaultdict(list)
         for row in ledger.team_overdue(as_of, sorted({t for t in team_of.values() if t})):
             team[row.team_id].append(row)
-        returned = PortalRepository(ledger.session).returns_to_tell(as_of, PORTAL_LOOKBACK_DAYS, workers)
+        returned = ledger.portal_returns(as_of, PORTAL_LOOKBACK_DAYS, workers)
         grouped: dict[str, list[Any]] = defaultdict(list)
         for row in claimed:
             grouped[row.recipient].append(row)
