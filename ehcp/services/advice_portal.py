@@ -93,10 +93,12 @@ def _check(ctx: ServiceContext, token: str, key: bytes, target: LinkTarget | Non
 
 
 def return_advice(ctx: ServiceContext, token: str, key: bytes, *, sent_on: date,
-                  upload: Upload | None = None) -> Recorded:
+                  upload: Upload | None = None, actor_from_link: bool = True) -> Recorded:
     """Record the advice a link asks for as received on ``sent_on`` (channel portal), by the link's
     recipient; the link is then used up. The link is checked again under the case's lock, so two
-    submissions at once record one.
+    submissions at once record one. ``actor_from_link`` False: the actor stays the server's own
+    (a PostgreSQL login role, which the database requires as the actor) and the reason names the
+    recipient.
 
     Raises LinkRefused for a link that cannot be used, Refused for a date in the future or before
     the request."""
@@ -106,7 +108,7 @@ def return_advice(ctx: ServiceContext, token: str, key: bytes, *, sent_on: date,
     if sent_on < view.requested_on:
         raise Refused(f"the date the advice was sent ({sent_on.isoformat()}) is before the request "
                       f"({view.requested_on.isoformat()})")
-    as_partner = ServiceContext(replace(ctx.settings, user=view.recipient))
+    as_partner = ServiceContext(replace(ctx.settings, user=view.recipient)) if actor_from_link else ctx
 
     def plan(step: Step) -> list[ev.Event]:
         portal = PortalRepository(step.uow.session)
@@ -125,7 +127,7 @@ def return_advice(ctx: ServiceContext, token: str, key: bytes, *, sent_on: date,
 
     what = f"; file {upload.file_type} sha256 {upload.sha256}" if upload else "; no file"
     return record(as_partner, view.reference, plan, action="advice_received", changes=True,
-                  reason=f"returned through the advice link (channel portal){what}")
+                  reason=f"returned through the advice link (channel portal) by {view.recipient}{what}")
 
 
 def revoke_links(ctx: ServiceContext, reference: str, *, kind: str | None = None) -> int:

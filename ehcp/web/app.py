@@ -37,6 +37,7 @@ from ehcp.services.advice_portal import (
 )
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
+from ehcp.services.identity import authenticated
 from ehcp.web import links, pages
 from ehcp.web.uploads import BadUpload, check_upload
 
@@ -94,7 +95,11 @@ def create_app(settings: Settings, *, limits: Limits | None = None) -> Starlette
     (or created) now, so a bad key stops the server at start-up, not at the first partner."""
     key = links.load_key(settings)
     limits = limits or Limits()
-    ctx = ServiceContext(settings)
+    # on PostgreSQL with login roles the database takes the actor from the session: keep it, and name
+    # the partner in the reason (SQLite, or the owner role: the actor is the partner's address)
+    served_as = authenticated(settings)
+    actor_from_link = served_as is settings
+    ctx = ServiceContext(served_as)
     upload_limit = settings.web_upload_limit_mb * 1024 * 1024
     body_limit = upload_limit + 64 * 1024  # the form's other fields and multipart framing
 
@@ -164,7 +169,8 @@ def create_app(settings: Settings, *, limits: Limits | None = None) -> Starlette
             _, csrf = csrf_for(request, view.token)
             return html(pages.form_page(view, csrf, errors=errors, values=values), 400)
         try:
-            await run_in_threadpool(lambda: return_advice(ctx, view.token, key, sent_on=sent_on, upload=upload))
+            await run_in_threadpool(lambda: return_advice(ctx, view.token, key, sent_on=sent_on, upload=upload,
+                                                          actor_from_link=actor_from_link))
         except LinkRefused as exc:
             return refused(exc.why)
         except Refused as exc:  # the dates, checked again by the service
