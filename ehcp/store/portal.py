@@ -106,9 +106,10 @@ class PortalRepository:
 
     def hit(self, buckets: Collection[str], *, at: datetime, window: timedelta) -> dict[str, int]:
         """Count one request in each bucket; return each bucket's count within ``window`` (this one
-        included). Hits older than the window are deleted first."""
+        included). Hits older than the window, of every bucket, are deleted first: the table holds
+        one window's requests at most."""
         since = at - window
-        self.session.execute(delete(WebHit).where(WebHit.bucket.in_(sorted(buckets)), WebHit.at < since))
+        self.session.execute(delete(WebHit).where(WebHit.at < since))
         self.session.add_all([WebHit(bucket=b, at=at) for b in buckets])
         self.session.flush()
         counts = dict(self.session.execute(

@@ -325,3 +325,21 @@ def test_the_default_key_is_created_0600_beside_the_database(sqlite_url, make_ct
         links.load_key(settings)
     with pytest.raises(BadSetting, match="does not exist"):
         links.load_key(replace(settings, secret_key_file=str(tmp_path / "missing.key")))
+
+
+def test_rate_limit_counters_keep_one_window_only(db_url, make_ctx):
+    from datetime import UTC, datetime, timedelta
+
+    from ehcp.store.models import WebHit
+    from ehcp.store.portal import PortalRepository
+
+    ctx, hour = make_ctx(db_url), timedelta(hours=1)
+    start = datetime(2025, 5, 28, 9, 0, tzinfo=UTC)
+    with ctx.uow() as uow:
+        portal = PortalRepository(uow.session)
+        assert portal.hit(["addr:a", "link:1"], at=start, window=hour) == {"addr:a": 1, "link:1": 1}
+        assert portal.hit(["addr:a"], at=start + timedelta(minutes=30), window=hour) == {"addr:a": 2}
+        # two hours on, another address: the old hits of every bucket are gone
+        assert portal.hit(["addr:b"], at=start + 2 * hour, window=hour) == {"addr:b": 1}
+        assert uow.session.scalars(select(WebHit.bucket)).all() == ["addr:b"]
+        uow.commit()
