@@ -59,6 +59,8 @@ ADMIN_ONLY: dict[str, str] = {
     "system_flags": "INSERT, UPDATE",
     "case_events": "DELETE",
     "advice_requests": "DELETE",
+    "advice_returns": "DELETE",  # purge: a returned advice file goes with its case
+    "advice_links": "DELETE",
     "notes": "DELETE",
     "placements": "DELETE",
     "sen2_plans": "DELETE",

@@ -343,3 +343,19 @@ def test_rate_limit_counters_keep_one_window_only(db_url, make_ctx):
         assert portal.hit(["addr:b"], at=start + 2 * hour, window=hour) == {"addr:b": 1}
         assert uow.session.scalars(select(WebHit.bucket)).all() == ["addr:b"]
         uow.commit()
+
+
+def test_erasing_a_case_takes_its_returned_advice_file_and_link_state(scenario, chased):
+    from ehcp.services.advice_portal import revoke_links
+    from ehcp.store.models import AdviceLink
+
+    assert submit(client(scenario), chased["EHC-2025-00001 psychological"]).status_code == 200
+    revoke_links(scenario.ctx, "EHC-2025-00001")
+    with scenario.ctx.uow() as uow:
+        case = uow.cases.get("EHC-2025-00001")
+        counts = uow.cases.erase_records(case.id)
+        uow.commit()
+    assert counts["advice_returns"] == 1 and counts["advice_links"] == 1
+    with scenario.ctx.uow(write=False) as uow:
+        assert uow.session.scalars(select(AdviceReturn)).all() == []
+        assert uow.session.scalars(select(AdviceLink)).all() == []
