@@ -22,10 +22,12 @@ from cli import (
     flows,
     importing,
     lifecycle,
+    policy,
     reports,
     retention,
     rules,
     sen2,
+    web,
 )
 from cli.output import paragraphs
 from ehcp.files import private_umask
@@ -69,6 +71,9 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(retention.app, name="retention")
 app.add_typer(sen2.app, name="sen2")
 app.add_typer(corrections.event_app, name="event")
+app.add_typer(policy.policy_app, name="policy")
+app.add_typer(policy.deadline_app, name="deadline")
+app.add_typer(web.app, name="web")
 
 
 def _version(value: bool) -> None:
