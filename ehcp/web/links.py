@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ehcp.config import BadSetting, Settings, secret_key_path
+from ehcp.files import private_dir
 
 PATH = "/advice-return/"  # the one path ``ehcp web serve`` exposes
 EXPIRY_DAYS_AFTER_DUE = 42  # a link works until six weeks after the advice was due
@@ -41,7 +42,7 @@ def load_key(settings: Settings) -> bytes:
     if not path.exists():
         if settings.secret_key_file:
             raise BadSetting(f"EHCP_SECRET_KEY_FILE {path} does not exist")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)  # 0700 if made here (ehcp.files)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:  # another process created it first: use theirs
