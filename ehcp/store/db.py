@@ -2,7 +2,8 @@
 
 SQLite: WAL journal, a busy timeout and foreign keys on; writers start with ``BEGIN IMMEDIATE`` so
 two commands never both read and then fail to upgrade their lock. PostgreSQL: plain transactions;
-services lock the case row with ``FOR UPDATE``.
+services lock the case row with ``FOR UPDATE``; psycopg engines connect in one query
+(:mod:`ehcp.store.pg_connect`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ def engine_for(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("postgresql+psycopg://"):
+        from ehcp.store import pg_connect  # one query to connect, no ping of a fresh connection
+
+        return pg_connect.configure(create_engine(url, **pg_connect.ENGINE_OPTIONS))
     return create_engine(url, pool_pre_ping=True)
 
 
