@@ -15,6 +15,8 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from ehcp.store import pg_connect
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -51,8 +53,6 @@ def engine_for(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("postgresql+psycopg://"):
-        from ehcp.store import pg_connect  # one query to connect, no ping of a fresh connection
-
         return pg_connect.configure(create_engine(url, **pg_connect.ENGINE_OPTIONS))
     return create_engine(url, pool_pre_ping=True)
 
