@@ -160,7 +160,7 @@ def explain(url: str, label: str, env: dict[str, str], argv: list[str]) -> None:
         try:
             return original(self, query, params, **kwargs)
         finally:
-            if isinstance(query, str) and query.lstrip().upper().startswith("SELECT") and not any(
+            if isinstance(query, str) and query.lstrip().upper().startswith(("SELECT", "WITH")) and not any(
                     common in query for common in START_OF_COMMAND):
                 timings.setdefault(query, ([], params))[0].append(time.perf_counter() - started)
 

@@ -238,3 +238,13 @@ def test_sqlite_says_roles_there_are_guidance_once_per_command(sqlite_url: str, 
     refused = runner.invoke(app, ["db", "roles", "--print"], env=env)
     assert refused.exit_code == 1 and "need PostgreSQL" in refused.stderr
     assert "On SQLite roles are guidance" in " ".join(runner.invoke(app, ["--help"], env=env).stdout.split())
+
+
+def test_login_roles_run_without_jit_and_the_cases_policy_does_not_scan_users_per_row(deployed: Deployment) -> None:
+    """Issue 22: RLS sub-plans inflated a caseworker's cost estimates past jit_above_cost (seconds of
+    JIT compilation for a 200-case list); login roles get jit = off and the cases policy's sub-queries
+    do not refer to the row (a one-time InitPlan and one hashed sub-plan)."""
+    with deployed.connect("north.cw").connect() as me:
+        assert me.execute(sa.text("SHOW jit")).scalar() == "off"
+        plan = "\n".join(me.execute(sa.text("EXPLAIN SELECT reference FROM cases")).scalars())
+    assert "InitPlan" in plan and "hashed SubPlan" in plan, plan
