@@ -95,15 +95,20 @@ def main() -> None:
             rows.append([script.name, seconds, "-" if rss is None else rss, "ok" if code == 0 else f"exit {code}"])
         recorded = [json.loads(line) for line in figures.read().splitlines() if line.strip()]
     out(table("run_all summary", ["script", "wall s", "peak RSS MB", "status"], rows))
-    out(table(f"every figure beside its floor (measured in the same run); load at the end {machine()}",
-              ["script", "figure", "value", "floor", "floor value", "ratio", "budget", "status", "load"],
-              [[f["script"], f["name"], _value(f["value"], f["unit"]), f["floor_name"],
-                _value(f["floor"], f["unit"]) if f["floor"] is not None else "-",
-                f"{f['ratio']:.2f}x" if f["ratio"] is not None else "-", f["budget"], f["status"], f["load"]]
-               for f in recorded]))
+    out(summary(recorded))
     if sink:
         sink.close()
     sys.exit(0 if all(r[3] == "ok" for r in rows) else 1)
+
+
+def summary(recorded: list[dict]) -> str:
+    """The side-by-side table of the figures the scripts recorded (``_common.figure``)."""
+    return table(f"every figure beside its floor (measured in the same run); at the end: {machine()}",
+                 ["script", "figure", "value", "floor", "floor value", "ratio", "budget", "status", "load"],
+                 [[f["script"], f["name"], _value(f["value"], f["unit"]), f["floor_name"],
+                   _value(f["floor"], f["unit"]) if f["floor"] is not None else "-",
+                   f"{f['ratio']:.2f}x" if f["ratio"] is not None else "-", f["budget"], f["status"], f["load"]]
+                  for f in recorded])
 
 
 def _value(value: float, unit: str) -> str:
