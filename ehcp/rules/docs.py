@@ -48,6 +48,12 @@ CONVENTION_TEXT = {
                        "X is day 1 if it is a working day; Policy Q18"),
     "C-BEFORE-DATE": ("before 15 February / 31 March", "the day before the fixed date; Policy Q5"),
     "C-IMMEDIATE": ("immediately", "the trigger day itself"),
+    "C-TRIBUNAL-WD": ("within N working days, for an act under the Tribunal Rules in an SEN case",
+                      ("the N-th day after the event that is a working day (r.1(3)) and neither in August nor "
+                       "25 December - 1 January (HESC r.12(3)(b), (4); r.12(3) as made); a date the Tribunal "
+                       "directs replaces the count")),
+    "C-ACADEMIC-YEAR-END": ("until the end of the academic year during which X",
+                            "31 July on or after X (reg 46(1)(a): an institution in the further education sector)"),
 }
 
 EXCEPTION_TEXT = {
@@ -109,6 +115,14 @@ SECTIONS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("7.2", "Ceasing to maintain a plan",
      ("s.45 and regs 29-31: the plan is maintained until the time to appeal has passed or the appeal is "
      "determined."), ("R-CEASE-EFFECTIVE",)),
+    ("7.2.1", "The end of a plan at 25",
+     ("CFA 2014 s.46 and reg 46(1): the authority may maintain a plan until the end of the academic year during "
+      "which the young person attains 25 (31 July for further education; for an apprenticeship the end of the "
+      "training, never past the day before the 26th birthday); at 25 a person is no longer a young person (s.83(2)). "
+      "ehcp shows the date and, 3 months before it, the time to consult on ceasing (reg 31(1)) so that a decision "
+      "to cease and its 2-month appeal period (s.45) fit before the end: both advisory, never a breach, and shown "
+      "once the young person is 19 or over."),
+     ("R-AGE25-END", "R-AGE25-CONVERSATION")),
     ("7.3", "Transfer between local authorities",
      ("Reg 15: the old authority transfers the plan, the new one tells the family within 6 weeks and reviews "
      "within 12 months of the last review or 3 months of the transfer, whichever is later."),
@@ -119,9 +133,25 @@ SECTIONS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
      ("Regs 32-42: the family contacts a mediation adviser within 2 months of the decision; certificates within "
      "3 working days; mediation arranged within 30 days; an agreement carried out as if ordered."),
      ("R-MED-CONTACT", "R-MED-CERT", "R-MED-ARRANGE", "R-MED-ICB-NOTIFY", "R-MED-AGREEMENT")),
+    ("8.1.1", "A mediation agreement with several items",
+     ("Reg 42: each item of an agreement recorded in writing has its own clock. A matter the family could have "
+      "appealed is carried out within the reg 44 limits as if the agreement were a tribunal order (42(2)); "
+      "anything else the authority or commissioning body agreed to do, within 2 weeks of the agreement (42(3)); "
+      "where the parties agreed a different timescale in writing, that date instead (42(5)). Where the authority "
+      "was not a party, the commissioning body tells it of the agreement within 1 week (42(4); not tracked)."),
+     ()),
     ("8.2", "Appealing to the First-tier Tribunal",
      ("HESC Rules r.20(1)(c) and r.12: 2 months after the decision or 1 month after a mediation certificate, "
      "whichever is later, with the Christmas and August rules of r.12(3)."), ("R-APPEAL-DEADLINE",)),
+    ("8.2.1", "Periods under the Tribunal Rules",
+     ("HESC Rules r.12(3)(b) and (4) (from the 2020 amendment; r.12(3) as made said the same for every act): in "
+      "a special educational needs case, the days from 25 December to 1 January and every day in August are not "
+      "counted in a period for doing an act under the Rules, unless the Tribunal directs a date (convention "
+      "C-TRIBUNAL-WD). They bind the parties' acts under the Rules - the authority's response to an appeal "
+      "(r.21(1): within the period of the Schedule, 30 working days for an SEN case; otherwise 21 days) - not "
+      "the authority's duties under regs 44-45 (Policy Q19). The response period runs from the day the "
+      "authority received the notice of appeal from the Tribunal; an unopposed appeal (reg 45(1)) answers it."),
+     ("R-APPEAL-RESPONSE",)),
     ("8.3", "Carrying out tribunal orders",
      "Reg 44 (as amended by SI 2015/359) and the DfE's SEND18 guidance: a time limit for each kind of order.",
      ("R-ORDER-",)),
@@ -198,6 +228,8 @@ def _md(text: object) -> str:
 def _period(rule: Rule) -> str:
     if rule.convention == "C-IMMEDIATE":
         return "immediately"
+    if rule.convention == "C-ACADEMIC-YEAR-END":
+        return "to the end of that academic year (31 July)"
     if rule.fixed_date is not None:
         month, day = rule.fixed_date
         return f"before {day} {MONTHS[month - 1]}"

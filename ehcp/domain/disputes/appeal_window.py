@@ -23,16 +23,12 @@ from datetime import date, timedelta
 from calendars import conventions
 from calendars.working_days import WorkingDayCalendar
 from ehcp.domain.disputes.events import NO_MEDIATION_NEEDED
+from ehcp.domain.machine.counting import tribunal_holiday as tribunal_holiday  # re-exported
 from ehcp.domain.machine.replay import Replay
 from ehcp.rules.model import Rule, RuleSet
 from ehcp.rules.policy import Policy
 
 ONE_DAY = timedelta(days=1)
-
-
-def tribunal_holiday(d: date) -> bool:
-    """25 December to 1 January inclusive, or any day in August (HESC r.12(3))."""
-    return (d.month == 12 and d.day >= 25) or (d.month == 1 and d.day == 1) or d.month == 8
 
 
 def not_counting_holidays(start: date, end: date) -> date:

@@ -10,7 +10,7 @@ from ehcp.domain.machine.replay import Replay
 from ehcp.domain.review import events as ev
 from ehcp.domain.review import steps
 from ehcp.domain.review.phase_clocks import refresh_phase, settle_phase
-from ehcp.domain.review.steps import meeting_held, start_under5
+from ehcp.domain.review.steps import meeting_held, start_age25, start_under5
 from ehcp.rules.model import NoRuleInForce
 
 
@@ -24,6 +24,7 @@ def restart_review(r: Replay, on: date) -> None:
     r.start("annual_review", on)
     start_under5(r, on)
     refresh_phase(r, on)
+    start_age25(r, on)
 
 
 def review_meeting_held(r: Replay, e: ev.ReviewMeetingHeld) -> None:
