@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "manage_users": ("admin",),      # user add, role, enforce
     "purge_records": ("admin",),     # retention purge
     "restore_database": ("admin",),  # db restore
+    "set_policy": ("admin",),        # policy set: the readings every user of the database computes with
 }
 
 

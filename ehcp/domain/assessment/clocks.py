@@ -65,7 +65,7 @@ def advice_cancelled(r: Replay, e: ev.AdviceCancelled) -> None:
 def draft_plan_sent(r: Replay, e: ev.DraftPlanSent) -> None:
     """The LA will issue a plan: no reg 10 notice is due; the reg 13(1)(a) window opens."""
     r.drop("no_plan_notice")
-    r.start("draft_representations", r.service(e))
+    r.start_served("draft_representations", e)
 
 
 def representations_waived(r: Replay, e: ev.RepresentationsWaived) -> None:

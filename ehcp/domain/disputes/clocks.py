@@ -24,8 +24,9 @@ from datetime import date
 from calendars import conventions
 from ehcp.domain.disputes import events as ev
 from ehcp.domain.disputes.appeal_window import (
-    appeal_in_time_until,
+    appeal_components,
     appeal_rule,
+    due_of,
     not_counting_holidays,
     start_appeal_window,
 )
@@ -94,8 +95,9 @@ def certificate_issued(r: Replay, e: ev.MediationCertificateIssued) -> None:
     clock = r.clocks.get(r.appeal_key or "")
     if r.decision is not None and clock is not None and clock.state == "pending":
         ctx = r.ctx
-        due = appeal_in_time_until(r.decision[0], e.on, calendar=ctx.calendar, policy=ctx.policy)
-        r.clocks[clock.key] = replace(clock, due=due, rule=appeal_rule(ctx.rules, due, ctx.policy))
+        parts = appeal_components(r.decision[0], e.on, calendar=ctx.calendar, policy=ctx.policy)
+        due = due_of(parts)  # = appeal_in_time_until(decision, certificate, ...)
+        r.clocks[clock.key] = replace(clock, due=due, rule=appeal_rule(ctx.rules, due, ctx.policy), components=parts)
 
 
 def appeal_lodged(r: Replay, e: ev.AppealLodged) -> None:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from calendars import conventions
+from ehcp.domain.deadlines import Component
 from ehcp.domain.disputes.appeal_window import start_appeal_window
 from ehcp.domain.machine.child import age_on
 from ehcp.domain.machine.clocks import pending
@@ -27,9 +28,16 @@ def start_under5(r: Replay, anchor: date) -> None:
     if not r.child.under5(anchor):
         return
     key = r.start("under5_review", anchor)
-    months = r.ctx.policy.under5_review_months[1]
-    if key is not None and months != r.clocks[key].rule.length:
-        r.clocks[key] = replace(r.clocks[key], due=conventions.months_after(anchor, months))
+    if key is None:
+        return
+    low, high = r.ctx.policy.under5_review_months
+    clock = r.clocks[key]
+    start, end = conventions.months_after(anchor, low), conventions.months_after(anchor, high)
+    parts = (Component("window_start", start, clock.rule.citation,
+                       f"{low} months after {anchor.isoformat()}: the review window opens (Policy Q15)"),
+             Component("window_end", end, clock.rule.citation,
+                       f"{high} months after {anchor.isoformat()}: the window closes (the due date)"))
+    r.clocks[key] = clock.with_detail(due=end, components=parts)
 
 
 def start_age25(r: Replay, on: date) -> None:
