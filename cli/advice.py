@@ -94,6 +94,23 @@ def cancel(
     emit_recorded(result, fmt, f"{kind} advice request cancelled", due_soon_days=ctx.settings.due_soon_days)
 
 
+@advice_app.command("revoke-links")
+@refusals
+def revoke_links(
+    reference: str = typer.Argument(...),
+    kind: str | None = typer.Option(None, "--kind", help=f"Only requests of this kind: {KIND_HELP}."),
+) -> None:
+    """Withdraw the advice-return links already sent for a case's requests (e.g. sent to a wrong address).
+
+    A withdrawn link shows the partner a 'withdrawn' page and records nothing; the next digest carries a
+    fresh link. Audited.
+    """
+    from ehcp.services.advice_portal import revoke_links as revoke
+
+    count = revoke(context(), reference, kind=kind)
+    info(f"{reference.upper()}: advice links withdrawn for {count} request{'s' if count != 1 else ''}")
+
+
 @advice_app.command("list")
 @refusals
 @output_options()
@@ -102,13 +119,16 @@ def list_(
     partner: str | None = typer.Option(None, "--partner", help="Only this partner."),
     reference: str | None = typer.Option(None, "--case", help="Only this case."),
     outstanding: bool = typer.Option(False, "--outstanding", help="Only requests not yet answered."),
+    received_via: str | None = typer.Option(None, "--received-via",
+                                            help="Only advice received this way: portal (its advice link)."),
     fmt: Format = Format.table,
 ) -> None:
     """List advice requests with their due dates and status."""
     from ehcp.services.advice_views import list_advice
 
     cfg = settings()
-    rows = list_advice(cfg, overdue=overdue, partner=partner, reference=reference, outstanding=outstanding)
+    rows = list_advice(cfg, overdue=overdue, partner=partner, reference=reference, outstanding=outstanding,
+                       received_via=received_via)
     emit(rows, ["reference", "kind", "partner", "requested_on", "received_by_body_on", "due", "received_on",
                 "status", "days_overdue"], fmt, key="advice", title=f"Advice requests ({len(rows)})",
          # coloured when overdue or settled only: a list of mostly open requests stays plain

@@ -78,6 +78,8 @@ def _run(kind_name: str, as_of_text: str | None, dry_run: bool, no_prefect: bool
     except (ValueError, TypeError) as exc:
         _refuse(f"chase configuration: {exc}")
     kind = KINDS[kind_name]
+    if kind_name == "advice" and not settings().web_base_url:
+        info("note: EHCP_WEB_BASE_URL is not set: digests carry no advice-return link")
     if dry_run or no_prefect:
         try:
             result = run_night(context(), kind, as_of, config=config, dry_run=dry_run)

@@ -27,6 +27,7 @@ from cli import (
     retention,
     rules,
     sen2,
+    web,
 )
 from cli.output import paragraphs
 
@@ -71,6 +72,7 @@ app.add_typer(sen2.app, name="sen2")
 app.add_typer(corrections.event_app, name="event")
 app.add_typer(policy.policy_app, name="policy")
 app.add_typer(policy.deadline_app, name="deadline")
+app.add_typer(web.app, name="web")
 
 
 def _version(value: bool) -> None:

@@ -11,6 +11,9 @@
 | EHCP_RETENTION_YEARS | closed SEN files kept N years after closure (>= 25) | 31                                    |
 | EHCP_SEN2_DMO, EHCP_SEN2_DCO, EHCP_SEN2_DSCO | SEN2 header: designated medical / clinical / social care |
 |                     | officer in post (Y, N or R)                         | none: ``sen2 export`` refuses         |
+| EHCP_WEB_BASE_URL   | public base URL of ``ehcp web serve`` (advice links) | none: digests carry no link          |
+| EHCP_SECRET_KEY_FILE | key that signs advice links (kept outside the DB)  | ``ehcp-secret.key`` beside the database |
+| EHCP_WEB_UPLOAD_LIMIT_MB | largest advice file a partner may upload       | 10                                    |
 
 Secrets (SMTP password, GOV.UK Notify key) come only from the environment or ``ehcp.toml`` and are
 never printed: ``Settings.__repr__`` masks them.
@@ -80,6 +83,9 @@ class Settings:
     # policy in effect is the database's (``ehcp policy set``) over this over the rulebook defaults
     # (ehcp.services.policy).
     policy_toml: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
+    web_base_url: str | None = None  # advice-return links in partner digests (ehcp web serve)
+    secret_key_file: str | None = None  # signs the links; default ehcp-secret.key beside the database
+    web_upload_limit_mb: int = 10
 
     @property
     def today(self) -> date:
@@ -110,6 +116,9 @@ _ENV = {
     "sen2_dmo": "EHCP_SEN2_DMO",
     "sen2_dco": "EHCP_SEN2_DCO",
     "sen2_dsco": "EHCP_SEN2_DSCO",
+    "web_base_url": "EHCP_WEB_BASE_URL",
+    "secret_key_file": "EHCP_SECRET_KEY_FILE",
+    "web_upload_limit_mb": "EHCP_WEB_UPLOAD_LIMIT_MB",
 }
 
 
@@ -152,7 +161,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     outbox = Path(str(values.pop("outbox"))) if "outbox" in values else _beside_database(url) / "outbox"
     today = _date_or_none(values.pop("today_override", None))
     user = str(values.pop("user", "") or _os_login())
-    for key in ("smtp_port", "due_soon_days", "retention_years"):
+    for key in ("smtp_port", "due_soon_days", "retention_years", "web_upload_limit_mb"):
         if key in values:
             values[key] = _number(values[key])
     if "enforce_permissions" in values:
@@ -189,6 +198,13 @@ def _flag(value: object) -> bool:
     if isinstance(value, bool):
         return value
     return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def secret_key_path(settings: Settings) -> Path:
+    """The file of the key that signs advice links: EHCP_SECRET_KEY_FILE, else beside the database."""
+    if settings.secret_key_file:
+        return Path(settings.secret_key_file).expanduser()
+    return _beside_database(settings.database_url) / "ehcp-secret.key"
 
 
 def _beside_database(url: str) -> Path:

@@ -1,7 +1,7 @@
 """PostgreSQL: the cases policy checks the session's standing once per statement, not once per row
 
 Revision ID: c4f1a9d27e60
-Revises: 95290332759a
+Revises: 4c9e2a7f1b63
 Create Date: 2026-12-07 01:55:00
 
 Same rule as migration 5e1d0c7a9b21 (visible to an active admin, or to an active user whose team is
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = 'c4f1a9d27e60'
-down_revision: str | None = '95290332759a'
+down_revision: str | None = '4c9e2a7f1b63'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

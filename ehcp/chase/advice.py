@@ -138,6 +138,9 @@ class _DigestBuilder:
                            else as_of + timedelta(days=config.due_soon_working_days))
         self.managers = ledger.managers_by_user()
         self.lists = ledger.open_advice_for(token, self.escalated_by)
+        # each request's link generation, for the whole batch in one query (issue 20)
+        self.generations = (ledger.link_generations(
+            {r.request_id for rows in self.lists.values() for r in rows}) if config.links else {})
         self.last_nights = ledger.last_digest_nights(token, as_of)
         self.child = render.child_renderer(config.child_fields)
         self._by_due: dict[str, tuple[str, str | None, str]] = {}
@@ -173,9 +176,12 @@ class _DigestBuilder:
         cc = self._copies(recipient, escalating)
         first = claimed[0]
         contact = first.contact_name if len(partners) == 1 and first.partner_email == recipient else None
+        links = ([[r.reference, r.kind, config.links.url(r.request_id, self.generations.get(r.request_id, 1),
+                                                          date.fromisoformat(r.due), recipient, r.partner_email)]
+                  for r in listed] if config.links else [])
         body = advice_body(contact=contact, groups=groups, as_of=as_of, child_fields=config.child_fields,
                            multiple_partners=several,
-                           soon_days=config.due_soon_working_days, escalated_tonight=len(escalating))
+                           soon_days=config.due_soon_working_days, escalated_tonight=len(escalating), links=links)
         overdue = len(groups[ESCALATED]) + len(groups[OVERDUE])
         subject = advice_subject(len(listed), overdue, len(groups[ESCALATED]), bool(escalating))
         counts = Counter((r.partner, rung_label(r.rung)) for r in claimed)
@@ -212,7 +218,7 @@ GROUP_TITLES = {ESCALATED: "Escalated", OVERDUE: "Overdue", NEW: "New since your
 
 def advice_body(*, contact: str | None, groups: dict[str, list[list[str]]], as_of: date,
                 child_fields: tuple[str, ...], multiple_partners: bool, soon_days: int,
-                escalated_tonight: int) -> str:
+                escalated_tonight: int, links: list[list[str]] | None = None) -> str:
     headers = ["Reference", *(render.CHILD_HEADINGS[f] for f in child_fields), "Advice", "Requested", "Due", "Status"]
     if multiple_partners:
         headers.insert(1, "Service")
@@ -232,6 +238,10 @@ def advice_body(*, contact: str | None, groups: dict[str, list[list[str]]], as_o
         if rows:
             title = GROUP_TITLES[key].format(n=soon_days)
             parts += ["", f"{title} ({len(rows)})", render.text_table(headers, rows)]
+    if links:
+        parts += ["", render.wrap("When you have sent the advice, confirm it (and upload it if you wish) with the "
+                                  "request's own link; its reminders stop at once:")]
+        parts += [f"  {reference} {kind}: {url}" for reference, kind, url in links]
     parts += [
         "",
         render.wrap("Please send the advice, or reply with the date you expect to send it, quoting the case "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from ehcp.chase.config import ChaseConfig
@@ -17,6 +18,14 @@ from ehcp.chase.kind import Digest, NightKind
 from ehcp.services.context import ServiceContext
 from ehcp.store import audit
 from ehcp.store.ledger import Ledger
+from ehcp.web.links import link_maker
+
+
+def with_links(config: ChaseConfig, ctx: ServiceContext) -> ChaseConfig:
+    """``config`` with the advice-return link signer the settings call for (none without web_base_url)."""
+    if config.links is not None or not ctx.settings.web_base_url:
+        return config
+    return replace(config, links=link_maker(ctx.settings))
 
 
 def new_token() -> str:
@@ -50,7 +59,7 @@ def pending_messages(ctx: ServiceContext, kind: NightKind, *, as_of: date | None
     Deliver each digest, then record the outcome (``deliver``); rows of a digest never recorded (a
     crash) are delivered by a run after the claim's lease has lapsed.
     """
-    config = config or ChaseConfig()
+    config = with_links(config or ChaseConfig(), ctx)
     as_of = as_of or ctx.today
     with ctx.uow() as uow:
         claimed, digests, skipped = claim_and_build(Ledger(uow.session), kind, token or new_token(), as_of, config,

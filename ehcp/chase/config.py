@@ -28,6 +28,10 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ehcp.web.links import LinkMaker
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ class ChaseConfig:
     digest_cron: str = "30 0 * * *"
     timezone: str = "Europe/London"
     notify_templates: dict[str, str] = field(default_factory=dict)
+    # signs the advice-return links partner digests carry; set per run from the settings (with_links)
+    links: LinkMaker | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         check_ladder(self.ladder)

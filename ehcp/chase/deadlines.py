@@ -22,6 +22,8 @@ from ehcp.chase.kind import Digest, NightPlan
 from ehcp.notify.message import Message
 from ehcp.store.ledger import CASEWORKER, MANAGER, Ledger, now_utc
 
+PORTAL_LOOKBACK_DAYS = 7  # advice returned through a link is told to the caseworker within a week
+
 
 class DeadlineDigest:
     """Caseworkers' own deadlines due soon or overdue; managers' teams' overdue ones."""
@@ -39,8 +41,12 @@ class DeadlineDigest:
         plan = NightPlan(CASEWORKER, as_of)
         stamp = now_utc()
         horizon = as_of + timedelta(days=config.digest_days)
+        busy = ledger.caseworkers_with_deadlines(as_of, horizon)
+        # caseworkers to tell of advice returned through a link, with nothing due
+        told = set(ledger.portal_returns(as_of, PORTAL_LOOKBACK_DAYS)) - {uid for uid, _ in busy}
+        busy += ledger.active_addresses(told)
         for subject, rung, people in (
-                (CASEWORKER, f"digest:{as_of.isoformat()}", ledger.caseworkers_with_deadlines(as_of, horizon)),
+                (CASEWORKER, f"digest:{as_of.isoformat()}", busy),
                 (MANAGER, f"team:{as_of.isoformat()}", ledger.managers_of_late_teams(as_of))):
             rows = [(uid, rung, email) for uid, email in people if email]
             plan.examined += len(people)
@@ -63,6 +69,7 @@ class DeadlineDigest:
         team: dict[int | None, list[Any]] = defaultdict(list)
         for row in ledger.team_overdue(as_of, sorted({t for t in team_of.values() if t})):
             team[row.team_id].append(row)
+        returned = ledger.portal_returns(as_of, PORTAL_LOOKBACK_DAYS, workers)
         grouped: dict[str, list[Any]] = defaultdict(list)
         for row in claimed:
             grouped[row.recipient].append(row)
@@ -72,17 +79,19 @@ class DeadlineDigest:
             mine = _unique([d for r in rows if r.subject_type == CASEWORKER for d in own.get(r.subject_id, [])])
             theirs = _unique([d for r in rows if r.subject_type == MANAGER
                               for d in team.get(team_of.get(r.subject_id), [])])
-            if not mine and not theirs:
+            portal = [d for r in rows if r.subject_type == CASEWORKER for d in returned.get(r.subject_id, [])]
+            if not mine and not theirs and not portal:
                 skipped.extend(r.id for r in rows)
                 continue
-            digests.append(_digest(recipient, rows, mine, theirs, as_of, config))
+            digests.append(_digest(recipient, rows, mine, theirs, as_of, config, portal))
         return digests, skipped
 
 
 DEADLINE_DIGEST = DeadlineDigest()
 
 
-def _digest(recipient: str, rows: list, mine: list, theirs: list, as_of: date, config: ChaseConfig) -> Digest:
+def _digest(recipient: str, rows: list, mine: list, theirs: list, as_of: date, config: ChaseConfig,
+            portal: list | None = None) -> Digest:
     def cell(d: Any) -> list[str]:  # a deadline row
         return [d.reference, *render.child_cells(d, config.child_fields), _clock(d), d.due.isoformat(),
                 render.timing(d.due, as_of)]
@@ -90,10 +99,13 @@ def _digest(recipient: str, rows: list, mine: list, theirs: list, as_of: date, c
     overdue = [cell(d) for d in mine if d.due < as_of]
     soon = [cell(d) for d in mine if d.due >= as_of]
     team_rows = [[d.reference, d.login, _clock(d), d.due.isoformat(), render.timing(d.due, as_of)] for d in theirs]
+    returned = [[d.reference, d.kind, d.partner or "", d.sent_on.isoformat(), d.submitted_on.isoformat(),
+                 d.file_type or "none"] for d in portal or []]
     body = caseworker_body(as_of=as_of, overdue=overdue, due_soon=soon, team=team_rows,
-                           child_fields=config.child_fields, digest_days=config.digest_days)
+                           child_fields=config.child_fields, digest_days=config.digest_days, returned=returned)
     counts = tuple((f"{r.subject_type}s", "team" if r.subject_type == MANAGER else "digest", 1) for r in rows)
-    return Digest(Message(to=recipient, cc=(), subject=caseworker_subject(len(overdue), len(soon), len(team_rows)),
+    subject = caseworker_subject(len(overdue), len(soon), len(team_rows), len(returned))
+    return Digest(Message(to=recipient, cc=(), subject=subject,
                           body=body, key=f"caseworker:{as_of.isoformat()}:{recipient}", kind=CASEWORKER),
                   tuple(r.id for r in rows), counts)
 
@@ -114,7 +126,8 @@ def _unique(rows: list) -> list:
 
 
 def caseworker_body(*, as_of: date, overdue: list[list[str]], due_soon: list[list[str]],
-                    team: list[list[str]], child_fields: tuple[str, ...], digest_days: int) -> str:
+                    team: list[list[str]], child_fields: tuple[str, ...], digest_days: int,
+                    returned: list[list[str]] | None = None) -> str:
     own_headers = ["Reference", *(render.CHILD_HEADINGS[f] for f in child_fields), "Deadline", "Due", "Status"]
     parts = [f"Statutory EHC deadlines as of {render.long_date(as_of)}."]
     if overdue:
@@ -125,14 +138,19 @@ def caseworker_body(*, as_of: date, overdue: list[list[str]], due_soon: list[lis
     if team:
         parts += ["", f"Your team's overdue deadlines ({len(team)})",
                   render.text_table(["Reference", "Caseworker", "Deadline", "Due", "Status"], team)]
+    if returned:
+        parts += ["", f"Advice received via portal since your last digest ({len(returned)})",
+                  render.text_table(["Reference", "Advice", "Partner", "Sent", "Recorded", "File"], returned)]
     parts += ["", "Open 'ehcp case show REFERENCE' for the details. One digest a day, sent automatically."]
     return "\n".join(parts) + "\n"
 
 
-def caseworker_subject(overdue: int, due_soon: int, team: int) -> str:
+def caseworker_subject(overdue: int, due_soon: int, team: int, returned: int = 0) -> str:
     bits = []
     if overdue or due_soon:
         bits.append(f"{overdue} overdue, {due_soon} due soon")
     if team:
         bits.append(f"team: {team} overdue")
+    if returned:
+        bits.append(f"{returned} advice received via portal")
     return "EHC deadlines: " + "; ".join(bits)

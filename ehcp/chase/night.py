@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ehcp.chase.advice import ADVICE_CHASE
-from ehcp.chase.claim import claim_and_build, new_token, pending_messages, pending_recipients
+from ehcp.chase.claim import claim_and_build, new_token, pending_messages, pending_recipients, with_links
 from ehcp.chase.config import ChaseConfig
 from ehcp.chase.deadlines import DEADLINE_DIGEST
 from ehcp.chase.deliver import DeliveryReport, deliver, run_report
@@ -110,6 +110,7 @@ def deliver_batch(ctx: ServiceContext, kind: NightKind, recipients: Sequence[str
 
 def preview_night(ctx: ServiceContext, kind: NightKind, as_of: date, config: ChaseConfig) -> NightResult:
     """What tonight would send, computed in a transaction that is rolled back: writes nothing."""
+    config = with_links(config, ctx)
     with ctx.uow() as uow:
         ledger = Ledger(uow.session)
         plan = kind.plan(ledger, as_of, config)

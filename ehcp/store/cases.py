@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from ehcp.store import reads
 from ehcp.store.models import (
+    AdviceLink,
     AdviceRequest,
+    AdviceReturn,
     Case,
     CaseEvent,
     Child,
@@ -106,6 +108,11 @@ class CaseRepository:
             ((Reminder.subject_type == "advice") & Reminder.subject_id.in_(advice_ids or [-1]))
             | ((Reminder.subject_type == "deadline") & Reminder.subject_id.in_(deadline_ids or [-1]))))
         counts["deadlines"] = self._deleted(delete(Deadline).where(Deadline.case_id == case_id))
+        # advice returned through a link (with its file) and the links' state go with their requests
+        for name, linked in (("advice_returns", AdviceReturn), ("advice_links", AdviceLink)):
+            n = self._deleted(delete(linked).where(linked.request_id.in_(advice_ids or [-1])))
+            if n:
+                counts[name] = n
         counts["advice_requests"] = self._deleted(delete(AdviceRequest).where(AdviceRequest.case_id == case_id))
         counts["notes"] = self._deleted(delete(Note).where(Note.case_id == case_id))
         counts["events"] = self._deleted(delete(CaseEvent).where(CaseEvent.case_id == case_id))

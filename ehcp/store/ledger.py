@@ -59,6 +59,7 @@ from calendars import WorkingDayCalendar, england_and_wales
 from ehcp.domain.deadlines import CONDITIONAL, PENDING
 from ehcp.store.calendars import CalendarRepository
 from ehcp.store.models import OPEN_REMINDERS, AdviceRequest, Case, Child, Deadline, Partner, Reminder, User
+from ehcp.store.portal import PortalRepository
 from ehcp.store.reads import CLOSED_STAGES
 
 LEDGER = cast(Table, Reminder.__table__)
@@ -131,7 +132,8 @@ def iso_text(column: Any, name: str) -> Label[str]:
 
 def _advice_columns() -> tuple[Any, ...]:
     """What an advice digest shows and addresses of a request (dates as ISO text)."""
-    return (AdviceRequest.kind, iso_text(AdviceRequest.requested_on, "requested_on"), iso_text(Deadline.due, "due"),
+    return (AdviceRequest.id.label("request_id"),  # the advice-return link's subject (issue 20)
+            AdviceRequest.kind, iso_text(AdviceRequest.requested_on, "requested_on"), iso_text(Deadline.due, "due"),
             Case.reference, Case.caseworker_id, User.email.label("caseworker_email"),
             Partner.name.label("partner"), Partner.contact_name, Partner.email.label("partner_email"),
             *_child_columns())
@@ -526,6 +528,18 @@ class Ledger:
                               Deadline.advisory)
             .join(staff, staff.c.id == Case.caseworker_id)
             .where(staff.c.team_id.in_(sorted(team_ids)), Deadline.due < as_of)))
+
+    # --- advice-return links (issue 20): the reads live in ehcp.store.portal -----------------------
+
+    def link_generations(self, request_ids: Collection[int]) -> dict[int, int]:
+        return PortalRepository(self.session).generations(request_ids)
+
+    def portal_returns(self, as_of: date, lookback_days: int,
+                       caseworker_ids: Collection[int] | None = None) -> dict[int, list[Any]]:
+        return PortalRepository(self.session).returns_to_tell(as_of, lookback_days, caseworker_ids)
+
+    def active_addresses(self, user_ids: Collection[int]) -> list[tuple[int, str | None]]:
+        return PortalRepository(self.session).caseworker_addresses(user_ids)
 
 
 # --- the advice planner's SQL, built from the ladder's thresholds ---------------------------------

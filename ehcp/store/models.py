@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -219,6 +220,7 @@ class AdviceRequest(Base):
     channel: Mapped[str] = mapped_column(String(30), default="email")
     received_on: Mapped[date | None] = mapped_column(Date)
     cancelled_on: Mapped[date | None] = mapped_column(Date)  # requested in error (advice cancel)
+    received_via: Mapped[str | None] = mapped_column(String(20))  # 'portal': returned through its advice link
     __table_args__ = (Index("ix_advice_requests_open", "received_on", "partner_id"),)
 
 
@@ -330,3 +332,44 @@ class Sen2Plan(Base):
     direct_payment: Mapped[str | None] = mapped_column(String(1))  # DP E/S/H/I
     transfer_la: Mapped[str | None] = mapped_column(String(3))  # TransferLA
     exported_la: Mapped[str | None] = mapped_column(String(3))  # Exported
+
+
+class AdviceLink(Base):
+    """The state of an advice request's return links (``ehcp web serve``): bumping ``generation``
+    revokes every link signed before (``ehcp advice revoke-links``). No row: generation 1."""
+
+    __tablename__ = "advice_links"
+    request_id: Mapped[int] = mapped_column(ForeignKey("advice_requests.id"), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=1)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class AdviceReturn(Base):
+    """Advice returned through a link: who (the address the link was sent to), when, the date the
+    partner says it was sent, and the file if one was uploaded (kept here with its SHA-256)."""
+
+    __tablename__ = "advice_returns"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("advice_requests.id"), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    sent_on: Mapped[date] = mapped_column(Date)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    submitted_on: Mapped[date] = mapped_column(Date, index=True)  # the London date: caseworker digests
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    file_type: Mapped[str | None] = mapped_column(String(10))  # pdf | docx
+    file_size: Mapped[int | None] = mapped_column(Integer)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    file_data: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class WebHit(Base):
+    """One request to an advice link page, for the rate limits (per link and per client address).
+    Rows older than the window are deleted as new ones arrive."""
+
+    __tablename__ = "web_hits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(120))  # 'link:<request id>' | 'addr:<client address>'
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("ix_web_hits_bucket_at", "bucket", "at"),)

@@ -282,10 +282,13 @@ def find_cases(conn: Connection, term: str) -> list[dict]:
 
 def advice_requests(conn: Connection, *, today: date, due_soon_days: int, overdue: bool = False,
                     partner: str | None = None, reference: str | None = None,
-                    outstanding: bool = False) -> list[dict]:
+                    outstanding: bool = False, received_via: str | None = None) -> list[dict]:
     """Advice requests with their 6-week clock and its status ('no clock' when there is none)."""
     where = ["1=1"]
     params: dict[str, object] = status_params(today, due_soon_days)
+    if received_via:
+        where.append("a.received_via = :via")
+        params["via"] = received_via
     if partner:
         where.append("p.name = :partner")
         params["partner"] = partner

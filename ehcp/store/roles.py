@@ -47,6 +47,9 @@ CASEWORK: dict[str, str] = {
     "settings": "INSERT, UPDATE",
     "closures": "INSERT, UPDATE, DELETE",
     "extra_holidays": "INSERT, UPDATE, DELETE",
+    "advice_links": "INSERT, UPDATE",  # revoke-links bumps a generation
+    "advice_returns": "INSERT",  # ehcp web serve: advice returned through a link
+    "web_hits": "INSERT, DELETE",  # ehcp web serve: rate-limit counters
     "audit_log": "INSERT",  # never UPDATE, DELETE or TRUNCATE (and a trigger refuses those anyway)
 }
 # Admin only: ``manage_users`` (users, teams, the enforcement flag) and ``purge_records``.
@@ -56,6 +59,8 @@ ADMIN_ONLY: dict[str, str] = {
     "system_flags": "INSERT, UPDATE",
     "case_events": "DELETE",
     "advice_requests": "DELETE",
+    "advice_returns": "DELETE",  # purge: a returned advice file goes with its case
+    "advice_links": "DELETE",
     "notes": "DELETE",
     "placements": "DELETE",
     "sen2_plans": "DELETE",

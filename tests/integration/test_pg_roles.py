@@ -248,3 +248,42 @@ def test_login_roles_run_without_jit_and_the_cases_policy_does_not_scan_users_pe
         assert me.execute(sa.text("SHOW jit")).scalar() == "off"
         plan = "\n".join(me.execute(sa.text("EXPLAIN SELECT reference FROM cases")).scalars())
     assert "InitPlan" in plan and "hashed SubPlan" in plan, plan
+
+
+def test_the_advice_link_server_records_as_its_login_role_naming_the_partner(deployed: Deployment) -> None:
+    """Issue 20: behind login roles the database takes the actor from the session, so ``ehcp web
+    serve`` connected as a login keeps it as the actor and names the partner in the reason."""
+    from datetime import date
+
+    from starlette.testclient import TestClient
+
+    from ehcp.config import Settings
+    from ehcp.web import links
+    from ehcp.web.app import create_app
+
+    north = deployed.refs["North"]
+    deployed.cli("north.cw", "partner", "add", "Link EP", "--email", "link.ep@nhs.example")
+    deployed.cli("north.cw", "case", "advance", north, "--to", "assessment", "--on", "2025-11-20")
+    deployed.cli("north.cw", "advice", "request", north, "--kind", "psychological", "--partner", "Link EP",
+                 "--on", "2025-11-21")
+    with deployed.connect(None).connect() as owner:
+        request_id = owner.execute(sa.text("SELECT a.id FROM advice_requests a JOIN cases c ON c.id = a.case_id "
+                                           "WHERE c.reference = :r"), {"r": north}).scalar()
+    key_file = deployed.tmp / "web.key"
+    key_file.write_text("w" * 64)
+    key_file.chmod(0o600)
+    settings = Settings(database_url=deployed.url("north.cw"), user="whoever", outbox=deployed.tmp / "outbox",
+                        today_override=date(2025, 12, 1), web_base_url="https://advice.example",
+                        secret_key_file=str(key_file))
+    token = links.sign(b"w" * 64, request_id, 1, date(2026, 2, 13), links.CONTACT, "link.ep@nhs.example")
+    web = TestClient(create_app(settings), base_url="https://testserver")
+    page = web.get(f"/advice-return/{token}")
+    assert page.status_code == 200, page.text
+    csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+    done = web.post(f"/advice-return/{token}", data={"csrf": csrf, "sent-day": "28", "sent-month": "11",
+                                                     "sent-year": "2025"})
+    assert done.status_code == 200, done.text
+    audit = json.loads(deployed.cli("north.cw", "audit", "show", north, "--format", "json").stdout)["audit"]
+    received = [r for r in audit if r["action"] == "advice_received"]
+    assert len(received) == 1 and received[0]["actor"] == deployed.logins["north.cw"]
+    assert "by link.ep@nhs.example" in received[0]["reason"]

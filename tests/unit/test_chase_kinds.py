@@ -65,6 +65,9 @@ class FakeLedger:
     def team_overdue(self, as_of, team_ids):
         return [d for d in self.team_rows if d.team_id in team_ids]
 
+    def portal_returns(self, as_of, lookback_days, caseworker_ids=None):
+        return {}
+
 
 def test_the_advice_chase_sends_one_digest_per_contact_and_skips_rows_no_longer_open():
     ledger = FakeLedger(advice=[

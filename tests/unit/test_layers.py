@@ -27,6 +27,8 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     # ehcp/chase sits beside the services and shares their context (ServiceContext)
     "ehcp/chase": ("ehcp.reports", "cli", "workflows", "sqlalchemy", "prefect"),
     "ehcp/reports": ("ehcp.services", "ehcp.importing", "cli", "workflows", "prefect"),
+    # the advice-return pages reach the database only through ehcp.services.advice_portal
+    "ehcp/web": ("ehcp.store", "ehcp.chase", "cli", "workflows", "sqlalchemy", "prefect"),
     "cli": ("sqlalchemy", "ehcp.store"),
     "workflows": ("cli", "sqlalchemy", "ehcp.store"),
 }
