@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import shutil
@@ -134,6 +135,27 @@ def machine() -> str:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return (f"{os.cpu_count()} CPUs, {memory} RAM, Python {platform.python_version()}, "
             f"{platform.system()} {platform.release()}, load average {load}")
+
+
+FIGURES = os.environ.get("EHCP_BENCH_FIGURES")  # run_all.py: where each script appends its figures
+
+
+def load() -> str:
+    """The 1-minute load average now (printed beside each figure: the VM is shared)."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
+def figure(name: str, value: float, unit: str, floor_name: str, floor: float | None, budget: str = "",
+           status: str = "") -> None:
+    """Record one figure with its floor (measured in the same run) for run_all.py's side-by-side
+    summary; ratio = value / floor (for rates, floor / value is not used: give seconds)."""
+    if not FIGURES:
+        return
+    ratio = value / floor if floor else None
+    with open(FIGURES, "a", encoding="utf-8") as out:
+        out.write(json.dumps({"script": Path(sys.argv[0]).stem, "name": name, "value": value, "unit": unit,
+                              "floor_name": floor_name, "floor": floor, "ratio": ratio, "budget": budget,
+                              "status": status, "load": load()}) + "\n")
 
 
 def table(title: str, headers: list[str], rows: list[list[object]]) -> str:

@@ -10,7 +10,8 @@ peak RSS (os.wait4) are set beside the "raw floor": the very rows the import wro
 case_events, deadlines), re-inserted into another fresh database with plain DB-API ``executemany``
 (SQLite) or ``COPY`` (PostgreSQL) in one transaction - what the database alone costs.
 
-Budget: at least 20,000 cases per second into SQLite, end to end.
+Budgets: at least 20,000 cases per second into SQLite and 15,000 into PostgreSQL, end to end, on a
+quiet machine; within 1.5x the raw floor.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ import psycopg
 from _common import (
     DATA_DIR,
     EHCP,
+    figure,
+    load,
     machine,
     pg_available,
     pg_create_schema,
@@ -46,7 +49,8 @@ from ehcp.store import migrate
 from ehcp.store.db import engine_for
 
 TODAY = date(2025, 12, 1)
-BUDGET = 20_000  # cases per second into SQLite
+BUDGETS = {"sqlite": 20_000, "postgresql": 15_000}  # cases per second, end to end
+FLOOR_BUDGET = 1.5
 TABLES = {
     "children": ("id", "given_name", "family_name", "dob", "upn", "uln", "year_group", "home_la"),
     "cases": ("id", "reference", "child_id", "stage", "received", "source", "caseworker_id", "opened_at",
@@ -166,15 +170,20 @@ def main() -> None:
         rss = max(r[2] for r in runs)
         raw = floor(db, runs[-1][3])
         rate = args.rows / wall
-        verdict = ("met" if rate >= BUDGET else "MISSED") if db == "sqlite" else "-"
+        verdict = "met" if rate >= BUDGETS[db] else "MISSED"
         rows.append([db, args.rows, wall, service, rate, args.rows / service, raw, wall / raw, service / raw,
-                     f">= {BUDGET:,}/s: {verdict}" if db == "sqlite" else "-", rss])
+                     f">= {BUDGETS[db]:,}/s: {verdict}", rss, load()])
+        figure(f"{db}: import {args.rows:,} cases end to end ({rate:,.0f} cases/s)", wall, "s",
+               "raw floor (executemany / COPY of the same rows)", raw,
+               f">= {BUDGETS[db]:,}/s, <= {FLOOR_BUDGET}x floor",
+               ("met" if rate >= BUDGETS[db] else "rate missed")
+               + ("" if wall / raw <= FLOOR_BUDGET else ", ratio missed"))
         if db == "postgresql":
             pg_drop_schema(f"{SCHEMA}_run")
             pg_drop_schema(f"{SCHEMA}_floor")
     print(table(f"import cases: median of {args.repeat} runs (end to end = the ehcp subprocess; service = inside it)",
                 ["database", "rows", "end to end s", "service s", "cases/s end to end", "cases/s service",
-                 "raw floor s", "ratio e2e/floor", "ratio service/floor", "budget", "peak RSS MB"], rows))
+                 "raw floor s", "ratio e2e/floor", "ratio service/floor", "budget", "peak RSS MB", "load"], rows))
 
 
 if __name__ == "__main__":

@@ -23,32 +23,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def settings(*, check_actor: bool = True):
     """The settings; once permissions are enforced, an unknown EHCP_USER is refused here (exit 1).
-    On PostgreSQL a login role that is not the owner acts as itself (ehcp.services.identity)."""
-    cfg = _authenticated(load_settings())
-    if check_actor:
-        _check_actor(cfg)
-    return cfg
+    On PostgreSQL a login role that is not the owner acts as itself (ehcp.services.identity). Both
+    checks share one read transaction (ehcp.services.login.acting)."""
+    from ehcp.services.login import acting
 
-
-def _authenticated(cfg):
-    """The actor is the PostgreSQL login role; say once per command when EHCP_USER named someone else."""
-    from ehcp.services.identity import authenticated
-
-    cfg = authenticated(cfg)
+    cfg, enforced = acting(load_settings(), check_actor=check_actor)
     typed = os.environ.get("EHCP_USER")
     if typed and typed != cfg.user and _first_time("ehcp.user_ignored"):
         info(f"note: EHCP_USER={typed} ignored: on PostgreSQL you act as your login role {cfg.user}")
-    return cfg
+    if check_actor and enforced and cfg.is_sqlite and _first_time("ehcp.sqlite_warned"):
+        from ehcp.services.identity import SQLITE_WARNING
 
-
-def _check_actor(cfg) -> None:
-    """Refuse an unknown or deactivated login when enforcement is on (ehcp.services.login); on
-    SQLite with enforcement on, warn once per command that the actor is not authenticated."""
-    from ehcp.services.identity import SQLITE_WARNING
-    from ehcp.services.login import check_login
-
-    if check_login(cfg) and cfg.is_sqlite and _first_time("ehcp.sqlite_warned"):
         info(SQLITE_WARNING.format(user=cfg.user))
+    return cfg
 
 
 def _first_time(key: str) -> bool:

@@ -33,6 +33,9 @@ OPEN_STAGES: frozenset[Stage] = frozenset(set(Stage) - CLOSED_STAGES)
 # The closed stages' stored names in Stage order, for SQL (`stage NOT IN (...)`).
 CLOSED_STAGE_NAMES: tuple[str, ...] = tuple(stage.value for stage in Stage if stage in CLOSED_STAGES)
 PLAN_STAGES: frozenset[Stage] = frozenset({Stage.FINAL, Stage.REVIEW})  # a plan is maintained
+# The kind of ``ehcp.domain.machine.voiding.EventVoided``, for the read path (``case timeline``), which
+# must not import the stage machine (it loads the calendars: ~100 ms of every read command's start-up).
+VOIDED_EVENT_KIND = "event_voided"
 
 
 class Channel(StrEnum):

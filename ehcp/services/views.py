@@ -11,8 +11,8 @@ from datetime import date
 from typing import Unpack
 
 from ehcp.config import Settings
-from ehcp.domain.machine.voiding import EventVoided
 from ehcp.domain.school_year import academic_year, year_group_on
+from ehcp.domain.vocabulary import VOIDED_EVENT_KIND
 from ehcp.services.errors import Refused, UnknownCase
 from ehcp.store import reads
 from ehcp.store.reads import Connection
@@ -90,7 +90,7 @@ def timeline(settings: Settings, reference: str) -> dict:
         items = []
         partners = reads.request_partners(conn, header["id"])
         events = reads.case_events(conn, header["id"])
-        voided = {(e["payload"] or {}).get("event_id") for e in events if e["kind"] == EventVoided.kind}
+        voided = {(e["payload"] or {}).get("event_id") for e in events if e["kind"] == VOIDED_EVENT_KIND}
         for e in events:
             detail = e["payload"] or {}
             if detail.get("request_id") in partners:

@@ -2,7 +2,8 @@
 
 SQLite: WAL journal, a busy timeout and foreign keys on; writers start with ``BEGIN IMMEDIATE`` so
 two commands never both read and then fail to upgrade their lock. PostgreSQL: plain transactions;
-services lock the case row with ``FOR UPDATE``.
+services lock the case row with ``FOR UPDATE``; psycopg engines connect in one query
+(:mod:`ehcp.store.pg_connect`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from ehcp.files import create_private_file, sqlite_file
+from ehcp.store import pg_connect
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -53,6 +55,8 @@ def engine_for(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("postgresql+psycopg://"):
+        return pg_connect.configure(create_engine(url, **pg_connect.ENGINE_OPTIONS))
     return create_engine(url, pool_pre_ping=True)
 
 

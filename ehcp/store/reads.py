@@ -225,21 +225,18 @@ def caseload(
     return rows
 
 
-def actor_standing(conn: Connection, login: str) -> tuple[bool, bool | None, int]:
-    """(enforcement flag on, the login's active flag or None if unknown, number of users) in one
-    round trip - the start-of-command check, without importing the ORM."""
+def actor_standing(conn: Connection, login: str) -> tuple[bool, bool | None, int, bool]:
+    """(enforcement flag on, the login's active flag or None if unknown, number of users, flagged as
+    a test database) in one round trip - the start-of-command check, without importing the ORM."""
     row = conn.execute(
         text("""SELECT (SELECT value FROM system_flags WHERE name = 'enforce_permissions') AS flag,
                        (SELECT active FROM users WHERE login = :login) AS active,
-                       (SELECT COUNT(*) FROM users) AS users""").columns(active=Boolean, users=Integer),
+                       (SELECT COUNT(*) FROM users) AS users,
+                       (SELECT value FROM system_flags WHERE name = 'test_database') AS test
+                """).columns(active=Boolean, users=Integer),
         {"login": login},
     ).one()
-    return row.flag == "on", row.active, row.users
-
-
-def flag_value(conn: Connection, name: str) -> str | None:
-    """A ``system_flags`` value (None when unset)."""
-    return conn.execute(text("SELECT value FROM system_flags WHERE name = :n"), {"n": name}).scalar()
+    return row.flag == "on", row.active, row.users, row.test == "on"
 
 
 def known_login(conn: Connection, login: str) -> bool:

@@ -106,6 +106,7 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_login) THEN
         EXECUTE format('CREATE ROLE %I LOGIN', p_login);
     END IF;
+    EXECUTE format('ALTER ROLE %I SET jit = off', p_login);  -- see JIT_OFF in ehcp/store/roles.py
     FOREACH other IN ARRAY ARRAY[{names}] LOOP
         IF other <> target AND pg_has_role(p_login, other, 'MEMBER') THEN
             EXECUTE format('REVOKE %I FROM %I', other, p_login);
@@ -113,6 +114,21 @@ BEGIN
     END LOOP;
     EXECUTE format('GRANT %I TO %I', target, p_login);
     RETURN target;
+END $$"""
+
+
+# Login roles run with jit = off. Row-level security adds a sub-plan per row to every query on a case
+# table, which multiplies the planner's cost estimates of a caseworker's short queries past
+# jit_above_cost: compiling them took 0.9-8.5 s for a 200-case `case list` that runs in ~0.1 s
+# (docs/performance.md, "PostgreSQL as a caseworker"). A role setting (not a connection option) so
+# that it holds through PgBouncer and in psql; the owner role is not under RLS and keeps the default.
+JIT_OFF = """
+DO $$ DECLARE r record; BEGIN
+    FOR r IN SELECT DISTINCT m.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid
+             JOIN pg_roles m ON m.oid = a.member
+             WHERE g.rolname IN ({groups}) AND m.rolcanlogin AND NOT m.rolsuper LOOP
+        EXECUTE format('ALTER ROLE %I SET jit = off', r.rolname);
+    END LOOP;
 END $$"""
 
 
@@ -135,6 +151,7 @@ def role_set_sql(schema: str, prefix: str = PREFIX) -> list[str]:
     statements += [
         f'REVOKE ALL ON FUNCTION "{schema}".ehcp_grant_login(text, text) FROM PUBLIC',
         f'GRANT EXECUTE ON FUNCTION "{schema}".ehcp_grant_login(text, text) TO {admin}',
+        JIT_OFF.format(groups=", ".join(f"'{name}'" for name in groups.values())),
     ]
     return statements
 

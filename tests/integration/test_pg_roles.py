@@ -241,6 +241,16 @@ def test_sqlite_says_roles_there_are_guidance_once_per_command(sqlite_url: str, 
     assert "On SQLite roles are guidance" in " ".join(runner.invoke(app, ["--help"], env=env).stdout.split())
 
 
+def test_login_roles_run_without_jit_and_the_cases_policy_does_not_scan_users_per_row(deployed: Deployment) -> None:
+    """Issue 22: RLS sub-plans inflated a caseworker's cost estimates past jit_above_cost (seconds of
+    JIT compilation for a 200-case list); login roles get jit = off and the cases policy's sub-queries
+    do not refer to the row (a one-time InitPlan and one hashed sub-plan)."""
+    with deployed.connect("north.cw").connect() as me:
+        assert me.execute(sa.text("SHOW jit")).scalar() == "off"
+        plan = "\n".join(me.execute(sa.text("EXPLAIN SELECT reference FROM cases")).scalars())
+    assert "InitPlan" in plan and "hashed SubPlan" in plan, plan
+
+
 def test_the_advice_link_server_records_as_its_login_role_naming_the_partner(deployed: Deployment) -> None:
     """Issue 20: behind login roles the database takes the actor from the session, so ``ehcp web
     serve`` connected as a login keeps it as the actor and names the partner in the reason."""

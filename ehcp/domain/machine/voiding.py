@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ehcp.domain.machine.event import Event
+from ehcp.domain.vocabulary import VOIDED_EVENT_KIND
 
 
 @dataclass(frozen=True)
 class EventVoided(Event):
     """Event ``event_id`` (``voided_kind`` with ``voided_payload``, JSON) was recorded in error."""
 
-    kind: ClassVar[str] = "event_voided"
+    kind: ClassVar[str] = VOIDED_EVENT_KIND
     describes_period: ClassVar[bool] = True  # dated on the voided event, before later ones
     event_id: int
     voided_kind: str
