@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, Table, bindparam, delete, select, update
@@ -243,7 +243,6 @@ class BulkWriter:
         # sum of their keyed digests, ehcp.store.audit): one HMAC per event, no read-back.
         self.key = audit.chain_key(session, create=True)
         self.tally = audit.Tally()
-        self._canonical: dict[str, str] = {}
         self._open()
         self.d = date_encoder(self.dialect)
 
@@ -369,15 +368,13 @@ class BulkWriter:
 
     def commit_events(self, case_id: int, events: Sequence[Event], stamps: Sequence[datetime], actor: str,
                       reasons: Sequence[str | None] | None, texts: Sequence[str]) -> None:
-        """Add the events (as written: payload ``texts``) to the import's audit commitment."""
-        key, add, canonical, digest = self.key, self.tally.add, self._canonical, audit.event_digest
-        for i, (event, at, text) in enumerate(zip(events, stamps, texts, strict=True)):
-            canon = canonical.get(text)
-            if canon is None:
-                if len(canonical) > _MEMO_LIMIT:
-                    canonical.clear()
-                canon = canonical[text] = audit.canonical_payload(json.loads(text))
-            add(digest(key, case_id, event.kind, event.on, at, actor, reasons[i] if reasons else None, canon))
+        """Add the events (as written: payload ``texts``, canonical JSON) to the import's audit
+        commitment."""
+        key, digest, total = self.key, audit.event_digest, 0
+        for event, at, why, text in zip(events, stamps, reasons or repeat(None), texts, strict=False):
+            total += int.from_bytes(digest(key, case_id, event.kind, event.on, at, actor, why, text))
+        self.tally.count += len(events)
+        self.tally.total += total
 
     # -- new cases ---------------------------------------------------------------------------------
     def write_cases(self, cases: Sequence[NewCase]) -> None:
@@ -582,7 +579,9 @@ def _with_request_id(event: Event, ids: dict[int, int]) -> Event:
 
 
 _FIELDS: dict[type, tuple[str, ...] | None] = {}
-_dumps = json.JSONEncoder().encode
+# Canonical JSON (sorted keys, no spaces): the text stored is the text the audit digest covers
+# (ehcp.store.audit.canonical_payload), so the import never re-serialises a payload to commit to it.
+_dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
 
 
 def _payload(event: Event) -> str:
