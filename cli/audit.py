@@ -50,7 +50,8 @@ def verify(against: str | None = typer.Option(
             error(f"seal of {problem.at} (line {problem.line} of {against}): {problem.problem}")
         if checked.problems:
             raise typer.Exit(1)
-        notes.append(f"{checked.seals} seals hold" if checked.seals else "no seals in the file")
+        n = checked.seals
+        notes.append(f"{n} seals hold" if n > 1 else "1 seal holds" if n else "no seals in the file")
     info(f"audit trail intact: {report.records} records" + "".join(f"; {n}" for n in notes))
 
 

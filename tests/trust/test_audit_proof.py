@@ -137,7 +137,7 @@ def test_truncation_and_deleting_every_record_are_detected_against_a_seal(db_url
     assert set(sealed) == {"head", "records", "last_id", "at", "database", "mac"} and sealed["records"] == 4
     assert stat.S_IMODE(seals.stat().st_mode) == 0o600
     assert json.loads(seals.read_text()) == sealed
-    assert "1 seals hold" in _verify(ehcp, "--against", str(seals))
+    assert "1 seal holds" in _verify(ehcp, "--against", str(seals))
     engine = engine_for(db_url)
     with engine.begin() as conn:  # the last record (not a case event, so only the seal can tell)
         _tamper(conn)
