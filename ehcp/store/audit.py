@@ -285,9 +285,10 @@ def sees_every_case(session: Session) -> bool:
 
 
 def _snapshot(session: Session) -> None:
-    """PostgreSQL: read the chain and the events in one snapshot (a writer may commit between)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+    """PostgreSQL: read the chain and the events in one snapshot (a writer may commit between),
+    when the session has not begun its transaction yet (a caller's open transaction is its own)."""
+    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 def verify(session: Session) -> ChainReport:
