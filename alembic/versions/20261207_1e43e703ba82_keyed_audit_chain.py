@@ -1,7 +1,7 @@
 """audit_log: the keyed chain (scheme 2) and its commitment to case events (issue 18)
 
 Revision ID: 1e43e703ba82
-Revises: b15c0a1d2e3f
+Revises: 95290332759a
 Create Date: 2026-12-07 01:10:00
 
 Existing records are scheme 1 (unkeyed SHA-256) and still verify; the first keyed write (``ehcp db
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '1e43e703ba82'
-down_revision: str | None = 'b15c0a1d2e3f'
+down_revision: str | None = '95290332759a'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
