@@ -8,6 +8,8 @@
 | EHCP_OUTBOX         | folder for the default e-mail notifier (.eml files) | ``outbox/`` beside the database       |
 | EHCP_CONFIG         | path of an ``ehcp.toml``                            | ``./ehcp.toml`` if present            |
 | EHCP_ENFORCE_PERMISSIONS | 1: roles checked, unknown logins refused       | on from the first ``ehcp user add``   |
+| EHCP_AUDIT_KEY_FILE | the audit trail's HMAC key, kept apart from the db  | ``<db>.audit-key`` beside SQLite,     |
+|                     |                                                     | ``<data dir>/audit-keys/`` (PostgreSQL) |
 | EHCP_RETENTION_YEARS | closed SEN files kept N years after closure (>= 25) | 31                                    |
 | EHCP_SEN2_DMO, EHCP_SEN2_DCO, EHCP_SEN2_DSCO | SEN2 header: designated medical / clinical / social care |
 |                     | officer in post (Y, N or R)                         | none: ``sen2 export`` refuses         |
@@ -79,6 +81,7 @@ class Settings:
     sen2_dmo: str | None = None  # SEN2 header DMO/DCO/DSCO: Y, N or R (R: recruitment in progress)
     sen2_dco: str | None = None
     sen2_dsco: str | None = None
+    audit_key_file: str | None = None  # the audit HMAC key file (ehcp.store.audit_key); never printed
     # The [policy] table of ehcp.toml (ehcp.rules.Policy field -> value), checked when loaded. The
     # policy in effect is the database's (``ehcp policy set``) over this over the rulebook defaults
     # (ehcp.services.policy).
@@ -119,6 +122,7 @@ _ENV = {
     "web_base_url": "EHCP_WEB_BASE_URL",
     "secret_key_file": "EHCP_SECRET_KEY_FILE",
     "web_upload_limit_mb": "EHCP_WEB_UPLOAD_LIMIT_MB",
+    "audit_key_file": "EHCP_AUDIT_KEY_FILE",
 }
 
 

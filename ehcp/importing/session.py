@@ -77,7 +77,7 @@ def finish(uow: UnitOfWork, writer: BulkWriter, ctx: ServiceContext, result: Imp
     detail: dict[str, object] = {"file": result.file, "rows": result.rows, **result.counts}
     if sha256 is not None:
         detail["sha256"] = sha256
-    audit.append(uow.session, actor=ctx.actor, action=f"import_{result.kind}", detail=detail)
+    audit.append(uow.session, actor=ctx.actor, action=f"import_{result.kind}", detail=detail, events=writer.tally)
     uow.commit()
     result.seconds = time.perf_counter() - started
     return result

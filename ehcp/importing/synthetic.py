@@ -549,7 +549,7 @@ def generate(ctx: ServiceContext, plans: int, seed: int, *, today: date | None =
             writer.close()
             audit.append(session, actor=ctx.actor, action="synthetic_data_generated",
                          detail={"seed": seed, "plans_wanted": plans, "requests": summary.requests,
-                                 "today": today.isoformat(), **summary.counts})
+                                 "today": today.isoformat(), **summary.counts}, events=writer.tally)
             uow.commit()
     finally:
         if pool is not None:

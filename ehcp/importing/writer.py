@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, Table, bindparam, delete, select, update
@@ -34,6 +34,7 @@ from calendars.working_days import WorkingDayCalendar
 from ehcp.domain import AdviceReceived, AdviceRequested, Event, body_receipt, compute_deadlines, current_stage
 from ehcp.rules.policy import DEFAULT_POLICY, Policy
 from ehcp.services.case_log import advice_request_ids as _advice_request_ids
+from ehcp.store import audit
 from ehcp.store.models import AdviceRequest, Base, Case, Deadline
 
 CHILD_COLUMNS = ("id", "given_name", "family_name", "dob", "upn", "uln", "year_group", "year_group_year", "home_la",
@@ -240,6 +241,10 @@ class BulkWriter:
         self._receipts: dict[tuple, date] = {}
         self._payloads: dict[Event, str] = {}
         self.lane: _Lane | None = None
+        # The audit record that ends the import commits to every event row written (count and
+        # sum of their keyed digests, ehcp.store.audit): one HMAC per event, no read-back.
+        self.key = audit.chain_key(session, create=True)
+        self.tally = audit.Tally()
         self._open()
         self.d = date_encoder(self.dialect)
 
@@ -363,12 +368,22 @@ class BulkWriter:
                 self._payloads.clear()
             return text
 
+    def commit_events(self, case_id: int, events: Sequence[Event], stamps: Sequence[datetime], actor: str,
+                      reasons: Sequence[str | None] | None, texts: Sequence[str]) -> None:
+        """Add the events (as written: payload ``texts``, canonical JSON) to the import's audit
+        commitment."""
+        key, digest, total = self.key, audit.event_digest, 0
+        for event, at, why, text in zip(events, stamps, reasons or repeat(None), texts, strict=False):
+            total += int.from_bytes(digest(key, case_id, event.kind, event.on, at, actor, why, text))
+        self.tally.count += len(events)
+        self.tally.total += total
+
     # -- new cases ---------------------------------------------------------------------------------
     def write_cases(self, cases: Sequence[NewCase]) -> None:
         """Insert the cases with their children, advice requests, events and derived deadlines."""
         if not cases:
             return
-        d, stamp, derive, payload = self.d, self.stamp, self.derive, self.payload
+        d, stamp, derive, payload, commit = self.d, self.stamp, self.derive, self.payload, self.commit_events
         new_children = _unique(c.child for c in cases if c.child.id is None)
         for child, child_id in zip(new_children, self.reserve("children", len(new_children)), strict=True):
             child.id = child_id
@@ -400,13 +415,19 @@ class BulkWriter:
             else:
                 deadline_rows += [(case_id, *x) for x in deadlines]
             if case.stamps is None and case.reasons is None:
-                event_rows += [(case_id, e.kind, d(e.on), default_stamp, actor, None, payload(e)) for e in events]
+                texts = [payload(e) for e in events]
+                event_rows += [(case_id, e.kind, d(e.on), default_stamp, actor, None, text)
+                               for e, text in zip(events, texts, strict=True)]
+                commit(case_id, events, [self.now] * len(events), actor, None, texts)
                 last = default_stamp
             else:
                 reasons = case.reasons or [None] * len(events)
-                stamps = [stamp(x) for x in case.stamps] if case.stamps else [default_stamp] * len(events)
-                event_rows += [(case_id, e.kind, d(e.on), at, actor, why, _payload(e))
-                               for e, at, why in zip(events, stamps, reasons, strict=True)]
+                raw_stamps = case.stamps or [self.now] * len(events)
+                stamps = [stamp(x) for x in raw_stamps]
+                texts = [_payload(e) for e in events]
+                event_rows += [(case_id, e.kind, d(e.on), at, actor, why, text)
+                               for e, at, why, text in zip(events, stamps, reasons, texts, strict=True)]
+                commit(case_id, events, raw_stamps, actor, reasons, texts)
                 last = stamps[-1]
             opened = stamp(case.opened_at) if case.opened_at else default_stamp
             case_rows.append((case_id, case.reference, case.child.id, stage, d(case.received), case.source,
@@ -445,9 +466,11 @@ class BulkWriter:
                                     d(self.body_receipt(advice)), advice.channel,
                                     d(advice.received_on) if advice.received_on else None))
             received_rows += [{"b_id": ref, "v_on": on} for ref, on in u.received if ref > 0]
-            for event, reason in zip(u.new_events, u.new_reasons, strict=True):
-                event = _with_request_id(event, ids) if ids else event
-                event_rows.append((u.case_id, event.kind, d(event.on), now, self.actor, reason, _payload(event)))
+            written = [_with_request_id(event, ids) if ids else event for event in u.new_events]
+            texts = [_payload(event) for event in written]
+            for event, reason, text in zip(written, u.new_reasons, texts, strict=True):
+                event_rows.append((u.case_id, event.kind, d(event.on), now, self.actor, reason, text))
+            self.commit_events(u.case_id, written, [self.now] * len(written), self.actor, list(u.new_reasons), texts)
             u.history = [_with_request_id(e, ids) for e in u.history] if ids else u.history
             case_rows.append({"b_id": u.case_id, "v_stage": current_stage(u.history).value})
         self.insert("advice_requests", ADVICE_COLUMNS, advice_rows)
@@ -564,7 +587,9 @@ def _with_request_id(event: Event, ids: dict[int, int]) -> Event:
 
 
 _FIELDS: dict[type, tuple[str, ...] | None] = {}
-_dumps = json.JSONEncoder().encode
+# Canonical JSON (sorted keys, no spaces): the text stored is the text the audit digest covers
+# (ehcp.store.audit.canonical_payload), so the import never re-serialises a payload to commit to it.
+_dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
 
 
 def _payload(event: Event) -> str:

@@ -57,7 +57,7 @@ def write_event(uow: UnitOfWork, case: Case, event: Event, history: list[Event],
         actor=actor, action=action or event.kind, case_id=case.id,
         detail={"reference": case.reference, "event": event.kind, "on": event.on.isoformat(),
                 "from_stage": previous_stage, "to_stage": case.stage, **event.to_payload()},
-        reason=reason)
+        reason=reason, events=[(case.id, event.kind, event.on, at, actor, reason, event.to_payload())])
     return history
 
 

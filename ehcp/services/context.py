@@ -22,4 +22,4 @@ class ServiceContext:
         return self.settings.today
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
-        return UnitOfWork(self.settings.database_url, write=write)
+        return UnitOfWork(self.settings.database_url, write=write, audit_key_file=self.settings.audit_key_file)

@@ -108,6 +108,7 @@ def purge(ctx: ServiceContext, years: int | None = None) -> Purged:
         require(uow, ctx.settings, "purge_records")
         purged = []
         for case, child, until in _due(uow, ctx.today, years):
+            erased = uow.audit.erasing(case.id)  # the purge record commits to the events it erases
             counts = uow.cases.erase_records(case.id)
             if child.erased_on is None:
                 child.given_name, child.family_name, child.dob = "", "[erased]", ERASED_DOB
@@ -116,7 +117,7 @@ def purge(ctx: ServiceContext, years: int | None = None) -> Purged:
                 child.erased_on = ctx.today
             uow.audit.append(actor=ctx.actor, action="records_purged", case_id=case.id,
                              detail={"reference": case.reference, "retention_years": years,
-                                     "retain_until": until.isoformat(), **counts})
+                                     "retain_until": until.isoformat(), **counts}, events=erased)
             purged.append(case.reference)
         uow.flush()
         uow.commit()

@@ -25,6 +25,9 @@ def _stale(exc: BaseException) -> bool:
 def database_problem(exc: BaseException) -> str | None:
     """The one line to print for a database error, or None if ``exc`` is not one."""
     text = str(getattr(exc, "orig", exc))
+    key_module = sys.modules.get("ehcp.store.audit_key")
+    if key_module is not None and isinstance(exc, key_module.AuditKeyMissing):
+        return text
     if unreadable(exc):
         if "no such table" in text or "does not exist" in text:
             return NO_TABLES

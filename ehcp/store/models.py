@@ -271,7 +271,9 @@ class Reminder(Base):
 
 
 class AuditRecord(Base):
-    """Append-only audit trail, hash-chained: ``hash = sha256(prev_hash + canonical record)``."""
+    """Append-only audit trail, hash-chained and keyed (:mod:`ehcp.store.audit`): ``scheme`` 1 is the
+    unkeyed SHA-256 of old records, 2 the HMAC; ``events``/``events_digest`` commit to the case
+    events the change wrote (count and sum of their digests)."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -283,6 +285,9 @@ class AuditRecord(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scheme: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    events: Mapped[int | None] = mapped_column(Integer)
+    events_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class Placement(Base):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ehcp.store import audit
-from ehcp.store.models import AuditRecord, Note
+from ehcp.store.models import AuditRecord, CaseEvent, Note
 
 
 class NoteRepository:
@@ -26,8 +27,14 @@ class AuditRepository:
         self.session = session
 
     def append(self, *, actor: str, action: str, case_id: int | None = None, detail: dict | None = None,
-               reason: str | None = None) -> None:
-        audit.append(self.session, actor=actor, action=action, case_id=case_id, detail=detail, reason=reason)
+               reason: str | None = None, events: Sequence[audit.EventFacts] | audit.Tally | None = None) -> None:
+        """``events``: the case_events rows the change wrote (the record commits to them)."""
+        audit.append(self.session, actor=actor, action=action, case_id=case_id, detail=detail, reason=reason,
+                     events=events)
+
+    def erasing(self, case_id: int) -> audit.Tally:
+        """The (negative) commitment of a purge record: the case's events about to be erased."""
+        return audit.Tally().minus(audit.stored_tally(self.session, CaseEvent.case_id == case_id))
 
     def for_case(self, case_id: int) -> list[AuditRecord]:
         return list(self.session.scalars(select(AuditRecord).where(AuditRecord.case_id == case_id)

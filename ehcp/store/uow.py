@@ -52,13 +52,15 @@ class UnitOfWork:
     sen2: Sen2Repository
     logins: LoginRoleRepository
 
-    def __init__(self, url: str, *, write: bool = True) -> None:
+    def __init__(self, url: str, *, write: bool = True, audit_key_file: str | None = None) -> None:
         self.url = url
         self.write = write
+        self.audit_key_file = audit_key_file
         self.session: Session
 
     def __enter__(self) -> UnitOfWork:
         self.session = session = session_factory(self.url)()
+        session.info["audit_key_file"] = self.audit_key_file  # ehcp.store.audit_key
         if self.url.startswith("sqlite"):
             mode = "IMMEDIATE" if self.write else "DEFERRED"
             session.connection(execution_options={"sqlite_begin": mode})

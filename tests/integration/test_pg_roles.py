@@ -225,6 +225,16 @@ def test_db_roles_prints_and_applies_idempotently(deployed: Deployment) -> None:
     assert deployed.cli("north.cw", "case", "show", deployed.refs["South"], code=1).exit_code == 1
 
 
+def test_the_keyed_trail_verifies_for_every_login_and_its_case_events_for_those_who_see_all(
+        deployed: Deployment) -> None:
+    """Every login can walk the keyed chain; row security hides other teams' case events from a
+    caseworker, so only the owner and an admin check the events against it (issue 18)."""
+    for who in (None, "admin"):
+        assert "case events match" in deployed.cli(who, "audit", "verify").stderr
+    walked = deployed.cli("north.cw", "audit", "verify").stderr
+    assert "audit trail intact" in walked and "case events not checked" in walked, walked
+
+
 def test_sqlite_says_roles_there_are_guidance_once_per_command(sqlite_url: str, tmp_path: Path) -> None:
     from cli.main import app
 

@@ -256,7 +256,7 @@ class FakeAudit:
         self.entries: list[AuditEntry] = []
 
     def append(self, *, actor: str, action: str, case_id: int | None = None, detail: dict | None = None,
-               reason: str | None = None) -> None:
+               reason: str | None = None, events: object = None) -> None:
         self.entries.append(AuditEntry(actor, action, case_id, dict(detail or {}), reason))
 
     def actions(self) -> list[str]:
