@@ -53,12 +53,13 @@ class AdviceRequestRepository:
         return [(row, name) for row, name in rows]
 
     def same_request(self, case_id: int, kind: str, partner_id: int | None, on: date) -> AdviceRequest | None:
-        """A request already on file for the same case, kind, partner and date (a second is a duplicate)."""
+        """A live request already on file for the same case, kind, partner and date (a second is a
+        duplicate); one cancelled as made in error does not count, so it can be made again."""
         partner = AdviceRequest.partner_id.is_(None) if partner_id is None else AdviceRequest.partner_id == partner_id
         return self.session.scalars(
             select(AdviceRequest)
             .where(AdviceRequest.case_id == case_id, AdviceRequest.kind == kind, partner,
-                   AdviceRequest.requested_on == on)
+                   AdviceRequest.requested_on == on, AdviceRequest.cancelled_on.is_(None))
             .order_by(AdviceRequest.id).limit(1)).first()
 
     def outstanding(self, case_id: int) -> list[tuple[str, date, str | None]]:

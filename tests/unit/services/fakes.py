@@ -201,7 +201,7 @@ class FakeAdviceRequests:
 
     def same_request(self, case_id: int, kind: str, partner_id: int | None, on: date) -> AdviceRequest | None:
         return next((r for r in self.rows if (r.case_id, r.kind, r.partner_id, r.requested_on)
-                     == (case_id, kind, partner_id, on)), None)
+                     == (case_id, kind, partner_id, on) and r.cancelled_on is None), None)
 
     def outstanding(self, case_id: int) -> list[tuple[str, date, str | None]]:
         return [(r.kind, r.requested_on, None) for r in self.rows if r.case_id == case_id and r.received_on is None]
