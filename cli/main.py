@@ -68,6 +68,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(retention.app, name="retention")
 app.add_typer(sen2.app, name="sen2")
 app.add_typer(corrections.event_app, name="event")
+app.add_typer(corrections.child_app, name="child")
 
 
 def _version(value: bool) -> None:

@@ -4,10 +4,6 @@ both databases."""
 
 from __future__ import annotations
 
-import json
-
-import pytest
-
 
 def _open(ehcp, child: str = "Alex Example", dob: str = "2016-05-04", received: str = "2025-03-03",
           *extra: str) -> str:
@@ -29,3 +25,66 @@ def test_advice_can_be_asked_again_the_same_day_after_the_request_was_cancelled(
     assert len(rows) == 2  # the cancelled request stays on file beside the new one
     ehcp("advice", "request", ref, "--kind", "psychological", "--partner", "EP Service",
          "--on", "2025-04-14", code=1)  # and the new one is live: a third is a duplicate again
+
+
+def _final(ehcp, ref: str) -> None:
+    ehcp("case", "advance", ref, "--to", "assessment", "--on", "2025-02-01")
+    ehcp("case", "draft", ref, "--on", "2025-05-01")
+    ehcp("case", "finalise", ref, "--on", "2025-06-02")
+
+
+def _due(ehcp, ref: str, key: str, **env: str) -> str | None:
+    deadlines = ehcp.json("case", "show", ref, **env)["deadlines"]
+    return next((d["due"] for d in deadlines if d["key"] == key), None)
+
+
+def test_child_edit_of_the_year_group_moves_the_phase_transfer_deadline_and_is_audited(ehcp):
+    ehcp.env["EHCP_TODAY"] = "2026-01-15"
+    ref = _open(ehcp, "Sam Sample", "2015-03-10", "2025-01-06", "--year-group", "5")
+    _final(ehcp, ref)
+    assert _due(ehcp, ref, "phase_transfer") == "2027-02-14"  # Year 5 in 2025/26: secondary in 2027
+    out = ehcp("child", "edit", ref, "--year-group", "6", "--reason", "school says Year 6")
+    assert "year group │ 5      │ 6" in out.stdout
+    assert "phase transfer │ 2027-02-14 │ 2026-02-14" in out.stdout  # was due, due
+    assert _due(ehcp, ref, "phase_transfer") == "2026-02-14"
+    # the year group is stored for the academic year it was given in: it moves on each 1 September
+    assert ehcp.json("case", "show", ref)["child"]["year_group"] == 6
+    assert ehcp.json("case", "show", ref, EHCP_TODAY="2026-09-01")["child"]["year_group"] == 7
+    audit = ehcp.json("audit", "show", ref)["audit"]
+    edited = next(r for r in audit if r["action"] == "child_edited")
+    assert (edited["actor"], edited["reason"]) == ("casey.worker", "school says Year 6")
+    assert edited["detail"]["changes"] == [{"field": "year_group", "before": 5, "after": 6}]
+
+
+def test_child_edit_json_names_each_change_and_the_deadlines_that_moved(ehcp):
+    ehcp.env["EHCP_TODAY"] = "2026-01-15"
+    ref = _open(ehcp, "Sam Sample", "2015-03-10", "2025-01-06")
+    _final(ehcp, ref)
+    result = ehcp.json("child", "edit", ref, "--name", "Samuel Sample-Smith", "--upn", "a123456789012",
+                       "--sex", "m", "--postcode", "ab1 2cd", "--year-group", "5", "--reason", "from the school")
+    assert result["changes"] == [
+        {"field": "given_name", "before": "Sam", "after": "Samuel"},
+        {"field": "family_name", "before": "Sample", "after": "Sample-Smith"},
+        {"field": "upn", "before": None, "after": "A123456789012"},
+        {"field": "year_group", "before": None, "after": 5},  # none recorded: Year 6 by date of birth
+        {"field": "sex", "before": None, "after": "M"},
+        {"field": "postcode", "before": None, "after": "AB1 2CD"}]
+    assert result["moved"] == [{"key": "phase_transfer", "was_due": "2026-02-14", "due": "2027-02-14"}]
+    assert ehcp.json("case", "find", "A123456789012")["cases"][0]["child"] == "Samuel Sample-Smith"
+
+
+def test_child_edit_refuses_an_implausible_date_of_birth_unless_forced_and_an_unknown_case(ehcp):
+    ref = _open(ehcp)
+    old = ehcp("child", "edit", ref, "--dob", "1995-05-04", "--reason", "typo", code=1)
+    assert old.stderr.count("\n") == 1 and "makes the child 29 at the request" in old.stderr
+    unborn = ehcp("child", "edit", ref, "--dob", "2025-06-01", "--reason", "typo", code=1)
+    assert "before the child's date of birth" in unborn.stderr
+    ehcp("child", "edit", ref, "--dob", "1995-05-04", "--reason", "a genuine case", "--force")
+    assert ehcp.json("case", "show", ref)["child"]["dob"] == "1995-05-04"
+    actions = [r["action"] for r in ehcp.json("audit", "show", ref)["audit"]]
+    assert "implausible_age_forced" in actions
+    unknown = ehcp("child", "edit", "EHC-2025-09999", "--upn", "A123456789012", "--reason", "x", code=1)
+    assert unknown.stderr.count("\n") == 1 and "unknown case" in unknown.stderr
+    assert ehcp("child", "edit", ref, "--reason", "x", code=1).stderr.startswith("ehcp: nothing to change")
+    assert "not a unique pupil number" in ehcp("child", "edit", ref, "--upn", "12", "--reason", "x", code=1).stderr
+    ehcp("child", "edit", ref, "--upn", "A123456789012", code=2)  # --reason is required
