@@ -20,6 +20,8 @@ def check_login(settings: Settings) -> bool:
         if unreadable(exc):
             return settings.enforce_permissions
         raise
+    if active is False:  # a leaver is refused whether or not permissions are enforced
+        raise Refused(f"user {settings.user!r} is deactivated")
     if not (flag or settings.enforce_permissions) or users == 0:
         return flag or settings.enforce_permissions
     if active is None:

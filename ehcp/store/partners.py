@@ -28,6 +28,9 @@ class PartnerRepository:
         self.session.flush()
         return partner
 
+    def flush(self) -> None:
+        self.session.flush()
+
 
 class AdviceRequestRepository:
     def __init__(self, session: Session) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 
 def _open(ehcp, child: str = "Alex Example", dob: str = "2016-05-04", received: str = "2025-03-03",
-          *extra: str) -> str:
-    out = ehcp("case", "new", "--child", child, "--dob", dob, "--received", received, *extra)
+          *extra: str, **env: str) -> str:
+    out = ehcp("case", "new", "--child", child, "--dob", dob, "--received", received, *extra, **env)
     return out.stdout.strip().splitlines()[-1]
 
 
@@ -88,3 +88,94 @@ def test_child_edit_refuses_an_implausible_date_of_birth_unless_forced_and_an_un
     assert ehcp("child", "edit", ref, "--reason", "x", code=1).stderr.startswith("ehcp: nothing to change")
     assert "not a unique pupil number" in ehcp("child", "edit", ref, "--upn", "12", "--reason", "x", code=1).stderr
     ehcp("child", "edit", ref, "--upn", "A123456789012", code=2)  # --reason is required
+
+
+def test_partner_edit_and_deactivate_keep_its_history_and_refuse_new_requests(ehcp):
+    ref = _open(ehcp)
+    ehcp("case", "advance", ref, "--to", "assessment", "--on", "2025-04-01")
+    ehcp("partner", "add", "EP Servce", "--email", "ep@example.org", "--kind", "psychological")
+    ehcp("advice", "request", ref, "--kind", "psychological", "--partner", "EP Servce", "--on", "2025-04-14")
+    changes = ehcp.json("partner", "edit", "EP Servce", "--name", "EP Service", "--email", "eps@example.org",
+                        "--kind", "psychological", "--kind", "educational", "--reason", "typo in the name")
+    assert changes["changes"] == [
+        {"field": "name", "before": "EP Servce", "after": "EP Service"},
+        {"field": "email", "before": "ep@example.org", "after": "eps@example.org"},
+        {"field": "advice_kinds", "before": "psychological", "after": "psychological,educational"}]
+    assert ehcp.json("advice", "list", "--case", ref)["advice"][0]["partner"] == "EP Service"  # requests follow
+    ehcp("partner", "deactivate", "EP Service", "--reason", "service recommissioned")
+    refused = ehcp("advice", "request", ref, "--kind", "educational", "--partner", "EP Service",
+                   "--on", "2025-04-15", code=1)
+    assert refused.stderr.count("\n") == 1 and "partner 'EP Service' is deactivated" in refused.stderr
+    outstanding = ehcp.json("advice", "list", "--case", ref, "--outstanding")["advice"]
+    assert [r["partner"] for r in outstanding] == ["EP Service"]  # still listed for the caseworker
+    ehcp("advice", "received", ref, "--kind", "psychological", "--on", "2025-05-01")  # and can be settled
+    assert ehcp.json("partner", "show", "EP Service")["active"] is False
+    ehcp("partner", "reactivate", "EP Service", "--reason", "back")
+    ehcp("advice", "request", ref, "--kind", "educational", "--partner", "EP Service", "--on", "2025-04-15")
+
+
+
+def _team(ehcp) -> None:
+    """An admin (the acting user), two caseworkers of North and one of South; permissions enforced."""
+    ehcp("user", "add", "casey.worker", "--role", "admin", "--name", "Casey Worker")
+    ehcp("user", "add", "sam.leaver", "--team", "North", "--email", "sam@la.example")
+    ehcp("user", "add", "robin.stays", "--team", "North")
+    ehcp("user", "add", "jo.south", "--team", "South")
+
+
+def test_user_edit_prints_the_diff_and_deactivate_refuses_the_leaver_but_keeps_their_history(ehcp):
+    _team(ehcp)
+    ref = _open(ehcp, "Alex Example", "2016-05-04", "2025-03-03", EHCP_USER="sam.leaver")
+    ehcp("case", "note", ref, "called the parent", EHCP_USER="sam.leaver")
+    edited = ehcp.json("user", "edit", "sam.leaver", "--name", "Sam Leaver", "--email", "none",
+                       "--team", "South", "--reason", "moved team")
+    assert edited["changes"] == [{"field": "name", "before": "sam.leaver", "after": "Sam Leaver"},
+                                 {"field": "email", "before": "sam@la.example", "after": None},
+                                 {"field": "team", "before": "North", "after": "South"}]
+    refused = ehcp("user", "deactivate", "robin.stays", "--reason", "x", EHCP_USER="sam.leaver", code=1)
+    assert "needs role admin" in refused.stderr  # an admin's act
+    ehcp("user", "deactivate", "sam.leaver", "--reason", "left the service")
+    acting = ehcp("case", "list", EHCP_USER="sam.leaver", code=1)
+    assert acting.stderr.strip().splitlines()[-1] == "ehcp: user 'sam.leaver' is deactivated"
+    users = {u["login"]: u["active"] for u in ehcp.json("user", "list")["users"]}
+    assert users["sam.leaver"] is False and users["robin.stays"] is True
+    by = {item["by"] for item in ehcp.json("case", "timeline", ref)["items"]}
+    assert "sam.leaver" in by  # the leaver's events keep their name
+    assert "already deactivated" in ehcp("user", "deactivate", "sam.leaver", "--reason", "x", code=1).stderr
+    assert "deactivated" in ehcp("case", "assign", ref, "--to", "sam.leaver", code=1).stderr
+    assert "cannot deactivate yourself" in ehcp("user", "deactivate", "casey.worker", "--reason", "x",
+                                                code=1).stderr
+    actions = [r["action"] for r in ehcp.json("audit", "show", ref)["audit"]]
+    assert "note_added" in actions
+    ehcp("user", "reactivate", "sam.leaver", "--reason", "came back")
+    ehcp("case", "list", EHCP_USER="sam.leaver")
+
+
+def test_case_reassign_moves_a_caseload_in_one_go_audited_per_case(ehcp):
+    _team(ehcp)
+    refs = [_open(ehcp, name, "2016-05-04", "2025-03-03", EHCP_USER="sam.leaver")
+            for name in ("Alex Example", "Bea Example", "Cal Example")]
+    ehcp("case", "withdraw", refs[2], "--on", "2025-04-01", "--reason", "parent withdrew",
+         EHCP_USER="sam.leaver")  # closed: stays unless asked
+    ehcp("user", "deactivate", "sam.leaver", "--reason", "left the service")
+    assert "deactivated" in ehcp("case", "reassign", "--from", "robin.stays", "--to", "sam.leaver",
+                                 "--reason", "x", code=1).stderr
+    assert "unknown user 'nobody'" in ehcp("case", "reassign", "--from", "sam.leaver", "--to", "nobody",
+                                           "--reason", "x", code=1).stderr
+    assert "jo.south is not in team North" in ehcp("case", "reassign", "--from", "sam.leaver", "--to", "jo.south",
+                                                   "--team", "North", "--reason", "x", code=1).stderr
+    out = ehcp("case", "reassign", "--from", "sam.leaver", "--to", "robin.stays", "--team", "North",
+               "--reason", "Sam left the service")
+    assert out.stderr.strip().splitlines()[-1] == "2 cases moved from sam.leaver to robin.stays"
+    assert out.stdout.split() == refs[:2]
+    mine = ehcp.json("case", "list", EHCP_USER="robin.stays")["cases"]
+    assert sorted(c["reference"] for c in mine) == refs[:2]
+    for ref in refs[:2]:
+        moved = [r for r in ehcp.json("audit", "show", ref)["audit"] if r["action"] == "case_assigned"]
+        assert [(r["reason"], r["detail"]["to"], r["detail"]["from"]) for r in moved] == [
+            ("Sam left the service", "robin.stays", "sam.leaver")]
+    assert "no open cases" in ehcp("case", "reassign", "--from", "sam.leaver", "--to", "robin.stays",
+                                   "--reason", "x", code=1).stderr
+    rest = ehcp.json("case", "reassign", "--from", "sam.leaver", "--to", "robin.stays", "--include-closed",
+                     "--reason", "tidy up")
+    assert (rest["moved"], rest["references"]) == (1, refs[2:])

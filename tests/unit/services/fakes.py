@@ -76,6 +76,11 @@ class FakeCases:
         wanted = set(stages)
         return [c for c in self.rows if c.stage in wanted]
 
+    def of_caseworker(self, user_id: int, *, stages: Iterable[str] | None = None) -> list[Case]:
+        wanted = None if stages is None else set(stages)
+        return sorted((c for c in self.rows if c.caseworker_id == user_id and (wanted is None or c.stage in wanted)),
+                      key=lambda c: c.reference)
+
     def flush(self) -> None:
         pass
 
@@ -145,6 +150,12 @@ class FakeUsers:
             self.teams.append(found)
         return found
 
+    def team_id(self, name: str) -> int | None:
+        return next((t.id for t in self.teams if t.name == name), None)
+
+    def team_name(self, team_id: int | None) -> str | None:
+        return next((t.name for t in self.teams if t.id == team_id), None)
+
     def flush(self) -> None:
         pass
 
@@ -180,6 +191,9 @@ class FakePartners:
         partner.id = len(self.rows) + 1
         self.rows.append(partner)
         return partner
+
+    def flush(self) -> None:
+        pass
 
 
 class FakeAdviceRequests:
