@@ -155,6 +155,10 @@ def user_edit(
 
     changes = edit_user(context(), login, name=name, email=email, team=team, reason=reason)
     info(f"user {login} edited")
+    if fmt is Format.table:  # words on screen; JSON and CSV keep the keys
+        from ehcp.domain.labels import words
+
+        changes = [{**c, "field": words(c["field"])} for c in changes]
     emit(changes, ["field", "before", "after"], fmt, key="changes", extra={"login": login}, title=f"User {login}")
 
 

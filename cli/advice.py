@@ -163,6 +163,10 @@ def edit(
     changes = edit_partner(context(), name, new_name=new_name, email=email, escalation_email=escalation_email,
                            kinds=list(kind) if kind else None, contact_name=contact, reason=reason)
     info(f"partner edited: {new_name or name}")
+    if fmt is Format.table:  # words on screen; JSON and CSV keep the keys
+        from ehcp.domain.labels import words
+
+        changes = [{**c, "field": words(c["field"])} for c in changes]
     emit(changes, ["field", "before", "after"], fmt, key="changes", extra={"partner": new_name or name},
          title=f"Partner {new_name or name}")
 

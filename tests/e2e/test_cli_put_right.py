@@ -179,3 +179,13 @@ def test_case_reassign_moves_a_caseload_in_one_go_audited_per_case(ehcp):
     rest = ehcp.json("case", "reassign", "--from", "sam.leaver", "--to", "robin.stays", "--include-closed",
                      "--reason", "tidy up")
     assert (rest["moved"], rest["references"]) == (1, refs[2:])
+
+
+def test_child_edit_brings_the_childs_other_open_cases_into_step(ehcp):
+    first = _open(ehcp)
+    second = _open(ehcp, "Alex Example", "2016-05-04", "2025-06-02", "--force", "--reason", "a second request")
+    result = ehcp.json("child", "edit", first, "--dob", "2016-06-04", "--reason", "birth certificate")
+    assert result["also_noted"] == [second]
+    assert ehcp.json("case", "show", second)["child"]["dob"] == "2016-06-04"
+    noted = [i for i in ehcp.json("case", "timeline", second)["items"] if i["what"] == "child_noted"]
+    assert [(i["detail"]["dob"], i["reason"]) for i in noted] == [("2016-06-04", "birth certificate")]
