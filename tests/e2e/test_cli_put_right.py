@@ -189,3 +189,12 @@ def test_child_edit_brings_the_childs_other_open_cases_into_step(ehcp):
     assert ehcp.json("case", "show", second)["child"]["dob"] == "2016-06-04"
     noted = [i for i in ehcp.json("case", "timeline", second)["items"] if i["what"] == "child_noted"]
     assert [(i["detail"]["dob"], i["reason"]) for i in noted] == [("2016-06-04", "birth certificate")]
+
+
+def test_a_deactivated_login_is_refused_in_open_mode_too(ehcp):
+    _open(ehcp)  # casey.worker: the first login, registered as admin
+    _open(ehcp, "Bea Example", EHCP_USER="sam.leaver")  # registered on first use (open mode)
+    ehcp("user", "deactivate", "sam.leaver", "--reason", "left the service")
+    refused = ehcp("case", "list", EHCP_USER="sam.leaver", code=1)
+    assert refused.stderr == "ehcp: user 'sam.leaver' is deactivated\n"
+    assert ehcp("user", "enforce", "status").stderr.startswith("permissions enforced: off")
