@@ -12,6 +12,10 @@ plus a final_plan clock per case for the caseworker digest. Timings printed:
   floor         the selection + ledger writes as ONE hand-written INSERT ... SELECT ... ON CONFLICT
                 DO NOTHING (rung computed in SQL) and its commit (then deleted) - the least any
                 implementation could do
+  night floor   that insert, reading every queued row's message content, one UPDATE marking all sent
+  lists floor   that insert, reading each queued contact's WHOLE open list (what a digest carries
+                since issue 19), and one short UPDATE + COMMIT per message (the per-message
+                delivery guarantee) - the least a night with today's digests could do
   plan_night    ehcp's planning step on the first night (then undone)
   whole night   run_night: planning, claiming, one digest per partner contact, "sending" (a null
                 notifier) and marking sent - what ``ehcp flows run chase-advice`` does
@@ -19,12 +23,13 @@ plus a final_plan clock per case for the caseworker digest. Timings printed:
   next_night    the following night (only the rungs newly reached)
   digest        the caseworker digest (plan + deliver) for the same night
 
-and the peak RSS of the process (resource.getrusage). With ``--scale PLANS`` the data set is the
-scale issue's realistic case load (bench/generate.py, seed 1, as of 2025-12-01: about half as many
-plans again in other stages, ~2.5 advice requests per case) instead of the synthetic rows above. PostgreSQL is
-used too when reachable at
-EHCP_BENCH_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test, as every bench script), in a scratch
-schema.
+and the peak RSS of the process (resource.getrusage). The working-day calendar's data (the
+``holidays`` package, ~0.1 s once per process, like an import) is loaded before the nights are
+timed. With ``--scale PLANS`` the data set is the scale issue's realistic case load
+(bench/generate.py, seed 1, as of 2025-12-01: about half as many plans again in other stages, ~2.5
+advice requests per case) instead of the synthetic rows above. PostgreSQL is used too when
+reachable at EHCP_BENCH_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test, as every
+bench script), in a scratch schema.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ from _common import pg_available, pg_create_schema, pg_drop_schema
 from ehcp.chase.advice import ADVICE_CHASE
 from ehcp.chase.config import ChaseConfig
 from ehcp.chase.deadlines import DEADLINE_DIGEST
-from ehcp.chase.night import plan_night, run_night
+from ehcp.chase.night import plan_night, resting_reason, run_night
 from ehcp.config import Settings
 from ehcp.services.context import ServiceContext
 from ehcp.store import migrate
@@ -174,6 +179,54 @@ def night_floor(url: str) -> tuple[float, int]:
     return elapsed, rows
 
 
+_LIST_COLUMNS = """a.kind, a.requested_on, d.due, c.reference, p.name, upper(substr(ch.given_name, 1, 1)),
+              upper(substr(ch.family_name, 1, 1)), ch.dob
+       FROM deadlines d JOIN advice_requests a ON a.id = d.advice_request_id JOIN cases c ON c.id = a.case_id
+       JOIN children ch ON ch.id = c.child_id JOIN partners p ON p.id = a.partner_id
+       WHERE d.state = 'pending' AND a.received_on IS NULL
+         AND c.stage NOT IN ('ceased', 'withdrawn', 'not_assessed', 'no_plan')"""
+LISTS_SQL = (
+    # what a digest of the contact's WHOLE open list (issue 19) must read: every open request of the
+    # partners whose contact (all of them) or escalation contact (the escalated ones) has a queued row
+    f"""SELECT p.email, {_LIST_COLUMNS}
+         AND p.email IN (SELECT recipient FROM reminders WHERE message_key = 'floor')
+       UNION ALL
+       SELECT p.escalation_email, {_LIST_COLUMNS} AND d.due <= :esc AND p.escalation_email <> p.email
+         AND p.escalation_email IN (SELECT recipient FROM reminders WHERE message_key = 'floor')
+       ORDER BY 1, 4""",
+    # and each message marked sent in its own transaction (the per-message delivery guarantee),
+    # through the partial index of open rows, by recipient
+    """UPDATE reminders SET status = 'sent', sent_at = :now
+       WHERE subject_type = 'advice' AND recipient = :to AND status IN ('pending', 'sending')
+         AND message_key = 'floor'""",
+    # the ledger rows written in recipient order, so that a message's rows lie together
+    FLOOR_SQL.replace("\nON CONFLICT", "\nORDER BY 5\nON CONFLICT"),
+)
+
+
+def lists_floor(url: str) -> tuple[float, int, int]:
+    """The whole night's floor with today's digests: the ledger INSERT ... SELECT (in recipient
+    order), reading every queued contact's whole open list, then ONE short UPDATE + COMMIT per
+    message - then undone."""
+    params = {"esc": AS_OF - timedelta(days=8), "over": AS_OF - timedelta(days=1), "today": AS_OF,
+              "horizon": AS_OF + timedelta(days=7), "as_of": AS_OF, "now": datetime.now(UTC)}
+    with engine_for(url).connect() as conn:
+        started = time.perf_counter()
+        with conn.begin():
+            conn.execute(sa.text(LISTS_SQL[2]), params)
+        with conn.begin():
+            rows = conn.execute(sa.text(LISTS_SQL[0]), params).fetchall()
+        recipients = sorted({row[0] for row in rows})
+        mark = sa.text(LISTS_SQL[1])
+        for to in recipients:
+            with conn.begin():
+                conn.execute(mark, {"now": params["now"], "to": to})
+        elapsed = time.perf_counter() - started
+        with conn.begin():
+            conn.execute(sa.text("DELETE FROM reminders WHERE message_key = 'floor'"))
+    return elapsed, len(rows), len(recipients)
+
+
 def timed(label: str, fn, results: list):
     started = time.perf_counter()
     value = fn()
@@ -244,13 +297,17 @@ def _measure(url: str, name: str) -> None:
     add_history(url, HISTORY)
     ctx = ServiceContext(Settings(database_url=url, user="bench", outbox=Path(tempfile.gettempdir()),
                                   today_override=AS_OF))
-    config = ChaseConfig()
     results: list = []
     floor(url)  # once to warm the page cache (a national file is read cold otherwise), then timed
     floor_s, floor_rows = floor(url)
     results.append(("floor (1 INSERT...SELECT + commit)", floor_s, f"{floor_rows:,} ledger rows"))
     night_s, night_rows = night_floor(url)
     results.append(("night floor (insert + read + mark sent)", night_s, f"{night_rows:,} rows read"))
+    lists_s, list_rows, messages = lists_floor(url)
+    results.append(("lists floor (insert + open lists + 1 mark/msg)", lists_s,
+                    f"{list_rows:,} listed rows, {messages} messages"))
+    config = ChaseConfig()
+    resting_reason(ctx, AS_OF, config)  # loads the calendar's data once per process, like an import: untimed
     plan = timed("plan_night (first night)", lambda: plan_night(ctx, ADVICE_CHASE, AS_OF, config), results)
     results[-1] = (*results[-1][:2], f"{plan.total_queued:,} queued of {plan.examined:,} examined")
     with engine_for(url).begin() as conn:  # undo it: the whole night below plans it again, once
@@ -277,7 +334,7 @@ def _measure(url: str, name: str) -> None:
     plan_s = by_label["plan_night (first night)"]
     whole = by_label["whole first night (run_night)"]
     print(f"  plan_night / floor: {plan_s / floor_s:.1f}x;  whole first night (plan + deliver) "
-          f"{whole:.2f} s / night floor: {whole / night_s:.1f}x")
+          f"{whole:.2f} s / night floor: {whole / night_s:.1f}x;  / lists floor: {whole / lists_s:.1f}x")
     with engine_for(url).connect() as conn:
         print(f"  ledger rows: {conn.scalar(sa.select(sa.func.count()).select_from(Reminder.__table__)):,}")
 

@@ -186,8 +186,11 @@ COMMANDS: tuple[Command, ...] = (
     ), """
         Move a case to its next stage; an illegal move is refused with the rule that forbids it.
 
-        Moving a closed case (not_assessed, no_plan, ceased, withdrawn) again needs the 'reopen_case'
-        permission (manager or admin) when permissions are enforced.
+        A closed case (not_assessed, no_plan, ceased, withdrawn) never moves by 'case advance', whoever
+        asks: only a tribunal order to assess (a case closed as not assessed) or to make and maintain a
+        plan (closed as no plan), or an unopposed appeal against those decisions, reopens it - record it
+        with 'ehcp tribunal order' or 'ehcp tribunal unopposed' (permission 'reopen_case': manager or
+        admin, when permissions are enforced).
 
         Example: ehcp case advance EHC-2025-00042 --to assessment --on 2025-04-10
     """, move_details),
@@ -444,10 +447,25 @@ COMMANDS: tuple[Command, ...] = (
     """),
     Command("appeal", "lodged", "lifecycle_disputes.appeal_lodged", (
         REF, on("Date the Tribunal received the appeal."),
+        option("la_received", "--la-received", default=None, type=str | None, date=True,
+               help="Date the LA received the notice of appeal from the Tribunal (default: --on)."),
+        option("response_by", "--response-by", default=None, type=str | None, date=True,
+               help="A date the Tribunal directed for the LA's response (replaces the 30 working days)."),
     ), "appeal lodged", """
         Record the appeal: a plan under a decision to cease is kept until it is determined (s.45).
 
-        Example: ehcp appeal lodged EHC-2025-00042 --on 2026-01-20
+        Starts the LA's response: 30 working days after it received the notice of appeal, not counting
+        August or 25 December - 1 January (HESC Rules r.21(1) and Schedule; r.12(3)(b), (4)), or the date
+        the Tribunal directed.
+
+        Example: ehcp appeal lodged EHC-2025-00042 --on 2026-01-20 --la-received 2026-01-22
+    """),
+    Command("appeal", "response", "lifecycle_disputes.appeal_response", (
+        REF, on("Date the LA sent its response to the Tribunal."),
+    ), "appeal response sent", """
+        Record the LA's response to the appeal (HESC Rules r.21): settles appeal_response.
+
+        Example: ehcp appeal response EHC-2025-00042 --on 2026-03-02
     """),
     Command("appeal", "concluded", "lifecycle_disputes.appeal_concluded", (
         REF, ON,
@@ -499,13 +517,20 @@ COMMANDS: tuple[Command, ...] = (
     Command("mediation", "concluded", "lifecycle_disputes.mediation_concluded", (
         REF, ON,
         option("agreement", "--agreement", default=None, type=str | None,
-               help=f"An agreement treated as an order ({ORDERS}), or other (2 weeks)."),
+               help=f"A one-item agreement treated as an order ({ORDERS}), or other (2 weeks)."),
+        option("items", "--item", default=None, type=list[str] | None,
+               help="One item of the agreement, repeatable: KIND[:WHAT WAS AGREED][@YYYY-MM-DD]; KIND an order "
+                    "kind (appealable) or other; @date a timescale agreed in writing (reg 42(5))."),
     ), "mediation concluded", """
         Record the end of mediation: certificate within 3 working days (G43).
 
-        An agreement is carried out as if it were a tribunal order of that kind (reg 42).
+        Each item of an agreement recorded in writing has its own clock (reg 42): a matter the family
+        could appeal is carried out within the reg 44 limits as if the Tribunal had ordered it (42(2));
+        anything else the LA agreed to do within 2 weeks (42(3)); a date the parties agreed in writing
+        replaces either (42(5)). Several items: give --item for each.
 
-        Example: ehcp mediation concluded EHC-2025-00042 --on 2026-02-10 --agreement amend
+        Example: ehcp mediation concluded EHC-2025-00042 --on 2026-02-10 --item amend
+        --item 'other:transport review@2026-03-31'
     """),
     Command("mediation", "certificate", "lifecycle_disputes.certificate_issued", (
         REF, on("Date the certificate was issued."),
@@ -521,6 +546,11 @@ COMMANDS: tuple[Command, ...] = (
     ), "tribunal order: {kind}", """
         Record a tribunal order: the reg 44 clocks of each of its limbs start from its date (G46, G49).
 
+        An order to assess reopens a case closed as not assessed, an order to make and maintain a plan
+        one closed as no plan: the case stands in assessment while the LA carries it out (permission
+        'reopen_case': manager or admin). Then 'tribunal complied' records each limb and moves the case
+        on (draft_plan: draft; final_plan or assessed_final: final plan, reviewed within 12 months).
+
         Example: ehcp tribunal order EHC-2025-00042 --on 2026-07-13 --kind make_and_maintain
     """),
     Command("tribunal", "unopposed", "lifecycle_disputes.appeal_unopposed", (
@@ -529,17 +559,24 @@ COMMANDS: tuple[Command, ...] = (
     ), "appeal unopposed: {appeal}", """
         Record that the LA told the Tribunal it will not oppose the appeal (reg 45).
 
-        Clocks run from that date; before SI 2015/359 (Policy Q21) the reg 45 as made applies.
+        Clocks run from that date; before SI 2015/359 (Policy Q21) the reg 45 as made applies. An appeal
+        against a refusal to assess (assess) or to issue a plan (refusal_to_issue) reopens the closed case,
+        as an order would (permission 'reopen_case').
 
         Example: ehcp tribunal unopposed EHC-2025-00042 --on 2026-04-20 --appeal contents
     """),
     Command("tribunal", "complied", "lifecycle_disputes.order_complied", (
         REF, ON,
         option("limb", "--limb", help=f"What was done: {LIMBS}."),
+        channel(f"How a draft plan (draft_plan limb) was sent: {CHANNELS}."),
+        served_on("Proven date the draft plan was served, if known."),
     ), "complied: {limb}", """
         Record doing what an order, unopposed appeal or mediation agreement required.
 
-        An amended plan ('review amended-plan') settles amend and placement limbs by itself.
+        An amended plan ('review amended-plan') settles amend and placement limbs by itself. On a case
+        reopened by an order the limb is also its next stage: draft_plan sends the draft, final_plan or
+        assessed_final issues the final plan (the plan is then maintained: annual review within 12
+        months, SEN2), no_plan closes it again.
 
         Example: ehcp tribunal complied EHC-2025-00042 --on 2026-08-10 --limb draft_plan
     """),

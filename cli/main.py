@@ -22,6 +22,7 @@ from cli import (
     flows,
     importing,
     lifecycle,
+    policy,
     reports,
     retention,
     rules,
@@ -69,6 +70,8 @@ app.add_typer(retention.app, name="retention")
 app.add_typer(sen2.app, name="sen2")
 app.add_typer(corrections.event_app, name="event")
 app.add_typer(corrections.child_app, name="child")
+app.add_typer(policy.policy_app, name="policy")
+app.add_typer(policy.deadline_app, name="deadline")
 
 
 def _version(value: bool) -> None:

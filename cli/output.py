@@ -240,6 +240,9 @@ def emit_case(view: dict, fmt: Format) -> None:
     rows = [{**d, "status": d["status"] + (" (advisory)" if d["advisory"] else "")} for d in view["deadlines"]]
     emit_table(rows, CASE_DEADLINE_COLUMNS, title=f"Deadlines as of {view['as_of']}",  # the view counts the
                row_style=lambda d: rag_style(d["status"].removesuffix(" (advisory)")))  # status (settings' window)
+    for d in view["deadlines"]:
+        for line in alternative_warnings(d):
+            out.print(line, style="yellow")
     if view["advice"]:
         advice = [{**a, "received_on": a["received_on"] or "outstanding"} for a in view["advice"]]
         emit_table(advice, ["kind", "partner", "requested_on", "received_by_body_on", "received_on"],
@@ -248,6 +251,15 @@ def emit_case(view: dict, fmt: Format) -> None:
         out.print(f"exception: {words(e.get('reason') or '')} from {e['on']} to {e.get('until') or '-'}")
     for n in view["notes"]:
         out.print(f"note ({n['actor']}, {str(n['at'])[:16]}): {n['text']}")
+
+
+def alternative_warnings(deadline: dict) -> list[str]:
+    """One warning line per other reading of a still-pending deadline that gives another date."""
+    if deadline["status"] not in ("open", "due_soon", "overdue"):
+        return []
+    return [f"warning: {deadline['key']} {a['date']} under another reading: {a['reading']} "
+            f"({a['citation']}; policy {a['policy']})"
+            for a in deadline.get("alternatives", []) if a["date"] != str(deadline["due"])]
 
 
 CASE_DEADLINE_COLUMNS = ["key", "due", "practical_last_working_day", "status", "met_on", "exception", "citation"]

@@ -76,6 +76,10 @@ class Settings:
     sen2_dmo: str | None = None  # SEN2 header DMO/DCO/DSCO: Y, N or R (R: recruitment in progress)
     sen2_dco: str | None = None
     sen2_dsco: str | None = None
+    # The [policy] table of ehcp.toml (ehcp.rules.Policy field -> value), checked when loaded. The
+    # policy in effect is the database's (``ehcp policy set``) over this over the rulebook defaults
+    # (ehcp.services.policy).
+    policy_toml: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def today(self) -> date:
@@ -115,8 +119,26 @@ def _from_toml(env: dict[str, str]) -> dict[str, object]:
         return {}
     with path.open("rb") as handle:
         data = tomllib.load(handle)
-    known = {f.name for f in fields(Settings)}
-    return {k: v for k, v in data.get("ehcp", data).items() if k in known}
+    known = {f.name for f in fields(Settings)} - {"policy_toml"}
+    table = data.get("ehcp", data)
+    values: dict[str, object] = {k: v for k, v in table.items() if k in known}
+    policy = table.get("policy", data.get("policy"))
+    if policy is not None:
+        values["policy_toml"] = _policy_table(policy, path)
+    return values
+
+
+def _policy_table(table: object, path: Path) -> dict[str, object]:
+    """The ``[policy]`` table, every key and value checked against ehcp.rules.Policy (one line if not)."""
+    from ehcp.rules.policy import Policy  # noqa: PLC0415 - only when ehcp.toml has a [policy] table
+
+    if not isinstance(table, dict):
+        raise BadSetting(f"{path}: [policy] must be a table of settings")
+    try:
+        Policy.from_mapping(table)
+    except ValueError as exc:
+        raise BadSetting(f"{path} [policy]: {exc}") from None
+    return dict(table)
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:

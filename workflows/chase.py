@@ -1,10 +1,14 @@
 """The nightly Prefect flows: chase advice from partners, and the caseworker digest.
 
-Thin by design: every rule lives in ``ehcp.chase``; a flow plans (one task), then hands
-the recipients to ``deliver_batch`` in chunks (one task per chunk of digests, never per case), and
-publishes a markdown artifact of counts. Idempotency is in the database's reminder ledger, not in
-Prefect's cache (tasks use ``NO_CACHE``), so a re-run, a retry or a run without Prefect never sends
-a reminder twice. Logs carry counts only.
+Thin by design: every rule lives in ``ehcp.chase``; a flow runs ONE task per stage - ``plan``
+(queue tonight's ledger rows) and ``deliver`` (every recipient, in set-based batches of
+``batch_size`` digests inside the one task, each batch through ``ehcp.chase.night.deliver_batch``)
+- and publishes a markdown artifact of counts. Each task run costs API round trips (states, events,
+logs), so tasks are per stage, never per batch, contact or case (``bench/bench_prefect.py``).
+Idempotency is in the database's reminder ledger, not in Prefect's cache or result store (tasks and
+flows use ``NO_CACHE`` and ``persist_result=False``), so a re-run, a retry or a run without Prefect
+never sends a reminder twice: a retried ``deliver`` re-claims only what is still undelivered. Logs
+carry counts only, one line per stage.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ from datetime import date
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import PrefectFuture
 from prefect.runtime import task_run
 from prefect.tasks import exponential_backoff
 
@@ -37,7 +40,7 @@ class DeliveryIncomplete(RuntimeError):
     """Some digests of a batch could not be delivered (they stay pending); Prefect retries the batch."""
 
 
-@task(name="plan", cache_policy=NO_CACHE)
+@task(name="plan", cache_policy=NO_CACHE, persist_result=False)
 def plan(ctx: ServiceContext, kind: NightKind, as_of: date, config: ChaseConfig) -> tuple[NightPlan, list[str]]:
     planned = night.plan_night(ctx, kind, as_of, config)
     recipients = pending_recipients(ctx, kind, lease_minutes=config.lease_minutes, as_of=as_of)
@@ -46,22 +49,28 @@ def plan(ctx: ServiceContext, kind: NightKind, as_of: date, config: ChaseConfig)
     return planned, recipients
 
 
-@task(name="deliver_batch", cache_policy=NO_CACHE, retries=DELIVERY_RETRIES,
+@task(name="deliver", cache_policy=NO_CACHE, persist_result=False, retries=DELIVERY_RETRIES,
       retry_delay_seconds=exponential_backoff(backoff_factor=10))
-def deliver_batch(ctx: ServiceContext, kind: NightKind, recipients: list[str], as_of: date, token: str,
-                  config: ChaseConfig) -> dict:
+def deliver(ctx: ServiceContext, kind: NightKind, recipients: list[str], as_of: date, token: str,
+            config: ChaseConfig) -> dict:
+    """Every recipient's digest, ``batch_size`` at a time (one claim transaction per batch, each
+    message marked sent in its own as the transport accepts it). A retry runs the same batches:
+    rows already sent are not claimed again, rows that failed are pending and are."""
     notifier = notifier_for(ctx.settings, config.notify_templates)
-    report = night.deliver_batch(ctx, kind, recipients, as_of, token, notifier, config)
-    logger = get_run_logger()
-    logger.info("batch of %s recipients: %s messages sent, %s failed",
-                len(recipients), report.messages_sent, report.messages_failed)
-    if report.messages_failed and task_run.run_count <= DELIVERY_RETRIES:
-        raise DeliveryIncomplete(f"{report.messages_failed} message(s) not delivered: "
-                                 f"{', '.join(sorted(report.errors))}")
-    return report.summary()
+    sent = failed = 0
+    errors: set[str] = set()
+    for batch in night.batches(recipients, config.batch_size):
+        report = night.deliver_batch(ctx, kind, batch, as_of, token, notifier, config)
+        sent, failed = sent + report.messages_sent, failed + report.messages_failed
+        errors.update(report.errors)
+    get_run_logger().info("%s recipients in %s batch(es): %s messages sent, %s failed", len(recipients),
+                          -(-len(recipients) // max(1, config.batch_size)), sent, failed)
+    if failed and task_run.run_count <= DELIVERY_RETRIES:
+        raise DeliveryIncomplete(f"{failed} message(s) not delivered: {', '.join(sorted(errors))}")
+    return {"messages_sent": sent, "messages_failed": failed}
 
 
-@task(name="preview", cache_policy=NO_CACHE)
+@task(name="preview", cache_policy=NO_CACHE, persist_result=False)
 def preview(ctx: ServiceContext, kind: NightKind, as_of: date, config: ChaseConfig) -> night.NightResult:
     return night.preview_night(ctx, kind, as_of, config)
 
@@ -81,12 +90,10 @@ def run_flow(kind: NightKind, as_of: date | None, dry_run: bool) -> dict:
         notifier_for(ctx.settings, config.notify_templates)  # refuse a misconfigured notifier before planning
         planned, recipients = plan(ctx, kind, as_of, config)
         token = new_token()
-        futures = [deliver_batch.submit(ctx, kind, batch, as_of, token, config)
-                   for batch in night.batches(recipients, config.batch_size)]
-        failed_batches = sum(1 for f in futures if not _completed(f))
+        delivered = deliver(ctx, kind, recipients, as_of, token, config, return_state=True) if recipients else None
         result = night.NightResult(kind, as_of, False, planned, run_report(ctx, token, as_of))
-        if failed_batches:
-            logger.warning("%s delivery batch(es) failed after retries; their messages stay pending", failed_batches)
+        if delivered is not None and not delivered.is_completed():
+            logger.warning("delivery failed after %s retries; the undelivered messages stay pending", DELIVERY_RETRIES)
     summary, rows = result.summary(), result.rows()
     create_markdown_artifact(markdown=markdown(kind, summary, rows),
                              key=kind.artifact_key + ("-dry-run" if dry_run else ""),
@@ -96,18 +103,13 @@ def run_flow(kind: NightKind, as_of: date | None, dry_run: bool) -> dict:
     return {"summary": summary, "rows": rows}
 
 
-def _completed(future: PrefectFuture[dict]) -> bool:
-    future.wait()
-    return bool(future.state.is_completed())
-
-
-@flow(name="chase-advice", log_prints=False)
+@flow(name="chase-advice", log_prints=False, persist_result=False)
 def chase_advice_flow(as_of: date | None = None, dry_run: bool = False) -> dict:
     """Chase overdue advice: one digest per partner contact, up the escalation ladder, never twice."""
     return run_flow(ADVICE_CHASE, as_of, dry_run)
 
 
-@flow(name="caseworker-digest", log_prints=False)
+@flow(name="caseworker-digest", log_prints=False, persist_result=False)
 def caseworker_digest_flow(as_of: date | None = None, dry_run: bool = False) -> dict:
     """Remind caseworkers of their deadlines due within 7 days or overdue; managers get their team's overdue."""
     return run_flow(DEADLINE_DIGEST, as_of, dry_run)

@@ -1,7 +1,7 @@
 """partners: active (a partner deactivated with 'ehcp partner deactivate', issue 15)
 
 Revision ID: a889c1f88f80
-Revises: b15c0a1d2e3f
+Revises: 95290332759a
 Create Date: 2026-12-07 01:10:00
 """
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'a889c1f88f80'
-down_revision: str | None = 'b15c0a1d2e3f'
+down_revision: str | None = '95290332759a'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

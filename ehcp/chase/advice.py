@@ -26,7 +26,6 @@ from collections import Counter
 from datetime import date, timedelta
 from itertools import groupby
 from operator import attrgetter
-from typing import Any
 
 from calendars import WorkingDayCalendar
 from ehcp.chase import render
@@ -131,7 +130,8 @@ class _DigestBuilder:
                  calendar: WorkingDayCalendar | None) -> None:
         self.as_of, self.config = as_of, config
         self.ladder = expand_ladder(config.ladder)
-        self.rungs = {rung.name: rung for rung in self.ladder}
+        self.escalating = {rung.name for rung in self.ladder if rung.escalate}
+        self.copying = {rung.name for rung in self.ladder if rung.copies_manager}
         first_escalation = next((r for r in config.ladder if r.escalate), None)
         self.escalated_by = as_of - timedelta(days=first_escalation.offset_days) if first_escalation else None
         self.soon_until = (calendar.add_working_days(as_of, config.due_soon_working_days) if calendar
@@ -139,36 +139,42 @@ class _DigestBuilder:
         self.managers = ledger.managers_by_user()
         self.lists = ledger.open_advice_for(token, self.escalated_by)
         self.last_nights = ledger.last_digest_nights(token, as_of)
+        self.child = render.child_renderer(config.child_fields)
+        self._by_due: dict[str, tuple[str, str | None, str]] = {}
 
-    def group_of(self, row: Any, last: date) -> str:
-        due = date.fromisoformat(row.due)
-        if self.escalated_by is not None and due <= self.escalated_by:
-            return ESCALATED
-        if due < self.as_of:
-            return OVERDUE
-        if date.fromisoformat(row.requested_on) > last:
-            return NEW
-        return DUE_SOON if due <= self.soon_until else LATER
+    def _due(self, due: str) -> tuple[str, str | None, str]:
+        """What a due date alone decides (computed once per date: a night's lists share a few hundred
+        dates): its status text, its group if escalated or overdue, else its group unless new."""
+        found = self._by_due.get(due)
+        if found is None:
+            day = date.fromisoformat(due)
+            fixed = (ESCALATED if self.escalated_by is not None and day <= self.escalated_by
+                     else OVERDUE if day < self.as_of else None)
+            found = self._by_due[due] = (render.timing(day, self.as_of), fixed,
+                                         DUE_SOON if day <= self.soon_until else LATER)
+        return found
 
     def __call__(self, recipient: str, claimed: list) -> Digest:
         config, as_of = self.config, self.as_of
         listed = self.lists.get(recipient, [])
         # 'new' = requested since the contact's last digest (a first digest: within the last week)
-        last = self.last_nights.get(recipient) or as_of - timedelta(days=config.overdue_cadence_days or 7)
+        last = (self.last_nights.get(recipient) or as_of - timedelta(days=config.overdue_cadence_days or 7)).isoformat()
         partners = sorted({r.partner for r in listed} | {r.partner for r in claimed})
+        several = len(partners) > 1
         groups: dict[str, list[list[str]]] = {g: [] for g in (ESCALATED, OVERDUE, NEW, DUE_SOON, LATER)}
-        for r in listed:
-            cells = [r.reference, *render.child_cells(r, config.child_fields), r.kind, r.requested_on, r.due,
-                     render.timing(date.fromisoformat(r.due), as_of)]
-            if len(partners) > 1:
+        child, due_of = self.child, self._due
+        for r in listed:  # ISO dates compare as text: no row's dates are parsed
+            status, fixed, soon = due_of(r.due)
+            cells = [r.reference, *child(r), r.kind, r.requested_on, r.due, status]
+            if several:
                 cells.insert(1, r.partner)
-            groups[self.group_of(r, last)].append(cells)
-        escalating = [r for r in claimed if self._rung(r.rung).escalate]
+            groups[fixed or (NEW if r.requested_on > last else soon)].append(cells)
+        escalating = [r for r in claimed if r.rung in self.escalating]
         cc = self._copies(recipient, escalating)
         first = claimed[0]
         contact = first.contact_name if len(partners) == 1 and first.partner_email == recipient else None
         body = advice_body(contact=contact, groups=groups, as_of=as_of, child_fields=config.child_fields,
-                           multiple_partners=len(partners) > 1,
+                           multiple_partners=several,
                            soon_days=config.due_soon_working_days, escalated_tonight=len(escalating))
         overdue = len(groups[ESCALATED]) + len(groups[OVERDUE])
         subject = advice_subject(len(listed), overdue, len(groups[ESCALATED]), bool(escalating))
@@ -178,18 +184,19 @@ class _DigestBuilder:
                       tuple(r.ledger_id for r in claimed),
                       tuple((g, rung, n) for (g, rung), n in sorted(counts.items())))
 
-    def _rung(self, name: str) -> Rung:
-        return self.rungs.get(name) or Rung(name, 0)
-
     def _copies(self, recipient: str, escalating: list) -> list[str]:
         """An escalation copies the front-line contact, the caseworker, and the manager where the
         rung says so."""
-        cc: set[str] = set()
+        cc: set[str | None] = set()
+        managers = self.managers
         for r in escalating:
-            cc.update(a for a in (r.partner_email, r.caseworker_email) if a)
-            if self._rung(r.rung).copies_manager:
-                cc.update(self.managers.get(r.caseworker_id, ()))
-        return sorted(cc - {recipient})
+            cc.add(r.partner_email)
+            cc.add(r.caseworker_email)
+            if r.rung in self.copying:
+                cc.update(managers.get(r.caseworker_id, ()))
+        cc.discard(None)
+        cc.discard(recipient)
+        return sorted(a for a in cc if a)
 
 
 def heading_for(rung_name: str, ladder: tuple[Rung, ...]) -> str:

@@ -5,7 +5,7 @@ reference and the configured fields (default initials and date of birth): never 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -26,6 +26,22 @@ def initials(given_initial: str | None, family_initial: str | None) -> str:
 
 def child_cells(row: Any, fields: Sequence[str]) -> list[str]:
     return [_CHILD_CELL[name](row) for name in fields]
+
+
+def child_renderer(fields: Sequence[str]) -> Callable[[Any], list[str]]:
+    """``child_cells`` for a fixed set of fields, for a night's tens of thousands of rows: the
+    default (initials, date of birth) with each pair of initials formatted once."""
+    if tuple(fields) != ("initials", "dob"):
+        return lambda row: child_cells(row, fields)
+    known: dict[tuple[str | None, str | None], str] = {}
+
+    def cells(row: Any) -> list[str]:
+        pair = (row.gi, row.fi)
+        text = known.get(pair)
+        if text is None:
+            text = known[pair] = initials(*pair)
+        return [text, row.dob or ""]
+    return cells
 
 
 _CHILD_CELL = {

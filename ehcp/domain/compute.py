@@ -61,14 +61,20 @@ def compute_deadlines(events: Iterable[Event], *, calendar: WorkingDayCalendar, 
     ehcp.domain.machine.history.ordered); ``today`` only closes representation windows that have run out
     and bounds an absence with no end date.
     """
+    return [c.to_deadline(calendar) for c in compute_clocks(events, calendar=calendar, today=today, rules=rules,
+                                                             policy=policy)]
+
+
+def compute_clocks(events: Iterable[Event], *, calendar: WorkingDayCalendar, today: date,
+                   rules: RuleSet = DEFAULT_RULES, policy: Policy = DEFAULT_POLICY) -> list[Clock]:
+    """The clocks behind compute_deadlines (with their Rule objects), for ``deadline explain``."""
     ctx = Context(calendar=calendar, today=today, rules=rules, policy=policy)
     history = ordered(events)
     replay = replay_events(history, ctx)
     exceptions = [e for e in history if isinstance(e, ExceptionRecorded)]
     requests = [e for e in history if isinstance(e, AdviceRequested)]
     clocks = [_expire_window(c, today) for c in replay.clocks.values()]
-    clocks = [disapply(c, exceptions, requests, ctx) for c in clocks]
-    return [c.to_deadline(calendar) for c in clocks]
+    return [disapply(c, exceptions, requests, ctx) for c in clocks]
 
 
 def _expire_window(clock: Clock, today: date) -> Clock:

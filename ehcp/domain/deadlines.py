@@ -58,6 +58,34 @@ def deadline_status(state: str, due: date, today: date, *, window: bool = False,
 
 
 @dataclass(frozen=True)
+class Component:
+    """A sub-date that made a due date: the reg 22(3) date beside the Devon long-stop, the start of
+    an advisory window, a date before the Tribunal's August/Christmas rule moved it."""
+
+    name: str  # e.g. "reg_22_3", "devon_longstop", "window_start"
+    on: date
+    citation: str
+    note: str = ""  # one line: what it is and whether it made the due date
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "date": self.on.isoformat(), "citation": self.citation, "note": self.note}
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another reading the rulebook asks to show beside the due date, and the policy that selects it."""
+
+    reading: str
+    on: date
+    citation: str
+    policy: str = ""  # "review_restart=meeting": the setting under which this date would be the due date
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"reading": self.reading, "date": self.on.isoformat(), "citation": self.citation,
+                "policy": self.policy}
+
+
+@dataclass(frozen=True)
 class Deadline:
     """A statutory (or advisory) clock: its nominal due date, what settled it, and why."""
 
@@ -72,6 +100,15 @@ class Deadline:
     advisory: bool = False  # Code of Practice guidance, never a breach of law
     trigger: date | None = None  # the date the clock started from (receipt, service, meeting)
     window: bool = False  # a minimum period the LA must allow (due = its last day), not a duty
+    components: tuple[Component, ...] = ()  # the sub-dates that made ``due``
+    alternatives: tuple[Alternative, ...] = ()  # other readings the rulebook names, with their dates
+
+    def detail(self) -> dict[str, list[dict[str, Any]]] | None:
+        """Components and alternatives as stored with the deadline row (None when there are none)."""
+        if not self.components and not self.alternatives:
+            return None
+        return {"components": [c.to_dict() for c in self.components],
+                "alternatives": [a.to_dict() for a in self.alternatives]}
 
     def status(self, today: date, due_soon_days: int = DUE_SOON_DAYS) -> str:
         """This deadline's status on ``today`` (deadline_status)."""
@@ -92,4 +129,6 @@ class Deadline:
             "advisory": self.advisory,
             "state": self.state,
             "trigger": self.trigger.isoformat() if self.trigger else None,
+            "components": [c.to_dict() for c in self.components],
+            "alternatives": [a.to_dict() for a in self.alternatives],
         }

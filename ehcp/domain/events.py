@@ -28,9 +28,11 @@ from ehcp.domain.assessment.events import (
     SchoolResponded,
 )
 from ehcp.domain.disputes.events import (
+    AgreementItem,
     AppealableDecision,
     AppealConcluded,
     AppealLodged,
+    AppealResponseSent,
     AppealUnopposed,
     MediationAdviserContacted,
     MediationCertificateIssued,
@@ -39,6 +41,7 @@ from ehcp.domain.disputes.events import (
     MediationRequested,
     MediationUnavailable,
     OrderComplied,
+    ReopenedByOrder,
     TribunalOrdered,
 )
 from ehcp.domain.machine.disapplication import ExceptionRecorded
@@ -104,11 +107,13 @@ __all__ = [
     "PROCESS_EVENTS",
     "AdviceReceived",
     "AdviceRequested",
+    "AgreementItem",
     "AmendedPlanIssued",
     "AmendmentNotMade",
     "AmendmentNoticeSent",
     "AppealConcluded",
     "AppealLodged",
+    "AppealResponseSent",
     "AppealUnopposed",
     "AppealableDecision",
     "AssessmentAgreed",
@@ -140,6 +145,7 @@ __all__ = [
     "ReassessmentDraftSent",
     "ReassessmentRefused",
     "ReassessmentRequested",
+    "ReopenedByOrder",
     "RepresentationsWaived",
     "RequestReceived",
     "ReviewAdviceCirculated",

@@ -32,7 +32,7 @@ from ehcp.domain.machine.guards import COMMON_GUARDS, Guard, GuardContext, not_b
 from ehcp.domain.machine.history import ordered
 from ehcp.domain.machine.refusal import IllegalMove
 from ehcp.domain.machine.table import Transition
-from ehcp.domain.vocabulary import Stage
+from ehcp.domain.vocabulary import CLOSED_STAGES, Stage
 from ehcp.rules.catalogue import DEFAULT_RULES
 from ehcp.rules.model import RuleSet
 from ehcp.rules.policy import DEFAULT_POLICY, Policy
@@ -118,7 +118,9 @@ def _move_guards(events: list[Event], stage: Stage | None, event: Event) -> tupl
             raise IllegalMove(None, target, "the case has no request yet", NO_REQUEST, event.on, rule="no_request",
                               kind=event.kind)
         return (move.guard,), target
-    _refuse_if_closed(events, stage, target, event.on)
+    reopening = transition_for(stage, event.kind)
+    if reopening is None or reopening.source not in CLOSED_STAGES:  # a tribunal order may reopen a closed case
+        _refuse_if_closed(events, stage, target, event.on)
     if event.kind == "request_received":  # refused by first_event with the reason
         first = transition_for(None, event.kind)
         assert first is not None

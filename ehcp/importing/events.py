@@ -274,7 +274,7 @@ def detail_fields(kind: str) -> dict[str, tuple[type, bool, bool]]:
     hints = typing.get_type_hints(cls)
     out = {}
     for fld in fields(cls):
-        if fld.name == "on":
+        if fld.name == "on" or fld.metadata.get("import") is False:  # e.g. a mediation agreement's items
             continue
         hint = hints[fld.name]
         union = isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union

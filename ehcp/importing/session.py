@@ -19,6 +19,7 @@ from ehcp.importing.writer import BulkWriter, chunks
 from ehcp.services.calendar import working_calendar
 from ehcp.services.context import ServiceContext
 from ehcp.services.permissions import require
+from ehcp.services.policy import policy_of
 from ehcp.store import audit
 from ehcp.store.models import AuditRecord, Case
 from ehcp.store.uow import UnitOfWork
@@ -59,7 +60,8 @@ def _transaction(ctx: ServiceContext) -> Iterator[tuple[UnitOfWork, BulkWriter]]
     with ctx.uow() as uow:
         session = uow.session
         require(uow, ctx.settings, "bulk_import")  # a manager or admin, once permissions are enforced
-        writer = BulkWriter(session, calendar=working_calendar(uow), today=ctx.today, actor=ctx.actor)
+        writer = BulkWriter(session, calendar=working_calendar(uow), today=ctx.today, actor=ctx.actor,
+                            policy=policy_of(uow, ctx.settings))
         try:
             yield uow, writer
         except BaseException:

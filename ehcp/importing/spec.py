@@ -29,7 +29,8 @@ LIFECYCLE_EVENT_KINDS = (
     "plan_transferred_out",
     "appealable_decision", "mediation_adviser_contacted", "mediation_requested", "mediation_icb_notified",
     "mediation_unavailable", "mediation_concluded", "mediation_certificate_issued", "appeal_lodged",
-    "appeal_concluded", "tribunal_ordered", "appeal_unopposed", "order_complied",
+    "appeal_response_sent", "appeal_concluded", "tribunal_ordered", "reopened_by_order", "appeal_unopposed",
+    "order_complied",
 )
 LIFECYCLE_NOT_IMPORTED = ("plan_transferred_in", "advice_cancelled")
 PAYLOAD_COLUMNS = {  # which optional columns each event kind reads; any other non-blank cell is refused

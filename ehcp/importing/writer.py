@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from calendars.working_days import WorkingDayCalendar
 from ehcp.domain import AdviceReceived, AdviceRequested, Event, body_receipt, compute_deadlines, current_stage
-from ehcp.rules.policy import DEFAULT_POLICY
+from ehcp.rules.policy import DEFAULT_POLICY, Policy
 from ehcp.services.case_log import advice_request_ids as _advice_request_ids
 from ehcp.store.models import AdviceRequest, Base, Case, Deadline
 
@@ -44,7 +44,7 @@ ADVICE_COLUMNS = ("id", "case_id", "kind", "partner_id", "requested_on", "receiv
                   "received_on")
 EVENT_COLUMNS = ("case_id", "kind", "on", "recorded_at", "actor", "reason", "payload")
 DEADLINE_COLUMNS = ("case_id", "key", "rule", "due", "practical_last_working_day", "state", "met_on",
-                    "citation", "exception", "advisory", "is_window", "advice_request_id")
+                    "citation", "exception", "advisory", "is_window", "detail", "policy_hash", "advice_request_id")
 
 _MEMO_LIMIT = 50_000
 _MEMO_EVENTS = 1  # only one-event histories (an import of requests) repeat often enough to be worth it
@@ -222,8 +222,10 @@ class _Lane:
 class BulkWriter:
     """Writes cases in bulk into the session's transaction (see the module docstring)."""
 
-    def __init__(self, session: Session, *, calendar: WorkingDayCalendar, today: date, actor: str) -> None:
+    def __init__(self, session: Session, *, calendar: WorkingDayCalendar, today: date, actor: str,
+                 policy: Policy = DEFAULT_POLICY) -> None:
         self.session = session
+        self.policy = policy
         self.conn = session.connection()
         self.dialect = self.conn.dialect.name
         self.sqlite = self.dialect == "sqlite"
@@ -301,7 +303,7 @@ class BulkWriter:
         if found is None:
             request = AdviceRequested(on=advice.requested_on, advice_kind=advice.kind,
                                       received_by_body=advice.received_by_body, channel=advice.channel)
-            found = self._receipts[key] = body_receipt(request, calendar=self.calendar, policy=DEFAULT_POLICY)
+            found = self._receipts[key] = body_receipt(request, calendar=self.calendar, policy=self.policy)
         return found
 
     # -- encoding ----------------------------------------------------------------------------------
@@ -344,7 +346,7 @@ class BulkWriter:
         hit = self._memo.get(key) if key else None
         if hit is not None:
             return hit
-        result = derive(events, calendar=self.calendar, today=self.today, encode_date=self.d)
+        result = derive(events, calendar=self.calendar, today=self.today, encode_date=self.d, policy=self.policy)
         if key:
             if len(self._memo) >= _MEMO_LIMIT:
                 self._memo.clear()
@@ -479,14 +481,15 @@ class BulkWriter:
         inserts, changes, removals = [], [], []
         for u in updates:
             stored = existing.get(u.case_id, {})
-            computed = compute_deadlines(u.history, calendar=self.calendar, today=self.today)
+            computed = compute_deadlines(u.history, calendar=self.calendar, today=self.today, policy=self.policy)
             by_key = _advice_request_ids(u.history)
             for x in computed:
                 values = (x.key, x.rule, x.due, x.practical_last_working_day, x.state, x.met_on, x.citation,
-                          x.exception, bool(x.advisory), bool(x.window), by_key.get(x.key))
+                          x.exception, bool(x.advisory), bool(x.window), x.detail(), self.policy.digest,
+                          by_key.get(x.key))
                 old = stored.pop(x.key, None)
                 if old is None:
-                    inserts.append((u.case_id, *values))
+                    inserts.append((u.case_id, *values[:10], _json(values[10]), *values[11:]))
                 elif old[1] != values:
                     changes.append({"b_id": old[0],
                                     **{f"v_{c}": v for c, v in zip(columns[1:], values[1:], strict=True)}})
@@ -505,21 +508,26 @@ class BulkWriter:
 
 
 def derive(events: list[Event], *, calendar: WorkingDayCalendar, today: date,
-           encode_date: Callable[[date], object] | None = None) -> tuple[str, tuple]:
+           encode_date: Callable[[date], object] | None = None, policy: Policy = DEFAULT_POLICY) -> tuple[str, tuple]:
     """(stage, deadline rows less case_id) of a history, computed by the domain.
 
     Each row is (key, rule, due, practical_last_working_day, state, met_on, citation, exception,
-    advisory, is_window, advice_request_id=None) with dates passed through ``encode_date`` - the
-    values ``ehcp.services.case_log.sync_deadlines`` stores.
+    advisory, is_window, detail as JSON text, policy_hash, advice_request_id=None) with dates passed
+    through ``encode_date`` - the values ``ehcp.services.case_log.sync_deadlines`` stores.
     """
     d = encode_date or _same
-    computed = compute_deadlines(events, calendar=calendar, today=today)
+    computed = compute_deadlines(events, calendar=calendar, today=today, policy=policy)
     deadlines = tuple(
         (x.key, x.rule, d(x.due), d(x.practical_last_working_day), x.state, d(x.met_on) if x.met_on else None,
-         x.citation, x.exception, bool(x.advisory), bool(x.window), None)
+         x.citation, x.exception, bool(x.advisory), bool(x.window), _json(x.detail()), policy.digest, None)
         for x in computed
     )
     return current_stage(events).value, deadlines
+
+
+def _json(detail: dict | None) -> str | None:
+    """A deadline's detail as the JSON text a bulk insert writes (the ORM would encode the dict)."""
+    return None if detail is None else json.dumps(detail)
 
 
 def date_encoder(dialect: str) -> Callable[[date], object]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ehcp.rules.lifecycle_rules import ORDERS_MORE, REVIEW_MORE, TRANSFER_MORE, UNOPPOSED
+from ehcp.rules.lifecycle_rules import AGE25, ORDERS_MORE, REVIEW_MORE, TRANSFER_MORE, TRIBUNAL, UNOPPOSED
 from ehcp.rules.model import (
     ABSENCE_FROM_AREA,
     C_AT_LEAST_BEFORE,
@@ -162,7 +162,7 @@ def _with_coronavirus(rule: Rule) -> tuple[Rule, ...]:
 def build_catalogue() -> RuleSet:
     """The default rule set: the catalogue with the 2020 coronavirus versions split in."""
     base = (ASSESSMENT + PLAN + REVIEW + REVIEW_MORE + REASSESSMENT + TRANSFER_AND_APPEALS + TRANSFER_MORE
-            + ORDERS + ORDERS_MORE + UNOPPOSED)
+            + TRIBUNAL + ORDERS + ORDERS_MORE + UNOPPOSED + AGE25)
     return RuleSet(tuple(piece for rule in base for piece in _with_coronavirus(rule)))
 
 

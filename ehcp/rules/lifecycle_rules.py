@@ -10,10 +10,12 @@ from datetime import date, timedelta
 
 from ehcp.rules.model import (
     ABSENCE_FROM_AREA,
+    C_ACADEMIC_YEAR_END,
     C_AT_LEAST_BEFORE,
     C_BEFORE_DATE,
     C_IMMEDIATE,
     C_MONTHS_AFTER,
+    C_TRIBUNAL_WD,
     C_WD_BEGINNING,
     C_WEEKS,
     PERSONAL_CIRCUMSTANCES,
@@ -58,9 +60,34 @@ TRANSFER_MORE = (
          "decision to cease notified", "local_authority", window=True,
          note="the plan is maintained until the appeal period ends or an appeal is determined; "
               "due = the first day it may cease"),
-    Rule("mediation_agreement", "R-MED-AGREEMENT", f"{REGS} reg 42", C_WEEKS, 2, "weeks",
+    Rule("mediation_agreement", "R-MED-AGREEMENT", f"{REGS} reg 42(3)", C_WEEKS, 2, "weeks",
          "mediation agreement recorded in writing", "local_authority",
-         note="matters that could be appealed follow reg 44 as if ordered; other actions 2 weeks"),
+         note=("one clock per agreed item: matters that could be appealed follow reg 44 as if ordered (42(2)); "
+               "other actions 2 weeks (42(3)); a timescale agreed in writing replaces either (42(5))")),
+)
+
+# Tribunal-rule periods (HESC Rules 2008 r.12(3)(b), (4); before the 2020 amendment r.12(3) as made): acts under
+# the Rules in an SEN case do not count August or 25 December - 1 January, unless the Tribunal directs a date.
+TRIBUNAL = (
+    Rule("appeal_response", "R-APPEAL-RESPONSE",
+         "HESC Rules 2008 r.21(1)(a) and Schedule (SEN case: 30 working days); r.12(3)(b), (4)", C_TRIBUNAL_WD, 30,
+         "working_days", "LA received the notice of appeal from the Tribunal (default: the day it was lodged)",
+         "local_authority",
+         note=("r.21(1)(b) sets 21 days where the Schedule names no period; 30 working days for an SEN case as read "
+               "in secondary sources (verify); a date the Tribunal directs replaces the count")),
+)
+
+# The end of a plan at 25 (CFA 2014 s.46; reg 46(1)): advisory clocks to plan ceasing, never breaches.
+AGE25 = (
+    Rule("age25_end", "R-AGE25-END", f"CFA 2014 s.46; {REGS} reg 46(1)(a)", C_ACADEMIC_YEAR_END, 0, "days",
+         "the young person's 25th birthday", "local_authority", advisory=True,
+         note=("the LA may maintain the plan until the end of the academic year during which the young person "
+               "attains 25 (31 July for further education; never past the day before the 26th birthday)")),
+    Rule("age25_conversation", "R-AGE25-CONVERSATION", f"CFA 2014 s.45-46; {REGS} reg 31(1)", C_AT_LEAST_BEFORE, 3,
+         "months", "end of the academic year during which the young person attains 25", "local_authority",
+         advisory=True,
+         note=("ehcp's lead time: consult on ceasing (reg 31(1)) at least 3 months before, so a decision to cease "
+               "can be notified and its 2-month appeal period (s.45) run before the plan ends")),
 )
 
 

@@ -24,9 +24,12 @@ C_WD_AFTER = "C-WD-AFTER"  # "within N working days of [event]"
 C_WD_BEGINNING = "C-WD-BEGINNING"  # "N working days beginning with the day on which"
 C_BEFORE_DATE = "C-BEFORE-DATE"  # "before 15 February": the day before a fixed date (reg 18(1))
 C_IMMEDIATE = "C-IMMEDIATE"  # "immediately": effective on the trigger date (reg 44(2)(a))
+# An act under the Tribunal Rules "within N working days": August and 25 Dec - 1 Jan not counted (HESC r.12(3)(b), (4))
+C_TRIBUNAL_WD = "C-TRIBUNAL-WD"
+C_ACADEMIC_YEAR_END = "C-ACADEMIC-YEAR-END"  # "until the end of the academic year during which": the next 31 July
 CONVENTIONS = frozenset({C_WEEKS, C_DAYS_AFTER, C_DAYS_BEGINNING, C_MONTHS_AFTER,
                          C_MONTHS_BEGINNING, C_AT_LEAST_BEFORE, C_WD_AFTER, C_WD_BEGINNING,
-                         C_BEFORE_DATE, C_IMMEDIATE})
+                         C_BEFORE_DATE, C_IMMEDIATE, C_TRIBUNAL_WD, C_ACADEMIC_YEAR_END})
 
 UNITS = frozenset({"days", "weeks", "months", "working_days"})
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from ehcp.rules.model import CORONAVIRUS, MISSED_APPOINTMENT, Rule
@@ -111,16 +112,45 @@ class Policy:
                                  f"choose one of {', '.join(map(str, choices))}")
         unknown = set(self.reg10_4_limbs) - {"a", "b", "c", "d", "e"}
         if unknown:
-            raise ValueError(f"policy reg10_4_limbs: unknown limbs {sorted(unknown)}")
+            raise ValueError(f"policy reg10_4_limbs: unknown limbs {sorted(unknown)}; choose from a, b, c, d, e")
+        window: tuple[int, ...] = self.under5_review_months  # from settings: any length until checked
+        if len(window) != 2 or not 0 < window[0] <= window[1]:
+            raise ValueError(f"policy under5_review_months={list(self.under5_review_months)}: choose two whole "
+                             "numbers of months, the first at least 1 and not above the second")
+        for name in ("amend_not_weeks", "reassessment_decision_days", "due_soon_days", "absence_min_days",
+                     "closure_min_days", "order_remit_weeks"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ValueError(f"policy {name}={value}: choose a whole number of at least 1")
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> Policy:
-        """A policy from plain values (``ehcp.toml``); ISO strings for dates, lists for tuples."""
+        """A policy from plain values (``ehcp.toml``); ISO strings for dates, lists for tuples.
+
+        Raises ValueError with one line naming the key and its allowed values."""
         known = {spec.name: spec for spec in fields(cls)}
         unknown = set(values) - set(known)
         if unknown:
-            raise ValueError(f"unknown policy settings: {', '.join(sorted(unknown))}")
-        return cls(**{k: _coerce(known[k].default, v) for k, v in values.items()})
+            raise ValueError(f"unknown policy settings: {', '.join(sorted(unknown))}; "
+                             f"settings are {', '.join(known)}")
+        coerced = {k: coerce_value(k, v) for k, v in values.items()}
+        try:
+            return cls(**coerced)
+        except ValueError as exc:
+            raise ValueError(str(exc)) from None
+
+    def to_mapping(self) -> dict[str, Any]:
+        """Every field as a plain JSON value (ISO dates, lists for tuples)."""
+        return {spec.name: plain_value(getattr(self, spec.name)) for spec in fields(self)}
+
+    def differs_from_default(self) -> dict[str, Any]:
+        """The fields set to something other than the default, as plain values."""
+        return {k: v for k, v in self.to_mapping().items() if v != DEFAULT_MAPPING[k]}
+
+    @cached_property
+    def digest(self) -> str:
+        """A short hash of every reading (stored with the deadlines this policy produced)."""
+        return _digest(self)
 
     def exceptions_for(self, rule: Rule) -> frozenset[str]:
         """The exception reasons that can disapply ``rule`` under this policy (Q1, Q14)."""
@@ -135,12 +165,95 @@ class Policy:
 NOT_YET_APPLIED = ("working_day",)  # one definition so far (HESC r.1(3)); nothing to choose
 
 
-def _coerce(default: Any, value: Any) -> Any:
-    if isinstance(default, date) and isinstance(value, str):
-        return date.fromisoformat(value)
-    if isinstance(default, tuple) and isinstance(value, list):
-        return tuple(value)
+def plain_value(value: Any) -> Any:
+    """A policy value as JSON: ISO strings for dates, lists for tuples."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [plain_value(v) for v in value]
     return value
+
+
+def allowed_values(name: str) -> str:
+    """The values ``name`` accepts, in words (for errors and ``ehcp policy show``)."""
+    spec = _spec(name)
+    choices = spec.metadata.get("choices") or ()
+    if choices:
+        return ", ".join(_text(c) for c in choices)
+    default = spec.default
+    if isinstance(default, date):
+        return "an ISO date (YYYY-MM-DD)"
+    if name == "reg10_4_limbs":
+        return "a list of limbs from a, b, c, d, e"
+    if isinstance(default, tuple):
+        return f"a list of {len(default)} whole numbers" if name == "under5_review_months" else \
+            "a list of whole numbers"
+    return "none, or a whole number" if default is None else "a whole number"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "none" if value is None else str(value)
+
+
+def _spec(name: str) -> Any:
+    for spec in fields(Policy):
+        if spec.name == name:
+            return spec
+    raise ValueError(f"unknown policy setting {name!r}; settings are {', '.join(f.name for f in fields(Policy))}")
+
+
+def coerce_value(name: str, value: Any) -> Any:
+    """``value`` (from ehcp.toml, JSON or the command line) as the type of policy field ``name``;
+    raises ValueError naming the key and its allowed values."""
+    default = _spec(name).default
+    try:
+        return _coerce(default, value)
+    except (TypeError, ValueError):
+        raise ValueError(f"policy {name}={value!r}: choose {allowed_values(name)}") from None
+
+
+def _coerce(default: Any, value: Any) -> Any:
+    text = value.strip() if isinstance(value, str) else None
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        if text is not None and text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        raise ValueError(value)
+    if isinstance(default, date):
+        return date.fromisoformat(text) if text is not None else _typed(value, date)
+    if isinstance(default, tuple):
+        items = [v.strip() for v in text.strip("[]").split(",") if v.strip()] if text is not None else value
+        if not isinstance(items, list | tuple):
+            raise ValueError(value)
+        return tuple(_coerce(default[0] if default else "", item) for item in items)
+    if default is None or isinstance(default, int):
+        if text is not None and text.lower() in ("none", "null", ""):
+            if default is None:
+                return None
+            raise ValueError(value)
+        if isinstance(value, bool):
+            raise ValueError(value)
+        return int(text.strip('"')) if text is not None else _typed(value, int)
+    if isinstance(default, str):
+        return text.strip('"').strip("'") if text is not None else _typed(value, str)
+    return value
+
+
+def _typed(value: Any, kind: type) -> Any:
+    if not isinstance(value, kind):
+        raise TypeError(value)
+    return value
+
+
+def _digest(policy: Policy) -> str:
+    import hashlib  # noqa: PLC0415 - only when deadlines are stored
+    import json  # noqa: PLC0415 - only when deadlines are stored
+
+    text = json.dumps(policy.to_mapping(), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def policy_help() -> list[tuple[str, str, str, str]]:
@@ -150,3 +263,4 @@ def policy_help() -> list[tuple[str, str, str, str]]:
 
 
 DEFAULT_POLICY = Policy()
+DEFAULT_MAPPING = DEFAULT_POLICY.to_mapping()

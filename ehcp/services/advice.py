@@ -10,7 +10,6 @@ from ehcp.domain import body_receipt
 from ehcp.domain import events as ev
 from ehcp.domain.assessment.events import AdviceCancelled
 from ehcp.domain.vocabulary import CHANNELS
-from ehcp.rules import DEFAULT_POLICY
 from ehcp.services.cases import check_not_future
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
@@ -68,7 +67,7 @@ def ask_for_advice(ctx: ServiceContext, reference: str, *, kind: str, partner: s
             requested_on=on, received_by_body_on=received_by_body or on, channel=channel))
         event = ev.AdviceRequested(on=on, advice_kind=kind, request_id=row.id,
                                    received_by_body=received_by_body, channel=channel)
-        row.received_by_body_on = body_receipt(event, calendar=step.calendar, policy=DEFAULT_POLICY)
+        row.received_by_body_on = body_receipt(event, calendar=step.calendar, policy=step.policy)
         made.append(row)
         return [event]
 

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from calendars.working_days import WorkingDayCalendar
 from ehcp.domain import AdviceRequested, Event, compute_deadlines, current_stage
 from ehcp.domain.machine.history import ordered
+from ehcp.rules.policy import Policy
 from ehcp.services.errors import UnknownCase
 from ehcp.store.models import Case
 from ehcp.store.uow import UnitOfWork
@@ -61,12 +62,12 @@ def write_event(uow: UnitOfWork, case: Case, event: Event, history: list[Event],
 
 
 def sync_deadlines(uow: UnitOfWork, case: Case, history: Sequence[Event], *, calendar: WorkingDayCalendar,
-                   today: date, computed: list | None = None) -> list[str]:
-    """Make the case's derived deadline rows equal the computed ones (``computed`` if the caller
-    has them already); return the keys that changed."""
+                   today: date, policy: Policy, computed: list | None = None) -> list[str]:
+    """Make the case's derived deadline rows equal the ones computed under ``policy`` (``computed`` if
+    the caller has them already); return the keys that changed."""
     if computed is None:
-        computed = compute_deadlines(history, calendar=calendar, today=today)
-    return uow.deadlines.sync(case.id, computed, advice_request_ids(history))
+        computed = compute_deadlines(history, calendar=calendar, today=today, policy=policy)
+    return uow.deadlines.sync(case.id, computed, advice_request_ids(history), policy.digest)
 
 
 def advice_request_ids(events: Sequence[Event]) -> dict[str, int]:

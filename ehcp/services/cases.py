@@ -24,6 +24,7 @@ from ehcp.services.child_notes import child_note
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Conflict, Refused
 from ehcp.services.permissions import require
+from ehcp.services.policy import policy_of
 from ehcp.services.recording import Recorded, Step, record
 from ehcp.services.sen2_person import PersonItems, checked_person_items
 from ehcp.services.users import acting_user, active_user
@@ -145,7 +146,7 @@ def open_case(ctx: ServiceContext, child: ChildDetails, *, received: date, sourc
         if age >= MAX_AGE:  # forced past check_request_dates: say so in the audit trail
             uow.audit.append(actor=ctx.actor, action="implausible_age_forced", case_id=case.id, reason=reason,
                              detail={"reference": case.reference, "dob": child.dob.isoformat(), "age": age})
-        sync_deadlines(uow, case, history, calendar=calendar, today=today)
+        sync_deadlines(uow, case, history, calendar=calendar, today=today, policy=policy_of(uow, ctx.settings))
         uow.commit()
         return CaseOpened(case.reference, received, case.stage)
 

@@ -14,6 +14,7 @@ from ehcp.domain import events as ev
 from ehcp.services.calendar import working_calendar
 from ehcp.services.case_log import sync_deadlines, write_event
 from ehcp.services.context import ServiceContext
+from ehcp.services.policy import policy_of
 from ehcp.store.models import Case, Child
 
 
@@ -73,7 +74,8 @@ def sync_children(ctx: ServiceContext) -> Synced:
                 history = write_event(uow, case, event, history, actor=ctx.actor, action="child_noted")
                 result.noted.append(case.reference)
             if notes:
-                sync_deadlines(uow, case, history, calendar=calendar, today=ctx.today)
+                sync_deadlines(uow, case, history, calendar=calendar, today=ctx.today,
+                               policy=policy_of(uow, ctx.settings))
         uow.audit.append(actor=ctx.actor, action="children_synced",
                          detail={"cases": result.cases, "noted": len(result.noted)})
         uow.commit()

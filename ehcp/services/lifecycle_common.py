@@ -17,7 +17,7 @@ from ehcp.domain import ordered
 from ehcp.domain.vocabulary import CHANNELS
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
-from ehcp.services.recording import Details, Recorded, Step, Warnings, check_dates
+from ehcp.services.recording import Details, Permission, Recorded, Step, Warnings, check_dates
 from ehcp.services.recording import record as record_events
 from ehcp.store.models import Case
 
@@ -33,16 +33,17 @@ def check_channel(channel: str) -> str:
 
 
 def record(ctx: ServiceContext, reference: str, build: Build | Sequence[ev.Event], *, action: str,
-           reason: str | None = None, details: Details | None = None, warnings: Warnings | None = None) -> Recorded:
+           reason: str | None = None, details: Details | None = None, warnings: Warnings | None = None,
+           permission: Permission = None) -> Recorded:
     """Validate and append the events ``build`` gives (a list, or a function of the case, its
     history and the calendar), then report the clocks they changed. Raises Refused naming the rule
-    (nothing written)."""
+    (nothing written), or the ``permission`` (a name, or a function of the case) the user lacks."""
 
     def plan(step: Step) -> Sequence[ev.Event]:
         return build(step.case, step.history, step.calendar) if callable(build) else build
 
     return record_events(ctx, reference, plan, action=action, reason=reason, note_child=True, changes=True,
-                         details=details, warnings=warnings)
+                         details=details, warnings=warnings, permission=permission)
 
 
 def latest(history: list, kind: str, **match: object) -> ev.Event | None:

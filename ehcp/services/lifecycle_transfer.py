@@ -23,6 +23,7 @@ from ehcp.services.cases import ChildDetails, check_text, new_child, open_file
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import refused_by_law
 from ehcp.services.lifecycle_common import Recorded, check_dates, record
+from ehcp.services.policy import policy_of
 from ehcp.services.users import acting_user
 
 
@@ -49,8 +50,9 @@ def transfer_in(ctx: ServiceContext, child: ChildDetails, *, on: date, from_la: 
         user = acting_user(uow, ctx.actor, ctx.settings)
         case = open_file(uow, ctx, child_row, received=on, stage="final", source="other", caseworker_id=user.id)
         history = write_event(uow, case, event, [], actor=ctx.actor, reason=reason, action="plan_transferred_in")
-        deadlines = compute_deadlines(history, calendar=calendar, today=ctx.today)
-        sync_deadlines(uow, case, history, calendar=calendar, today=ctx.today, computed=deadlines)
+        policy = policy_of(uow, ctx.settings)
+        deadlines = compute_deadlines(history, calendar=calendar, today=ctx.today, policy=policy)
+        sync_deadlines(uow, case, history, calendar=calendar, today=ctx.today, policy=policy, computed=deadlines)
         uow.commit()
         return Recorded(case.reference, case.stage, [event.kind], deadlines, ctx.today)
 

@@ -24,12 +24,13 @@ SENIOR = ("manager", "admin")
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "act_on_cases": ANY,             # open, advance, record events, notes, advice, case list/show
     "record_exception": SENIOR,      # an exception lifts a statutory clock
-    "reopen_case": SENIOR,           # moving a closed case (ceased, withdrawn, no plan...) again
+    "reopen_case": SENIOR,           # a tribunal order reopening a case closed as not assessed / no plan
     "bulk_import": SENIOR,           # ehcp import cases|events
     "export_personal_data": SENIOR,  # reports with names to csv/xlsx/json files, retention report
     "manage_users": ("admin",),      # user add, role, enforce
     "purge_records": ("admin",),     # retention purge
     "restore_database": ("admin",),  # db restore
+    "set_policy": ("admin",),        # policy set: the readings every user of the database computes with
 }
 
 

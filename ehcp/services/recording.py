@@ -20,12 +20,14 @@ from typing import Any
 
 from calendars.working_days import WorkingDayCalendar
 from ehcp.domain import Deadline, Event, IllegalMove, check_event, compute_deadlines
+from ehcp.rules.policy import DEFAULT_POLICY, Policy
 from ehcp.services.calendar import working_calendar
 from ehcp.services.case_log import load_case, sync_deadlines, write_event
 from ehcp.services.child_notes import child_note
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Conflict, Refused, refused_by_law
 from ehcp.services.permissions import require
+from ehcp.services.policy import policy_of
 from ehcp.store.models import Case
 from ehcp.store.uow import UnitOfWork
 
@@ -74,6 +76,7 @@ class Step:
     history: list[Event]
     calendar: WorkingDayCalendar
     today: date
+    policy: Policy = DEFAULT_POLICY  # the policy in effect (ehcp.services.policy)
 
 
 Plan = Callable[[Step], Sequence[Event]]
@@ -103,9 +106,11 @@ def record(ctx: ServiceContext, reference: str, plan: Plan, *, action: str, reas
             require(uow, ctx.settings, permission(case) if callable(permission) else permission)
         history = uow.events.history(case.id)
         calendar = working_calendar(uow)
-        before = _by_key(compute_deadlines(history, calendar=calendar, today=ctx.today)) if changes else None
+        policy = policy_of(uow, ctx.settings)
+        before = _by_key(compute_deadlines(history, calendar=calendar, today=ctx.today, policy=policy)) \
+            if changes else None
         try:
-            events = list(plan(Step(uow, case, history, calendar, ctx.today)))
+            events = list(plan(Step(uow, case, history, calendar, ctx.today, policy)))
         except IllegalMove as exc:
             raise refused_by_law(case.reference, exc) from None
         check_dates(ctx, *((e.on, e.kind.replace("_", " ") + " date") for e in events))
@@ -118,8 +123,8 @@ def record(ctx: ServiceContext, reference: str, plan: Plan, *, action: str, reas
         for event in events:
             history = write_event(uow, case, event, history, actor=ctx.actor, reason=reason,
                                   action=action if event.kind != "child_noted" else "child_noted")
-        after = compute_deadlines(history, calendar=calendar, today=ctx.today)
-        sync_deadlines(uow, case, history, calendar=calendar, today=ctx.today, computed=after)
+        after = compute_deadlines(history, calendar=calendar, today=ctx.today, policy=policy)
+        sync_deadlines(uow, case, history, calendar=calendar, today=ctx.today, policy=policy, computed=after)
         uow.commit()
     changed, dropped = after, []
     if before is not None:

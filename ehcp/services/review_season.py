@@ -18,11 +18,12 @@ from calendars.working_days import WorkingDayCalendar
 from ehcp.domain import child_facts, compute_deadlines, ncy_from_dob, ordered
 from ehcp.domain import events as ev
 from ehcp.domain.review import deadline_in, planning_dates
-from ehcp.rules import DEFAULT_POLICY, DEFAULT_RULES
+from ehcp.rules import DEFAULT_RULES, Policy
 from ehcp.services.calendar import working_calendar
 from ehcp.services.child_notes import current_year_group
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
+from ehcp.services.policy import policy_of
 from ehcp.store.models import Case, Child
 from ehcp.store.uow import UnitOfWork
 
@@ -55,10 +56,11 @@ def review_season(ctx: ServiceContext, year: int | None = None) -> Season:
                       f"to {today.year + 25}")
     with ctx.uow(write=False) as uow:
         calendar = working_calendar(uow)
-        candidates = _candidates(uow, year, today)
+        policy = policy_of(uow, ctx.settings)
+        candidates = _candidates(uow, year, today, policy)
         rows = []
         for case, child in candidates:
-            row = _row(case, child, uow.events.history(case.id), year, today, calendar)
+            row = _row(case, child, uow.events.history(case.id), year, today, calendar, policy)
             if row is not None:
                 rows.append(row)
     rows.sort(key=lambda r: (not r["late"], r["deadline"], r["latest_meeting"], r["reference"]))
@@ -66,11 +68,11 @@ def review_season(ctx: ServiceContext, year: int | None = None) -> Season:
     return Season(year, today, rows, {"cohort": len(rows), "late": sum(r["late"] for r in rows), **counts})
 
 
-def _candidates(uow: UnitOfWork, year: int, today: date) -> list[tuple[Case, Child]]:
+def _candidates(uow: UnitOfWork, year: int, today: date, policy: Policy) -> list[tuple[Case, Child]]:
     """Maintained plans whose child moves on in ``year`` by year group, or with a transfer clock then."""
     plans = uow.cases.with_children(("final", "review"))
     clocked = uow.deadlines.case_ids_due_between("phase_transfer", date(year - 1, 6, 1), date(year, 12, 31))
-    wanted = set(DEFAULT_POLICY.phase_transfer_ncys)
+    wanted = set(policy.phase_transfer_ncys)
     return [(case, child) for case, child in plans
             if case.id in clocked or _ncy_before_move(child, year) in wanted]
 
@@ -84,12 +86,12 @@ def _ncy_before_move(child: Child, year: int) -> int | None:
 
 
 def _row(case: Case, child: Child, history: list, year: int, today: date,
-         calendar: WorkingDayCalendar) -> dict | None:
+         calendar: WorkingDayCalendar, policy: Policy) -> dict | None:
     history = ordered([*history, ev.ChildNoted(today, child.dob, current_year_group(child, today))])  # as it is now
     facts = child_facts(history)
     notes = [e for e in history if isinstance(e, ev.PhaseTransferNoted)]
-    planned = deadline_in(year, facts, notes, rules=DEFAULT_RULES, policy=DEFAULT_POLICY, calendar=calendar)
-    clock = next((d for d in compute_deadlines(history, calendar=calendar, today=today)
+    planned = deadline_in(year, facts, notes, rules=DEFAULT_RULES, policy=policy, calendar=calendar)
+    clock = next((d for d in compute_deadlines(history, calendar=calendar, today=today, policy=policy)
                   if d.key.split(".")[0] == "phase_transfer" and d.trigger and d.trigger.year == year), None)
     if clock is not None and clock.trigger is not None:
         deadline, transfer_on, citation = clock.due, clock.trigger, clock.citation

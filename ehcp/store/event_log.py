@@ -42,8 +42,10 @@ class DeadlineRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def sync(self, case_id: int, computed: Sequence[Clock], advice_ids: Mapping[str, int]) -> list[str]:
-        """Make the case's deadline rows equal ``computed``; return the keys that changed."""
+    def sync(self, case_id: int, computed: Sequence[Clock], advice_ids: Mapping[str, int],
+             policy_hash: str | None = None) -> list[str]:
+        """Make the case's deadline rows equal ``computed`` (computed under the policy ``policy_hash``);
+        return the keys that changed."""
         session = self.session
         existing = {d.key: d for d in session.scalars(select(Deadline).where(Deadline.case_id == case_id))}
         changed: list[str] = []
@@ -52,6 +54,7 @@ class DeadlineRepository:
                 rule=item.rule, due=item.due, practical_last_working_day=item.practical_last_working_day,
                 state=item.state, met_on=item.met_on, citation=item.citation, exception=item.exception,
                 advisory=item.advisory, is_window=item.window, advice_request_id=advice_ids.get(item.key),
+                detail=item.detail(), policy_hash=policy_hash,
             )
             row = existing.pop(item.key, None)
             if row is None:
@@ -66,6 +69,22 @@ class DeadlineRepository:
             changed.extend(existing)
         session.flush()
         return changed
+
+    def dues(self) -> dict[tuple[int, str], tuple[date, str]]:
+        """(case id, key) -> (due, state) of every deadline row: the "before" of a recompute."""
+        rows = self.session.execute(select(Deadline.case_id, Deadline.key, Deadline.due, Deadline.state))
+        return {(case_id, key): (due, state) for case_id, key, due, state in rows}
+
+    def policy_hash(self, case_id: int, key: str) -> str | None:
+        """The digest of the policy the stored deadline ``key`` was computed under (None: none stored)."""
+        return self.session.scalar(select(Deadline.policy_hash).where(Deadline.case_id == case_id,
+                                                                      Deadline.key == key))
+
+    def dues_of(self, case_id: int) -> dict[str, tuple[date, str]]:
+        """key -> (due, state) of one case's deadline rows."""
+        rows = self.session.execute(select(Deadline.key, Deadline.due, Deadline.state)
+                                    .where(Deadline.case_id == case_id))
+        return {key: (due, state) for key, due, state in rows}
 
     def case_ids_due_between(self, key_prefix: str, first: date, last: date) -> set[int]:
         """Cases with a clock whose key starts ``key_prefix`` due from ``first`` to ``last``."""

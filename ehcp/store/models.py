@@ -185,6 +185,11 @@ class Deadline(Base):
     # met, never overdue.
     is_window: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     advice_request_id: Mapped[int | None] = mapped_column(ForeignKey("advice_requests.id"))
+    # {"components": [...], "alternatives": [...]}: the sub-dates that made ``due`` and the other
+    # readings the rulebook names (null when there are none); ``case show`` prints them as stored.
+    detail: Mapped[dict | None] = mapped_column(JSON)
+    # Policy.digest of the policy in effect when the row was computed (null: before issue 21).
+    policy_hash: Mapped[str | None] = mapped_column(String(16))
     __table_args__ = (
         UniqueConstraint("case_id", "key"),
         Index("ix_deadlines_state_due", "state", "due"),

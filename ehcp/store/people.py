@@ -55,6 +55,11 @@ class FlagRepository:
     def exists(self, name: str) -> bool:
         return self.session.get(SystemFlag, name) is not None
 
+    def with_prefix(self, prefix: str) -> dict[str, SystemFlag]:
+        """Every flag whose name starts with ``prefix`` (e.g. the ``policy.`` settings), by name."""
+        rows = self.session.scalars(select(SystemFlag).where(SystemFlag.name.like(f"{prefix}%")))
+        return {row.name: row for row in rows}
+
     def set(self, name: str, value: str, *, at: datetime, by: str) -> None:
         row = self.session.get(SystemFlag, name)
         if row is None:

@@ -88,11 +88,18 @@ def case_header(conn: Connection, reference: str) -> dict | None:
 def case_deadlines(conn: Connection, case_id: int, today: date, due_soon_days: int) -> list[dict]:
     query = text(
         f"""SELECT d.key, d.due, {STATUS_SQL} AS status, d.met_on, d.citation, d.exception,
-                   d.practical_last_working_day, d.rule, d.advisory
+                   d.practical_last_working_day, d.rule, d.advisory, d.detail
             FROM deadlines d WHERE d.case_id = :case_id ORDER BY d.due, d.key"""
-    ).columns(**_DEADLINE_TYPES)
+    ).columns(**_DEADLINE_TYPES, detail=JSON)
     params = {"case_id": case_id, **status_params(today, due_soon_days)}
-    return [dict(r) for r in conn.execute(query, params).mappings()]
+    rows = []
+    for row in conn.execute(query, params).mappings():
+        found = dict(row)
+        detail = found.pop("detail") or {}
+        found["components"] = detail.get("components", [])  # the sub-dates that made ``due`` (issue 21)
+        found["alternatives"] = detail.get("alternatives", [])  # other readings the rulebook names
+        rows.append(found)
+    return rows
 
 
 def case_advice(conn: Connection, case_id: int) -> list[dict]:

@@ -229,3 +229,29 @@ def test_a_prefect_server_killed_mid_night_still_completes_the_night(sqlite_url,
     assert "WARNING: Prefect is not available" in night.stderr
     assert len(emails(scenario.outbox)) == 2  # the night completed, each digest exactly once
     assert {status for *_, status, _ in scenario.ledger()} == {"sent"}
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("prefect")
+def test_a_prefect_night_runs_one_task_per_stage_however_many_batches(prefect_harness, sqlite_url, make_ctx,
+                                                                        tmp_path, monkeypatch):
+    """Each task run costs API round trips: the flow runs 'plan' and 'deliver' once each, the
+    batches (here one recipient each) inside 'deliver' (bench/bench_prefect.py)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.sorting import TaskRunSort
+
+    from workflows.chase import chase_advice_flow
+
+    scenario = build_scenario(sqlite_url, make_ctx, tmp_path)
+    config = tmp_path / "ehcp.toml"
+    config.write_text("[chase]\nbatch_size = 1\n")
+    for name, value in {**flow_env(scenario, tmp_path), "EHCP_CONFIG": str(config)}.items():
+        monkeypatch.setenv(name, value)
+    state = chase_advice_flow(as_of=date(2025, 5, 28), return_state=True)
+    assert state.is_completed() and state.result()["summary"]["messages_sent"] == 2
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(
+            id=FlowRunFilterId(any_=[state.state_details.flow_run_id])), sort=TaskRunSort.ID_DESC, limit=50)
+    assert sorted(run.task_key.rsplit("-", 1)[0].split(".")[-1] for run in runs) == ["deliver", "plan"]
+    assert len(emails(scenario.outbox)) == 2

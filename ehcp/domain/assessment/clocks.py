@@ -8,6 +8,7 @@ from datetime import date
 from calendars.working_days import WorkingDayCalendar
 from ehcp.domain.assessment import events as ev
 from ehcp.domain.deadlines import DISAPPLIED, MET, NOT_RECEIVED_BEFORE_PLAN, PENDING
+from ehcp.domain.disputes.clocks import no_plan_instead
 from ehcp.domain.machine.clocks import pending
 from ehcp.domain.machine.counting import receipt_date, service_date
 from ehcp.domain.machine.event import Event
@@ -64,7 +65,7 @@ def advice_cancelled(r: Replay, e: ev.AdviceCancelled) -> None:
 def draft_plan_sent(r: Replay, e: ev.DraftPlanSent) -> None:
     """The LA will issue a plan: no reg 10 notice is due; the reg 13(1)(a) window opens."""
     r.drop("no_plan_notice")
-    r.start("draft_representations", r.service(e))
+    r.start_served("draft_representations", e)
 
 
 def representations_waived(r: Replay, e: ev.RepresentationsWaived) -> None:
@@ -109,6 +110,7 @@ def advice_not_received_before_plan(r: Replay, on: date) -> None:
 def plan_not_issued(r: Replay, e: ev.PlanNotIssued) -> None:
     """Settle the 16-week notice (reg 10(1); G18) and close the case."""
     r.settle_latest("no_plan_notice", e.on)
+    no_plan_instead(r, e.on)  # a case reopened by an order to assess: the order's no-plan limb is met
     r.close()
 
 

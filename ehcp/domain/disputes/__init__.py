@@ -15,9 +15,7 @@ from ehcp.domain.disputes.events import (
     ORDER_LIMBS,
     UNOPPOSED_LIMBS,
 )
-from ehcp.domain.disputes.table import RECORDINGS
-
-TRANSITIONS: tuple = ()  # no dispute event moves a case
+from ehcp.domain.disputes.table import RECORDINGS, TRANSITIONS
 
 __all__ = ["APPEAL_OUTCOMES", "DECISIONS", "EVENTS", "HANDLERS", "LIMBS", "ORDER_LIMBS", "RECORDINGS", "TRANSITIONS",
            "UNOPPOSED_LIMBS", "appeal_in_time_until", "start_appeal_window", "tribunal_holiday"]

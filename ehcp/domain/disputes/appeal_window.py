@@ -22,17 +22,14 @@ from datetime import date, timedelta
 
 from calendars import conventions
 from calendars.working_days import WorkingDayCalendar
+from ehcp.domain.deadlines import Component
 from ehcp.domain.disputes.events import NO_MEDIATION_NEEDED
+from ehcp.domain.machine.counting import tribunal_holiday as tribunal_holiday  # re-exported
 from ehcp.domain.machine.replay import Replay
 from ehcp.rules.model import Rule, RuleSet
 from ehcp.rules.policy import Policy
 
 ONE_DAY = timedelta(days=1)
-
-
-def tribunal_holiday(d: date) -> bool:
-    """25 December to 1 January inclusive, or any day in August (HESC r.12(3))."""
-    return (d.month == 12 and d.day >= 25) or (d.month == 1 and d.day == 1) or d.month == 8
 
 
 def not_counting_holidays(start: date, end: date) -> date:
@@ -74,6 +71,50 @@ def appeal_in_time_until(sent: date, certificate: date | None, *, calendar: Work
     return due
 
 
+def appeal_components(sent: date, certificate: date | None, *, calendar: WorkingDayCalendar,
+                      policy: Policy) -> tuple[Component, ...]:
+    """The plain date(s) before r.12 and where r.12 put each: the sub-dates of the appeal deadline."""
+    starts = [("decision", sent, 2, "HESC Rules 2008 r.20(1)(c)", "the decision notice")]
+    if certificate is not None:
+        starts.append(("certificate", certificate, 1, "HESC Rules 2008 r.20(1)(c)", "the mediation certificate"))
+    parts: list[Component] = []
+    for name, start, months, citation, what in starts:
+        plain = _months(start, months, policy)
+        moved = _in_time_until(start, months, calendar, policy)
+        unit = "month" if months == 1 else "months"
+        parts.append(Component(f"{months}_{unit}_after_{name}", plain, citation,
+                               f"{months} {unit} after {what} of {start.isoformat()}, before r.12"))
+        parts.append(Component(f"{name}_after_r12", moved, _r12_citation(plain, policy),
+                               _r12_note(plain, moved, policy)))
+    return tuple(parts)
+
+
+def due_of(components: tuple[Component, ...]) -> date:
+    """The appeal deadline its components give: the latest date after r.12 (as appeal_in_time_until)."""
+    return max(c.on for c in components if c.name.endswith("_after_r12"))
+
+
+def _r12_citation(plain: date, policy: Policy) -> str:
+    if plain >= policy.hesc_r12_2020_from:
+        return "HESC Rules 2008 r.12(2), r.12(3)(a) (as amended 2020)"
+    return "HESC Rules 2008 r.12(2), r.12(3) (as made)"
+
+
+def _r12_note(plain: date, moved: date, policy: Policy) -> str:
+    if moved == plain:
+        return "r.12: not moved (ends on a working day outside August and 25 December - 1 January)"
+    if plain >= policy.hesc_r12_2020_from:
+        if plain.month == 8:
+            why = "ends in August: runs to the first working day after 31 August"
+        elif tribunal_holiday(plain):
+            why = "ends 25 December - 1 January: runs to the first working day after 1 January"
+        else:
+            why = "ends on a non-working day: runs to the next working day"
+    else:
+        why = "August and 25 December - 1 January not counted, then the next working day"
+    return f"r.12 moved {plain.isoformat()} to {moved.isoformat()}: {why}"
+
+
 def appeal_rule(rules: RuleSet, due: date, policy: Policy) -> Rule:
     """The R-APPEAL-DEADLINE version whose r.12 was applied (split at Policy.hesc_r12_2020_from)."""
     versions = rules.versions("appeal_deadline")
@@ -85,7 +126,9 @@ def start_appeal_window(r: Replay, sent: date, about: str) -> None:
     """The family may appeal the decision sent on ``sent`` (and must first consider mediation)."""
     r.decision, r.certificate, r.appeal_pending = (sent, about), None, None
     ctx = r.ctx
-    due = appeal_in_time_until(sent, None, calendar=ctx.calendar, policy=ctx.policy)
+    parts = appeal_components(sent, None, calendar=ctx.calendar, policy=ctx.policy)
+    due = due_of(parts)  # = appeal_in_time_until(sent, None, ...)
     r.appeal_key = r.put("appeal_deadline", appeal_rule(ctx.rules, due, ctx.policy), sent, due, subject=about)
+    r.clocks[r.appeal_key] = r.clocks[r.appeal_key].with_detail(components=parts)
     if about not in NO_MEDIATION_NEEDED:
         r.start("mediation_contact", sent, subject=about)

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
 
 from ehcp.domain.machine.event import Event
 
@@ -34,6 +35,13 @@ UNOPPOSED_LIMBS = {
     "contents_and_placement": ("amend",),
     "cease": ("continue",),
     "cease_amend": ("continue", "amend"),
+}
+# Orders and unopposed appeals that reopen a case closed as not assessed or no plan, and the stage the case
+# then stands in: the LA must now assess (reg 44(2)(b), 45(3)) or prepare the draft plan it must issue within
+# 5 weeks (reg 44(2)(c), 45(6)); in ehcp's stages both are "assessment" (no draft sent yet).
+REOPENING = {
+    "not_assessed": frozenset({"assess"}),
+    "no_plan": frozenset({"make_and_maintain", "refusal_to_issue"}),
 }
 LIMBS = ("assess", "no_plan", "assessed_final", "draft_plan", "final_plan", "amend", "placement", "cease",
          "continue", "remit", "agreement")
@@ -84,12 +92,63 @@ class MediationUnavailable(Event):
 
 
 @dataclass(frozen=True)
+class AgreementItem:
+    """One item of a mediation agreement recorded in writing (reg 42(1)).
+
+    ``what`` is an order kind (ORDER_LIMBS) for a matter the family could appeal, carried out within the
+    reg 44 limits as if ordered (reg 42(2)), or "other" for anything else the LA or commissioning body
+    agreed to do, within 2 weeks (reg 42(3)); ``by`` is a different date the parties agreed in writing
+    (reg 42(5)); ``text`` says what was agreed (free text, kept short).
+    """
+
+    what: str
+    by: date | None = None
+    text: str | None = None
+
+    @property
+    def appealable(self) -> bool:
+        """A matter the family could have appealed to the Tribunal (reg 42(2)), not "other" (reg 42(3))."""
+        return self.what != AGREEMENT_OTHER
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"what": self.what, "by": self.by.isoformat() if self.by else None, "text": self.text,
+                "appealable": self.appealable}
+
+    @classmethod
+    def from_payload(cls, value: object) -> AgreementItem:
+        """An item as stored (a dict), or already built."""
+        if isinstance(value, AgreementItem):
+            return value
+        data = dict(value) if isinstance(value, dict) else {"what": str(value)}
+        by = data.get("by")
+        return cls(str(data.get("what")), date.fromisoformat(by) if isinstance(by, str) else by, data.get("text"))
+
+
+AGREEMENT_OTHER = "other"
+
+
+@dataclass(frozen=True)
 class MediationConcluded(Event):
-    """Mediation ended; ``agreement`` names the order it is treated as (reg 42), "other", or None."""
+    """Mediation ended; ``agreement`` names the order a one-item agreement is treated as (reg 42), "other",
+    or None; ``items`` the items of an agreement with several (each AgreementItem, its own clock)."""
 
     kind: ClassVar[str] = "mediation_concluded"
     same_day: ClassVar[int] = 370
     agreement: str | None = None
+    # several items are recorded with 'ehcp mediation concluded --item'; a CSV import reads ``agreement`` only
+    items: tuple[AgreementItem, ...] = field(default=(), metadata={"import": False})
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "items", tuple(AgreementItem.from_payload(i) for i in self.items or ()))
+
+    def agreed(self) -> tuple[AgreementItem, ...]:
+        """Every item agreed: ``items``, or the one ``agreement`` of the single-item form."""
+        if self.items:
+            return self.items
+        return (AgreementItem(self.agreement),) if self.agreement is not None else ()
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"agreement": self.agreement, "items": [i.to_payload() for i in self.items]}
 
 
 @dataclass(frozen=True)
@@ -102,10 +161,25 @@ class MediationCertificateIssued(Event):
 
 @dataclass(frozen=True)
 class AppealLodged(Event):
-    """The Tribunal received the notice of appeal (HESC r.20); the plan is maintained meanwhile (s.45)."""
+    """The Tribunal received the notice of appeal (HESC r.20); the plan is maintained meanwhile (s.45).
+
+    ``la_received``: the day the LA received the copy of the notice from the Tribunal, which starts its
+    response period (HESC r.21(1)); unknown, the day the appeal was lodged (the earliest it can be).
+    ``response_by``: a date the Tribunal directed for the response (r.12(3)(b), (4): then no counting).
+    """
 
     kind: ClassVar[str] = "appeal_lodged"
     same_day: ClassVar[int] = 390
+    la_received: date | None = None
+    response_by: date | None = None
+
+
+@dataclass(frozen=True)
+class AppealResponseSent(Event):
+    """The LA sent its response to the appeal to the Tribunal (HESC r.21(1), (5))."""
+
+    kind: ClassVar[str] = "appeal_response_sent"
+    same_day: ClassVar[int] = 395
 
 
 @dataclass(frozen=True)
@@ -137,6 +211,16 @@ class AppealUnopposed(Event):
 
 
 @dataclass(frozen=True)
+class ReopenedByOrder(Event):
+    """A case closed as not assessed or no plan reopened on ``on`` because the Tribunal ordered (reg 44),
+    or the LA no longer opposed (reg 45), an assessment or a plan; ``order`` is the order or appeal kind."""
+
+    kind: ClassVar[str] = "reopened_by_order"
+    same_day: ClassVar[int] = 415
+    order: str = "assess"
+
+
+@dataclass(frozen=True)
 class OrderComplied(Event):
     """The LA did what an order, unopposed appeal or mediation agreement required (one limb)."""
 
@@ -147,6 +231,6 @@ class OrderComplied(Event):
 
 EVENTS: tuple[type[Event], ...] = (
     AppealableDecision, MediationAdviserContacted, MediationRequested, MediationIcbNotified,
-    MediationUnavailable, MediationConcluded, MediationCertificateIssued, AppealLodged, AppealConcluded,
-    TribunalOrdered, AppealUnopposed, OrderComplied,
+    MediationUnavailable, MediationConcluded, MediationCertificateIssued, AppealLodged, AppealResponseSent,
+    AppealConcluded, TribunalOrdered, ReopenedByOrder, AppealUnopposed, OrderComplied,
 )

@@ -4,7 +4,15 @@
 from __future__ import annotations
 
 from ehcp.domain.disputes import events as ev
-from ehcp.domain.disputes.events import APPEAL_OUTCOMES, DECISIONS, LIMBS, ORDER_LIMBS, UNOPPOSED_LIMBS
+from ehcp.domain.disputes.events import (
+    AGREEMENT_OTHER,
+    APPEAL_OUTCOMES,
+    DECISIONS,
+    LIMBS,
+    ORDER_LIMBS,
+    REOPENING,
+    UNOPPOSED_LIMBS,
+)
 from ehcp.domain.machine.clocks import pending
 from ehcp.domain.machine.event import Event
 from ehcp.domain.machine.guards import GuardContext, one_of
@@ -47,15 +55,40 @@ def health_issues_to_notify(event: ev.MediationIcbNotified, g: GuardContext) -> 
 
 
 def mediation_to_conclude(event: ev.MediationConcluded, g: GuardContext) -> Refusal | None:
-    agreements = (None, "other", *ORDER_LIMBS)
-    return one_of(event.agreement, agreements, "agreement", f"{REGS} reg 42") or mediation_pending(event, g)
+    """reg 42: each item is a matter that could be appealed (an order kind) or something else ("other");
+    an agreed timescale (reg 42(5)) is a date on or after the agreement."""
+    agreements = (None, AGREEMENT_OTHER, *ORDER_LIMBS)
+    refusal = one_of(event.agreement, agreements, "agreement", f"{REGS} reg 42")
+    if refusal is None and event.agreement is not None and event.items:
+        refusal = Refusal("give either one --agreement or the --item of each item agreed, not both", f"{REGS} reg 42")
+    for item in event.items:
+        refusal = refusal or one_of(item.what, (AGREEMENT_OTHER, *ORDER_LIMBS), "agreement item", f"{REGS} reg 42")
+        if refusal is None and item.by is not None and item.by < event.on:
+            refusal = Refusal(f"the timescale agreed for {item.what} ({item.by.isoformat()}) is before the agreement "
+                              f"({event.on.isoformat()})", f"{REGS} reg 42(5)")
+    return refusal or mediation_pending(event, g)
 
 
 def appeal_to_lodge(event: ev.AppealLodged, g: GuardContext) -> Refusal | None:
     state = g.state_on(event.on)
     if state.appeal_pending is not None:
         return Refusal(f"an appeal lodged on {state.appeal_pending.isoformat()} is not yet determined")
+    if event.la_received is not None and event.la_received < event.on:
+        return Refusal(f"the LA cannot receive the notice of appeal ({event.la_received.isoformat()}) before the "
+                       f"Tribunal did ({event.on.isoformat()})", "HESC Rules 2008 r.21(1)")
+    if event.response_by is not None and event.response_by < event.on:
+        return Refusal(f"a response date directed by the Tribunal ({event.response_by.isoformat()}) cannot be before "
+                       "the appeal", "HESC Rules 2008 r.12(3)(b), (4)")
     return decision_to_dispute(event, g)
+
+
+def response_to_send(event: ev.AppealResponseSent, g: GuardContext) -> Refusal | None:
+    """HESC r.21(1): a response answers a pending appeal whose response is still awaited."""
+    state = g.state_on(event.on)
+    refusal = _appeal_pending(event, g, "HESC Rules 2008 r.21(1)")
+    if refusal is None and not pending(state.clocks, "appeal_response"):
+        return Refusal("the response to this appeal is already recorded", "HESC Rules 2008 r.21(1)")
+    return refusal
 
 
 def _appeal_pending(event: Event, g: GuardContext, citation: str) -> Refusal | None:
@@ -77,6 +110,23 @@ def valid_order(event: ev.TribunalOrdered, g: GuardContext) -> Refusal | None:
 def valid_unopposed(event: ev.AppealUnopposed, g: GuardContext) -> Refusal | None:
     return (one_of(event.appeal, tuple(UNOPPOSED_LIMBS), "appeal", f"{REGS} reg 45")
             or _appeal_pending(event, g, f"{REGS} reg 45(1)"))
+
+
+def reopening_order(event: ev.ReopenedByOrder, g: GuardContext) -> Refusal | None:
+    """reg 44(2)(b)-(c), 45(3), (6): an order to assess reopens a case closed as not assessed, an order to make
+    and maintain a plan one closed as no plan; the order must be on record and not yet carried out."""
+    kinds = REOPENING.get(g.stage.value, frozenset())
+    citation = f"{REGS} regs 44(2)(b)-(c), 45"
+    if event.order not in kinds:
+        wanted = " or ".join(sorted(kinds)) or "none"
+        return Refusal(f"an order {event.order!r} does not reopen a case closed as {g.stage.value} (it takes: "
+                       f"{wanted})", citation)
+    limb = "assess" if g.stage.value == "not_assessed" else "draft_plan"
+    clocks = g.state_on(event.on).clocks
+    if not (pending(clocks, f"order.{limb}") or pending(clocks, f"unopposed.{limb}")):
+        return Refusal(f"no tribunal order or unopposed appeal to {limb.replace('_', ' ')} is on record for "
+                       f"{event.on.isoformat()} (ehcp tribunal order / tribunal unopposed)", citation)
+    return None
 
 
 def order_outstanding(event: ev.OrderComplied, g: GuardContext) -> Refusal | None:

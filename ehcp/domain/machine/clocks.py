@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from calendars.working_days import WorkingDayCalendar
-from ehcp.domain.deadlines import MET, MISSED, PENDING, Deadline
+from ehcp.domain.deadlines import MET, MISSED, PENDING, Alternative, Component, Deadline
 from ehcp.domain.machine.counting import nominal_due
 from ehcp.rules.model import NoRuleInForce, Rule, RuleSet
 from ehcp.rules.policy import Policy
@@ -40,6 +40,17 @@ class Clock:
     exception: str | None = None
     subject: str | None = None
     ref: int | str | None = None
+    components: tuple[Component, ...] = ()  # sub-dates that made ``due`` (deadline explain, case show)
+    alternatives: tuple[Alternative, ...] = ()  # other readings the rulebook names
+
+    def with_detail(self, *, due: date | None = None, components: tuple[Component, ...] | None = None,
+                    alternatives: tuple[Alternative, ...] | None = None) -> Clock:
+        """This clock with its sub-dates or other readings (and due date) set: the constructor called
+        directly, several times cheaper than dataclasses.replace on the replay's hot path."""
+        return Clock(self.key, self.rule, self.trigger, self.due if due is None else due, self.state, self.met_on,
+                     self.exception, self.subject, self.ref,
+                     self.components if components is None else components,
+                     self.alternatives if alternatives is None else alternatives)
 
     def settled(self, on: date) -> Clock:
         """Met if the act came on or before the due date, missed (met late) after it."""
@@ -51,6 +62,7 @@ class Clock:
             citation=self.rule.citation, exception=self.exception,
             practical_last_working_day=calendar.last_working_day_on_or_before(self.due),
             advisory=self.rule.advisory, trigger=self.trigger, window=self.rule.window,
+            components=self.components, alternatives=self.alternatives,
         )
 
 

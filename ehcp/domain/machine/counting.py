@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from calendars import conventions, post
 from calendars.working_days import WorkingDayCalendar
 from ehcp.rules.model import (
+    C_ACADEMIC_YEAR_END,
     C_AT_LEAST_BEFORE,
     C_BEFORE_DATE,
     C_DAYS_AFTER,
@@ -21,6 +22,7 @@ from ehcp.rules.model import (
     C_IMMEDIATE,
     C_MONTHS_AFTER,
     C_MONTHS_BEGINNING,
+    C_TRIBUNAL_WD,
     C_WD_AFTER,
     C_WD_BEGINNING,
     C_WEEKS,
@@ -82,6 +84,36 @@ def _immediate(rule: Rule, d: date, cal: WorkingDayCalendar, policy: Policy) -> 
     return d
 
 
+def tribunal_holiday(d: date) -> bool:
+    """25 December to 1 January inclusive, or any day in August (HESC r.12(3))."""
+    return (d.month == 12 and d.day >= 25) or (d.month == 1 and d.day == 1) or d.month == 8
+
+
+def tribunal_working_days_after(d: date, n: int, cal: WorkingDayCalendar) -> date:
+    """The n-th day after ``d`` that counts for an act under the Tribunal Rules in an SEN case: a working day
+    (r.1(3)) that is neither in August nor 25 December - 1 January (r.12(3)(b), (4); r.12(3) as made)."""
+    day, left = d, n
+    while left > 0:
+        day += timedelta(days=1)
+        if cal.is_working_day(day) and not tribunal_holiday(day):
+            left -= 1
+    return day
+
+
+def _tribunal_wd(rule: Rule, d: date, cal: WorkingDayCalendar, policy: Policy) -> date:
+    return tribunal_working_days_after(d, rule.length, cal)
+
+
+def academic_year_end(d: date) -> date:
+    """The last day of the academic year during which ``d`` falls: 31 July (SEND Regulations 2014 reg 46(1)(a),
+    a young person at an institution in the further education sector)."""
+    return date(d.year if d.month < 8 else d.year + 1, 7, 31)
+
+
+def _academic_year_end(rule: Rule, d: date, cal: WorkingDayCalendar, policy: Policy) -> date:
+    return academic_year_end(d)
+
+
 COUNTERS: dict[str, Counter] = {
     C_WEEKS: _weeks,
     C_DAYS_AFTER: _days_after,
@@ -93,6 +125,8 @@ COUNTERS: dict[str, Counter] = {
     C_WD_BEGINNING: _wd_beginning,
     C_BEFORE_DATE: _before_date,
     C_IMMEDIATE: _immediate,
+    C_TRIBUNAL_WD: _tribunal_wd,
+    C_ACADEMIC_YEAR_END: _academic_year_end,
 }
 
 

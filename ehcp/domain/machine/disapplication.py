@@ -197,6 +197,23 @@ def _advice_of_kind(clock: Clock, kind: str) -> bool:
     return clock.key.startswith("advice.") and clock.subject == kind
 
 
+def verdict(exc: ExceptionRecorded, clock: Clock, requests: Sequence[AdviceRequest], ctx: Context) -> tuple[bool, str]:
+    """Whether ``exc`` disapplies ``clock``, and why (or why not), in one line (``deadline explain``)."""
+    reason = exc.reason.replace("_", " ")
+    if exc.reason not in ctx.policy.exceptions_for(clock.rule):
+        return False, (f"{reason} is not an exception to {clock.rule.rule_id} ({clock.rule.citation}) under the "
+                       "policy in effect (Q1, Q14)")
+    if exc.advice_kind is not None and not _advice_of_kind(clock, exc.advice_kind):
+        return False, f"it concerns the {exc.advice_kind} advice, not this clock"
+    if clock.met_on is not None and exc.on > clock.met_on:
+        return False, f"it began on {exc.on.isoformat()}, after the clock was settled on {clock.met_on.isoformat()}"
+    if exc.reason in CHECKS and CHECKS[exc.reason](exc, clock, requests, ctx):
+        if clock.state == MET:
+            return True, f"{reason} applied while the clock ran; it was met in time, so it stays met (SEN2 Week20)"
+        return True, f"{reason} applies: the time limit is disapplied (the duty is now 'as soon as practicable')"
+    return False, why_nothing_changed(exc, ctx.policy)
+
+
 def disapply(clock: Clock, exceptions: Sequence[ExceptionRecorded], requests: Sequence[AdviceRequest],
              ctx: Context) -> Clock:
     """``clock`` disapplied by the earliest exception that applies to it, or unchanged.

@@ -63,6 +63,12 @@ def open_stage(event: Event, g: GuardContext) -> Refusal | None:
     if g.stage not in CLOSED_STAGES:
         return None
     closed = g.history[-1].on.isoformat() if g.history else "?"
+    if g.stage in (Stage.NOT_ASSESSED, Stage.NO_PLAN):
+        return Refusal(f"the case is closed ({g.stage.value} since {closed}); only a tribunal order to "
+                       f"{'assess' if g.stage is Stage.NOT_ASSESSED else 'make and maintain a plan'} (or an "
+                       "unopposed appeal) reopens it: record it with 'ehcp tribunal order' or "
+                       "'ehcp tribunal unopposed'",
+                       "SEND Regulations 2014 regs 44-45")
     return Refusal(f"the case is closed ({g.stage.value} since {closed})")
 
 

@@ -10,12 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ehcp.domain.deadlines import MET, MISSED, PENDING
+from calendars.post import deemed_served
+from ehcp.domain.deadlines import MET, MISSED, PENDING, Alternative
 from ehcp.domain.machine.child import ChildFacts
 from ehcp.domain.machine.clocks import Clock, Context, next_key, pending, select_rule
-from ehcp.domain.machine.counting import service_date
+from ehcp.domain.machine.counting import nominal_due, service_date
 from ehcp.domain.machine.event import Event
 from ehcp.rules.model import NoRuleInForce, Rule
+
+# Q3: the two readings of deemed service by post, and where each is written.
+DEEMED_SERVICE_READINGS = {
+    "practice_direction_1985": (("1985 Practice Direction deemed service (2nd working day after first-class "
+                                "posting, 4th after second class)"),
+                                "Interpretation Act 1978 s.7; Practice Direction (QBD) [1985] 1 WLR 489"),
+    "cpr_6_26": ("CPR 6.26 deemed service (the second day after posting if a business day, else the next)",
+                 "CPR 6.26"),
+}
 
 
 @dataclass
@@ -87,6 +97,23 @@ class Replay:
         """Start a clock whose due date the handler worked out itself (not by the rule's length)."""
         key = next_key(self.clocks, base)
         self.clocks[key] = Clock(key, rule, trigger, due, subject=subject)
+        return key
+
+    def start_served(self, base: str, event: Event) -> str | None:
+        """Start ``base`` from the service of a document event; when service was deemed from a posting
+        date, show the other deemed-service convention's date too (Q3: 1985 PD beside CPR 6.26)."""
+        key = self.start(base, self.service(event))
+        served_on, channel = getattr(event, "served_on", None), getattr(event, "channel", None)
+        if key is None or served_on is not None or channel != "first_class_post":  # CPR 6.26 has no 2nd class
+            return key
+        cal, policy = self.ctx.calendar, self.ctx.policy
+        other = "cpr_6_26" if policy.deemed_service == "practice_direction_1985" else "practice_direction_1985"
+        served = deemed_served(event.on, channel, cal, policy=other)
+        clock = self.clocks[key]
+        due = nominal_due(clock.rule, served, calendar=cal, policy=policy)
+        reading, citation = DEEMED_SERVICE_READINGS[other]
+        alternative = Alternative(f"{reading}: served {served.isoformat()}", due, citation, f"deemed_service={other}")
+        self.clocks[key] = clock.with_detail(alternatives=(alternative,))
         return key
 
     def service(self, event: Event) -> date:

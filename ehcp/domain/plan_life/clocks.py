@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 from calendars import conventions
 from calendars.working_days import WorkingDayCalendar
-from ehcp.domain.deadlines import MET, MISSED
+from ehcp.domain.deadlines import MET, MISSED, Component
 from ehcp.domain.disputes import events as disputes
 from ehcp.domain.disputes.appeal_window import start_appeal_window
 from ehcp.domain.machine.clocks import select_rule
@@ -59,7 +59,7 @@ def reassessment_refused(r: Replay, e: ev.ReassessmentRefused) -> None:
 
 
 def reassessment_draft_sent(r: Replay, e: ev.ReassessmentDraftSent) -> None:
-    r.start("draft_representations", r.service(e))
+    r.start_served("draft_representations", e)
 
 
 def reassessment_concluded(r: Replay, e: ev.ReassessmentConcluded) -> None:
@@ -124,10 +124,18 @@ def plan_transferred_in(r: Replay, e: ev.PlanTransferredIn) -> None:
     except NoRuleInForce:
         return
     last = e.last_reviewed or e.plan_made
+    parts = [Component("three_months_after_transfer", due, rule.citation,
+                       f"3 months beginning with the transfer on {e.on.isoformat()}")]
     if last is not None:
         year = r.ctx.rules.rule("annual_review", last)
-        due = max(due, nominal_due(year, last, calendar=r.ctx.calendar, policy=r.ctx.policy))
-    r.put("transfer_review", rule, e.on, due)
+        yearly = nominal_due(year, last, calendar=r.ctx.calendar, policy=r.ctx.policy)
+        what = "last review" if e.last_reviewed else "plan made"
+        parts.append(Component("twelve_months_after_last_review", yearly, f"{rule.citation}; {year.citation}",
+                               f"12 months beginning with the {what} on {last.isoformat()}"))
+        due = max(due, yearly)
+    parts = [replace(p, note=p.note + ("; the later date applies" if p.on == due else "")) for p in parts]
+    key = r.put("transfer_review", rule, e.on, due)
+    r.clocks[key] = r.clocks[key].with_detail(components=tuple(parts))
     after_plan_made(r, e.on)
 
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from ehcp.domain.machine.clocks import Clock, family, next_key, select_rule
-from ehcp.domain.machine.counting import longstop_due
+from ehcp.domain.deadlines import Alternative, Component
+from ehcp.domain.machine.clocks import Clock, family, next_key, pending, select_rule
+from ehcp.domain.machine.counting import longstop_due, nominal_due
 from ehcp.domain.machine.replay import Replay
 from ehcp.domain.review import events as ev
 from ehcp.domain.review import steps
 from ehcp.domain.review.phase_clocks import refresh_phase, settle_phase
-from ehcp.domain.review.steps import meeting_held, start_under5
+from ehcp.domain.review.steps import meeting_held, start_age25, start_under5
 from ehcp.rules.model import NoRuleInForce
+
+DEVON = "R (L, M and P) v Devon CC [2022] EWHC 493 (Admin)"
+Q6 = "CFA 2014 s.44(1); statutory-timescales.md Q6"
 
 
 def restart_review(r: Replay, on: date) -> None:
@@ -21,9 +25,16 @@ def restart_review(r: Replay, on: date) -> None:
     """
     r.settle_latest("annual_review", on)
     r.settle_latest("transfer_review", on)
-    r.start("annual_review", on)
+    key = r.start("annual_review", on)
+    if key is not None and r.meeting is not None and r.meeting != on:  # Q6: the review completed at the meeting
+        clock = r.clocks[key]
+        other = nominal_due(clock.rule, r.meeting, calendar=r.ctx.calendar, policy=r.ctx.policy)
+        r.clocks[key] = clock.with_detail(alternatives=(Alternative(
+            f"review completed at the meeting of {r.meeting.isoformat()} (common LA practice): 12 months "
+            "beginning with the meeting", other, Q6, "review_restart=meeting"),))
     start_under5(r, on)
     refresh_phase(r, on)
+    start_age25(r, on)
 
 
 def review_meeting_held(r: Replay, e: ev.ReviewMeetingHeld) -> None:
@@ -44,11 +55,23 @@ def review_decided(r: Replay, e: ev.ReviewDecided) -> None:
     r.settle_latest("review_decision", e.on)
     if r.ctx.policy.review_restart == "decision":
         restart_review(r, e.on)
+    elif r.meeting is not None:
+        decision_reading(r, r.meeting, e.on)
     if e.outcome == "amend" and r.amending is None and r.meeting is not None:
         start_longstop(r, r.meeting, e.on)
         start_notice_due(r, r.meeting)
     elif e.outcome != "amend" and r.amending is None:
         r.meeting = None
+
+
+def decision_reading(r: Replay, meeting: date, decided: date) -> None:
+    """Q6 "meeting": the annual review restarted at the meeting; show the decision-notice reading."""
+    for clock in pending(r.clocks, "annual_review"):
+        if clock.trigger == meeting and decided != meeting:
+            other = nominal_due(clock.rule, decided, calendar=r.ctx.calendar, policy=r.ctx.policy)
+            r.clocks[clock.key] = clock.with_detail(alternatives=(Alternative(
+                f"review completed by the decision notice of {decided.isoformat()} (IPSEA; Code 9.169): 12 "
+                "months beginning with the decision", other, Q6, "review_restart=decision"),))
 
 
 def start_longstop(r: Replay, meeting: date, decided: date) -> None:
@@ -60,7 +83,9 @@ def start_longstop(r: Replay, meeting: date, decided: date) -> None:
     due = longstop_due(rule, meeting)
     if due is not None:
         key = next_key(r.clocks, "amended_plan")
-        r.clocks[key] = Clock(key, rule, meeting, due)
+        parts = (Component("devon_longstop", due, DEVON, f"12 weeks after the review meeting of "
+                           f"{meeting.isoformat()}; no amendment notice yet (reg 22(3) not started)"),)
+        r.clocks[key] = Clock(key, rule, meeting, due, components=parts)
         r.amending = key
 
 
@@ -76,7 +101,7 @@ def amendment_notice_sent(r: Replay, e: ev.AmendmentNoticeSent) -> None:
     After a review meeting the notice settles the 4-week notice date: late is a breach of reg 20(10)
     as read in R (L) v Devon (G23, G24).
     """
-    r.start("amendment_representations", r.service(e))
+    r.start_served("amendment_representations", e)
     if r.meeting is not None:
         start_notice_due(r, r.meeting)
         r.settle_latest("amendment_notice", e.on)
@@ -86,9 +111,17 @@ def amendment_notice_sent(r: Replay, e: ev.AmendmentNoticeSent) -> None:
     except NoRuleInForce:
         return
     longstop = longstop_due(rule, r.meeting) if r.meeting else None
-    due = min(due, longstop) if longstop else due
+    parts: tuple[Component, ...] = ()
+    if longstop is not None and r.meeting is not None:
+        wins = "reg 22(3)" if due <= longstop else "the long-stop"
+        parts = (Component("reg_22_3", due, rule.citation.split(";")[0],
+                           f"8 weeks after the amendment notice of {e.on.isoformat()}"),
+                 Component("devon_longstop", longstop, DEVON,
+                           f"12 weeks after the review meeting of {r.meeting.isoformat()}; the earlier date "
+                           f"applies ({wins})"))
+        due = min(due, longstop)
     key = r.amending if r.amending in r.clocks else next_key(r.clocks, "amended_plan")
-    r.clocks[key] = Clock(key, rule, e.on, due)
+    r.clocks[key] = Clock(key, rule, e.on, due, components=parts)
     r.amending = key
 
 

@@ -7,13 +7,16 @@ new school or institution is an amendment (reg 18(1)). A "maintain" decision lea
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from calendars import conventions
+from ehcp.domain.deadlines import Alternative
 from ehcp.domain.machine.clocks import family, pending
 from ehcp.domain.machine.replay import Replay
 from ehcp.domain.review.events import PhaseTransferNoted
 from ehcp.domain.review.phase import next_deadline
+from ehcp.rules.model import Rule
+from ehcp.rules.policy import Policy
 
 
 def refresh_phase(r: Replay, anchor: date) -> None:
@@ -27,7 +30,20 @@ def refresh_phase(r: Replay, anchor: date) -> None:
                           skip=seen)
     if found is None:
         return
-    r.put("phase_transfer", found.rule, found.transfer.on, found.due, subject=found.transfer.kind)
+    key = r.put("phase_transfer", found.rule, found.transfer.on, found.due, subject=found.transfer.kind)
+    r.clocks[key] = r.clocks[key].with_detail(alternatives=(code_reading(found.rule, found.due, ctx.policy),))
+
+
+def code_reading(rule: Rule, due: date, policy: Policy) -> Alternative:
+    """Q5: the Code's "by 15 February / 31 March" (the published long-stop) beside the regulation's
+    "before" (the day before), whichever the policy made the due date."""
+    fixed = rule.fixed_date or (due.month, due.day)
+    if policy.phase_transfer_date == "code":
+        return Alternative(f"{rule.citation} 'before' the date: the day before", due - timedelta(days=1),
+                           rule.citation, "phase_transfer_date=regulation")
+    day = f"{fixed[1]} {('February', 'March')[fixed[0] == 3]}" if fixed[0] in (2, 3) else "the date"
+    return Alternative(f"SEND Code 9.179 'by {day}': the published long-stop", due + timedelta(days=1),
+                       "SEND Code of Practice 2015 para 9.179", "phase_transfer_date=code")
 
 
 def settle_phase(r: Replay, on: date) -> None:

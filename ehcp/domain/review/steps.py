@@ -8,7 +8,9 @@ from dataclasses import replace
 from datetime import date
 
 from calendars import conventions
+from ehcp.domain.deadlines import Component
 from ehcp.domain.disputes.appeal_window import start_appeal_window
+from ehcp.domain.machine.child import age_on
 from ehcp.domain.machine.clocks import pending
 from ehcp.domain.machine.event import Event
 from ehcp.domain.machine.replay import Replay
@@ -16,6 +18,8 @@ from ehcp.domain.review import events as ev
 from ehcp.domain.review.phase_clocks import refresh_phase, settle_phase
 
 NOTICE_BASES = ("review_invitation", "review_advice")
+AGE25_BASES = ("age25_end", "age25_conversation")
+AGE25_SHOWN_FROM = 19  # years of age at the plan's making or a completed review
 
 
 def start_under5(r: Replay, anchor: date) -> None:
@@ -24,16 +28,42 @@ def start_under5(r: Replay, anchor: date) -> None:
     if not r.child.under5(anchor):
         return
     key = r.start("under5_review", anchor)
-    months = r.ctx.policy.under5_review_months[1]
-    if key is not None and months != r.clocks[key].rule.length:
-        r.clocks[key] = replace(r.clocks[key], due=conventions.months_after(anchor, months))
+    if key is None:
+        return
+    low, high = r.ctx.policy.under5_review_months
+    clock = r.clocks[key]
+    start, end = conventions.months_after(anchor, low), conventions.months_after(anchor, high)
+    parts = (Component("window_start", start, clock.rule.citation,
+                       f"{low} months after {anchor.isoformat()}: the review window opens (Policy Q15)"),
+             Component("window_end", end, clock.rule.citation,
+                       f"{high} months after {anchor.isoformat()}: the window closes (the due date)"))
+    r.clocks[key] = clock.with_detail(due=end, components=parts)
+
+
+def start_age25(r: Replay, on: date) -> None:
+    """Advisory: the plan may be maintained only until the end of the academic year during which the young
+    person attains 25 (CFA 2014 s.46; reg 46(1)(a)); plan the ceasing conversation ahead of it (reg 31(1)).
+
+    Shown once the young person is 19 or over when the plan is made or a review completes (ehcp's choice: from
+    then each review looks to the plan's end), so that a young child's case is not crowded with it."""
+    for base in AGE25_BASES:
+        r.drop(base)
+    dob = r.child.dob
+    if dob is None or age_on(dob, on) < AGE25_SHOWN_FROM:
+        return
+    birthday = conventions.add_months(dob, 25 * 12)  # born 29 February: either day falls in one academic year
+    end = r.start("age25_end", birthday)
+    if end is not None:
+        r.start("age25_conversation", r.clocks[end].due)
 
 
 def after_plan_made(r: Replay, on: date) -> None:
-    """A plan is maintained from ``on``: under-5 reviews and the next phase transfer apply."""
+    """A plan is maintained from ``on``: under-5 reviews, the next phase transfer and (from 19) the age-25
+    end apply."""
     r.plan_active = True
     start_under5(r, on)
     refresh_phase(r, on)
+    start_age25(r, on)
 
 
 def review_scheduled(r: Replay, e: ev.ReviewScheduled) -> None:

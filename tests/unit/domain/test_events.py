@@ -76,9 +76,9 @@ SAME_DAY_ORDER_BEFORE_SLOTS = (
     "review_meeting_held", "review_report_sent", "review_decided", "amendment_notice_sent", "amendment_not_made",
     "amended_plan_issued", "cease_consulted", "cease_notice_sent", "appealable_decision",
     "mediation_adviser_contacted", "mediation_requested", "mediation_icb_notified", "mediation_unavailable",
-    "mediation_concluded", "mediation_certificate_issued", "appeal_lodged", "appeal_unopposed", "tribunal_ordered",
-    "appeal_concluded", "order_complied", "exception_recorded", "move_notified", "plan_transferred_out",
-    "plan_ceased", "case_withdrawn",
+    "mediation_concluded", "mediation_certificate_issued", "appeal_lodged", "appeal_response_sent",
+    "appeal_unopposed", "tribunal_ordered", "reopened_by_order", "appeal_concluded", "order_complied",
+    "exception_recorded", "move_notified", "plan_transferred_out", "plan_ceased", "case_withdrawn",
 )
 
 

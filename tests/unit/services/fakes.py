@@ -9,6 +9,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import SimpleNamespace
 
 from ehcp.config import Settings
 from ehcp.domain import Event, ordered
@@ -115,7 +116,8 @@ class FakeDeadlines:
     def __init__(self) -> None:
         self.rows: dict[int, dict[str, tuple]] = {}
 
-    def sync(self, case_id: int, computed: Sequence, advice_ids: Mapping[str, int]) -> list[str]:
+    def sync(self, case_id: int, computed: Sequence, advice_ids: Mapping[str, int],
+             policy_hash: str | None = None) -> list[str]:
         before = self.rows.get(case_id, {})
         after = {d.key: (d, advice_ids.get(d.key)) for d in computed}
         self.rows[case_id] = after
@@ -172,6 +174,9 @@ class FakeFlags:
 
     def set(self, name: str, value: str, *, at: datetime, by: str) -> None:
         self.values[name] = value
+
+    def with_prefix(self, prefix: str) -> dict[str, SimpleNamespace]:
+        return {k: SimpleNamespace(value=v) for k, v in self.values.items() if k.startswith(prefix)}
 
 
 class FakePartners:
