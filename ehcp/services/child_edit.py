@@ -82,7 +82,7 @@ def edit_child(ctx: ServiceContext, reference: str, edit: ChildEdit, *, reason: 
         _apply(child, wanted, ctx.today)
         changes.extend(diff)
         was_due.update((d.key, d.due) for d in compute_deadlines(step.history, calendar=step.calendar,
-                                                                 today=ctx.today))
+                                                                 today=ctx.today, policy=step.policy))
         step.uow.audit.append(actor=ctx.actor, action="child_edited", case_id=step.case.id, reason=reason.strip(),
                               detail={"reference": step.case.reference, "changes": diff})
         if "dob" in wanted and age_on(child.dob, step.case.received) >= MAX_AGE:
@@ -176,6 +176,6 @@ def _note_other_cases(ctx: ServiceContext, step: Step, child: Child, reason: str
             history = write_event(step.uow, case, event, history, actor=ctx.actor, reason=reason,
                                   action="child_noted")
         if notes:
-            sync_deadlines(step.uow, case, history, calendar=step.calendar, today=ctx.today)
+            sync_deadlines(step.uow, case, history, calendar=step.calendar, today=ctx.today, policy=step.policy)
             noted.append(case.reference)
     return noted
