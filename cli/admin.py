@@ -169,7 +169,8 @@ def user_list(fmt: Format = FORMAT_OPTION) -> None:
     """List users."""
     from ehcp.services.users import list_users
 
-    emit(list_users(settings()), ["login", "name", "role", "team", "email"], fmt, key="users", title="Users")
+    emit(list_users(settings()), ["login", "name", "role", "team", "email", "active"], fmt, key="users",
+         title="Users")
 
 
 @user_app.command("role")
@@ -184,6 +185,60 @@ def user_role(
 
     change_role(context(), login, role, team)
     info(f"user {login} is now {role}")
+
+
+@user_app.command("edit")
+@refusals
+def user_edit(
+    login: str = typer.Argument(...),
+    name: str | None = typer.Option(None, "--name", help="Display name."),
+    email: str | None = typer.Option(None, "--email", help="E-mail address ('none' to clear)."),
+    team: str | None = typer.Option(None, "--team", help="Team (created if new; 'none' to clear)."),
+    reason: str | None = typer.Option(None, "--reason", help="Why (kept in the audit trail)."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Correct a user's display name, e-mail or team (an admin); prints each field before and after."""
+    from ehcp.services.users import edit_user
+
+    changes = edit_user(context(), login, name=name, email=email, team=team, reason=reason)
+    info(f"user {login} edited")
+    if fmt is Format.table:  # words on screen; JSON and CSV keep the keys
+        from ehcp.domain.labels import words
+
+        changes = [{**c, "field": words(c["field"])} for c in changes]
+    emit(changes, ["field", "before", "after"], fmt, key="changes", extra={"login": login}, title=f"User {login}")
+
+
+@user_app.command("deactivate")
+@refusals
+def user_deactivate(
+    login: str = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason", help="Why, e.g. 'left the service' (kept in the audit trail)."),
+) -> None:
+    """A leaver (an admin's act): the login is refused from now on, their history keeps their name,
+    and on PostgreSQL their login role can no longer log in. Reassign their cases with
+    'ehcp case reassign --from LOGIN --to LOGIN'."""
+    from ehcp.services.users import set_active
+
+    said = set_active(context(), login, active=False, reason=reason)
+    info(f"user {login} deactivated")
+    for line in said:
+        info(line)
+
+
+@user_app.command("reactivate")
+@refusals
+def user_reactivate(
+    login: str = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason", help="Why (kept in the audit trail)."),
+) -> None:
+    """Let a deactivated user act again (an admin's act)."""
+    from ehcp.services.users import set_active
+
+    said = set_active(context(), login, active=True, reason=reason)
+    info(f"user {login} reactivated")
+    for line in said:
+        info(line)
 
 
 @user_app.command("enforce")

@@ -9,7 +9,17 @@ from __future__ import annotations
 import typer
 
 from cli.common import context, parse_date, refusals, settings
-from cli.output import SHOW_FORMAT_OPTION, Format, emit, emit_json, emit_recorded, info, output_options, rag_style
+from cli.output import (
+    FORMAT_OPTION,
+    SHOW_FORMAT_OPTION,
+    Format,
+    emit,
+    emit_json,
+    emit_recorded,
+    info,
+    output_options,
+    rag_style,
+)
 from ehcp.domain.deadlines import DUE_SOON, OPEN
 
 advice_app = typer.Typer(help="Advice requested from partners (reg 6) and received (reg 8: 6 weeks).",
@@ -153,6 +163,64 @@ def add(
     info(f"partner added: {partner.name}")
 
 
+@partner_app.command("edit")
+@refusals
+def edit(
+    name: str = typer.Argument(..., help="The partner's name as it is now."),
+    new_name: str | None = typer.Option(None, "--name", help="A new name (its advice requests follow it)."),
+    email: str | None = typer.Option(None, "--email", help="Contact e-mail ('none' to clear)."),
+    escalation_email: str | None = typer.Option(None, "--escalation-email",
+                                                help="Escalation e-mail ('none' to clear)."),
+    kind: list[str] | None = typer.Option(None, "--kind", help=f"Advice kind(s) it gives, replacing the list: "
+                                                               f"{KIND_HELP} ('none' to clear)."),
+    contact: str | None = typer.Option(None, "--contact", help="Contact person's name ('none' to clear)."),
+    reason: str | None = typer.Option(None, "--reason", help="Why (kept in the audit trail)."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Correct a partner's name, contacts or advice kinds; prints each field before and after (audited)."""
+    from ehcp.services.partners import edit_partner
+
+    changes = edit_partner(context(), name, new_name=new_name, email=email, escalation_email=escalation_email,
+                           kinds=list(kind) if kind else None, contact_name=contact, reason=reason)
+    info(f"partner edited: {new_name or name}")
+    if fmt is Format.table:  # words on screen; JSON and CSV keep the keys
+        from ehcp.domain.labels import words
+
+        changes = [{**c, "field": words(c["field"])} for c in changes]
+    emit(changes, ["field", "before", "after"], fmt, key="changes", extra={"partner": new_name or name},
+         title=f"Partner {new_name or name}")
+
+
+@partner_app.command("deactivate")
+@refusals
+def deactivate(
+    name: str = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason", help="Why, e.g. 'service recommissioned' (audit trail)."),
+) -> None:
+    """A partner that no longer gives advice: it cannot be asked for new advice and is no longer chased.
+
+    Its history stays: requests it answered, and requests still outstanding, which stay on the case's
+    list and deadlines for the caseworker to settle (advice received, or cancel and ask someone else).
+    """
+    from ehcp.services.partners import set_partner_active
+
+    partner = set_partner_active(context(), name, active=False, reason=reason)
+    info(f"partner deactivated: {partner.name}")
+
+
+@partner_app.command("reactivate")
+@refusals
+def reactivate(
+    name: str = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason", help="Why (kept in the audit trail)."),
+) -> None:
+    """Let a deactivated partner be asked for advice (and chased) again."""
+    from ehcp.services.partners import set_partner_active
+
+    partner = set_partner_active(context(), name, active=True, reason=reason)
+    info(f"partner reactivated: {partner.name}")
+
+
 @partner_app.command("list")
 @refusals
 @output_options()
@@ -161,7 +229,7 @@ def partners(fmt: Format = Format.table) -> None:
     from ehcp.services.partners import list_partners
 
     rows = [p.__dict__ for p in list_partners(context())]
-    emit(rows, ["name", "advice_kinds", "contact_name", "email", "escalation_email"], fmt, key="partners",
+    emit(rows, ["name", "advice_kinds", "contact_name", "email", "escalation_email", "active"], fmt, key="partners",
          title="Partners")
 
 

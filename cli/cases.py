@@ -119,6 +119,32 @@ def assign(
     info(f"{assign_case(context(), reference, to, reason)}: assigned to {to}")
 
 
+@app.command("reassign")
+@refusals
+@output_options(listing=False)
+def reassign(
+    source: str = typer.Option(..., "--from", help="Login of the caseworker whose cases move (e.g. a leaver)."),
+    target: str = typer.Option(..., "--to", help="Login of the caseworker who takes them (active)."),
+    reason: str = typer.Option(..., "--reason", help="Why (kept in the audit trail of each case)."),
+    team: str | None = typer.Option(None, "--team", help="Only that team's cases, to someone in the team."),
+    closed: bool = typer.Option(False, "--include-closed", help="Move closed cases too (default: open ones)."),
+    fmt: Format = Format.table,
+) -> None:
+    """Move a caseworker's whole caseload to another in one transaction (each case audited).
+
+    Example: ehcp case reassign --from sam.leaver --to casey.worker --reason "Sam left the service"
+    """
+    from ehcp.services.caseload import reassign_caseload
+
+    moved = reassign_caseload(context(), source, target, reason=reason, team=team, closed=closed)
+    if fmt is Format.json:
+        emit_json(moved.to_dict())
+        return
+    info(f"{len(moved.references)} case{'s' if len(moved.references) != 1 else ''} moved from {source} to {target}")
+    for reference in moved.references:
+        typer.echo(reference)
+
+
 @app.command("show")
 @refusals
 @output_options(listing=False)

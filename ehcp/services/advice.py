@@ -13,7 +13,7 @@ from ehcp.domain.vocabulary import CHANNELS
 from ehcp.services.cases import check_not_future
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
-from ehcp.services.partners import check_advice_kind, find_partner
+from ehcp.services.partners import check_advice_kind, find_partner, usable_partner
 from ehcp.services.recording import Recorded, Step, record
 from ehcp.store.models import AdviceRequest, Partner
 
@@ -41,7 +41,8 @@ def ask_for_advice(ctx: ServiceContext, reference: str, *, kind: str, partner: s
     The request row is written with the event so that the 6-week clock can name it; its date of
     receipt by the body is the given one, or the one deemed from the channel (reg 8(1)). The same
     request (case, kind, partner, date) twice is refused; a partner whose listed advice kinds do not
-    include ``kind`` is a warning (a slip of --kind or --partner is caught while it is cheap)."""
+    include ``kind`` is a warning (a slip of --kind or --partner is caught while it is cheap); a
+    deactivated partner is refused."""
     check_advice_kind(kind)
     if channel not in CHANNELS:
         raise Refused(f"unknown channel {channel!r}; channels are {', '.join(CHANNELS)}")
@@ -52,7 +53,7 @@ def ask_for_advice(ctx: ServiceContext, reference: str, *, kind: str, partner: s
     notes: list[str] = []
 
     def plan(step: Step) -> list[ev.Event]:
-        partner_row = find_partner(step.uow, partner) if partner else None
+        partner_row = usable_partner(step.uow, partner) if partner else None
         if partner_row is None and kind != "parent":
             raise Refused(f"advice of kind {kind!r} needs --partner (the body asked for it)")
         partner_id = partner_row.id if partner_row else None

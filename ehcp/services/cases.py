@@ -27,8 +27,8 @@ from ehcp.services.permissions import require
 from ehcp.services.policy import policy_of
 from ehcp.services.recording import Recorded, Step, record
 from ehcp.services.sen2_person import PersonItems, checked_person_items
-from ehcp.services.users import acting_user, find_user
-from ehcp.store.models import Case, Child
+from ehcp.services.users import acting_user, active_user
+from ehcp.store.models import Case, Child, User
 from ehcp.store.uow import UnitOfWork
 
 STAGES = tuple(stage.value for stage in Stage)
@@ -301,16 +301,22 @@ def add_note(ctx: ServiceContext, reference: str, text: str) -> str:
 
 
 def assign_case(ctx: ServiceContext, reference: str, login: str, reason: str | None = None) -> str:
+    """Give case ``reference`` to ``login``; refused for an unknown or deactivated user."""
     check_reason(reason)
     with ctx.uow() as uow:
         case = load_case(uow, reference, lock=True)
         require(uow, ctx.settings, "act_on_cases")
-        user = find_user(uow, login)
-        before = case.caseworker_id
-        case.caseworker_id = user.id
-        case.updated_at = now_utc()
-        case.updated_by = ctx.actor
-        uow.audit.append(actor=ctx.actor, action="case_assigned", case_id=case.id,
-                         detail={"reference": case.reference, "from_user_id": before, "to": login}, reason=reason)
+        assign(uow, ctx, case, active_user(uow, login), reason=reason)
         uow.commit()
         return case.reference
+
+
+def assign(uow: UnitOfWork, ctx: ServiceContext, case: Case, user: User, *, reason: str | None,
+           detail: dict[str, Any] | None = None) -> None:
+    """Make ``user`` the caseworker of ``case`` (locked by the caller), audited on the case."""
+    before = case.caseworker_id
+    case.caseworker_id = user.id
+    case.updated_at = now_utc()
+    case.updated_by = ctx.actor
+    uow.audit.append(actor=ctx.actor, action="case_assigned", case_id=case.id, reason=reason,
+                     detail={"reference": case.reference, "from_user_id": before, "to": user.login, **(detail or {})})

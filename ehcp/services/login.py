@@ -57,6 +57,8 @@ def acting(settings: Settings, *, check_actor: bool = True) -> tuple[Settings, b
 
 
 def _judged(settings: Settings, flag: bool, active: bool | None, users: int, test_database: bool) -> bool:
+    if active is False:  # a leaver is refused whether or not permissions are enforced
+        raise Refused(f"user {settings.user!r} is deactivated")
     if not (flag or settings.enforce_permissions) or users == 0:
         return flag or settings.enforce_permissions
     if active is None:

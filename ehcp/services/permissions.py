@@ -105,7 +105,10 @@ def require(uow: UnitOfWork, settings: Settings, permission: str, *, always: boo
     or ``always``: user management is checked whenever users exist)."""
     roles = PERMISSIONS[permission]
     if not (always or enforcement_on(uow, settings)):
-        return uow.users.get(settings.user)
+        user = uow.users.get(settings.user)
+        if user is not None and user.active is False:  # a leaver is refused in open mode too
+            raise Refused(f"user {settings.user!r} is deactivated")
+        return user
     user = check_actor(uow, settings)
     if user is None:
         if always and uow.users.count():

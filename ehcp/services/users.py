@@ -12,6 +12,7 @@ from ehcp.config import Settings
 from ehcp.domain.vocabulary import NAME_CHARACTERS, valid_name
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import NotFound, Refused
+from ehcp.services.partners import check_email
 from ehcp.services.permissions import ENFORCE_FLAG, enforcement_on, require, set_enforcement, unknown_user
 from ehcp.store.models import User
 from ehcp.store.reads import read_connection, users
@@ -49,6 +50,14 @@ def check_name(value: str, what: str) -> str:
     if not valid_name(value):
         raise Refused(f"{what} {value!r} is not allowed: use {NAME_CHARACTERS} (at most 63)")
     return value
+
+
+def active_user(uow: UnitOfWork, login: str) -> User:
+    """The user ``login``, refused if unknown or deactivated (cases go only to someone who can act)."""
+    user = find_user(uow, login)
+    if user.active is False:
+        raise Refused(f"user {login!r} is deactivated; give the work to an active user")
+    return user
 
 
 def check_role(role: str) -> str:
@@ -145,3 +154,77 @@ def list_users(settings: Settings) -> list[dict]:
     """Every user with their role and team, by login."""
     with read_connection(settings.database_url) as conn:
         return users(conn)
+
+
+def edit_user(ctx: ServiceContext, login: str, *, name: str | None = None, email: str | None = None,
+              team: str | None = None, reason: str | None = None) -> list[dict]:
+    """``ehcp user edit``: an admin corrects a user's display name, e-mail or team; returns the
+    changes as ``{"field", "before", "after"}`` (audited with the reason). ``email``/``team`` "none"
+    clears them. Raises Refused with nothing to change, NotFound for an unknown login."""
+    if name is None and email is None and team is None:
+        raise Refused("nothing to change: give --name, --email or --team")
+    if name is not None and (not name.strip() or len(name) > 200 or any(ord(c) < 32 for c in name)):
+        raise Refused("--name must be 1-200 printable characters")
+    cleared = {"none", ""}
+    new_email = None if email is None or email.strip().lower() in cleared else check_email(email.strip(), "--email")
+    if team is not None and team.strip().lower() not in cleared:
+        check_name(team.strip(), "team name")
+    with ctx.uow() as uow:
+        require(uow, ctx.settings, "manage_users", always=True)
+        user = find_user(uow, login)
+        team_row = uow.users.team(team.strip()) if team is not None and team.strip().lower() not in cleared else None
+        before = {"name": user.name, "email": user.email, "team": uow.users.team_name(user.team_id)}
+        after = dict(before)
+        if name is not None:
+            after["name"] = " ".join(name.split())
+        if email is not None:
+            after["email"] = new_email
+        if team is not None:
+            after["team"] = team_row.name if team_row else None
+        diff = [{"field": k, "before": before[k], "after": after[k]} for k in before if before[k] != after[k]]
+        if not diff:
+            raise Refused(f"user {login!r}: nothing to change (the record already says so)")
+        user.name, user.email = str(after["name"]), after["email"]
+        if team is not None:
+            user.team_id = team_row.id if team_row else None
+        uow.users.flush()
+        uow.audit.append(actor=ctx.actor, action="user_edited", reason=reason,
+                         detail={"login": login, "changes": diff})
+        uow.commit()
+    return diff
+
+
+def set_active(ctx: ServiceContext, login: str, *, active: bool, reason: str) -> list[str]:
+    """``ehcp user deactivate`` (``active=False``) or ``reactivate``: an admin's act, audited with the
+    reason. A deactivated login is refused whenever it acts; its history (events, audit, notes) keeps
+    its name. On PostgreSQL with the role set applied its login role becomes NOLOGIN (LOGIN again).
+    Returns what else happened, for the CLI to say. Raises Refused for yourself, no reason, or no
+    change; NotFound for an unknown login."""
+    if not reason or not reason.strip():
+        raise Refused("say why (--reason)")
+    with ctx.uow() as uow:
+        require(uow, ctx.settings, "manage_users", always=True)
+        user = find_user(uow, login)
+        if not active and login == ctx.actor:
+            raise Refused("you cannot deactivate yourself: ask another admin")
+        if bool(user.active) == active:
+            raise Refused(f"user {login!r} is already {'active' if active else 'deactivated'}")
+        user.active = active
+        uow.users.flush()
+        said = _switch_login(uow, login, active)
+        uow.audit.append(actor=ctx.actor, action="user_reactivated" if active else "user_deactivated",
+                         reason=reason.strip(), detail={"login": login, "login_role": bool(said)})
+        uow.commit()
+    return said
+
+
+def _switch_login(uow: UnitOfWork, login: str, active: bool) -> list[str]:
+    """The PostgreSQL side of (de)activation: the login role becomes LOGIN or NOLOGIN."""
+    if not uow.logins.managed():
+        return []
+    if not uow.logins.can_switch():
+        return [(f"the PostgreSQL login role {login} was not changed: run 'ehcp db roles --apply' as the owner "
+                 "to add the function that does it")]
+    if not uow.logins.set_login(login, active):
+        return []
+    return [f"PostgreSQL login role {login} can {'' if active else 'no longer '}log in"]

@@ -85,6 +85,16 @@ class CaseRepository:
     def in_stages(self, stages: Iterable[str]) -> list[Case]:
         return list(self.session.scalars(select(Case).where(Case.stage.in_(sorted(stages))).order_by(Case.id)))
 
+    def of_caseworker(self, user_id: int, *, stages: Iterable[str] | None = None) -> list[Case]:
+        """The cases assigned to user ``user_id`` (only those in ``stages`` if given), by reference,
+        locked for the transaction on PostgreSQL (``FOR UPDATE``)."""
+        query = select(Case).where(Case.caseworker_id == user_id)
+        if stages is not None:
+            query = query.where(Case.stage.in_(sorted(stages)))
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(of=Case)
+        return list(self.session.scalars(query.order_by(Case.reference)).unique())
+
     def with_children(self, stages: Iterable[str]) -> list[tuple[Case, Child]]:
         """Cases in ``stages`` with their child, by reference."""
         rows = self.session.execute(select(Case, Child).join(Child, Child.id == Case.child_id)

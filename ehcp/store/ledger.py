@@ -150,10 +150,12 @@ def _child_columns() -> tuple[Any, ...]:
 def advice_still_open() -> ColumnElement[bool]:
     """An advice request still needs chasing while its advice has not arrived, it was not cancelled
     as made in error, its clock is pending
-    (not met, missed or disapplied under reg 8(2)) and its case is open. The planner selects by it;
+    (not met, missed or disapplied under reg 8(2)), its case is open and its partner is not
+    deactivated (the request stays listed for the caseworker, its deadline kept). The planner selects by it;
     delivery re-checks it on each claimed row (anything may have changed since the row was queued)."""
     return and_(Deadline.state == PENDING, AdviceRequest.received_on.is_(None),
-                AdviceRequest.cancelled_on.is_(None), Case.stage.not_in(CLOSED_STAGES))
+                AdviceRequest.cancelled_on.is_(None), Case.stage.not_in(CLOSED_STAGES),
+                Partner.active.is_(True))
 
 
 def live_deadline(as_of: date) -> ColumnElement[bool]:

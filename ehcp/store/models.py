@@ -25,6 +25,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -207,6 +208,8 @@ class Partner(Base):
     contact_name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))
     escalation_email: Mapped[str | None] = mapped_column(String(320))
+    # deactivated (``ehcp partner deactivate``): not asked for new advice, not chased; history kept
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
 
 
 class AdviceRequest(Base):

@@ -28,6 +28,9 @@ class PartnerRepository:
         self.session.flush()
         return partner
 
+    def flush(self) -> None:
+        self.session.flush()
+
 
 class AdviceRequestRepository:
     def __init__(self, session: Session) -> None:
@@ -53,12 +56,13 @@ class AdviceRequestRepository:
         return [(row, name) for row, name in rows]
 
     def same_request(self, case_id: int, kind: str, partner_id: int | None, on: date) -> AdviceRequest | None:
-        """A request already on file for the same case, kind, partner and date (a second is a duplicate)."""
+        """A live request already on file for the same case, kind, partner and date (a second is a
+        duplicate); one cancelled as made in error does not count, so it can be made again."""
         partner = AdviceRequest.partner_id.is_(None) if partner_id is None else AdviceRequest.partner_id == partner_id
         return self.session.scalars(
             select(AdviceRequest)
             .where(AdviceRequest.case_id == case_id, AdviceRequest.kind == kind, partner,
-                   AdviceRequest.requested_on == on)
+                   AdviceRequest.requested_on == on, AdviceRequest.cancelled_on.is_(None))
             .order_by(AdviceRequest.id).limit(1)).first()
 
     def outstanding(self, case_id: int) -> list[tuple[str, date, str | None]]:

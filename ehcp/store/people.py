@@ -34,6 +34,13 @@ class UserRepository:
             self.session.flush()
         return team
 
+    def team_id(self, name: str) -> int | None:
+        """The id of the team called ``name`` (None if there is none; never created)."""
+        return self.session.scalar(select(Team.id).where(Team.name == name))
+
+    def team_name(self, team_id: int | None) -> str | None:
+        return None if team_id is None else self.session.scalar(select(Team.name).where(Team.id == team_id))
+
     def flush(self) -> None:
         self.session.flush()
 

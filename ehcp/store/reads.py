@@ -318,5 +318,5 @@ def advice_requests(conn: Connection, *, today: date, due_soon_days: int, overdu
 
 def users(conn: Connection) -> list[dict]:
     return [dict(r) for r in conn.execute(text(
-        "SELECT u.login, u.name, u.role, t.name AS team, u.email FROM users u "
-        "LEFT JOIN teams t ON t.id = u.team_id ORDER BY u.login")).mappings()]
+        "SELECT u.login, u.name, u.role, t.name AS team, u.email, u.active FROM users u "
+        "LEFT JOIN teams t ON t.id = u.team_id ORDER BY u.login").columns(active=Boolean)).mappings()]

@@ -4,7 +4,8 @@ The database, not the product, decides what a login may write. ``role_set_sql`` 
 ``ehcp db roles --print|--apply`` runs as the owner role: three NOLOGIN group roles
 (``<prefix>_caseworker``, ``<prefix>_manager``, ``<prefix>_admin``), table GRANTs that mirror
 :data:`ehcp.services.permissions.PERMISSIONS` where a table can carry the rule, and
-``ehcp_grant_login``, the one way an admin login creates a person's login role and sets its group.
+``ehcp_grant_login``, the one way an admin login creates a person's login role and sets its group
+(and ``ehcp_set_login``, which switches a leaver's login role to NOLOGIN and back).
 Row-level security (teams) and the append-only audit trigger are schema, in the Alembic migration
 ``5e1d0c7a9b21``. Every statement is idempotent: re-run it after each ``ehcp db upgrade``.
 
@@ -132,6 +133,43 @@ DO $$ DECLARE r record; BEGIN
 END $$"""
 
 
+def _set_login_function(schema: str, groups: dict[str, str]) -> str:
+    """``ehcp_set_login(login, can_login)``: runs as the owner, callable by the admin group only.
+    ``ALTER ROLE ... NOLOGIN`` (a leaver, ``ehcp user deactivate``) or ``LOGIN`` (``user reactivate``)
+    for a login role of this role set; refuses privileged roles and roles outside the groups. Returns
+    false when there is no such role (a user who never had a login role)."""
+    names = ", ".join(f"'{name}'" for name in groups.values())
+    return f"""
+CREATE OR REPLACE FUNCTION "{schema}".ehcp_set_login(p_login text, p_can_login boolean) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = "{schema}", pg_temp AS $$
+DECLARE
+    grp text;
+    member boolean := false;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_login) THEN
+        RETURN false;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_login
+               AND (rolsuper OR rolcreaterole OR rolbypassrls OR rolreplication)) THEN
+        RAISE EXCEPTION 'refusing to manage the privileged role %', p_login;
+    END IF;
+    FOREACH grp IN ARRAY ARRAY[{names}] LOOP
+        IF pg_has_role(p_login, grp, 'MEMBER') THEN
+            member := true;
+        END IF;
+    END LOOP;
+    IF NOT member THEN
+        RAISE EXCEPTION 'role % is not a login role of this database''s groups', p_login;
+    END IF;
+    IF p_can_login THEN
+        EXECUTE format('ALTER ROLE %I LOGIN', p_login);
+    ELSE
+        EXECUTE format('ALTER ROLE %I NOLOGIN', p_login);
+    END IF;
+    RETURN true;
+END $$"""
+
+
 def role_set_sql(schema: str, prefix: str = PREFIX) -> list[str]:
     """The statements that create the group roles and set their privileges on ``schema``."""
     groups = group_roles(prefix)
@@ -152,6 +190,11 @@ def role_set_sql(schema: str, prefix: str = PREFIX) -> list[str]:
         f'REVOKE ALL ON FUNCTION "{schema}".ehcp_grant_login(text, text) FROM PUBLIC',
         f'GRANT EXECUTE ON FUNCTION "{schema}".ehcp_grant_login(text, text) TO {admin}',
         JIT_OFF.format(groups=", ".join(f"'{name}'" for name in groups.values())),
+    ]
+    statements.append(_set_login_function(schema, groups))
+    statements += [
+        f'REVOKE ALL ON FUNCTION "{schema}".ehcp_set_login(text, boolean) FROM PUBLIC',
+        f'GRANT EXECUTE ON FUNCTION "{schema}".ehcp_set_login(text, boolean) TO {admin}',
     ]
     return statements
 
@@ -192,6 +235,16 @@ class LoginRoleRepository:
             return False
         found = self.session.scalar(text("SELECT to_regprocedure('ehcp_grant_login(text,text)') IS NOT NULL"))
         return bool(found)
+
+    def can_switch(self) -> bool:
+        """Whether ``ehcp_set_login`` is there (``ehcp db roles --apply`` run since it was added)."""
+        found = self.session.scalar(text("SELECT to_regprocedure('ehcp_set_login(text,boolean)') IS NOT NULL"))
+        return bool(found)
+
+    def set_login(self, login: str, can_login: bool) -> bool:
+        """``ALTER ROLE login [NO]LOGIN`` through the owner's function; False if there is no such role."""
+        return bool(self.session.scalar(text("SELECT ehcp_set_login(:login, :can)"),
+                                        {"login": login, "can": can_login}))
 
     def grant(self, login: str, role: str) -> str:
         """Create ``login``'s login role if new and make it a member of ``role``'s group only;

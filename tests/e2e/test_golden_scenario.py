@@ -469,6 +469,23 @@ def correct_mistakes(s: Scenario) -> None:
     s("event", "void", robin, event("advice_cancelled"),
       "--reason", "the cancellation was the mistake", "--format", "table")
     s("case", "timeline", robin, "--format", "table")
+    s("advice", "request", robin, "--kind", "medical", "--partner", "Paediatrics", "--on", "2033-05-04")  # cancelled
+    s("child", "edit", robin, "--dob", "2026-03-30", "--upn", "a123456789012", "--reason", "birth certificate")
+    s("child", "edit", robin, "--year-group", "2", "--reason", "school says Year 2", "--format", "json")
+    s("child", "edit", robin, "--dob", "2000-01-01", "--reason", "typo")  # 33 at the request: refused
+    s("partner", "edit", "EP Locum", "--name", "EP Locum Service", "--contact", "Dr Lee", "--reason", "renamed")
+    s("partner", "deactivate", "EP Locum Service", "--reason", "contract ended")
+    s("advice", "request", robin, "--kind", "psychological", "--partner", "EP Locum Service",
+      "--on", "2033-05-05")  # refused: deactivated
+    s.formats("partner", "list")
+    s("user", "add", "sam.leaver", "--name", "Sam Leaver", "--team", "south")
+    s("case", "assign", robin, "--to", "sam.leaver")
+    s("user", "edit", "sam.leaver", "--email", "sam@example.org", "--reason", "new address")
+    s("user", "deactivate", "sam.leaver", "--reason", "left the service")
+    s("case", "list", EHCP_USER="sam.leaver")  # refused: deactivated
+    s("case", "reassign", "--from", "sam.leaver", "--to", "casey.worker", "--team", "south",
+      "--reason", "Sam left the service")
+    s.formats("user", "list")
 
 
 def first_difference(old: list, new: list) -> str:

@@ -386,3 +386,14 @@ def test_each_message_is_recorded_sent_as_soon_as_the_transport_accepts_it(scena
     assert (report.messages_sent, report.messages_interrupted) == (1, 1)  # the CLI exits 3 on it
     scenario.run(date(2025, 5, 28), config=replace(scenario.config, lease_minutes=0))
     assert sorted(e["To"] for e in scenario.emails()) == [EP, PAEDS]  # each exactly once
+
+
+def test_a_deactivated_partner_is_no_longer_chased_but_its_requests_stay_listed(scenario):
+    from ehcp.services.partners import set_partner_active
+
+    set_partner_active(scenario.ctx, "EP Service", active=False, reason="service recommissioned")
+    scenario.run(date(2025, 5, 28))
+    assert sorted(scenario.ledger()) == [(3, "due_today", PAEDS, "sent", 1)]  # EP Service's two: not chased
+    with scenario.ctx.uow(write=False) as uow:
+        case_id = uow.cases.get(scenario.refs[0]).id
+        assert [kind for kind, _, _ in uow.advice.outstanding(case_id)] == ["psychological"]

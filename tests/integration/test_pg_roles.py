@@ -75,7 +75,8 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     with owner.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     owner_url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
-    logins = {who: f"{who}.{suffix}" for who in ("admin", "north.cw", "north.mgr", "south.cw", "north.cw2", "extra")}
+    logins = {who: f"{who}.{suffix}" for who in ("admin", "north.cw", "north.mgr", "south.cw", "north.cw2", "extra",
+                                                          "leaver")}
     d = Deployment(schema, prefix, owner_url, logins, {}, tmp_path_factory.mktemp("pgroles"))
     try:
         migrate.upgrade(owner_url)
@@ -216,6 +217,32 @@ def test_an_admin_login_adds_people_and_moves_them_between_groups(deployed: Depl
     assert groups == [f"{deployed.prefix}_manager"] and login and not password
     assert set(actors.scalars()) == {deployed.logins["admin"]}
     assert deployed.cli("extra", "case", "show", deployed.refs["South"]).exit_code == 0  # a South manager now
+
+
+def test_a_deactivated_user_s_login_role_can_no_longer_log_in(deployed: Deployment) -> None:
+    leaver = deployed.logins["leaver"]
+    deployed.cli("admin", "user", "add", leaver, "--role", "caseworker", "--team", "North")
+
+    def can_login() -> bool:
+        with deployed.connect(None).connect() as owner:
+            return bool(owner.execute(sa.text("SELECT rolcanlogin FROM pg_roles WHERE rolname = :l"),
+                                      {"l": leaver}).scalar())
+
+    assert can_login() and deployed.cli("leaver", "case", "list").exit_code == 0
+    refused = deployed.cli("north.cw", "user", "deactivate", leaver, "--reason", "left", code=1)
+    assert "needs role admin" in refused.stderr
+    assert "permission denied" in _refused(deployed.connect("north.cw"), "SELECT ehcp_set_login(:l, false)",
+                                           {"l": leaver})
+    gone = deployed.cli("admin", "user", "deactivate", leaver, "--reason", "left the service")
+    assert f"PostgreSQL login role {leaver} can no longer log in" in gone.stderr
+    assert not can_login()
+    with pytest.raises(sa.exc.OperationalError, match="not permitted to log in"):
+        deployed.connect("leaver").connect()
+    deployed.cli("admin", "user", "reactivate", leaver, "--reason", "came back")
+    assert can_login()
+    assert "refusing to manage the privileged role" in _refused(
+        deployed.connect("admin"), "SELECT ehcp_set_login(:l, false)",
+        {"l": make_url(PG_BASE).username})
 
 
 def test_db_roles_prints_and_applies_idempotently(deployed: Deployment) -> None:

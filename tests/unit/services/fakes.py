@@ -77,6 +77,11 @@ class FakeCases:
         wanted = set(stages)
         return [c for c in self.rows if c.stage in wanted]
 
+    def of_caseworker(self, user_id: int, *, stages: Iterable[str] | None = None) -> list[Case]:
+        wanted = None if stages is None else set(stages)
+        return sorted((c for c in self.rows if c.caseworker_id == user_id and (wanted is None or c.stage in wanted)),
+                      key=lambda c: c.reference)
+
     def flush(self) -> None:
         pass
 
@@ -147,6 +152,12 @@ class FakeUsers:
             self.teams.append(found)
         return found
 
+    def team_id(self, name: str) -> int | None:
+        return next((t.id for t in self.teams if t.name == name), None)
+
+    def team_name(self, team_id: int | None) -> str | None:
+        return next((t.name for t in self.teams if t.id == team_id), None)
+
     def flush(self) -> None:
         pass
 
@@ -187,6 +198,9 @@ class FakePartners:
         self.rows.append(partner)
         return partner
 
+    def flush(self) -> None:
+        pass
+
 
 class FakeAdviceRequests:
     def __init__(self) -> None:
@@ -207,7 +221,7 @@ class FakeAdviceRequests:
 
     def same_request(self, case_id: int, kind: str, partner_id: int | None, on: date) -> AdviceRequest | None:
         return next((r for r in self.rows if (r.case_id, r.kind, r.partner_id, r.requested_on)
-                     == (case_id, kind, partner_id, on)), None)
+                     == (case_id, kind, partner_id, on) and r.cancelled_on is None), None)
 
     def outstanding(self, case_id: int) -> list[tuple[str, date, str | None]]:
         return [(r.kind, r.requested_on, None) for r in self.rows if r.case_id == case_id and r.received_on is None]
