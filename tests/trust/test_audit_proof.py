@@ -179,17 +179,18 @@ def test_restoring_an_older_backup_is_recorded_inside_and_outside_and_explains_t
     entry = json.loads(log.read_text())
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
     assert (entry["event"], entry["by"], entry["sha256"], entry["replaced"]["records"]) == (
-        "db_restored", "casey.worker", sha, 4)
+        "db_restored", "casey.worker", sha, 5)  # the backup itself is audited (needs export_personal_data)
     restored = ehcp.json("audit", "show", ref)["audit"]
     assert [r["action"] for r in restored] == ["case_opened", "case_advanced"]
     with engine_for(sqlite_url).connect() as conn:
         record = conn.execute(sa.text("SELECT id, actor, detail FROM audit_log WHERE action = 'db_restored'")).one()
     detail = json.loads(record.detail)
     assert (record.actor, detail["sha256"], detail["backup"], detail["replaced_records"]) == (
-        "casey.worker", sha, "before.sqlite3", 4)
+        "casey.worker", sha, "before.sqlite3", 5)
     assert _verify(ehcp).startswith("audit trail intact: 4 records")  # the restored chain itself is whole
     against = _verify(ehcp, "--against", str(seals), code=1)
-    assert "rolled back or rewritten: record 4 is not the record sealed" in against, against
+    # the seal named record 5; the restored trail is 3 records + the restore's own record 4
+    assert "truncated: the seal names record 5 (5 records) but the trail ends at record 4" in against, against
     assert f"explained by a restore: record {record.id}, casey.worker restored before.sqlite3 (sha256 {sha[:16]})" \
         in against
     ehcp("audit", "seal", "--append", str(seals))  # a seal after the restore holds; the old one still fails
