@@ -131,20 +131,22 @@ def timeliness(
     end: str | None = typer.Option(None, "--to", help="Last issue date (YYYY-MM-DD)."),
     by: str | None = typer.Option(None, "--by", help="'month' to lead with the month-by-month table."),
     day_count: int | None = typer.Option(None, "--day-count", help="On time = issued by received + N days "
-                                            "(default: the rule book's Policy, 140)."),
+                                            "(default: the policy in effect, Q4 sen2_day_count: 140)."),
     fmt: ReportFormat = FORMAT,
     out: Path | None = OUT,
     force: bool = FORCE_OPTION,
 ) -> None:
     """20-week timeliness including and excluding exceptions, bands, 6/16-week and review rates."""
     from ehcp.reports.timeliness import timeliness_report
+    from ehcp.services.policy import policy_read
 
     if by not in (None, "month"):
         raise Refused(f"unknown grouping {by!r}; timeliness can be grouped by month")
-    today = settings().today
-    period = _period(year, start, end, today)
+    cfg = settings()
+    period = _period(year, start, end, cfg.today)
     _run("timeliness",
-         lambda conn, _day: timeliness_report(conn, period, day_count=day_count, show_months=by == "month"), fmt, out,
+         lambda conn, _day: timeliness_report(conn, period, day_count=day_count, show_months=by == "month",
+                                              policy=policy_read(conn, cfg)), fmt, out,
          force=force)
 
 

@@ -296,9 +296,11 @@ def summary(year: int | None = typer.Option(None, "--year", help="Calendar year 
     """
     from ehcp.sen2.summary import census_for_activity_year, summary_rows
     from ehcp.sen2.summary import summary as build
+    from ehcp.services.policy import policy_for
 
-    activity = year or settings().today.year - 1
-    doc = build(_extract(census_for_activity_year(activity)))
+    cfg = settings()
+    activity = year or cfg.today.year - 1
+    doc = build(_extract(census_for_activity_year(activity)), day_count=policy_for(cfg).sen2_day_count)
     if fmt is Format.json:
         emit_json(doc)
         return

@@ -23,6 +23,7 @@ from ehcp.reports.overdue import overdue_report
 from ehcp.reports.partners import partners_report
 from ehcp.reports.result import DFE_NOTE, Period
 from ehcp.reports.timeliness import NATIONAL, timeliness_report
+from ehcp.rules import DEFAULT_POLICY, Policy
 
 CASEWORKERS_SHOWN = 10
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -33,14 +34,16 @@ def default_year(as_of: date) -> int:
     return as_of.year - 1
 
 
-def build_dashboard(conn: Connection, *, as_of: date, year: int | None = None, weeks: int = 8) -> dict[str, Any]:
-    """Every figure the page shows, as plain data (the JSON documents of the reports)."""
+def build_dashboard(conn: Connection, *, as_of: date, year: int | None = None, weeks: int = 8,
+                    policy: Policy = DEFAULT_POLICY) -> dict[str, Any]:
+    """Every figure the page shows, as plain data (the JSON documents of the reports), under the
+    council's policy in effect."""
     year = default_year(as_of) if year is None else year
     to_date = Period(date(as_of.year, 1, 1), as_of)
     return {
         "as_of": as_of, "year": year, "weeks": weeks,
-        "timeliness": timeliness_report(conn, Period.year(year)).document,
-        "year_to_date": timeliness_report(conn, to_date).document,
+        "timeliness": timeliness_report(conn, Period.year(year), policy=policy).document,
+        "year_to_date": timeliness_report(conn, to_date, policy=policy).document,
         "overdue_by_stage": overdue_report(conn, as_of=as_of, by="stage").document,
         "overdue_by_partner": overdue_report(conn, as_of=as_of, by="partner").document,
         "partners": partners_report(conn, as_of=as_of).document,

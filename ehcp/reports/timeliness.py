@@ -30,7 +30,7 @@ from sqlalchemy.types import TypeEngine
 from ehcp.domain.deadlines import DISAPPLIED, MET, MISSED
 from ehcp.reports.dialect import sql_for
 from ehcp.reports.result import DFE_NOTE, DFE_TWENTY_WEEKS, Period, Report, Table, rate
-from ehcp.rules import DEFAULT_POLICY
+from ehcp.rules import DEFAULT_POLICY, Policy
 
 WEEKS_52 = 364
 
@@ -90,11 +90,6 @@ FOOTER = ("20 weeks: issued on or before received date + {limit} days (received 
 def default_day_count() -> int:
     """The rule book's SEN2 comparator (Policy Q4: received + 140 days, or 139)."""
     return DEFAULT_POLICY.sen2_day_count
-
-
-def _review_restart() -> str:
-    """What completes a review (Policy Q6): the decision (default) or the meeting."""
-    return DEFAULT_POLICY.review_restart
 
 
 def _typed(sql: str, **columns: type[TypeEngine[Any]]) -> TextualSelect:
@@ -182,9 +177,11 @@ def six_weeks(conn: Connection, period: Period) -> dict:
 
 
 def timeliness_report(conn: Connection, period: Period, *, day_count: int | None = None,
-                      show_months: bool = False) -> Report:
-    """Every timeliness figure for the period (issue / decision dates inclusive)."""
-    limit = default_day_count() if day_count is None else day_count
+                      show_months: bool = False, policy: Policy = DEFAULT_POLICY) -> Report:
+    """Every timeliness figure for the period (issue / decision dates inclusive), under the council's
+    ``policy`` in effect: its SEN2 day count (Q4, unless ``day_count`` is given) and what completes a
+    review (Q6)."""
+    limit = policy.sen2_day_count if day_count is None else day_count
     cells = plan_cells(conn, period, limit)
     twenty = twenty_weeks(cells)
     months = by_month(cells)
@@ -194,7 +191,7 @@ def timeliness_report(conn: Connection, period: Period, *, day_count: int | None
         "six_weeks": six_weeks(conn, period),
         "sixteen_weeks": clock_rate(conn, "no_plan_notice", period, only_not_issued=True),
         "review_decisions": clock_rate(conn, "review_decision", period),
-        "annual_reviews": {**clock_rate(conn, "annual_review", period), "completed_by": _review_restart()},
+        "annual_reviews": {**clock_rate(conn, "annual_review", period), "completed_by": policy.review_restart},
         "national": NATIONAL, "footer": footer,
     }
     title = f"Timeliness {period}"

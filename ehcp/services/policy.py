@@ -22,11 +22,15 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Connection
+from sqlalchemy import text as sql_text
+
 from ehcp.config import Settings
 from ehcp.rules.policy import DEFAULT_MAPPING, DEFAULT_POLICY, Policy, allowed_values, coerce_value, plain_value
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
 from ehcp.services.permissions import require
+from ehcp.store.reads import read_connection
 from ehcp.store.uow import UnitOfWork
 
 PREFIX = "policy."
@@ -54,6 +58,22 @@ def policy_in_force(uow: UnitOfWork, settings: Settings) -> PolicyInForce:
     if key not in _cache:
         _cache[key] = _resolve(stored, settings.policy_toml)
     return _cache[key]
+
+
+def policy_read(conn: Connection, settings: Settings) -> Policy:
+    """The policy in effect read on a Core connection (the reports' read path, no ORM)."""
+    rows = conn.execute(sql_text("SELECT name, value FROM system_flags WHERE name LIKE :p"), {"p": f"{PREFIX}%"})
+    stored = {name.removeprefix(PREFIX): value for name, value in rows.tuples()}
+    key = (tuple(sorted(stored.items())), json.dumps(settings.policy_toml, sort_keys=True, default=str))
+    if key not in _cache:
+        _cache[key] = _resolve(stored, settings.policy_toml)
+    return _cache[key].policy
+
+
+def policy_for(settings: Settings) -> Policy:
+    """The policy in effect, in its own read transaction (a command that has no other connection)."""
+    with read_connection(settings.database_url) as conn:
+        return policy_read(conn, settings)
 
 
 def policy_of(uow: UnitOfWork, settings: Settings) -> Policy:

@@ -15,6 +15,7 @@ from typing import TypeVar
 from ehcp.config import Settings
 from ehcp.reports.dashboard import build_dashboard
 from ehcp.services.errors import Refused
+from ehcp.services.policy import policy_read
 from ehcp.store.reads import Connection, read_connection
 
 R = TypeVar("R")
@@ -36,4 +37,5 @@ def run_report(settings: Settings, build: Callable[[Connection, date], R], as_of
 
 def dashboard(settings: Settings, *, as_of: date, year: int | None, weeks: int) -> dict:
     """The board dashboard's figures (ehcp.reports.dashboard.build_dashboard)."""
-    return run_report(settings, lambda conn, day: build_dashboard(conn, as_of=day, year=year, weeks=weeks), as_of)
+    return run_report(settings, lambda conn, day: build_dashboard(conn, as_of=day, year=year, weeks=weeks,
+                                                                  policy=policy_read(conn, settings)), as_of)

@@ -65,3 +65,15 @@ def test_deadline_explain_table_and_json(ehcp):
     assert "deemed served 2025-04-08" in " ".join(table.split())
     missing = ehcp("deadline", "explain", ref, "amended_plan", code=1)
     assert "no deadline 'amended_plan' on this case" in missing.stderr
+
+
+def test_the_reports_count_with_the_policy_in_effect(ehcp):
+    # Policy Q4: a council that reads "20 weeks" as received + 139 days (the day before) sets it once;
+    # the timeliness report, the dashboard's figures and the SEN2 summary then all count with 139,
+    # not the rulebook default of 140 (they read DEFAULT_POLICY before this was fixed).
+    assert ehcp.json("report", "timeliness", "--year", "2025")["day_count"] == 140
+    ehcp("policy", "set", "sen2_day_count", "139", "--reason", "council reading of 20 weeks")
+    assert ehcp.json("report", "timeliness", "--year", "2025")["day_count"] == 139
+    assert ehcp.json("sen2", "summary", "--year", "2025")["day_count"] == 139
+    ehcp("policy", "set", "review_restart", "meeting", "--reason", "council reading of a review")
+    assert ehcp.json("report", "timeliness", "--year", "2025")["annual_reviews"]["completed_by"] == "meeting"
