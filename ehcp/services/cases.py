@@ -16,7 +16,6 @@ from ehcp.domain.child_match import Person, near_child, same_child
 from ehcp.domain.machine.child import age_on
 from ehcp.domain.machine.disapplication import why_nothing_changed
 from ehcp.domain.vocabulary import EXCEPTION_REASONS, REQUEST_SOURCES
-from ehcp.rules import DEFAULT_POLICY
 from ehcp.rules.model import SEND_REGS_IN_FORCE
 from ehcp.services.calendar import working_calendar
 from ehcp.services.case_log import load_case, now_utc, stamp_on, sync_deadlines, write_event
@@ -219,11 +218,11 @@ def advance_case(ctx: ServiceContext, reference: str, *, to: str, on: date, reas
     def move(step: Step) -> list[ev.Event]:
         if target is Stage.FINAL:
             awaited.extend(step.uow.advice.outstanding(step.case.id))
-        return [plan_move(step.history, to=target, on=on, calendar=step.calendar, **details)]
+        return [plan_move(step.history, to=target, on=on, calendar=step.calendar, policy=step.policy, **details)]
 
     return record(ctx, reference, move, action="case_advanced", reason=reason, permission=_move_permission,
                   expected_version=expected_version, planned=True,
-                  warnings=lambda history, calendar: advice_outstanding_warning(awaited))
+                  warnings=lambda history, calendar, policy: advice_outstanding_warning(awaited))
 
 
 def advice_outstanding_warning(awaited: list[tuple[str, date, str | None]]) -> list[str]:
@@ -269,9 +268,10 @@ def record_exception(ctx: ServiceContext, reference: str, *, reason: str, start:
     check_not_future(start, ctx.today, "date")
     event = ev.ExceptionRecorded(on=start, reason=reason, until=until, advice_kind=advice_kind)
     recorded = record(ctx, reference, lambda step: [event], action="exception_recorded", reason=note,
-                      permission="record_exception", changes=True)
+                      permission="record_exception", changes=True,
+                      details=lambda history, calendar, policy: {"why": why_nothing_changed(event, policy)})
     touched = [d for d in recorded.deadlines if d.exception == reason]
-    why = None if touched else why_nothing_changed(event, DEFAULT_POLICY)
+    why = None if touched else recorded.details["why"]
     return replace(recorded, deadlines=touched, details={"disapplied": [d.key for d in touched],
                                                          "nothing_changed": why})
 

@@ -12,6 +12,7 @@ from datetime import date
 from calendars.working_days import WorkingDayCalendar
 from ehcp.domain import compute_deadlines
 from ehcp.domain import events as ev
+from ehcp.rules.policy import Policy
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
 from ehcp.services.lifecycle_common import Recorded, latest, record
@@ -23,9 +24,9 @@ def consult_on_ceasing(ctx: ServiceContext, reference: str, *, on: date) -> Reco
     return record(ctx, reference, [ev.CeaseConsulted(on)], action="cease_consulted")
 
 
-def _effective(history: list, calendar: WorkingDayCalendar) -> dict:
+def _effective(history: list, calendar: WorkingDayCalendar, policy: Policy) -> dict:
     today = max(e.on for e in history)
-    found = [d for d in compute_deadlines(history, calendar=calendar, today=today)
+    found = [d for d in compute_deadlines(history, calendar=calendar, today=today, policy=policy)
              if d.key.startswith("cease_effective")]
     return {"may_cease_from": found[-1].due if found else None}
 

@@ -16,7 +16,7 @@ from calendars.working_days import WorkingDayCalendar
 from ehcp.domain import IllegalMove, academic_year, check_event, compute_deadlines
 from ehcp.domain import events as ev
 from ehcp.domain.plan_life import latest_sufficient_awareness
-from ehcp.rules import DEFAULT_POLICY
+from ehcp.rules.policy import Policy
 from ehcp.services.calendar import working_calendar
 from ehcp.services.case_log import sync_deadlines, write_event
 from ehcp.services.cases import ChildDetails, check_text, new_child, open_file
@@ -66,9 +66,9 @@ def notify_move(ctx: ServiceContext, reference: str, *, aware: date, move_date: 
                 to_la: str | None = None) -> Recorded:
     """This LA became aware on ``aware`` that the child moves out on ``move_date`` (reg 15(2))."""
 
-    def details(history: list, calendar: WorkingDayCalendar) -> dict:
+    def details(history: list, calendar: WorkingDayCalendar, policy: Policy) -> dict:
         return {"aware_by_for_transfer_on_the_day": latest_sufficient_awareness(
-            move_date, calendar, DEFAULT_POLICY.la_transfer_notice)}
+            move_date, calendar, policy.la_transfer_notice)}
 
     return record(ctx, reference, [ev.MoveNotified(aware, move_date, to_la)], action="move_notified", details=details)
 

@@ -80,8 +80,9 @@ class Step:
 
 
 Plan = Callable[[Step], Sequence[Event]]
-Details = Callable[[list[Event], WorkingDayCalendar], dict[str, Any]]
-Warnings = Callable[[list[Event], WorkingDayCalendar], list[str]]
+# Both see the final log, the calendar and the policy in effect (the dates they name follow the council's readings).
+Details = Callable[[list[Event], WorkingDayCalendar, Policy], dict[str, Any]]
+Warnings = Callable[[list[Event], WorkingDayCalendar, Policy], list[str]]
 Permission = str | Callable[[Case], str] | None
 
 
@@ -95,7 +96,7 @@ def record(ctx: ServiceContext, reference: str, plan: Plan, *, action: str, reas
     ``expected_version`` is the optimistic lock; ``note_child`` records a ``child_noted`` event
     first when the log is behind the child record; ``planned`` says the plan validated its events
     itself (``plan_move``); ``changes`` reports only the clocks that changed and those dropped.
-    ``details`` and ``warnings`` are functions of the final log and the calendar.
+    ``details`` and ``warnings`` are functions of the final log, the calendar and the policy.
 
     Raises UnknownCase, Conflict (version), Refused (permission, a future date, or the law).
     """
@@ -131,8 +132,8 @@ def record(ctx: ServiceContext, reference: str, plan: Plan, *, action: str, reas
         changed = [d for d in after if before.get(d.key) != d]
         dropped = sorted(set(before) - {d.key for d in after})
     return Recorded(case.reference, case.stage, [e.kind for e in events], changed, ctx.today,
-                    warnings(history, calendar) if warnings else [],
-                    details(history, calendar) if details else {}, dropped,
+                    warnings(history, calendar, policy) if warnings else [],
+                    details(history, calendar, policy) if details else {}, dropped,
                     from_stage, events[-1].on if events else None)
 
 

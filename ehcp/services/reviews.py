@@ -14,6 +14,7 @@ from calendars.working_days import WorkingDayCalendar
 from ehcp.domain import Stage, child_facts, compute_deadlines, ordered, plan_move, planning_dates, practical
 from ehcp.domain import events as ev
 from ehcp.rules.catalogue import DEFAULT_RULES
+from ehcp.rules.policy import Policy
 from ehcp.services.context import ServiceContext
 from ehcp.services.lifecycle_common import Recorded, check_channel, latest, record
 from ehcp.store.models import Case
@@ -41,16 +42,16 @@ def schedule_review(ctx: ServiceContext, reference: str, *, meeting: date, on: d
     if invited_on is not None:
         events.append(ev.ReviewInvitationsSent(invited_on, channel, served_on))
 
-    def details(history: list, calendar: WorkingDayCalendar) -> dict:
+    def details(history: list, calendar: WorkingDayCalendar, policy: Policy) -> dict:
         return {**_dates(meeting, channel, calendar), **_child(history, meeting)}
 
-    def warnings(history: list, calendar: WorkingDayCalendar) -> list[str]:
+    def warnings(history: list, calendar: WorkingDayCalendar, policy: Policy) -> list[str]:
         dates = practical.review_dates(meeting, calendar=calendar)
         notes = []
         if invited_on is None and (on or ctx.today) > dates.invitations_by:
             notes.append(f"less than two weeks' notice: invitations had to be given by "
                          f"{dates.invitations_by.isoformat()} (SEND Regulations 2014 reg 20(3))")
-        notes += _too_late_for_the_year(history, meeting, calendar, ctx.today)
+        notes += _too_late_for_the_year(history, meeting, calendar, ctx.today, policy)
         return notes
 
     return record(ctx, reference, events, action="review_scheduled", details=details, warnings=warnings)
@@ -61,14 +62,14 @@ PHASE_CLOCKS = ("phase_transfer", "phase_transfer_post16", "post16_move")
 
 
 def _too_late_for_the_year(history: list, meeting: date, calendar: WorkingDayCalendar,
-                           today: date) -> list[str]:
+                           today: date, policy: Policy) -> list[str]:
     """Warnings for each pending review or phase-transfer clock the meeting comes too late to meet.
 
     A review needs the meeting at least 4 weeks before it is due (the decision, reg 20(10); G21); a
     phase transfer needs it 12 weeks before the reg 18 date (the decision, then the amended plan 8
     weeks after the amendment notice, reg 22(3); G29)."""
     notes = []
-    for d in compute_deadlines(history, calendar=calendar, today=today):
+    for d in compute_deadlines(history, calendar=calendar, today=today, policy=policy):
         base = d.key.split(".")[0]
         if d.state != "pending" or base not in REVIEW_CLOCKS + PHASE_CLOCKS:
             continue
@@ -101,7 +102,7 @@ def hold_review(ctx: ServiceContext, reference: str, *, on: date) -> Recorded:
     def build(case: Case, history: list, calendar: WorkingDayCalendar) -> list[ev.Event]:
         return [plan_move(history, to=Stage.REVIEW, on=on, calendar=calendar)]
 
-    def details(history: list, calendar: WorkingDayCalendar) -> dict:
+    def details(history: list, calendar: WorkingDayCalendar, policy: Policy) -> dict:
         dates = practical.review_dates(on, calendar=calendar)
         return {"meeting": on, "report_by": dates.report_by, "decision_by": dates.decision_by,
                 "amended_plan_by": dates.amended_plan_by, **_child(history, on)}
@@ -126,7 +127,7 @@ def decide_review(ctx: ServiceContext, reference: str, *, outcome: str, on: date
     if outcome == "cease":
         events.append(ev.CeaseNoticeSent(on, cease_reason))
 
-    def warnings(history: list, calendar: WorkingDayCalendar) -> list[str]:
+    def warnings(history: list, calendar: WorkingDayCalendar, policy: Policy) -> list[str]:
         meeting = latest(history, "review_meeting_held")
         if outcome != "amend" or meeting is None:
             return []
@@ -147,8 +148,9 @@ def send_amendment_notice(ctx: ServiceContext, reference: str, *, on: date, chan
         notice = ev.AmendmentNoticeSent(on, channel, served_on)
         return [ev.ReviewDecided(on, "amend"), notice] if case.stage == Stage.REVIEW.value else [notice]
 
-    def warnings(history: list, calendar: WorkingDayCalendar) -> list[str]:
-        meetings = [d.trigger for d in compute_deadlines(history, calendar=calendar, today=ctx.today)
+    def warnings(history: list, calendar: WorkingDayCalendar, policy: Policy) -> list[str]:
+        meetings = [d.trigger for d in compute_deadlines(history, calendar=calendar, today=ctx.today,
+                                                           policy=policy)
                     if d.key.split(".")[0] == "amendment_notice" and d.state == "missed" and d.met_on == on]
         return [f"breach: the proposed amendments went {(on - meeting).days} days after the review meeting of "
                 f"{meeting.isoformat()}, more than 4 weeks ({DEVON})" for meeting in meetings if meeting is not None]

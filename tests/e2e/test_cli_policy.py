@@ -77,3 +77,19 @@ def test_the_reports_count_with_the_policy_in_effect(ehcp):
     assert ehcp.json("sen2", "summary", "--year", "2025")["day_count"] == 139
     ehcp("policy", "set", "review_restart", "meeting", "--reason", "council reading of a review")
     assert ehcp.json("report", "timeliness", "--year", "2025")["annual_reviews"]["completed_by"] == "meeting"
+
+
+def test_a_commands_own_dates_follow_the_policy_in_effect(ehcp):
+    # G37: a move on Mon 2 Mar 2026 transfers on the day if this LA knew 15 working days before. The
+    # last working day before the move is Fri 27 Feb; the inclusive reading (default) counts it as one
+    # of the 15, so awareness by Mon 9 Feb is enough (27 Feb - 14 working days); the "clear" reading
+    # wants 15 whole working days before it: Fri 6 Feb. `transfer moving` printed the default's date
+    # whatever the council chose, before the policy reached the commands' own details.
+    from tests.e2e.test_cli_lifecycle import plan
+
+    ref = plan(ehcp)
+    ehcp("policy", "set", "la_transfer_notice", "clear", "--reason", "council reading of G37",
+         EHCP_TODAY="2026-02-02")
+    moving = ehcp.json("transfer", "moving", ref, "--aware", "2026-02-02", "--move", "2026-03-02",
+                       EHCP_TODAY="2026-03-05")
+    assert moving["aware_by_for_transfer_on_the_day"] == "2026-02-06"
