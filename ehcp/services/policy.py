@@ -22,15 +22,12 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection
-from sqlalchemy import text as sql_text
-
 from ehcp.config import Settings
 from ehcp.rules.policy import DEFAULT_MAPPING, DEFAULT_POLICY, Policy, allowed_values, coerce_value, plain_value
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
 from ehcp.services.permissions import require
-from ehcp.store.reads import read_connection
+from ehcp.store.reads import Connection, flags_with_prefix, read_connection
 from ehcp.store.uow import UnitOfWork
 
 PREFIX = "policy."
@@ -62,8 +59,7 @@ def policy_in_force(uow: UnitOfWork, settings: Settings) -> PolicyInForce:
 
 def policy_read(conn: Connection, settings: Settings) -> Policy:
     """The policy in effect read on a Core connection (the reports' read path, no ORM)."""
-    rows = conn.execute(sql_text("SELECT name, value FROM system_flags WHERE name LIKE :p"), {"p": f"{PREFIX}%"})
-    stored = {name.removeprefix(PREFIX): value for name, value in rows.tuples()}
+    stored = {name.removeprefix(PREFIX): value for name, value in flags_with_prefix(conn, PREFIX).items()}
     key = (tuple(sorted(stored.items())), json.dumps(settings.policy_toml, sort_keys=True, default=str))
     if key not in _cache:
         _cache[key] = _resolve(stored, settings.policy_toml)

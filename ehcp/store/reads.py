@@ -239,6 +239,12 @@ def actor_standing(conn: Connection, login: str) -> tuple[bool, bool | None, int
     return row.flag == "on", row.active, row.users, row.test == "on"
 
 
+def flags_with_prefix(conn: Connection, prefix: str) -> dict[str, str]:
+    """Every ``system_flags`` value whose name starts with ``prefix`` (the ``policy.`` settings)."""
+    rows = conn.execute(text("SELECT name, value FROM system_flags WHERE name LIKE :p"), {"p": f"{prefix}%"})
+    return dict(rows.tuples().all())
+
+
 def known_login(conn: Connection, login: str) -> bool:
     """Whether ``login`` is a user, or the caseworker of a case (cases are assigned to users)."""
     return conn.execute(text("SELECT 1 FROM users WHERE login = :l"), {"l": login}).first() is not None
