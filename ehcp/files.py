@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, Literal, overload
@@ -63,6 +64,27 @@ def create_private_file(path: str | Path) -> Path:
     with contextlib.suppress(FileExistsError):
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
     return target
+
+
+def create_secret_file(path: str | Path, content: str) -> bool:
+    """Create ``path`` (0600, its folder 0700) holding ``content`` unless it exists; True if this
+    process created it. The content is written to a private temporary file first and linked into
+    place, so two processes starting at once agree on one file and nobody reads it half-written (the
+    key files: the audit key, the link signing key)."""
+    target = Path(path).expanduser()
+    private_dir(target.parent)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(content)
+        try:
+            os.link(temp, target)  # atomic: fails if the file is already there
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def sqlite_file(database_url: str | None) -> Path | None:

@@ -13,7 +13,6 @@ the whole trail unverifiable): writing is refused, naming the file.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import secrets
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from ehcp.config import default_data_dir
+from ehcp.files import create_secret_file
 
 log = logging.getLogger("ehcp.audit")
 
@@ -69,20 +69,9 @@ def read_key(path: Path) -> bytes | None:
 
 def create_key(path: Path, *, warn_production: bool) -> bytes:
     """Generate a new key in ``path`` (0600; folder 0700), unless another process just did."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(KEY_BYTES) + "\n")
-        try:
-            os.link(temp, path)  # atomic: fails if another process created the key first
-            log.warning("created the audit key file %s (0600); keep a copy apart from the database backups%s",
-                        path, "; production should set EHCP_AUDIT_KEY_FILE" if warn_production else "")
-        except FileExistsError:
-            pass
-    finally:
-        temp.unlink(missing_ok=True)
+    if create_secret_file(path, secrets.token_hex(KEY_BYTES) + "\n"):
+        log.warning("created the audit key file %s (0600); keep a copy apart from the database backups%s",
+                    path, "; production should set EHCP_AUDIT_KEY_FILE" if warn_production else "")
     key = read_key(path)
     if key is None:  # pragma: no cover - the file was linked or already there
         raise AuditKeyMissing(f"cannot create the audit key file {path}")

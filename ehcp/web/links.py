@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import re
 import secrets
 import stat
@@ -26,7 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ehcp.config import BadSetting, Settings, secret_key_path
-from ehcp.files import private_dir
+from ehcp.files import create_secret_file
 
 PATH = "/advice-return/"  # the one path ``ehcp web serve`` exposes
 EXPIRY_DAYS_AFTER_DUE = 42  # a link works until six weeks after the advice was due
@@ -42,14 +41,7 @@ def load_key(settings: Settings) -> bytes:
     if not path.exists():
         if settings.secret_key_file:
             raise BadSetting(f"EHCP_SECRET_KEY_FILE {path} does not exist")
-        private_dir(path.parent)  # 0700 if made here (ehcp.files)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process created it first: use theirs
-            pass
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32) + "\n")
+        create_secret_file(path, secrets.token_hex(32) + "\n")  # another process's, if it was first
     mode = path.stat().st_mode
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise BadSetting(f"the link signing key {path} is readable by others; chmod 600 it")
