@@ -49,21 +49,22 @@ _cache: dict[tuple, PolicyInForce] = {}
 
 
 def policy_in_force(uow: UnitOfWork, settings: Settings) -> PolicyInForce:
-    """Database over ehcp.toml over the defaults (memoised on the values read)."""
-    stored = {name.removeprefix(PREFIX): row.value for name, row in uow.flags.with_prefix(PREFIX).items()}
-    key = (tuple(sorted(stored.items())), json.dumps(settings.policy_toml, sort_keys=True, default=str))
-    if key not in _cache:
-        _cache[key] = _resolve(stored, settings.policy_toml)
-    return _cache[key]
+    """Database over ehcp.toml over the defaults."""
+    return _in_force({name: row.value for name, row in uow.flags.with_prefix(PREFIX).items()}, settings)
 
 
 def policy_read(conn: Connection, settings: Settings) -> Policy:
     """The policy in effect read on a Core connection (the reports' read path, no ORM)."""
-    stored = {name.removeprefix(PREFIX): value for name, value in flags_with_prefix(conn, PREFIX).items()}
+    return _in_force(flags_with_prefix(conn, PREFIX), settings).policy
+
+
+def _in_force(flags: dict[str, str], settings: Settings) -> PolicyInForce:
+    """The policy from the ``policy.*`` flag rows and ehcp.toml (memoised on the values read)."""
+    stored = {name.removeprefix(PREFIX): value for name, value in flags.items()}
     key = (tuple(sorted(stored.items())), json.dumps(settings.policy_toml, sort_keys=True, default=str))
     if key not in _cache:
         _cache[key] = _resolve(stored, settings.policy_toml)
-    return _cache[key].policy
+    return _cache[key]
 
 
 def policy_for(settings: Settings) -> Policy:
