@@ -26,7 +26,7 @@ def check_login(settings: Settings) -> bool:
     permissions are enforced."""
     try:
         with read_connection(settings.database_url) as conn:
-            standing = actor_standing(conn, settings.user)
+            standing = actor_standing(conn, settings.user, TEST_FLAG)
     except Exception as exc:
         if unreadable(exc):
             return settings.enforce_permissions
@@ -46,7 +46,7 @@ def acting(settings: Settings, *, check_actor: bool = True) -> tuple[Settings, b
             login, owner = roles.session_identity(conn)
             settings = settings if owner else replace(settings, user=login)
             if check_actor:
-                standing = actor_standing(conn, settings.user)
+                standing = actor_standing(conn, settings.user, TEST_FLAG)
     except Exception as exc:
         if unreadable(exc):  # no schema yet: the identity (if it was read) stands, as in authenticated()
             return settings, settings.enforce_permissions

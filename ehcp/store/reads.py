@@ -225,16 +225,17 @@ def caseload(
     return rows
 
 
-def actor_standing(conn: Connection, login: str) -> tuple[bool, bool | None, int, bool]:
-    """(enforcement flag on, the login's active flag or None if unknown, number of users, flagged as
-    a test database) in one round trip - the start-of-command check, without importing the ORM."""
+def actor_standing(conn: Connection, login: str, test_flag: str) -> tuple[bool, bool | None, int, bool]:
+    """(enforcement flag on, the login's active flag or None if unknown, number of users, the
+    ``test_flag`` flag on: a test database) in one round trip - the start-of-command check, without
+    importing the ORM."""
     row = conn.execute(
         text("""SELECT (SELECT value FROM system_flags WHERE name = 'enforce_permissions') AS flag,
                        (SELECT active FROM users WHERE login = :login) AS active,
                        (SELECT COUNT(*) FROM users) AS users,
-                       (SELECT value FROM system_flags WHERE name = 'test_database') AS test
+                       (SELECT value FROM system_flags WHERE name = :test_flag) AS test
                 """).columns(active=Boolean, users=Integer),
-        {"login": login},
+        {"login": login, "test_flag": test_flag},
     ).one()
     return row.flag == "on", row.active, row.users, row.test == "on"
 
