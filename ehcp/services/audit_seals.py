@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from ehcp.config import Settings
+from ehcp.files import database_files
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
 from ehcp.store import audit
+from ehcp.store.audit_key import key_path
 from ehcp.store.backup import sqlite_path
 from ehcp.store.db import safe_url
 
@@ -31,11 +33,9 @@ def _now() -> str:
 
 
 def protected_files(settings: Settings) -> set[Path]:
-    """The database and its journals, which no seal or log line may be appended to."""
-    if not settings.is_sqlite:
-        return set()
-    db = sqlite_path(settings.database_url).resolve()
-    return {db, *(db.with_name(db.name + suffix) for suffix in ("-wal", "-shm", "-journal", ".audit-key"))}
+    """The database, its journals and the audit key, which no seal or log line may be appended to."""
+    key = key_path(settings.database_url, settings.audit_key_file).resolve()
+    return {*database_files(settings.database_url), key}
 
 
 def append_line(path: Path, line: str, settings: Settings) -> None:

@@ -242,3 +242,16 @@ def test_an_old_unkeyed_trail_still_verifies_and_is_keyed_from_the_next_change(s
         conn.execute(sa.text("UPDATE case_events SET reason = 'edited' WHERE id = (SELECT min(id) FROM case_events)"))
     assert "the case events do not match the audit trail" in _verify(ehcp, code=1)
     assert ref
+
+
+def test_a_seal_is_never_appended_to_the_database_its_journal_or_the_audit_key(sqlite_url, tmp_path):
+    ehcp = Ehcp(sqlite_url, tmp_path)
+    _cases(ehcp)
+    database = Path(sqlite_url.removeprefix("sqlite:///"))
+    key = database.with_name(database.name + ".audit-key")
+    before = key.read_bytes()
+    for target in (database, database.with_name(database.name + "-wal"), key):
+        refused = ehcp("audit", "seal", "--append", str(target), code=1)
+        assert "is the database or one of its files" in refused.stderr
+    assert key.read_bytes() == before
+    assert _verify(ehcp).startswith("audit trail intact")
