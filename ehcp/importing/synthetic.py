@@ -47,7 +47,7 @@ from sqlalchemy.orm import Session
 from calendars import england_and_wales
 from ehcp.domain import Event, current_stage, ordered
 from ehcp.domain import events as ev
-from ehcp.importing.session import import_transaction
+from ehcp.importing.session import import_transaction, refresh_statistics
 from ehcp.importing.writer import BulkWriter, NewAdvice, NewCase, NewChild, date_encoder, derive
 from ehcp.services.context import ServiceContext
 from ehcp.services.errors import Refused
@@ -555,6 +555,7 @@ def generate(ctx: ServiceContext, plans: int, seed: int, *, today: date | None =
         if pool is not None:
             pool.terminate()
             pool.join()
+    refresh_statistics(ctx, writer.written)
     summary.seconds = clock.perf_counter() - started
     return summary
 

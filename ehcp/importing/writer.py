@@ -20,6 +20,7 @@ import queue
 import sqlite3
 import sys
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
@@ -235,6 +236,7 @@ class BulkWriter:
         self.actor = actor
         self.now = datetime.now(UTC)
         self.counts = Counts()
+        self.written: Counter[str] = Counter()  # table -> rows inserted (which statistics to refresh)
         self._memo: dict[tuple, tuple[str, tuple]] = {}
         self._next_id: dict[str, int] = {}
         self._encoded_stamps: dict[datetime, object] = {}
@@ -329,6 +331,7 @@ class BulkWriter:
         """Insert already-encoded rows with one bulk statement."""
         if not rows:
             return
+        self.written[table] += len(rows)
         names = ", ".join(f'"{c}"' for c in columns)
         if self.lane is not None:
             self.lane.submit(table, names, len(columns), rows)

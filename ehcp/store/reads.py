@@ -194,6 +194,9 @@ def caseload(
     order = {"next_due": "nd.next_due IS NULL, nd.next_due, c.reference",
              "reference": "c.reference", "received": "c.received, c.reference",
              "stage": "c.stage, c.reference"}.get(sort, "c.reference")
+    # next_deadline reads one case's pending rows through the case_id index (``|| ''`` keeps the
+    # planner off (state, due), where each look-up walked every pending row due that day: ~430 rows a
+    # case, 145 of the 159 ms of a 200-case list on 100,000 cases)
     query = text(
         f"""WITH nd AS (
               SELECT d.case_id, MIN(d.due) AS next_due,
@@ -205,7 +208,7 @@ def caseload(
             SELECT c.reference, ch.given_name || ' ' || ch.family_name AS child, c.stage,
                    c.received, u.login AS caseworker, nd.next_due, COALESCE(nd.overdue, 0) AS overdue,
                    (SELECT MIN(d2.key) FROM deadlines d2 WHERE d2.case_id = c.id
-                      AND d2.state = '{PENDING}' AND d2.due = nd.next_due AND d2.advisory = :false
+                      AND d2.state || '' = '{PENDING}' AND d2.due = nd.next_due AND d2.advisory = :false
                       AND NOT (d2.is_window = :true AND d2.due < :today)
                       AND NOT (d2.due < :today AND {conditional_sql("d2")})) AS next_deadline
             FROM cases c JOIN children ch ON ch.id = c.child_id
