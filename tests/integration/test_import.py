@@ -500,7 +500,8 @@ def test_a_bulk_import_into_postgresql_refreshes_the_planner_statistics_of_the_t
     letters = "abcdefghijklmnopqrstuvwxyz"
     rows = [f",Child{letters[i % 26].upper()}{letters[i // 26 % 26]},Testington{letters[i // 676]},2016-05-04,,,"
             f"2025-03-03,parent," for i in range(1200)]
-    result = import_file(make_ctx(pg_schema_url, today=TODAY), "cases", write(tmp_path, "cases.csv", CASES_HEADER, *rows))
+    path = write(tmp_path, "cases.csv", CASES_HEADER, *rows)
+    result = import_file(make_ctx(pg_schema_url, today=TODAY), "cases", path)
     assert result.counts["cases"] == 1200
     after = analysed()
     for table in ("cases", "children", "deadlines", "case_events"):
