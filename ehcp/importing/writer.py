@@ -9,8 +9,11 @@ distinct history (the domain is pure, so equal histories give equal deadlines).
 SQLite: multi-row ``INSERT ... VALUES`` of plain tuples on the transaction's connection (the values
 encoded the way SQLAlchemy stores them), row ids reserved from ``MAX(id)`` while ``BEGIN IMMEDIATE``
 holds the write lock. PostgreSQL: ``COPY ... FROM STDIN`` on the same connection, ids drawn from each
-table's sequence. Either way a background thread (``_Lane``) runs the inserts while the caller
-builds the next chunk. No ORM objects are built for the rows.
+table's sequence - except into a table whose row-level security applies to the connected role (a
+person's own login role: the server refuses ``COPY FROM`` there), which gets ``executemany`` of one
+``INSERT`` (psycopg pipelines it) and so every policy check. Either way a background thread
+(``_Lane``) runs the inserts while the caller builds the next chunk. No ORM objects are built for
+the rows.
 """
 
 from __future__ import annotations
@@ -156,6 +159,32 @@ def _values_sql(table: str, names: str, width: int, rows: int) -> str:
     return f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * rows)
 
 
+def _pg_statement(table: str, names: str, width: int, policed: frozenset[str]) -> tuple[str, str]:
+    """(how, statement) for PostgreSQL: COPY, or one INSERT for ``executemany`` into a table under
+    row-level security for this role (COPY FROM is refused there: "Use INSERT statements instead")."""
+    if table in policed:
+        return "many", f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * width)})"
+    return "copy", f"COPY {table} ({names}) FROM STDIN"
+
+
+def _write_pg(raw: Any, how: str, statement: str, rows: list[tuple]) -> None:
+    with raw.cursor() as cursor:
+        if how == "many":
+            cursor.executemany(statement, rows)
+            return
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def policed_tables(conn: Connection) -> frozenset[str]:
+    """PostgreSQL: the tables of the current schema whose row-level security applies to this
+    connection's role (none for the owner; the case tables for a person's login role)."""
+    return frozenset(conn.exec_driver_sql(
+        "SELECT c.relname FROM pg_class c WHERE c.relrowsecurity"
+        " AND c.relnamespace = current_schema()::regnamespace AND row_security_active(c.oid)").scalars())
+
+
 class _Lane:
     """A background thread running this transaction's inserts, so that the database's own work
     overlaps the parsing and building of the next chunk in the caller's thread.
@@ -167,9 +196,10 @@ class _Lane:
     writer calls ``drain()`` before any statement of its own.
     """
 
-    def __init__(self, raw: Any, dialect: str) -> None:  # raw: the DB-API connection (sqlite3 or psycopg)
-        self.raw = raw
+    def __init__(self, raw: Any, dialect: str, policed: frozenset[str] = frozenset()) -> None:
+        self.raw = raw  # the DB-API connection (sqlite3 or psycopg)
         self.sqlite = dialect == "sqlite"
+        self.policed = policed  # PostgreSQL tables written with INSERT, not COPY (policed_tables)
         self.queue: queue.Queue = queue.Queue(maxsize=8)
         self.error: BaseException | None = None
         self.limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if self.sqlite else 0
@@ -181,10 +211,10 @@ class _Lane:
     def submit(self, table: str, names: str, width: int, rows: list[tuple]) -> None:
         self.check()
         if not self.sqlite:
-            self.queue.put((f"COPY {table} ({names}) FROM STDIN", rows))
+            self.queue.put((*_pg_statement(table, names, width, self.policed), rows))
             return
         for start, size in _batches(len(rows), max(1, min(3000, self.limit // width))):
-            self.queue.put((_values_sql(table, names, width, size), rows[start:start + size]))
+            self.queue.put(("values", _values_sql(table, names, width, size), rows[start:start + size]))
 
     def _run(self) -> None:
         while True:
@@ -193,13 +223,11 @@ class _Lane:
                 if item is None:
                     return
                 if self.error is None:
-                    statement, rows = item
+                    how, statement, rows = item
                     if self.sqlite:
                         self.raw.execute(statement, list(chain.from_iterable(rows)))
                     else:
-                        with self.raw.cursor() as cursor, cursor.copy(statement) as copy:
-                            for row in rows:
-                                copy.write_row(row)
+                        _write_pg(self.raw, how, statement, rows)
             except BaseException as exc:  # noqa: BLE001 - handed to the writer's thread
                 self.error = exc
             finally:
@@ -243,6 +271,7 @@ class BulkWriter:
         self._receipts: dict[tuple, date] = {}
         self._payloads: dict[Event, str] = {}
         self.lane: _Lane | None = None
+        self.policed = frozenset() if self.sqlite else policed_tables(self.conn)
         # The audit record that ends the import commits to every event row written (count and
         # sum of their keyed digests, ehcp.store.audit): one HMAC per event, no read-back.
         self.key = audit.chain_key(session, create=True)
@@ -253,7 +282,7 @@ class BulkWriter:
     def _open(self) -> None:
         if self.sqlite:
             self.conn.exec_driver_sql("PRAGMA cache_size = -131072")  # 128 MiB page cache for the import
-        self.lane = _Lane(_driver_connection(self.conn), self.dialect)
+        self.lane = _Lane(_driver_connection(self.conn), self.dialect, self.policed)
 
     def drain(self) -> None:
         """Wait for background inserts: call before using the connection from this thread."""
@@ -341,10 +370,7 @@ class BulkWriter:
             marks = ", ".join("?" * len(columns))
             self.conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
             return
-        raw = _driver_connection(self.conn)
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        _write_pg(_driver_connection(self.conn), *_pg_statement(table, names, len(columns), self.policed), rows)
 
     # -- deadlines ---------------------------------------------------------------------------------
     def derive(self, events: list[Event]) -> tuple[str, tuple]:

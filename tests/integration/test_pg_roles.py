@@ -325,3 +325,35 @@ def test_the_advice_link_server_records_as_its_login_role_naming_the_partner(dep
     received = [r for r in audit if r["action"] == "advice_received"]
     assert len(received) == 1 and received[0]["actor"] == deployed.logins["north.cw"]
     assert "by link.ep@nhs.example" in received[0]["reason"]
+
+
+def test_a_manager_s_login_role_can_import_cases_for_their_team(deployed: Deployment) -> None:
+    """PostgreSQL refuses COPY FROM into a table under row-level security, so an import run as a
+    person's own login role writes with INSERT; the policies still check every row."""
+    path = deployed.tmp / "north.csv"
+    path.write_text("reference,given_name,family_name,dob,upn,year_group,received,source,caseworker\n"
+                    + "".join(f",Imp{c},North,2017-0{1 + i % 9}-11,,,2025-10-0{1 + i % 9},parent,"
+                              f"{deployed.logins['north.cw']}\n" for i, c in enumerate("abcdefghij")))
+    done = deployed.cli("north.mgr", "import", "cases", str(path), "--format", "json")
+    assert json.loads(done.stdout)["cases"] == 10
+    mine = deployed.cli("north.cw", "case", "list", "--format", "json")
+    assert sum(1 for case in json.loads(mine.stdout)["cases"] if case["child"].endswith("North")) == 11
+    theirs = deployed.cli("south.cw", "case", "list", "--format", "json")
+    assert not any(case["child"].startswith("Imp") for case in json.loads(theirs.stdout)["cases"])
+
+
+def test_an_import_naming_another_team_s_reference_is_refused_in_one_line(deployed: Deployment) -> None:
+    """The reference is on file, in a case the manager cannot see: refused as a duplicate all the
+    same, without saying whose case it is, and nothing is written."""
+    path = deployed.tmp / "clash.csv"
+    path.write_text("reference,given_name,family_name,dob,upn,year_group,received,source,caseworker\n"
+                    f"{deployed.refs['South']},Clash,North,2017-01-11,,,2025-10-01,parent,"
+                    f"{deployed.logins['north.cw']}\n")
+    before = deployed.cli(None, "case", "list", "--all", "--format", "json").stdout
+    refused = deployed.cli("north.mgr", "import", "cases", str(path), code=None,
+                           EHCP_USER=deployed.logins["north.mgr"])
+    assert refused.exit_code != 0
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and deployed.refs["South"] in lines[0] and "already" in lines[0], refused.stderr
+    assert "Sam" not in refused.stderr and "South" not in lines[0].replace(deployed.refs["South"], "")
+    assert deployed.cli(None, "case", "list", "--all", "--format", "json").stdout == before
