@@ -357,3 +357,24 @@ def test_an_import_naming_another_team_s_reference_is_refused_in_one_line(deploy
     assert len(lines) == 1 and deployed.refs["South"] in lines[0] and "already" in lines[0], refused.stderr
     assert "Sam" not in refused.stderr and "South" not in lines[0].replace(deployed.refs["South"], "")
     assert deployed.cli(None, "case", "list", "--all", "--format", "json").stdout == before
+
+
+def test_a_manager_imports_events_for_their_team_s_cases_and_not_for_another_team_s(deployed: Deployment) -> None:
+    header = ("reference,kind,on,advice_kind,partner,received_by_body,channel,served_on,reason,until,outcome,"
+              "school,note\n")
+    made = deployed.cli("north.cw", "case", "new", "--child", "Eve Events", "--dob", "2018-02-01", "--received",
+                        "2025-11-03", "--format", "json")
+    reference = json.loads(made.stdout)["reference"]
+    mine = deployed.tmp / "events-north.csv"
+    mine.write_text(header + f"{reference},assessment_agreed,2025-11-20,,,,,,,,,,\n")
+    login = deployed.logins["north.mgr"]
+    done = deployed.cli("north.mgr", "import", "events", str(mine), "--format", "json", EHCP_USER=login)
+    assert json.loads(done.stdout)["events"] == 1
+    shown = json.loads(deployed.cli("north.cw", "case", "show", reference, "--format", "json").stdout)
+    assert shown["stage"] == "assessment"
+    before = deployed.cli("south.cw", "case", "show", deployed.refs["South"], "--format", "json").stdout
+    theirs = deployed.tmp / "events-south.csv"
+    theirs.write_text(header + f"{deployed.refs['South']},assessment_agreed,2025-11-20,,,,,,,,,,\n")
+    refused = deployed.cli("north.mgr", "import", "events", str(theirs), code=1, EHCP_USER=login)
+    assert deployed.refs["South"] in refused.stderr and "Sam" not in refused.stderr
+    assert deployed.cli("south.cw", "case", "show", deployed.refs["South"], "--format", "json").stdout == before
