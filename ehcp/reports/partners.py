@@ -53,7 +53,7 @@ SELECT partner, kind, COUNT(*) AS requests, COUNT(days) AS received,
        SUM(CASE WHEN lifted = 1 AND (days IS NULL OR days > 42) THEN 1 ELSE 0 END) AS excused,
        {median} AS median_days, {p90} AS p90_days,
        SUM(overdue) AS overdue, SUM(CASE WHEN rungs > 0 THEN 1 ELSE 0 END) AS chased,
-       SUM(rungs) AS chases_sent, MAX(rungs) AS rungs_reached
+       CAST(SUM(rungs) AS INTEGER) AS chases_sent, MAX(rungs) AS rungs_reached
 FROM ({ranked}) r
 GROUP BY partner, kind
 ORDER BY partner, kind

@@ -61,6 +61,8 @@ def test_ep_service_figures(advice):
     assert (ep["overdue"], ep["on_time_rate"]) == (1, 40.0)
     # chased: 2 requests; 3 + 4 = 7 sent; most rungs on one request = 4
     assert (ep["chased"], ep["chases_sent"], ep["rungs_reached"]) == (2, 7, 4)
+    # whole numbers on both databases (PostgreSQL's SUM of a COUNT is numeric: it printed "7.0")
+    assert {type(ep[c]) for c in ("requests", "chased", "chases_sent", "rungs_reached", "overdue")} == {int}
 
 
 def test_paediatrics_percentiles_and_no_chasing(advice):
