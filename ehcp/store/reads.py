@@ -295,7 +295,9 @@ def find_cases(conn: Connection, term: str) -> list[dict]:
 def advice_requests(conn: Connection, *, today: date, due_soon_days: int, overdue: bool = False,
                     partner: str | None = None, reference: str | None = None,
                     outstanding: bool = False, received_via: str | None = None) -> list[dict]:
-    """Advice requests with their 6-week clock and its status ('no clock' when there is none)."""
+    """Advice requests with their 6-week clock and its status ('no clock' when there is none), soonest
+    due first and those without a clock (parent's advice, cancelled requests) last, in the same order
+    on both databases (SQLite sorts NULL first, PostgreSQL last)."""
     where = ["1=1"]
     params: dict[str, object] = status_params(today, due_soon_days)
     if received_via:
@@ -321,7 +323,7 @@ def advice_requests(conn: Connection, *, today: date, due_soon_days: int, overdu
             LEFT JOIN partners p ON p.id = a.partner_id
             LEFT JOIN deadlines d ON d.advice_request_id = a.id
             WHERE {' AND '.join(where)}
-            ORDER BY d.due, c.reference"""
+            ORDER BY d.due IS NULL, d.due, c.reference, a.requested_on, a.id"""
     ).columns(requested_on=Date, received_by_body_on=Date, due=Date, received_on=Date)
     return [dict(r) for r in conn.execute(query, params).mappings()]
 

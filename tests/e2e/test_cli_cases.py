@@ -134,3 +134,16 @@ def test_report_export_audit_names_the_report(ehcp, db_url, tmp_path):
     assert [{k: v for k, v in f.items() if k != "rows"} for f in found] == [
         {"report": "overdue", "format": "csv", "file": "o.csv"}]
     assert isinstance(found[0]["rows"], int)  # how many rows the file holds (issue 18)
+
+
+def test_advice_list_puts_requests_without_a_clock_last_on_both_databases(ehcp):
+    """SQLite sorts NULL first and PostgreSQL last: the list named the order, and the two disagreed."""
+    ref = new_case(ehcp)
+    ehcp("partner", "add", "EP Service", "--email", "ep@example.org")
+    ehcp("case", "advance", ref, "--to", "assessment", "--on", "2025-04-10")
+    ehcp("advice", "request", ref, "--kind", "parent", "--on", "2025-04-14")
+    ehcp("advice", "request", ref, "--kind", "psychological", "--partner", "EP Service", "--on", "2025-04-15")
+    ehcp("advice", "request", ref, "--kind", "psychological", "--partner", "EP Service", "--on", "2025-04-14")
+    listed = ehcp.json("advice", "list", "--case", ref)["advice"]
+    assert [(a["kind"], a["requested_on"], a["status"] != "no clock") for a in listed] == [
+        ("psychological", "2025-04-14", True), ("psychological", "2025-04-15", True), ("parent", "2025-04-14", False)]
