@@ -147,3 +147,12 @@ def test_advice_list_puts_requests_without_a_clock_last_on_both_databases(ehcp):
     listed = ehcp.json("advice", "list", "--case", ref)["advice"]
     assert [(a["kind"], a["requested_on"], a["status"] != "no clock") for a in listed] == [
         ("psychological", "2025-04-14", True), ("psychological", "2025-04-15", True), ("parent", "2025-04-14", False)]
+
+
+def test_instants_print_in_utc_with_their_zone_on_both_databases(ehcp):
+    """SQLite returns a stored instant without its zone and PostgreSQL with it: 'audit show' printed
+    2025-...T10:00:00 on one and 2025-...T10:00:00+00:00 on the other (and its table folded
+    differently)."""
+    ref = new_case(ehcp)
+    stamps = [r["at"] for r in ehcp.json("audit", "show", ref)["audit"]]
+    assert stamps and all(s.endswith("+00:00") for s in stamps), stamps
