@@ -194,23 +194,23 @@ def caseload(
     order = {"next_due": "nd.next_due IS NULL, nd.next_due, c.reference",
              "reference": "c.reference", "received": "c.received, c.reference",
              "stage": "c.stage, c.reference"}.get(sort, "c.reference")
-    # next_deadline reads one case's pending rows through the case_id index (``|| ''`` keeps the
-    # planner off (state, due), where each look-up walked every pending row due that day: ~430 rows a
-    # case, 145 of the 159 ms of a 200-case list on 100,000 cases)
+    # The next deadline's key comes out of the same aggregate as its date - the least "date key" - not
+    # from a look-up per listed case: under a caseworker's row-level security that look-up was planned
+    # as a bitmap AND with a full scan of ix_deadlines_state_due, 18.6 s for 200 cases at national
+    # scale (docs/performance.md).
+    due_text = "to_char(d.due, 'YYYY-MM-DD')" if conn.dialect.name == "postgresql" else "d.due"
     query = text(
         f"""WITH nd AS (
               SELECT d.case_id, MIN(d.due) AS next_due,
-                     SUM(CASE WHEN d.due < :today THEN 1 ELSE 0 END) AS overdue
+                     SUM(CASE WHEN d.due < :today THEN 1 ELSE 0 END) AS overdue,
+                     MIN({due_text} || ' ' || d.key) AS first_due_key
               FROM deadlines d WHERE {state} = '{PENDING}' AND d.advisory = :false
                 AND NOT (d.is_window = :true AND d.due < :today)
                 AND NOT (d.due < :today AND {conditional_sql("d")}){scope}
               GROUP BY d.case_id)
             SELECT c.reference, ch.given_name || ' ' || ch.family_name AS child, c.stage,
                    c.received, u.login AS caseworker, nd.next_due, COALESCE(nd.overdue, 0) AS overdue,
-                   (SELECT MIN(d2.key) FROM deadlines d2 WHERE d2.case_id = c.id
-                      AND d2.state || '' = '{PENDING}' AND d2.due = nd.next_due AND d2.advisory = :false
-                      AND NOT (d2.is_window = :true AND d2.due < :today)
-                      AND NOT (d2.due < :today AND {conditional_sql("d2")})) AS next_deadline
+                   nd.first_due_key AS next_deadline
             FROM cases c JOIN children ch ON ch.id = c.child_id
             LEFT JOIN users u ON u.id = c.caseworker_id
             LEFT JOIN nd ON nd.case_id = c.id
@@ -223,6 +223,7 @@ def caseload(
     rows = []
     for r in conn.execute(query, params).mappings():
         row = dict(r)
+        row["next_deadline"] = row["next_deadline"][11:] if row["next_deadline"] else None  # after "YYYY-MM-DD "
         row["days_left"] = (row["next_due"] - today).days if row["next_due"] else None
         rows.append(row)
     return rows
