@@ -46,6 +46,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 
+import psycopg
 import sqlalchemy as sa
 
 import generate
@@ -61,6 +62,7 @@ from ehcp.store.db import engine_for
 from ehcp.store.models import AdviceRequest, Case, Child, Deadline, Partner, Reminder, Team, User
 
 AS_OF = date(2025, 6, 4)
+EXPLAIN = False
 KINDS = ("psychological", "educational", "medical", "social_care")
 
 
@@ -337,6 +339,43 @@ def _measure(url: str, name: str) -> None:
           f"{whole:.2f} s / night floor: {whole / night_s:.1f}x;  / lists floor: {whole / lists_s:.1f}x")
     with engine_for(url).connect() as conn:
         print(f"  ledger rows: {conn.scalar(sa.select(sa.func.count()).select_from(Reminder.__table__)):,}")
+    if EXPLAIN and url.startswith("postgresql"):
+        explain_night(url, ctx, config)
+
+
+def explain_night(url: str, ctx: ServiceContext, config: ChaseConfig) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of the slowest statement of a first night (every statement timed
+    as psycopg runs it), re-run on an empty ledger in a transaction that is rolled back."""
+    timings: dict[str, tuple[list[float], object]] = {}
+    original = psycopg.Cursor.execute
+
+    def timed(self, query, params=None, **kwargs):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return original(self, query, params, **kwargs)
+        finally:
+            if isinstance(query, str) and query.lstrip().upper().startswith(("SELECT", "WITH", "INSERT", "UPDATE")):
+                timings.setdefault(query, ([], params))[0].append(time.perf_counter() - started)
+
+    def empty_ledger() -> None:
+        with engine_for(url).begin() as conn:
+            conn.execute(sa.text("DELETE FROM reminders WHERE subject_type = 'advice'"))
+
+    empty_ledger()
+    psycopg.Cursor.execute = timed  # type: ignore[method-assign]
+    try:
+        run_night(ctx, ADVICE_CHASE, AS_OF, config=config, notifier=NullNotifier())
+    finally:
+        psycopg.Cursor.execute = original  # type: ignore[method-assign]
+    empty_ledger()
+    query, (runs, params) = max(timings.items(), key=lambda item: max(item[1][0]))
+    with engine_for(url).connect() as conn:
+        plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + query, params).scalars().all()  # type: ignore[arg-type]
+        conn.rollback()
+    print(f"\n-- slowest statement of the first night ({max(runs) * 1000:.0f} ms):")
+    print(" ".join(query.split()))
+    print(f"-- params: {params}")
+    print("\n".join(plan))
 
 
 def main() -> None:
@@ -349,9 +388,11 @@ def main() -> None:
                         "'ehcp dev generate ... --today 2025-12-01' (its reminders are deleted first)")
     parser.add_argument("--history", type=int, default=0, metavar="N",
                         help="first add N reminders sent on earlier nights (a ledger after months of use)")
+    parser.add_argument("--explain", action="store_true",
+                        help="PostgreSQL: EXPLAIN (ANALYZE, BUFFERS) of the first night's slowest statement")
     args = parser.parse_args()
-    global HISTORY  # noqa: PLW0603 - set once from --history, read by _measure
-    HISTORY = args.history
+    global HISTORY, EXPLAIN  # set once from the options, read by _measure
+    HISTORY, EXPLAIN = args.history, args.explain
     if args.database:
         bench(args.database, 0, 0, args.database.split(":")[0], reuse=True)
         print(f"\npeak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
