@@ -166,7 +166,11 @@ def emit_table(
 
 
 def _cell(value: Any) -> str:
-    """A value as a person reads it: yes/no for booleans, ISO dates, else its text."""
+    """A value as a person reads it: yes/no for booleans, ISO dates, instants in UTC to the second
+    as one token a table never cuts (2026-12-07T05:24:29Z; JSON and CSV keep the microseconds), else
+    its text."""
+    if isinstance(value, datetime):
+        return f"{_plain(value)[:19]}Z"
     return "" if value is None else _spoken(_plain(value))
 
 
