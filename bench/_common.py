@@ -10,6 +10,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +23,10 @@ PG_BASE = os.environ.get("EHCP_BENCH_PG_URL", "postgresql+psycopg://postgres@127
 DATA_DIR = Path(os.environ.get("EHCP_BENCH_DIR", "/tmp/ehcp-bench"))
 
 sys.path.insert(0, str(ROOT))
+import psycopg
 import sqlalchemy as sa
+
+from ehcp.store.db import engine_for
 
 
 @dataclass
@@ -34,6 +39,38 @@ class Run:
 
 
 TIME = shutil.which("time", path="/usr/bin:/bin")
+
+Timings = dict[str, tuple[list[float], object]]  # statement -> (each run's seconds, its parameters)
+
+
+@contextmanager
+def statement_timings(keep: Callable[[str], bool]) -> Iterator[Timings]:
+    """Time every statement psycopg runs in this process meanwhile that ``keep`` accepts."""
+    timings: Timings = {}
+    original = psycopg.Cursor.execute
+
+    def timed(self, query, params=None, **kwargs):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return original(self, query, params, **kwargs)
+        finally:
+            if isinstance(query, str) and keep(query):
+                timings.setdefault(query, ([], params))[0].append(time.perf_counter() - started)
+
+    psycopg.Cursor.execute = timed  # type: ignore[method-assign]
+    try:
+        yield timings
+    finally:
+        psycopg.Cursor.execute = original  # type: ignore[method-assign]
+
+
+def explain_analyze(url: str, query: str, params: object) -> list[str]:
+    """EXPLAIN (ANALYZE, BUFFERS) of ``query`` as ``url`` connects, in a transaction rolled back
+    (the statement may write)."""
+    with engine_for(url).connect() as conn:
+        plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + query, params).scalars().all()  # type: ignore[arg-type]
+        conn.rollback()
+    return list(plan)
 
 
 def run_measured(cmd: list[str], env: dict[str, str] | None = None, check: bool = True) -> Run:

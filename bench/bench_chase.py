@@ -46,11 +46,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 
-import psycopg
 import sqlalchemy as sa
 
 import generate
-from _common import pg_available, pg_create_schema, pg_drop_schema
+from _common import explain_analyze, pg_available, pg_create_schema, pg_drop_schema, statement_timings
 from ehcp.chase.advice import ADVICE_CHASE
 from ehcp.chase.config import ChaseConfig
 from ehcp.chase.deadlines import DEADLINE_DIGEST
@@ -346,32 +345,17 @@ def _measure(url: str, name: str) -> None:
 def explain_night(url: str, ctx: ServiceContext, config: ChaseConfig) -> None:
     """EXPLAIN (ANALYZE, BUFFERS) of the slowest statement of a first night (every statement timed
     as psycopg runs it), re-run on an empty ledger in a transaction that is rolled back."""
-    timings: dict[str, tuple[list[float], object]] = {}
-    original = psycopg.Cursor.execute
-
-    def timed(self, query, params=None, **kwargs):  # type: ignore[no-untyped-def]
-        started = time.perf_counter()
-        try:
-            return original(self, query, params, **kwargs)
-        finally:
-            if isinstance(query, str) and query.lstrip().upper().startswith(("SELECT", "WITH", "INSERT", "UPDATE")):
-                timings.setdefault(query, ([], params))[0].append(time.perf_counter() - started)
-
     def empty_ledger() -> None:
         with engine_for(url).begin() as conn:
             conn.execute(sa.text("DELETE FROM reminders WHERE subject_type = 'advice'"))
 
     empty_ledger()
-    psycopg.Cursor.execute = timed  # type: ignore[method-assign]
-    try:
+    with statement_timings(lambda query: query.lstrip().upper().startswith(("SELECT", "WITH", "INSERT", "UPDATE"))
+                           ) as timings:
         run_night(ctx, ADVICE_CHASE, AS_OF, config=config, notifier=NullNotifier())
-    finally:
-        psycopg.Cursor.execute = original  # type: ignore[method-assign]
     empty_ledger()
     query, (runs, params) = max(timings.items(), key=lambda item: max(item[1][0]))
-    with engine_for(url).connect() as conn:
-        plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + query, params).scalars().all()  # type: ignore[arg-type]
-        conn.rollback()
+    plan = explain_analyze(url, query, params)
     print(f"\n-- slowest statement of the first night ({max(runs) * 1000:.0f} ms):")
     print(" ".join(query.split()))
     print(f"-- params: {params}")

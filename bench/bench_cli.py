@@ -33,13 +33,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import psycopg
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
@@ -48,6 +46,7 @@ from _common import (
     DATA_DIR,
     EHCP,
     PYTHON,
+    explain_analyze,
     figure,
     interleaved,
     load,
@@ -57,6 +56,7 @@ from _common import (
     pg_schema_exists,
     pg_schema_url,
     run_measured,
+    statement_timings,
     table,
 )
 from cli.main import app
@@ -152,30 +152,18 @@ START_OF_COMMAND = ("current_setting('transaction_isolation')", "session_user AS
 def explain(url: str, label: str, env: dict[str, str], argv: list[str]) -> None:
     """EXPLAIN (ANALYZE, BUFFERS) of the slowest SELECT ``argv`` runs (each statement timed through
     three in-process runs of the command), as the role ``url`` connects as."""
-    timings: dict[str, tuple[list[float], object]] = {}
-    original = psycopg.Cursor.execute
+    def selected(query: str) -> bool:
+        return query.lstrip().upper().startswith(("SELECT", "WITH")) and not any(
+            common in query for common in START_OF_COMMAND)
 
-    def timed(self, query, params=None, **kwargs):  # type: ignore[no-untyped-def]
-        started = time.perf_counter()
-        try:
-            return original(self, query, params, **kwargs)
-        finally:
-            if isinstance(query, str) and query.lstrip().upper().startswith(("SELECT", "WITH")) and not any(
-                    common in query for common in START_OF_COMMAND):
-                timings.setdefault(query, ([], params))[0].append(time.perf_counter() - started)
-
-    psycopg.Cursor.execute = timed  # type: ignore[method-assign]
-    try:
+    with statement_timings(selected) as timings:
         for _ in range(4):  # the first run warms the server's caches; each statement's best run counts
             done = CliRunner().invoke(app, argv, env={**env, "EHCP_DATABASE_URL": url})
             assert done.exit_code == 0, done.output
-    finally:
-        psycopg.Cursor.execute = original  # type: ignore[method-assign]
     engine_for(url).dispose()
     query, (runs, params) = max(timings.items(), key=lambda item: min(item[1][0]))
     seconds = min(runs)
-    with engine_for(url).connect() as conn:
-        plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + query, params).scalars().all()  # type: ignore[arg-type]
+    plan = explain_analyze(url, query, params)
     print(f"\n-- {label}: slowest statement of `ehcp {' '.join(argv)}` "
           f"(best of 4 in-process runs: {seconds * 1000:.1f} ms)")
     print(" ".join(query.split()))
