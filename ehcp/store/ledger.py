@@ -60,7 +60,7 @@ from ehcp.domain.deadlines import CONDITIONAL, PENDING
 from ehcp.store.calendars import CalendarRepository
 from ehcp.store.models import OPEN_REMINDERS, AdviceRequest, Case, Child, Deadline, Partner, Reminder, User
 from ehcp.store.portal import PortalRepository
-from ehcp.store.reads import CLOSED_STAGES
+from ehcp.store.reads import CLOSED_STAGES, iso_date_sql
 
 LEDGER = cast(Table, Reminder.__table__)
 KEY_LENGTH: int = cast(String, LEDGER.c.message_key.type).length or 0
@@ -116,17 +116,11 @@ class _IsoText(FunctionElement):
 
 @compiles(_IsoText)
 def _iso_text(element: _IsoText, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST({compiler.process(element.clauses, **kw)} AS VARCHAR)"
-
-
-@compiles(_IsoText, "postgresql")
-def _iso_text_pg(element: _IsoText, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
+    return iso_date_sql(compiler.process(element.clauses, **kw), compiler.dialect.name)
 
 
 def iso_text(column: Any, name: str) -> Label[str]:
-    """A date column as ISO ``YYYY-MM-DD`` text: SQLite stores it so; PostgreSQL formats it with
-    ``to_char`` (a plain CAST would follow the server's DateStyle)."""
+    """A date column as ISO ``YYYY-MM-DD`` text (``ehcp.store.reads.iso_date_sql``)."""
     return _IsoText(column).label(name)
 
 

@@ -37,6 +37,12 @@ def conditional_sql(alias: str = "d") -> str:
     return "(" + " OR ".join(f"{alias}.key = '{k}' OR {alias}.key LIKE '{k}.%'" for k in keys) + ")"
 
 
+def iso_date_sql(column: str, dialect: str) -> str:
+    """A date column as ISO ``YYYY-MM-DD`` text: SQLite stores it so; PostgreSQL formats it with
+    ``to_char`` (a plain CAST would follow the server's DateStyle)."""
+    return f"to_char({column}, 'YYYY-MM-DD')" if dialect == "postgresql" else f"CAST({column} AS VARCHAR)"
+
+
 def status_sql(alias: str = "d") -> str:
     """``Deadline.status`` (ehcp.domain.deadlines) as one SQL expression over a deadlines row, built
     from the same constants: not pending -> its state; past due -> met for a window, a milestone for
@@ -198,7 +204,7 @@ def caseload(
     # from a look-up per listed case: under a caseworker's row-level security that look-up was planned
     # as a bitmap AND with a full scan of ix_deadlines_state_due, 18.6 s for 200 cases at national
     # scale (docs/performance.md).
-    due_text = "to_char(d.due, 'YYYY-MM-DD')" if conn.dialect.name == "postgresql" else "d.due"
+    due_text = iso_date_sql("d.due", conn.dialect.name)
     query = text(
         f"""WITH nd AS (
               SELECT d.case_id, MIN(d.due) AS next_due,
